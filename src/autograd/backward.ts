@@ -1,0 +1,130 @@
+// Reverse-mode differentiation over the recorded tape: topological order, then one rule per node,
+// accumulating gradients per tensor. `backward` fills leaves' `.grad`; `gradients` returns them.
+import { GradError } from '../errors.js';
+import { shapesEqual, shapeStr } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { asTensor } from '../ops/dispatch.js';
+import type { PrimOp } from '../ops/prims.js';
+import * as E from '../ops/elementwise.js';
+import { enableGrad, noGrad } from './grad-mode.js';
+import { RULES, type VjpRule } from './rules.js';
+import { zerosOf } from './sum-to-shape.js';
+
+/** Tensors reachable from `roots` through recorded nodes, parents before children reversed. */
+function topoOrder(roots: readonly Tensor[]): Tensor[] {
+  const order: Tensor[] = [];
+  const seen = new Set<Tensor>();
+  const stack: [Tensor, boolean][] = roots.map((r) => [r, false]);
+  while (stack.length > 0) {
+    const [t, done] = stack.pop()!;
+    if (done) { order.push(t); continue; }
+    if (seen.has(t)) continue;
+    seen.add(t);
+    stack.push([t, true]);
+    if (t.node) for (const i of t.node.inputs) if (i.requiresGrad && !seen.has(i)) stack.push([i, false]);
+  }
+  return order; // children after their inputs
+}
+
+function seedGrad(op: string, root: Tensor, g: Tensor | undefined): Tensor {
+  if (!root.requiresGrad) {
+    throw new GradError(op, `the tensor does not require grad (no input had requiresGrad, or it was computed inside noGrad); create parameters with { requiresGrad: true }`);
+  }
+  if (g === undefined) {
+    if (root.numel !== 1) {
+      throw new GradError(op, `output has shape ${shapeStr(root.shape)}; a gradient can only be implied for a one-element output — reduce it (e.g. .sum() or .mean()) or pass a gradient of the same shape`);
+    }
+    return E.cast(asTensor(op, 1, root), root.dtype).detach();
+  }
+  if (!shapesEqual(g.shape, root.shape)) {
+    throw new GradError(op, `gradient shape ${shapeStr(g.shape)} does not match the output shape ${shapeStr(root.shape)}`);
+  }
+  return E.cast(g, root.dtype);
+}
+
+/** Propagate from roots; returns the gradient of every tensor on the way (leaves included). */
+function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], createGraph: boolean): Map<Tensor, Tensor> {
+  const grads = new Map<Tensor, Tensor>();
+  const accumulate = (t: Tensor, g: Tensor): void => {
+    const prev = grads.get(t);
+    grads.set(t, prev ? E.add(prev, g) : g);
+  };
+  roots.forEach((r, i) => accumulate(r, seeds[i]!));
+  const run = (): void => {
+    const order = topoOrder(roots);
+    for (let i = order.length - 1; i >= 0; i--) {
+      const t = order[i]!;
+      const node = t.node;
+      const g = grads.get(t);
+      if (!node || !g) continue;
+      const rule = RULES[node.op] as VjpRule<PrimOp>;
+      const needs = node.inputs.map((x) => x.requiresGrad);
+      const gi = rule(g, { inputs: node.inputs, out: t, attrs: node.attrs, needs });
+      node.inputs.forEach((x, k) => {
+        const gk = gi[k];
+        if (gk && needs[k]) accumulate(x, gk);
+      });
+    }
+  };
+  if (createGraph) enableGrad(run);
+  else noGrad(run);
+  return grads;
+}
+
+/**
+ * Backpropagate from `root`: every leaf with requiresGrad gets its gradient added to `.grad`.
+ * `grad` is the gradient of some scalar with respect to `root` (default 1 for a one-element root).
+ */
+export function backward(root: Tensor, grad?: Tensor): void {
+  const seed = seedGrad('backward', root, grad);
+  const grads = propagate([root], [seed], false);
+  for (const [t, g] of grads) {
+    if (t.node !== null || !t.requiresGrad) continue;
+    const gl = E.cast(g, t.dtype);
+    t.grad = t.grad ? noGrad(() => E.add(t.grad!, gl)) : gl;
+  }
+}
+
+export interface GradientsOptions {
+  /** Gradients of some scalar w.r.t. each output (default 1 for one-element outputs). */
+  gradOutputs?: readonly (Tensor | undefined)[];
+  /** Record the backward pass so the results can be differentiated again. Default false. */
+  createGraph?: boolean;
+  /** Return null (instead of throwing) for inputs the outputs do not depend on. Default false. */
+  allowUnused?: boolean;
+}
+
+/** Gradients of `outputs` w.r.t. `inputs` without touching `.grad` (like torch.autograd.grad). */
+export function gradients(outputs: Tensor | readonly Tensor[], inputs: readonly Tensor[], opts: GradientsOptions = {}): (Tensor | null)[] {
+  const outs = outputs instanceof Tensor ? [outputs] : outputs;
+  const seeds = outs.map((o, i) => seedGrad('gradients', o, opts.gradOutputs?.[i]));
+  const grads = propagate(outs, seeds, opts.createGraph ?? false);
+  return inputs.map((x, i) => {
+    const g = grads.get(x);
+    if (g === undefined && !opts.allowUnused) {
+      throw new GradError('gradients', `input ${i} (shape ${shapeStr(x.shape)}) was not used to compute the outputs (or does not require grad); pass allowUnused: true to get null`);
+    }
+    return g === undefined ? null : E.cast(g, x.dtype);
+  });
+}
+
+/**
+ * Turn a scalar function into one that returns its gradient w.r.t. every argument.
+ *
+ * @example
+ * const df = grad((x) => x.mul(x).sum());
+ * df(tensor([1, 2, 3]))[0]; // [2, 4, 6]
+ */
+export function grad(f: (...args: Tensor[]) => Tensor): (...args: Tensor[]) => Tensor[] {
+  return (...args) => valueAndGrad(f)(...args)[1];
+}
+
+/** Like `grad`, but also returns the function's value: `[value, grads]`. */
+export function valueAndGrad(f: (...args: Tensor[]) => Tensor): (...args: Tensor[]) => [Tensor, Tensor[]] {
+  return (...args) => {
+    const xs = args.map((a) => a.detach().requiresGrad_(true));
+    const y = enableGrad(() => f(...xs));
+    const gs = gradients(y, xs, { allowUnused: true });
+    return [y.detach(), gs.map((g, i) => g ?? zerosOf(xs[i]!))];
+  };
+}

@@ -1,0 +1,148 @@
+// THE table of gradient rules (vector-Jacobian products), one per primitive. The mapped type makes
+// a missing rule a compile error. Rules are written with ordinary ops, so they are differentiable
+// themselves (higher-order gradients) and never mention memory.
+import type { Tensor } from '../tensor/tensor.js';
+import type { PrimAttrs, PrimOp, UnaryOp } from '../ops/prims.js';
+import { execute, executeReshape } from '../ops/dispatch.js';
+import * as E from '../ops/elementwise.js';
+import { sum } from '../ops/reduce.js';
+import { permute, flip, expand, pad } from '../ops/movement.js';
+import { gather, indexAdd, indexSelect, scatterAdd } from '../ops/indexing.js';
+import { bmm } from '../ops/linalg.js';
+import { sumToShape, zerosOf } from './sum-to-shape.js';
+
+export interface RuleContext<K extends PrimOp> {
+  readonly inputs: readonly Tensor[];
+  readonly out: Tensor;
+  readonly attrs: PrimAttrs[K];
+  /** Which inputs need a gradient (skip work for the others). */
+  readonly needs: readonly boolean[];
+}
+
+/** Given the gradient `g` of the output, the gradient of each input (null: none / not needed). */
+export type VjpRule<K extends PrimOp> = (g: Tensor, ctx: RuleContext<K>) => (Tensor | null)[];
+
+const zeroGrad: VjpRule<PrimOp> = (_g, { inputs }) => inputs.map((x) => zerosOf(x));
+const noGrad: VjpRule<PrimOp> = (_g, { inputs }) => inputs.map(() => null);
+const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+
+const unaryRules: { [K in UnaryOp]: VjpRule<K> } = {
+  neg: (g) => [E.neg(g)],
+  exp: (g, { out }) => [E.mul(g, out)],
+  log: (g, { inputs: [x] }) => [E.div(g, x!)],
+  log1p: (g, { inputs: [x] }) => [E.div(g, E.add(x!, 1))],
+  expm1: (g, { out }) => [E.mul(g, E.add(out, 1))],
+  sqrt: (g, { out }) => [E.div(g, E.mul(out, 2))],
+  rsqrt: (g, { inputs: [x], out }) => [E.mul(g, E.mul(E.div(out, x!), -0.5))], // d x^-1/2 = -1/2 · x^-1/2 / x
+  abs: (g, { inputs: [x] }) => [E.mul(g, E.sign(x!))],
+  sign: zeroGrad,
+  sin: (g, { inputs: [x] }) => [E.mul(g, E.cos(x!))],
+  cos: (g, { inputs: [x] }) => [E.neg(E.mul(g, E.sin(x!)))],
+  tanh: (g, { out }) => [E.mul(g, E.sub(1, E.mul(out, out)))],
+  sigmoid: (g, { out }) => [E.mul(g, E.mul(out, E.sub(1, out)))],
+  relu: (g, { inputs: [x] }) => [E.where(E.gt(x!, 0), g, 0)],
+  erf: (g, { inputs: [x] }) => [E.mul(g, E.mul(E.exp(E.neg(E.mul(x!, x!))), TWO_OVER_SQRT_PI))],
+  floor: zeroGrad,
+  ceil: zeroGrad,
+  round: zeroGrad,
+  isNaN: noGrad,
+  isFinite: noGrad,
+  logicalNot: noGrad,
+};
+
+/** Share of the gradient the first operand of maximum/minimum gets: 1 where it wins, ½ on ties. */
+function winnerWeight(a: Tensor, b: Tensor, wins: Tensor): Tensor {
+  return E.where(wins, E.cast(E.eq(a, a), a.dtype), E.where(E.eq(a, b), 0.5, 0));
+}
+
+export const RULES: { [K in PrimOp]: VjpRule<K> } = {
+  ...unaryRules,
+  add: (g, { inputs: [a, b] }) => [sumToShape(g, a!.shape), sumToShape(g, b!.shape)],
+  sub: (g, { inputs: [a, b], needs }) => [sumToShape(g, a!.shape), needs[1] ? sumToShape(E.neg(g), b!.shape) : null],
+  mul: (g, { inputs: [a, b], needs }) => [
+    needs[0] ? sumToShape(E.mul(g, b!), a!.shape) : null,
+    needs[1] ? sumToShape(E.mul(g, a!), b!.shape) : null,
+  ],
+  div: (g, { inputs: [a, b], out, needs }) => [
+    needs[0] ? sumToShape(E.div(g, b!), a!.shape) : null,
+    needs[1] ? sumToShape(E.neg(E.div(E.mul(g, out), b!)), b!.shape) : null, // d(a/b)/db = -(a/b)/b
+  ],
+  pow: (g, { inputs: [a, b], out, needs }) => [
+    needs[0] ? sumToShape(E.mul(g, E.mul(b!, E.pow(a!, E.sub(b!, 1)))), a!.shape) : null,
+    // d(a^b)/db = a^b·log a; defined as 0 where a ≤ 0 (log undefined), as PyTorch does for a = 0.
+    needs[1] ? sumToShape(E.where(E.gt(a!, 0), E.mul(g, E.mul(out, E.log(E.where(E.gt(a!, 0), a!, 1)))), 0), b!.shape) : null,
+  ],
+  maximum: (g, { inputs: [a, b] }) => {
+    const w = winnerWeight(a!, b!, E.gt(a!, b!));
+    return [sumToShape(E.mul(g, w), a!.shape), sumToShape(E.mul(g, E.sub(1, w)), b!.shape)];
+  },
+  minimum: (g, { inputs: [a, b] }) => {
+    const w = winnerWeight(a!, b!, E.lt(a!, b!));
+    return [sumToShape(E.mul(g, w), a!.shape), sumToShape(E.mul(g, E.sub(1, w)), b!.shape)];
+  },
+  eq: noGrad, ne: noGrad, lt: noGrad, le: noGrad, gt: noGrad, ge: noGrad,
+  logicalAnd: noGrad, logicalOr: noGrad, logicalXor: noGrad,
+  where: (g, { inputs: [c, a, b], needs }) => [
+    null,
+    needs[1] ? sumToShape(E.where(c!, g, 0), a!.shape) : null,
+    needs[2] ? sumToShape(E.where(c!, 0, g), b!.shape) : null,
+  ],
+  cast: (g, { inputs: [x] }) => [E.cast(g, x!.dtype)],
+  sum: (g, { inputs: [x] }) => [expand(g, x!.shape)],
+  prod: (g, { inputs: [x], out }) => [E.mul(expand(g, x!.shape), E.div(out, x!))], // ∂Πx/∂xᵢ = Πx / xᵢ (x ≠ 0)
+  max: (g, ctx) => extremeGrad(g, ctx),
+  min: (g, ctx) => extremeGrad(g, ctx),
+  argmax: noGrad,
+  argmin: noGrad,
+  reshape: (g, { inputs: [x] }) => [executeReshape(g, [...x!.shape])],
+  permute: (g, { attrs: { dims } }) => {
+    const inv = new Array<number>(dims.length);
+    dims.forEach((d, i) => { inv[d] = i; });
+    return [permute(g, inv)];
+  },
+  expand: (g, { inputs: [x] }) => [sumToShape(g, x!.shape)],
+  slice: (g, { inputs: [x], attrs }) => [execute('sliceUpdate', [zerosOf(x!), g], attrs, x!.shape, x!.dtype)],
+  sliceUpdate: (g, { inputs: [, v], attrs, needs }) => [
+    needs[0] ? execute('sliceUpdate', [g, zerosOf(v!)], attrs, g.shape, g.dtype) : null,
+    needs[1] ? execute('slice', [g], attrs, v!.shape, g.dtype) : null,
+  ],
+  pad: (g, { inputs: [x], attrs: { pads } }) => [
+    execute('slice', [g], { starts: pads.map(([b]) => b), steps: pads.map(() => 1) }, x!.shape, g.dtype),
+  ],
+  cat: (g, { inputs, attrs: { dim }, needs }) => {
+    let at = 0;
+    return inputs.map((t, i) => {
+      const starts = t.shape.map((_, d) => (d === dim ? at : 0));
+      at += t.shape[dim]!;
+      return needs[i] ? execute('slice', [g], { starts, steps: t.shape.map(() => 1) }, t.shape, g.dtype) : null;
+    });
+  },
+  flip: (g, { attrs: { dims } }) => [flip(g, dims)],
+  gather: (g, { inputs: [x, idx], attrs: { dim } }) => [scatterAdd(zerosOf(x!), dim, idx!, g), null],
+  scatterAdd: (g, { inputs: [, idx, src], attrs: { dim }, needs }) => {
+    let gs: Tensor | null = null;
+    if (needs[2]) {
+      gs = gather(g, dim, idx!); // index-shaped; src may be larger: the rest got no gradient
+      const extra = src!.shape.map((s, d) => s - idx!.shape[d]!);
+      if (extra.some((e) => e > 0)) gs = pad(gs, [...extra].reverse().flatMap((e) => [0, e])); // pad order: last dim first
+    }
+    return [g, null, gs];
+  },
+  indexSelect: (g, { inputs: [x, idx], attrs: { dim } }) => [indexAdd(zerosOf(x!), dim, idx!, g), null],
+  indexAdd: (g, { inputs: [, idx], attrs: { dim }, needs }) => [g, null, needs[2] ? indexSelect(g, dim, idx!) : null],
+  matmul: (g, { inputs: [a, b], attrs: { transA, transB }, needs }) => {
+    // C = op(A)·op(B); each case writes dA, dB as one more product without materialising a transpose.
+    let ga: Tensor | null = null;
+    let gb: Tensor | null = null;
+    if (needs[0]) ga = !transA ? bmm(g, b!, false, !transB) : transB ? bmm(b!, g, true, true) : bmm(b!, g, false, true);
+    if (needs[1]) gb = !transB ? (transA ? bmm(a!, g, false, false) : bmm(a!, g, true, false)) : transA ? bmm(g, a!, true, true) : bmm(g, a!, true, false);
+    return [ga, gb];
+  },
+};
+
+/** max/min over dims: the gradient goes to the elements equal to the result, split evenly on ties. */
+function extremeGrad<K extends 'max' | 'min'>(g: Tensor, { inputs: [x], out, attrs: { dims } }: RuleContext<K>): (Tensor | null)[] {
+  const hit = E.cast(E.eq(x!, out), x!.dtype);
+  const count = sum(hit, { dim: dims, keepDim: true });
+  return [E.div(E.mul(expand(g, x!.shape), hit), count)];
+}

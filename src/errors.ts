@@ -1,0 +1,51 @@
+// Typed errors: every message names the op or layer, the shapes/dtypes/values at fault, and a fix.
+
+/** Base class of every error Axon throws on purpose. `op` names the operation or layer at fault. */
+export class AxonError extends Error {
+  readonly op: string;
+  constructor(op: string, message: string) {
+    super(`${op}: ${message}`);
+    this.name = 'AxonError';
+    this.op = op;
+  }
+}
+
+/** Shapes that do not fit the op (broadcasting, matmul inner dims, reshape sizes, dims out of range). */
+export class ShapeError extends AxonError {
+  constructor(op: string, message: string) {
+    super(op, message);
+    this.name = 'ShapeError';
+  }
+}
+
+/** A dtype the op can not take (e.g. float indices, int inputs to a float-only op). */
+export class DTypeError extends AxonError {
+  constructor(op: string, message: string) {
+    super(op, message);
+    this.name = 'DTypeError';
+  }
+}
+
+/** A value the op can not take (negative sizes, NaN in data, out-of-range indices, bad options). */
+export class ValueError extends AxonError {
+  constructor(op: string, message: string) {
+    super(op, message);
+    this.name = 'ValueError';
+  }
+}
+
+/** A tensor whose memory was already released was used. */
+export class UseAfterFreeError extends AxonError {
+  constructor(op: string, message: string) {
+    super(op, message);
+    this.name = 'UseAfterFreeError';
+  }
+}
+
+/** Autodiff misuse: backward on a non-scalar without a gradient, on a tensor that needs no grad, … */
+export class GradError extends AxonError {
+  constructor(op: string, message: string) {
+    super(op, message);
+    this.name = 'GradError';
+  }
+}

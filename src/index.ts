@@ -1,0 +1,26 @@
+// Axon's public surface: re-exports only.
+export * from './errors.js';
+export type { DType, FloatDType, TypedArray } from './tensor/dtype.js';
+export type { Shape } from './tensor/shape.js';
+export { broadcastShapes } from './tensor/shape.js';
+export { Tensor, type NestedArray } from './tensor/tensor.js';
+export * from './tensor/creation.js';
+export { Generator, manualSeed, defaultGenerator } from './tensor/random.js';
+export type { TensorLike } from './ops/dispatch.js';
+export * from './ops/elementwise.js';
+export { sum, mean, prod, max, min, argmax, argmin, variance, variance as var, std, logsumexp, norm } from './ops/reduce.js';
+export type { ReduceOptions, VarOptions, NormOptions } from './ops/reduce.js';
+export * from './ops/movement.js';
+export * from './ops/indexing.js';
+export * from './ops/linalg.js';
+export * from './ops/activation.js';
+export { noGrad, enableGrad, isGradEnabled } from './autograd/grad-mode.js';
+export { backward, gradients, grad, valueAndGrad, type GradientsOptions } from './autograd/backward.js';
+export { getBackend, setBackend, registerBackend, listBackends, type Backend, type Storage } from './backend/backend.js';
+
+import { getBackend } from './backend/backend.js';
+/** Memory held by the active backend: bytes and live storages. */
+export function memory(): { backend: string; bytes: number; storages: number } {
+  const b = getBackend();
+  return { backend: b.name, ...b.memory() };
+}

@@ -1,0 +1,78 @@
+// Activation functions and softmax family, composed from primitives (no kernels, no rules of their own).
+import { ValueError } from '../errors.js';
+import { toFloat } from '../tensor/dtype.js';
+import { normalizeDim } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { bernoulli } from '../tensor/creation.js';
+import type { Generator } from '../tensor/random.js';
+import { abs, add, cast, div, erf, exp, expm1, gt, log1p, mul, relu, sigmoid, sub, tanh, where } from './elementwise.js';
+import { logsumexp, max, sum } from './reduce.js';
+
+const SQRT1_2 = Math.SQRT1_2;
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+/** max(0, x) + slope·min(0, x); the slope applies at 0 as in PyTorch. Default slope 0.01. */
+export function leakyRelu(x: Tensor, { negativeSlope = 0.01 }: { negativeSlope?: number } = {}): Tensor {
+  return where(gt(x, 0), x, mul(x, negativeSlope));
+}
+
+/** x for x > 0, alpha·(eˣ − 1) otherwise. Default alpha 1. */
+export function elu(x: Tensor, { alpha = 1 }: { alpha?: number } = {}): Tensor {
+  return where(gt(x, 0), x, mul(expm1(x), alpha));
+}
+
+/**
+ * Gaussian error linear unit: x·Φ(x) = 0.5·x·(1 + erf(x/√2)); with `approximate: 'tanh'`,
+ * 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) (the GPT-2 form).
+ */
+export function gelu(x: Tensor, { approximate = 'none' }: { approximate?: 'none' | 'tanh' } = {}): Tensor {
+  const xf = cast(x, toFloat(x.dtype));
+  if (approximate === 'tanh') {
+    const inner = mul(add(xf, mul(mul(mul(xf, xf), xf), 0.044715)), SQRT_2_OVER_PI);
+    return mul(mul(xf, 0.5), add(tanh(inner), 1));
+  }
+  if (approximate !== 'none') throw new ValueError('gelu', `approximate must be 'none' or 'tanh', got ${JSON.stringify(approximate)}`);
+  return mul(mul(xf, 0.5), add(erf(mul(xf, SQRT1_2)), 1));
+}
+
+/** x·σ(x) (also called swish). */
+export function silu(x: Tensor): Tensor {
+  return mul(x, sigmoid(x));
+}
+
+/**
+ * log(1 + e^{βx})/β, computed as relu(x) + log1p(e^{−|x|}) so it never overflows; above
+ * `threshold` (on βx) it returns x, as in PyTorch.
+ */
+export function softplus(x: Tensor, { beta = 1, threshold = 20 }: { beta?: number; threshold?: number } = {}): Tensor {
+  const bx = mul(cast(x, toFloat(x.dtype)), beta);
+  const soft = div(add(relu(bx), log1p(exp(mul(abs(bx), -1)))), beta);
+  return where(gt(bx, threshold), x, soft);
+}
+
+/** exp(x − max) / Σ exp(x − max) along `dim` (default −1). */
+export function softmax(x: Tensor, { dim = -1 }: { dim?: number } = {}): Tensor {
+  const d = normalizeDim('softmax', dim, Math.max(1, x.ndim));
+  const xf = cast(x, toFloat(x.dtype));
+  const e = exp(sub(xf, max(xf, { dim: d, keepDim: true }).detach()));
+  return div(e, sum(e, { dim: d, keepDim: true }));
+}
+
+/** x − logsumexp(x) along `dim` (default −1); stable for large logits. */
+export function logSoftmax(x: Tensor, { dim = -1 }: { dim?: number } = {}): Tensor {
+  const d = normalizeDim('logSoftmax', dim, Math.max(1, x.ndim));
+  const xf = cast(x, toFloat(x.dtype));
+  return sub(xf, logsumexp(xf, { dim: d, keepDim: true }));
+}
+
+/**
+ * Inverted dropout: zero each element with probability `p` and scale the rest by 1/(1−p), so
+ * the expected value is unchanged. Identity when `training` is false or p = 0.
+ */
+export function dropout(x: Tensor, { p = 0.5, training = true, generator }: { p?: number; training?: boolean; generator?: Generator } = {}): Tensor {
+  if (!(p >= 0 && p <= 1)) throw new ValueError('dropout', `p must be in [0, 1], got ${p}`);
+  if (!training || p === 0) return x;
+  if (p === 1) return mul(x, 0);
+  const keep = bernoulli(1 - p, { shape: x.shape, dtype: x.dtype, generator });
+  return mul(x, div(keep, 1 - p));
+}

@@ -1,0 +1,85 @@
+// Runs one primitive: allocate the output on the inputs' backend, run the kernel, and record a
+// tape node when a gradient is needed. Also turns plain numbers into tensors next to a tensor.
+import { AxonError, DTypeError } from '../errors.js';
+import { getBackend, type Backend } from '../backend/backend.js';
+import { isGradEnabled } from '../autograd/grad-mode.js';
+import { isFloat, type DType } from '../tensor/dtype.js';
+import { numelOf, type Shape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import type { KernelOp, PrimAttrs, PrimOp } from './prims.js';
+
+/** A tensor, or a plain number/boolean that takes its dtype from the tensor it meets. */
+export type TensorLike = Tensor | number | boolean;
+
+/** A recorded application of a primitive: what backward needs to apply its rule. */
+export interface GradNode<K extends PrimOp = PrimOp> {
+  readonly op: K;
+  readonly inputs: readonly Tensor[];
+  readonly attrs: PrimAttrs[K];
+}
+
+function backendOf(op: string, inputs: readonly Tensor[]): Backend {
+  const b = inputs.length > 0 ? inputs[0]!.storage.backend : getBackend();
+  for (const t of inputs) {
+    if (t.storage.backend !== b) {
+      throw new AxonError(op, `inputs live on different backends (${b.name} and ${t.storage.backend.name}); move them with .toBackend('${b.name}')`);
+    }
+  }
+  return b;
+}
+
+/** Whether a node should be recorded for an op on these inputs. */
+export function needsGrad(inputs: readonly Tensor[]): boolean {
+  return isGradEnabled() && inputs.some((t) => t.requiresGrad);
+}
+
+/** Attach the tape node when needed (only float outputs can carry a gradient). */
+function record<K extends PrimOp>(out: Tensor, op: K, inputs: readonly Tensor[], attrs: PrimAttrs[K]): Tensor {
+  if (isFloat(out.dtype) && needsGrad(inputs)) {
+    out.node = { op, inputs, attrs } as GradNode;
+    out.requiresGrad = true;
+  }
+  return out;
+}
+
+/** Run kernel `op` producing a tensor of `shape`/`dtype`. Validation happens before this call. */
+export function execute<K extends KernelOp>(op: K, inputs: readonly Tensor[], attrs: PrimAttrs[K], shape: Shape, dtype: DType): Tensor {
+  const backend = backendOf(op, inputs);
+  const storage = backend.alloc(dtype, numelOf(shape));
+  const out = new Tensor(storage, shape, dtype);
+  if (storage.size > 0) backend.run(op, inputs, out, attrs);
+  return record(out, op, inputs, attrs);
+}
+
+/** Reshape shares the storage; only the tape node differs. */
+export function executeReshape(x: Tensor, shape: number[]): Tensor {
+  const out = new Tensor(x.storage, shape, x.dtype);
+  return record(out, 'reshape', [x], { shape });
+}
+
+/** The dtype a plain JS number takes next to a tensor of dtype `like` (PyTorch's "weak" scalars). */
+function scalarDType(v: number | boolean, like: DType): DType {
+  if (typeof v === 'boolean') return like;
+  if (isFloat(like)) return like;
+  return Number.isInteger(v) ? (like === 'bool' ? 'int32' : like) : 'float32';
+}
+
+/** Make `v` a tensor on `like`'s backend (numbers take a dtype compatible with `like`). */
+export function asTensor(op: string, v: TensorLike, like?: Tensor): Tensor {
+  if (v instanceof Tensor) return v;
+  if (typeof v !== 'number' && typeof v !== 'boolean') {
+    throw new DTypeError(op, `expected a Tensor or a number, got ${v === null ? 'null' : typeof v}; wrap arrays with tensor([...])`);
+  }
+  const dtype = like ? scalarDType(v, like.dtype) : typeof v === 'boolean' ? 'bool' : 'float32';
+  const backend = like ? like.storage.backend : getBackend();
+  const s = backend.alloc(dtype, 1);
+  backend.write(s, [Number(v)]);
+  return new Tensor(s, [], dtype);
+}
+
+/** Convert two operands (at least one a tensor) into tensors. */
+export function asPair(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
+  if (a instanceof Tensor) return [a, asTensor(op, b, a)];
+  if (b instanceof Tensor) return [asTensor(op, a, b), b];
+  return [asTensor(op, a), asTensor(op, b)];
+}

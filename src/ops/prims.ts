@@ -1,0 +1,58 @@
+// The primitive operations: the only ops with a kernel and a gradient rule. Everything else is a
+// composite of these. Adding a primitive means: a name + attrs here, a frontend function in ops/,
+// a rule in autograd/rules.ts, a kernel in backend/ts/, and test cases (the compiler checks the
+// rule and the kernel exist).
+import type { DType } from '../tensor/dtype.js';
+
+export const UNARY_OPS = [
+  'neg', 'exp', 'log', 'log1p', 'expm1', 'sqrt', 'rsqrt', 'abs', 'sign', 'sin', 'cos', 'tanh',
+  'sigmoid', 'relu', 'erf', 'floor', 'ceil', 'round', 'isNaN', 'isFinite', 'logicalNot',
+] as const;
+export type UnaryOp = (typeof UNARY_OPS)[number];
+
+export const BINARY_OPS = [
+  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum',
+  'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'logicalXor',
+] as const;
+export type BinaryOp = (typeof BINARY_OPS)[number];
+
+export type ReduceOp = 'sum' | 'prod' | 'max' | 'min';
+
+type None = Record<string, never>;
+
+/** Attributes of each primitive. Output shapes and dtypes are decided by the frontend. */
+export type PrimAttrs = { [K in UnaryOp]: None } & { [K in BinaryOp]: None } & {
+  where: None;
+  cast: { dtype: DType };
+  /** Reduce over `dims`; the output keeps them as size 1. */
+  sum: { dims: number[] };
+  prod: { dims: number[] };
+  max: { dims: number[] };
+  min: { dims: number[] };
+  /** Index of the max/min along `dim`; the output keeps `dim` as size 1. */
+  argmax: { dim: number };
+  argmin: { dim: number };
+  /** New shape, same elements in the same order (storage is shared; no kernel). */
+  reshape: { shape: number[] };
+  permute: { dims: number[] };
+  /** Broadcast to `shape` (a copy on the ts backend). */
+  expand: { shape: number[] };
+  /** out[i] = x[start + i * step] per dim; the output shape is given. */
+  slice: { starts: number[]; steps: number[] };
+  /** A copy of base with base[start + i * step] = value[i]. */
+  sliceUpdate: { starts: number[]; steps: number[] };
+  /** Constant padding: `pads[d] = [before, after]` for every dim. */
+  pad: { pads: [number, number][]; value: number };
+  cat: { dim: number };
+  flip: { dims: number[] };
+  gather: { dim: number };
+  scatterAdd: { dim: number };
+  indexSelect: { dim: number };
+  indexAdd: { dim: number };
+  /** Batched matrix product of 3-D inputs [B,M,K]·[B,K,N] (with optional transposes of the last two dims). */
+  matmul: { transA: boolean; transB: boolean };
+};
+
+export type PrimOp = keyof PrimAttrs;
+/** Primitives the backend runs (reshape only relabels the storage). */
+export type KernelOp = Exclude<PrimOp, 'reshape'>;
