@@ -1,0 +1,58 @@
+// Every op, forward and backward, against PyTorch float64 reference values
+// (test/fixtures/ops.json, written by scripts/fixtures/gen_ops.py).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gradients, mul, sum, add, type Tensor } from '../../src/index.js';
+import { assertClose, fixtureValues, fromFixture, readJson, ROOT, type FixtureTensor } from '../helpers.js';
+import { asList, OPS } from '../op-table.js';
+import { TOL } from '../tolerances.js';
+
+interface Case {
+  name: string; op: string; inputs: FixtureTensor[]; attrs: Record<string, unknown>;
+  outputs: FixtureTensor[]; cotangents?: FixtureTensor[]; grads?: (FixtureTensor | null)[];
+}
+const fx = readJson<{ generator_sha256: string; torch_version: string; cases: Case[] }>('test/fixtures/ops.json');
+
+test('op fixtures are fresh (generator unchanged since they were written)', () => {
+  const script = readFileSync(path.join(ROOT, 'scripts/fixtures/gen_ops.py'));
+  const sha = createHash('sha256').update(script).digest('hex');
+  assert.equal(sha, fx.generator_sha256, 'scripts/fixtures/gen_ops.py changed but test/fixtures/ops.json did not: re-run the generator (npm run fixtures)');
+});
+
+test('every op in the table has fixture cases', () => {
+  const covered = new Set(fx.cases.map((c) => c.op));
+  for (const op of Object.keys(OPS)) assert.ok(covered.has(op), `no PyTorch fixture case for ${op}`);
+});
+
+for (const c of fx.cases) {
+  test(`torch parity: ${c.name}`, () => {
+    const fn = OPS[c.op];
+    assert.ok(fn, `op ${c.op} is missing from test/op-table.ts`);
+    const inputs = c.inputs.map((i) => fromFixture(i));
+    const outs = asList(fn(inputs, c.attrs));
+    assert.equal(outs.length, c.outputs.length, 'number of outputs');
+    outs.forEach((o, k) => {
+      assert.equal(o.dtype, c.outputs[k]!.dtype, `output ${k} dtype`);
+      assertClose(o, { shape: c.outputs[k]!.shape, data: fixtureValues(c.outputs[k]!) }, TOL.fixtureF64, `${c.name} output ${k}`);
+    });
+    if (!c.cotangents || !c.grads) return;
+    // d/dx Σ_k sum(out_k · cot_k) — a random cotangent catches transposed or mis-broadcast grads.
+    let objective: Tensor | null = null;
+    outs.forEach((o, k) => {
+      const term = sum(mul(o, fromFixture(c.cotangents![k]!)));
+      objective = objective ? add(objective, term) : term;
+    });
+    const wrt = inputs.filter((_, i) => c.grads![i] !== null);
+    const got = gradients(objective!, wrt, { allowUnused: true });
+    let j = 0;
+    c.grads.forEach((g, i) => {
+      if (g === null) return;
+      const gi = got[j++];
+      assert.ok(gi, `no gradient for input ${i}`);
+      assertClose(gi, { shape: g.shape, data: fixtureValues(g) }, TOL.fixtureF64, `${c.name} grad ${i}`);
+    });
+  });
+}

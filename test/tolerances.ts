@@ -1,0 +1,18 @@
+// The one table of numeric tolerances for tests. Each loosening says why.
+export interface Tol { rtol: number; atol: number }
+
+export const TOL = {
+  /** float64 vs PyTorch float64: only the order of summation differs. */
+  fixtureF64: { rtol: 1e-9, atol: 1e-12 },
+  /** Central finite differences in float64 with step 1e-6: truncation error ~1e-12/h² plus rounding ~1e-16/h. */
+  finiteDiff: { rtol: 1e-5, atol: 1e-7 },
+  finiteDiffStep: 1e-6,
+  /** float32 results vs a float64 reference: one rounding per op, a few ops deep. */
+  float32: { rtol: 2e-5, atol: 1e-6 },
+} as const;
+
+export function closeEnough(actual: number, expected: number, { rtol, atol }: Tol): boolean {
+  if (Number.isNaN(expected)) return Number.isNaN(actual);
+  if (!Number.isFinite(expected)) return actual === expected;
+  return Math.abs(actual - expected) <= atol + rtol * Math.abs(expected);
+}

@@ -1,0 +1,77 @@
+// Autodiff semantics: accumulation into .grad, noGrad, detach, gradients(), grad(), higher order.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as ax from '../../src/index.js';
+
+test('backward accumulates into .grad across calls and through shared inputs', () => {
+  const x = ax.tensor([1, 2, 3], { dtype: 'float64', requiresGrad: true });
+  const y = ax.add(ax.mul(x, x), ax.mul(x, 3)).sum(); // dy/dx = 2x + 3
+  y.backward();
+  assert.deepEqual(x.grad!.toArray(), [5, 7, 9]);
+  ax.mul(x, 2).sum().backward();
+  assert.deepEqual(x.grad!.toArray(), [7, 9, 11]);
+});
+
+test('gradients flow through broadcasting back to the operand shape', () => {
+  const b = ax.tensor([1, 2], { dtype: 'float64', requiresGrad: true });
+  const a = ax.ones([3, 2], { dtype: 'float64' });
+  ax.mul(a, b).sum().backward();
+  assert.deepEqual(b.grad!.toArray(), [3, 3]);
+});
+
+test('noGrad records nothing; detach cuts the graph; frozen leaves get no grad', () => {
+  const w = ax.ones([2], { requiresGrad: true });
+  const y = ax.noGrad(() => ax.mul(w, 2));
+  assert.equal(y.requiresGrad, false);
+  assert.equal(y.node, null);
+  const z = w.mul(3).detach();
+  assert.equal(z.requiresGrad, false);
+  const frozen = ax.ones([2]);
+  const out = ax.mul(w, frozen).sum();
+  out.backward();
+  assert.equal(frozen.grad, null);
+  assert.deepEqual(w.grad!.toArray(), [1, 1]);
+});
+
+test('a non-scalar backward takes an explicit gradient', () => {
+  const x = ax.tensor([1, 2], { requiresGrad: true });
+  ax.mul(x, x).backward(ax.tensor([1, 10]));
+  assert.deepEqual(x.grad!.toArray(), [2, 40]);
+});
+
+test('gradients() leaves .grad alone; grad() and valueAndGrad() wrap functions', () => {
+  const x = ax.tensor([3], { dtype: 'float64', requiresGrad: true });
+  const [g] = ax.gradients(ax.pow(x, 3).sum(), [x]);
+  assert.deepEqual(g!.toArray(), [27]);
+  assert.equal(x.grad, null);
+  const f = (a: ax.Tensor, b: ax.Tensor): ax.Tensor => ax.mul(a, b).sum();
+  const [ga, gb] = ax.grad(f)(ax.tensor([2]), ax.tensor([5]));
+  assert.deepEqual([ga!.item(), gb!.item()], [5, 2]);
+  const [v, gs] = ax.valueAndGrad((a) => ax.mul(a, a).sum())(ax.tensor([4]));
+  assert.equal(v.item(), 16);
+  assert.equal(gs[0]!.item(), 8);
+});
+
+test('second derivatives with createGraph', () => {
+  const x = ax.tensor([2], { dtype: 'float64', requiresGrad: true });
+  const y = ax.pow(x, 3).sum();
+  const [dy] = ax.gradients(y, [x], { createGraph: true }); // 3x² = 12
+  assert.equal(dy!.item(), 12);
+  const [d2y] = ax.gradients(dy!.sum(), [x]); // 6x = 12
+  assert.equal(d2y!.item(), 12);
+});
+
+test('gradient of an op used twice and of a diamond graph', () => {
+  const x = ax.tensor([0.5], { dtype: 'float64', requiresGrad: true });
+  const s = ax.sigmoid(x);
+  const y = ax.mul(s, s).sum(); // d/dx s² = 2 s · s(1-s)
+  y.backward();
+  const sv = 1 / (1 + Math.exp(-0.5));
+  assert.ok(Math.abs(x.grad!.item() - 2 * sv * sv * (1 - sv)) < 1e-12);
+});
+
+test('max ties split the gradient evenly (torch.amax semantics)', () => {
+  const x = ax.tensor([1, 3, 3], { dtype: 'float64', requiresGrad: true });
+  ax.max(x).backward();
+  assert.deepEqual(x.grad!.toArray(), [0, 0.5, 0.5]);
+});
