@@ -14,6 +14,7 @@ export * from './ops/movement.js';
 export * from './ops/indexing.js';
 export * from './ops/linalg.js';
 export * from './ops/activation.js';
+export { scope, keep, unkeep, isKept } from './tensor/lifetime.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd/grad-mode.js';
 export { backward, gradients, grad, valueAndGrad, type GradientsOptions } from './autograd/backward.js';
 export { getBackend, setBackend, registerBackend, listBackends, type Backend, type Storage } from './backend/backend.js';

@@ -9,6 +9,7 @@ import * as E from '../ops/elementwise.js';
 import { enableGrad, noGrad } from './grad-mode.js';
 import { RULES, type VjpRule } from './rules.js';
 import { zerosOf } from './sum-to-shape.js';
+import { keep, unkeep } from '../tensor/lifetime.js';
 
 /** Tensors reachable from `roots` through recorded nodes, parents before children reversed. */
 function topoOrder(roots: readonly Tensor[]): Tensor[] {
@@ -78,10 +79,16 @@ function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], createGra
 export function backward(root: Tensor, grad?: Tensor): void {
   const seed = seedGrad('backward', root, grad);
   const grads = propagate([root], [seed], false);
+  const owned = new Set<unknown>();
   for (const [t, g] of grads) {
     if (t.node !== null || !t.requiresGrad) continue;
-    const gl = E.cast(g, t.dtype);
-    t.grad = t.grad ? noGrad(() => E.add(t.grad!, gl)) : gl;
+    let gl = E.cast(g, t.dtype);
+    // Each .grad owns its memory (a rule may hand the same tensor to two inputs).
+    if (owned.has(gl.storage) || gl === seed) gl = noGrad(() => E.clone(gl));
+    const old = t.grad;
+    t.grad = keep(old ? noGrad(() => E.add(old, gl)) : gl);
+    owned.add(t.grad.storage);
+    if (old) unkeep(old);
   }
 }
 

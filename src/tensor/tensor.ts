@@ -14,6 +14,7 @@ import { GradError } from '../errors.js';
 import type { DType, TypedArray } from './dtype.js';
 import { numelOf, type Shape } from './shape.js';
 import { formatTensor } from './format.js';
+import { trackTensor } from './lifetime.js';
 
 export type NestedArray = number | boolean | NestedArray[];
 type Dim = number | readonly number[] | null;
@@ -38,6 +39,7 @@ export class Tensor {
     this.storage = storage;
     this.shape = Object.freeze([...shape]);
     this.dtype = dtype;
+    trackTensor(this);
   }
 
   get ndim(): number { return this.shape.length; }

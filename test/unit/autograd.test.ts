@@ -75,3 +75,13 @@ test('max ties split the gradient evenly (torch.amax semantics)', () => {
   ax.max(x).backward();
   assert.deepEqual(x.grad!.toArray(), [0, 0.5, 0.5]);
 });
+
+test('leaves that receive the same gradient tensor get separate .grad memory', () => {
+  const a = ax.ones([2], { requiresGrad: true });
+  const b = ax.ones([2], { requiresGrad: true });
+  ax.add(a, b).sum().backward();
+  assert.notEqual(a.grad!.storage, b.grad!.storage);
+  ax.add(a, b).sum().backward(); // accumulating into a.grad must not touch b.grad
+  assert.deepEqual(a.grad!.toArray(), [2, 2]);
+  assert.deepEqual(b.grad!.toArray(), [2, 2]);
+});

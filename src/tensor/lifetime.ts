@@ -1,0 +1,84 @@
+// Who frees tensor memory, so users never call dispose: the library runs each training step,
+// evaluation batch and optimizer update inside `scope`, which releases every tensor made inside
+// that is neither returned nor kept. Parameters, optimizer state and gradients are `keep`-ed.
+// Storages shared by several tensors (reshape, detach) are released only when none escapes.
+import type { Storage } from '../backend/backend.js';
+import type { Tensor } from './tensor.js';
+
+interface Scope { tensors: Tensor[] }
+const stack: Scope[] = [];
+const kept = new WeakSet<Storage>();
+
+/** Called by the Tensor constructor: remember `t` in the innermost open scope. */
+export function trackTensor(t: Tensor): void {
+  const s = stack[stack.length - 1];
+  if (s !== undefined) s.tensors.push(t);
+}
+
+/** Mark `t`'s memory as persistent: no scope will release it (parameters, optimizer state, caches). */
+export function keep<T extends Tensor>(t: T): T {
+  kept.add(t.storage);
+  return t;
+}
+
+/** Whether `t` was marked with `keep`. */
+export function isKept(t: Tensor): boolean {
+  return kept.has(t.storage);
+}
+
+/** Undo `keep` and release the memory now unless `dispose` is false. */
+export function unkeep(t: Tensor, { dispose = true } = {}): void {
+  kept.delete(t.storage);
+  if (dispose) t.dispose();
+}
+
+function collectStorages(v: unknown, out: Set<Storage>, seen: Set<unknown>): void {
+  if (v === null || typeof v !== 'object' || seen.has(v)) return;
+  seen.add(v);
+  if ('storage' in v && 'shape' in v && 'dtype' in v) {
+    const t = v as Tensor;
+    out.add(t.storage);
+    if (t.grad) out.add(t.grad.storage);
+    return;
+  }
+  if (Array.isArray(v)) { for (const e of v) collectStorages(e, out, seen); return; }
+  if (v instanceof Map) { for (const e of v.values()) collectStorages(e, out, seen); return; }
+  if (Object.getPrototypeOf(v) === Object.prototype) for (const e of Object.values(v)) collectStorages(e, out, seen);
+}
+
+/**
+ * Run `fn`; afterwards release the memory of every tensor created inside it that is not reachable
+ * from its result (tensors, arrays, plain objects and Maps are searched) and not kept. Escaping
+ * tensors belong to the enclosing scope. Synchronous only: a scope never spans an `await`.
+ */
+export function scope<T>(fn: () => T): T {
+  const s: Scope = { tensors: [] };
+  stack.push(s);
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    stack.pop();
+    release(s, new Set());
+    throw e;
+  }
+  stack.pop();
+  if (result instanceof Promise) throw new Error('scope: the function returned a Promise; scopes must be synchronous');
+  const escaping = new Set<Storage>();
+  collectStorages(result, escaping, new Set());
+  release(s, escaping);
+  const parent = stack[stack.length - 1];
+  if (parent) for (const t of s.tensors) if (escaping.has(t.storage)) parent.tensors.push(t);
+  return result;
+}
+
+function release(s: Scope, escaping: Set<Storage>): void {
+  for (const t of s.tensors) {
+    if (!escaping.has(t.storage) && !kept.has(t.storage) && !t.storage.released) t.storage.backend.free(t.storage);
+  }
+}
+
+/** Number of scopes open now (0 outside any library step). */
+export function scopeDepth(): number {
+  return stack.length;
+}
