@@ -25,3 +25,21 @@ export function memory(): { backend: string; bytes: number; storages: number } {
   const b = getBackend();
   return { backend: b.name, ...b.memory() };
 }
+
+// ---- neural-network layers, losses, optimizers ----
+export { linear } from './ops/linalg.js';
+export { assign } from './ops/assign.js';
+export * from './ops/losses.js';
+export { Module, registerModule, moduleFromConfig, type ModuleConfig, type LoadResult } from './nn/module.js';
+export { Parameter } from './nn/parameter.js';
+export { Linear, type LinearOptions } from './nn/linear.js';
+export { Sequential, Flatten, Dropout } from './nn/layers.js';
+export { ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, LogSoftmax, GELU, SiLU, ELU, Softplus, Step, Identity } from './nn/activations.js';
+export { Perceptron, type PerceptronFitOptions, type PerceptronFitResult } from './nn/perceptron.js';
+export * as init from './nn/init.js';
+export { Optimizer, type ParamGroup, type ParamState, type ParamsArg } from './optim/optimizer.js';
+export { SGD, type SGDOptions } from './optim/sgd.js';
+export { Adam, AdamW, type AdamOptions } from './optim/adam.js';
+export { RMSprop, Adagrad, type RMSpropOptions, type AdagradOptions } from './optim/rmsprop.js';
+export * from './optim/lr-scheduler.js';
+export { clipGradNorm, clipGradValue } from './optim/clip.js';

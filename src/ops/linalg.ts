@@ -4,7 +4,7 @@ import { arithmeticDType } from '../tensor/dtype.js';
 import { broadcastShapes, numelOf, shapeStr } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { execute } from './dispatch.js';
-import { cast } from './elementwise.js';
+import { add, cast } from './elementwise.js';
 import { expand, reshape, squeeze, unsqueeze } from './movement.js';
 
 /** The batched primitive on 3-D operands (with optional transposes of the last two dims). */
@@ -70,4 +70,23 @@ export function dot(a: Tensor, b: Tensor): Tensor {
     throw new ShapeError('dot', `needs two 1-D tensors of equal length, got ${shapeStr(a.shape)} and ${shapeStr(b.shape)}`);
   }
   return matmul(a, b);
+}
+
+/**
+ * y = x·Wᵀ + b (torch.nn.functional.linear) with W of shape (out, in): PyTorch's layout, so
+ * weights move between the two without transposes. The transpose is folded into the GEMM.
+ */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  if (weight.ndim !== 2) throw new ShapeError('linear', `weight must be 2-D (out, in), got ${shapeStr(weight.shape)}`);
+  const [out, inp] = weight.shape as [number, number];
+  if (x.ndim === 0 || x.shape[x.ndim - 1] !== inp) {
+    throw new ShapeError('linear', `input has shape ${shapeStr(x.shape)} but the layer expects ${inp} features in the last dim (weight ${shapeStr(weight.shape)}); check the previous layer's size or flatten the input`);
+  }
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== out)) throw new ShapeError('linear', `bias must have shape [${out}], got ${shapeStr(bias.shape)}`);
+  const dt = arithmeticDType(x.dtype, weight.dtype);
+  const lead = x.shape.slice(0, -1);
+  const rows = reshape(cast(x, dt), [1, numelOf(lead), inp]); // (1, N, in)
+  let y = reshape(bmm(rows, unsqueeze(cast(weight, dt), 0), false, true), [...lead, out]); // (..., out)
+  if (bias) y = add(y, bias);
+  return y;
 }

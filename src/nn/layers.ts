@@ -1,0 +1,60 @@
+// Structural layers without weights: Sequential, Flatten, Dropout.
+import { ValueError } from '../errors.js';
+import { dropout } from '../ops/activation.js';
+import { flatten } from '../ops/movement.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Module, moduleFromConfig, registerModule, type ModuleConfig } from './module.js';
+
+/**
+ * Chains modules: the output of each is the input of the next. Children are named '0', '1', …
+ * as in PyTorch, so state dicts line up.
+ *
+ * @example
+ * const mlp = new Sequential(new Linear(784, 256), new ReLU(), new Linear(256, 10));
+ */
+export class Sequential extends Module {
+  readonly layers: Module[];
+  constructor(...layers: Module[]) {
+    super();
+    layers.forEach((l, i) => {
+      if (!(l instanceof Module)) throw new ValueError('Sequential', `argument ${i} is not a Module (got ${typeof l}); pass layers such as new Linear(4, 8)`);
+    });
+    this.layers = layers;
+  }
+  override *namedChildren(): Generator<[string, Module]> {
+    for (let i = 0; i < this.layers.length; i++) yield [String(i), this.layers[i]!];
+  }
+  forward(x: Tensor): Tensor {
+    for (const l of this.layers) x = l.forward(x);
+    return x;
+  }
+  /** The i-th layer (negative counts from the end). */
+  at(i: number): Module { return this.layers[i < 0 ? this.layers.length + i : i]!; }
+  get length(): number { return this.layers.length; }
+  override config(): ModuleConfig { return { type: 'Sequential', args: this.layers.map((l) => l.config()) }; }
+}
+registerModule('Sequential', (...cfgs: ModuleConfig[]) => new Sequential(...cfgs.map(moduleFromConfig)));
+
+/** Flattens dims startDim..endDim (default 1..−1: everything but the batch). (N, *) → (N, ∏*). */
+export class Flatten extends Module {
+  constructor(readonly startDim = 1, readonly endDim = -1) { super(); }
+  forward(x: Tensor): Tensor { return flatten(x, { startDim: this.startDim, endDim: this.endDim }); }
+  override config(): ModuleConfig { return { type: 'Flatten', args: [this.startDim, this.endDim] }; }
+  override extraRepr(): string { return `startDim=${this.startDim}, endDim=${this.endDim}`; }
+}
+registerModule('Flatten', (s?: number, e?: number) => new Flatten(s, e));
+
+/**
+ * Inverted dropout: in training, zeroes each element with probability p and scales the rest by
+ * 1/(1−p); in eval mode, the identity. Default p = 0.5.
+ */
+export class Dropout extends Module {
+  constructor(readonly p = 0.5) {
+    super();
+    if (!(p >= 0 && p <= 1)) throw new ValueError('Dropout', `p must be in [0, 1], got ${p}`);
+  }
+  forward(x: Tensor): Tensor { return dropout(x, { p: this.p, training: this.training }); }
+  override config(): ModuleConfig { return { type: 'Dropout', args: [this.p] }; }
+  override extraRepr(): string { return `p=${this.p}`; }
+}
+registerModule('Dropout', (p?: number) => new Dropout(p));

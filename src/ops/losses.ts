@@ -1,0 +1,212 @@
+// Loss functions (torch.nn.functional semantics), composed from primitives; numerically stable.
+import { DTypeError, ShapeError, ValueError } from '../errors.js';
+import { fromArray } from '../tensor/creation.js';
+import { isFloat, toFloat } from '../tensor/dtype.js';
+import { shapesEqual, shapeStr } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { abs, add, cast, clamp, div, exp, log, log1p, lt, mul, ne, neg, relu, sub, where } from './elementwise.js';
+import { logSoftmax } from './activation.js';
+import { gather, indexSelect } from './indexing.js';
+import { reshape, unsqueeze, squeeze } from './movement.js';
+import { mean, sum } from './reduce.js';
+
+export type Reduction = 'mean' | 'sum' | 'none';
+
+function reduce(op: string, loss: Tensor, reduction: Reduction): Tensor {
+  if (reduction === 'mean') return mean(loss);
+  if (reduction === 'sum') return sum(loss);
+  if (reduction === 'none') return loss;
+  throw new ValueError(op, `reduction must be 'mean', 'sum' or 'none', got ${JSON.stringify(reduction)}`);
+}
+
+function sameShape(op: string, input: Tensor, target: Tensor): [Tensor, Tensor] {
+  if (!shapesEqual(input.shape, target.shape)) {
+    throw new ShapeError(op, `input ${shapeStr(input.shape)} and target ${shapeStr(target.shape)} must have the same shape (a [N,1] vs [N] mix-up silently broadcasts in other libraries); reshape one of them`);
+  }
+  const dt = toFloat(input.dtype);
+  return [cast(input, dt), cast(target, dt)];
+}
+
+export interface RegressionLossOptions { reduction?: Reduction }
+
+/** Mean squared error (x − y)². */
+export function mseLoss(input: Tensor, target: Tensor, { reduction = 'mean' }: RegressionLossOptions = {}): Tensor {
+  const [x, y] = sameShape('mseLoss', input, target);
+  const d = sub(x, y);
+  return reduce('mseLoss', mul(d, d), reduction);
+}
+
+/** Mean absolute error |x − y|. */
+export function l1Loss(input: Tensor, target: Tensor, { reduction = 'mean' }: RegressionLossOptions = {}): Tensor {
+  const [x, y] = sameShape('l1Loss', input, target);
+  return reduce('l1Loss', abs(sub(x, y)), reduction);
+}
+
+/** Huber: ½d² for |d| < δ, δ(|d| − ½δ) beyond (quadratic near 0, linear for outliers). Default δ = 1. */
+export function huberLoss(input: Tensor, target: Tensor, { delta = 1, reduction = 'mean' }: RegressionLossOptions & { delta?: number } = {}): Tensor {
+  if (!(delta > 0)) throw new ValueError('huberLoss', `delta must be > 0, got ${delta}`);
+  const [x, y] = sameShape('huberLoss', input, target);
+  const d = sub(x, y);
+  const a = abs(d);
+  return reduce('huberLoss', where(lt(a, delta), mul(mul(d, d), 0.5), mul(sub(a, 0.5 * delta), delta)), reduction);
+}
+
+/** Smooth L1: ½d²/β for |d| < β, |d| − ½β beyond. Default β = 1 (equals Huber with δ = 1). */
+export function smoothL1Loss(input: Tensor, target: Tensor, { beta = 1, reduction = 'mean' }: RegressionLossOptions & { beta?: number } = {}): Tensor {
+  const [x, y] = sameShape('smoothL1Loss', input, target);
+  const d = sub(x, y);
+  const a = abs(d);
+  if (beta === 0) return reduce('smoothL1Loss', a, reduction);
+  return reduce('smoothL1Loss', where(lt(a, beta), div(mul(mul(d, d), 0.5), beta), sub(a, 0.5 * beta)), reduction);
+}
+
+export interface ClassLossOptions {
+  /** Per-class weights (length C), for imbalanced classes. */
+  weight?: Tensor | readonly number[] | null;
+  /** Targets equal to this are skipped (count neither in the sum nor the mean). Default −100. */
+  ignoreIndex?: number;
+  reduction?: Reduction;
+}
+
+function classWeight(op: string, w: ClassLossOptions['weight'], c: number, like: Tensor): Tensor | null {
+  if (w === null || w === undefined) return null;
+  const t = Array.isArray(w) || !('shape' in (w as object)) ? fromArray(w as readonly number[], [(w as readonly number[]).length], like.dtype, like.storage.backend) : cast(w as Tensor, like.dtype);
+  if (t.ndim !== 1 || t.shape[0] !== c) throw new ShapeError(op, `weight must have one entry per class (${c}), got shape ${shapeStr(t.shape)}`);
+  return t;
+}
+
+/** Check class-index targets against (N, C, d1, …) scores; returns C. */
+function checkIndexTarget(op: string, input: Tensor, target: Tensor, ignoreIndex: number): number {
+  if (input.ndim < 1) throw new ShapeError(op, `input must have a class dim: (C), (N, C) or (N, C, d1, …); got ${shapeStr(input.shape)}`);
+  const batched = input.ndim >= 2;
+  const c = batched ? input.shape[1]! : input.shape[0]!;
+  const want = batched ? [input.shape[0]!, ...input.shape.slice(2)] : [];
+  if (!shapesEqual(target.shape, want)) {
+    throw new ShapeError(op, `class-index target must have shape ${shapeStr(want)} for input ${shapeStr(input.shape)}, got ${shapeStr(target.shape)}${target.ndim === want.length + 1 && target.shape[target.ndim - 1] === 1 ? ' (squeeze the trailing 1)' : ''}`);
+  }
+  for (const v of target.data()) {
+    if (v !== ignoreIndex && (v < 0 || v >= c)) {
+      throw new ValueError(op, `target class ${v} is out of range for ${c} classes (valid 0..${c - 1}); check the labels or the size of the last layer`);
+    }
+  }
+  return c;
+}
+
+/**
+ * Negative log-likelihood of class-index targets given log-probabilities (N, C, d1, …).
+ * With `weight`, the mean divides by the summed weights of the counted targets (as PyTorch).
+ */
+export function nllLoss(logProbs: Tensor, target: Tensor, { weight = null, ignoreIndex = -100, reduction = 'mean' }: ClassLossOptions = {}): Tensor {
+  if (target.dtype !== 'int32') {
+    throw new DTypeError('nllLoss', `target must hold int32 class indices, got ${target.dtype} of shape ${shapeStr(target.shape)}; convert with .int()`);
+  }
+  const c = checkIndexTarget('nllLoss', logProbs, target, ignoreIndex);
+  const batched = logProbs.ndim >= 2;
+  const lp = batched ? logProbs : unsqueeze(logProbs, 0); // (N, C, ...)
+  const t = batched ? target : unsqueeze(target, 0); // (N, ...)
+  const valid = ne(t, ignoreIndex);
+  const safe = where(valid, t, 0); // ignored targets point at class 0 and are masked out below
+  const picked = squeeze(gather(lp, 1, unsqueeze(safe, 1)), 1); // (N, ...)
+  const w = classWeight('nllLoss', weight, c, lp);
+  const wt = where(valid, w ? reshape(indexSelect(w, 0, reshape(safe, [-1])), safe.shape) : cast(valid, lp.dtype), 0); // (N, ...)
+  const losses = neg(mul(picked, wt));
+  if (reduction === 'none') return batched ? losses : squeeze(losses, 0);
+  if (reduction === 'sum') return sum(losses);
+  return div(sum(losses), sum(wt));
+}
+
+export interface CrossEntropyOptions extends ClassLossOptions {
+  /** Mix the target with the uniform distribution: (1 − ε)·target + ε/C. Default 0. */
+  labelSmoothing?: number;
+}
+
+/**
+ * Cross-entropy between logits (N, C, d1, …) and either int32 class indices (N, d1, …) or class
+ * probabilities shaped like the logits. Combines logSoftmax and NLL; stable for large logits.
+ *
+ * @example
+ * crossEntropy(model.forward(x), labels) // labels: int32 (N)
+ */
+export function crossEntropy(logits: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+  const { weight = null, ignoreIndex = -100, reduction = 'mean', labelSmoothing = 0 } = opts;
+  if (!isFloat(logits.dtype)) throw new DTypeError('crossEntropy', `logits must be float, got ${logits.dtype}`);
+  if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new ValueError('crossEntropy', `labelSmoothing must be in [0, 1], got ${labelSmoothing}`);
+  const classDim = logits.ndim >= 2 ? 1 : 0;
+  const c = logits.shape[classDim]!;
+  const lp = logSoftmax(logits, { dim: classDim });
+  const wShape = logits.shape.map((s, i) => (i === classDim ? s : 1));
+  const w = classWeight('crossEntropy', weight, c, lp);
+  const wb = w ? reshape(w, wShape) : null; // broadcast over (N, C, ...)
+  if (isFloat(target.dtype)) {
+    if (!shapesEqual(target.shape, logits.shape)) {
+      throw new ShapeError('crossEntropy', `probability targets must have the logits' shape ${shapeStr(logits.shape)}, got ${shapeStr(target.shape)}; for class indices pass an int32 tensor of shape ${shapeStr(logits.shape.filter((_, i) => i !== classDim))}`);
+    }
+    let p = cast(target, lp.dtype);
+    if (labelSmoothing > 0) p = add(mul(p, 1 - labelSmoothing), labelSmoothing / c);
+    let terms = mul(lp, p);
+    if (wb) terms = mul(terms, wb);
+    const losses = neg(sum(terms, { dim: classDim })); // (N, ...)
+    if (reduction === 'none') return losses;
+    if (reduction === 'sum') return sum(losses);
+    return div(sum(losses), logits.ndim >= 2 ? losses.numel : 1);
+  }
+  if (target.dtype !== 'int32') throw new DTypeError('crossEntropy', `target must be int32 class indices or float probabilities, got ${target.dtype}`);
+  const nll = nllLoss(lp, target, { weight: w, ignoreIndex, reduction });
+  if (labelSmoothing === 0) return nll;
+  // Smoothing term: −Σ_c w_c·log p_c per sample, masked like the NLL term.
+  const lpw = wb ? mul(lp, wb) : lp;
+  const t = classDim === 1 ? target : unsqueeze(target, 0);
+  const valid = cast(ne(t, ignoreIndex), lp.dtype);
+  const smooth = mul(neg(sum(classDim === 1 ? lpw : unsqueeze(lpw, 0), { dim: 1 })), valid); // (N, ...)
+  let smoothRed: Tensor;
+  if (reduction === 'none') smoothRed = classDim === 1 ? smooth : squeeze(smooth, 0);
+  else if (reduction === 'sum') smoothRed = sum(smooth);
+  else {
+    const safe = where(ne(t, ignoreIndex), t, 0);
+    const denom = w ? sum(mul(reshape(indexSelect(w, 0, reshape(safe, [-1])), safe.shape), valid)) : sum(valid);
+    smoothRed = div(sum(smooth), denom);
+  }
+  return add(mul(nll, 1 - labelSmoothing), mul(smoothRed, labelSmoothing / c));
+}
+
+export interface BinaryLossOptions {
+  /** Rescaling weight, broadcast against the input. */
+  weight?: Tensor | readonly number[] | null;
+  reduction?: Reduction;
+}
+
+function broadcastWeight(w: BinaryLossOptions['weight'], like: Tensor): Tensor | null {
+  if (w === null || w === undefined) return null;
+  return Array.isArray(w) || !('shape' in (w as object)) ? fromArray(w as readonly number[], [(w as readonly number[]).length], like.dtype, like.storage.backend) : cast(w as Tensor, like.dtype);
+}
+
+/** −[y·log p + (1 − y)·log(1 − p)] for probabilities p in [0, 1]; logs clamped at −100 as in PyTorch. */
+export function binaryCrossEntropy(probs: Tensor, target: Tensor, { weight = null, reduction = 'mean' }: BinaryLossOptions = {}): Tensor {
+  const [p, y] = sameShape('binaryCrossEntropy', probs, target);
+  const lo = p.data();
+  for (const v of lo) {
+    if (!(v >= 0 && v <= 1)) throw new ValueError('binaryCrossEntropy', `input ${v} is not a probability in [0, 1]; apply sigmoid first or use binaryCrossEntropyWithLogits`);
+  }
+  const logp = clamp(log(p), { min: -100 });
+  const log1mp = clamp(log(sub(1, p)), { min: -100 });
+  let l = neg(add(mul(y, logp), mul(sub(1, y), log1mp)));
+  const w = broadcastWeight(weight, p);
+  if (w) l = mul(l, w);
+  return reduce('binaryCrossEntropy', l, reduction);
+}
+
+/**
+ * Sigmoid + binary cross-entropy in one stable expression:
+ * (1 − y)·x + (1 + (pw − 1)·y)·(log(1 + e^{−|x|}) + max(−x, 0)). `posWeight` (per class) > 1
+ * raises recall on the positive class.
+ */
+export function binaryCrossEntropyWithLogits(logits: Tensor, target: Tensor, { weight = null, posWeight = null, reduction = 'mean' }: BinaryLossOptions & { posWeight?: Tensor | readonly number[] | null } = {}): Tensor {
+  const [x, y] = sameShape('binaryCrossEntropyWithLogits', logits, target);
+  const softTerm = add(log1p(exp(neg(abs(x)))), relu(neg(x))); // log(1 + e^{−x}), stable
+  const pw = broadcastWeight(posWeight, x);
+  const coef = pw ? add(mul(sub(pw, 1), y), 1) : null;
+  let l = add(mul(sub(1, y), x), coef ? mul(coef, softTerm) : softTerm);
+  const w = broadcastWeight(weight, x);
+  if (w) l = mul(l, w);
+  return reduce('binaryCrossEntropyWithLogits', l, reduction);
+}
