@@ -5,14 +5,20 @@
 import type { Storage } from '../backend/backend.js';
 import type { Tensor } from './tensor.js';
 
-interface Scope { tensors: Tensor[] }
+interface Scope { storages: Storage[] }
 const stack: Scope[] = [];
 const kept = new WeakSet<Storage>();
+const seen = new WeakSet<Storage>();
 
-/** Called by the Tensor constructor: remember `t` in the innermost open scope. */
+/**
+ * Called by the Tensor constructor. A storage belongs to the scope where its first tensor was
+ * made (its allocation); later views of it (reshape, detach) belong to that owner, not to their scope.
+ */
 export function trackTensor(t: Tensor): void {
+  if (seen.has(t.storage)) return;
+  seen.add(t.storage);
   const s = stack[stack.length - 1];
-  if (s !== undefined) s.tensors.push(t);
+  if (s !== undefined) s.storages.push(t.storage);
 }
 
 /** Mark `t`'s memory as persistent: no scope will release it (parameters, optimizer state, caches). */
@@ -52,7 +58,7 @@ function collectStorages(v: unknown, out: Set<Storage>, seen: Set<unknown>): voi
  * tensors belong to the enclosing scope. Synchronous only: a scope never spans an `await`.
  */
 export function scope<T>(fn: () => T): T {
-  const s: Scope = { tensors: [] };
+  const s: Scope = { storages: [] };
   stack.push(s);
   let result: T;
   try {
@@ -68,13 +74,13 @@ export function scope<T>(fn: () => T): T {
   collectStorages(result, escaping, new Set());
   release(s, escaping);
   const parent = stack[stack.length - 1];
-  if (parent) for (const t of s.tensors) if (escaping.has(t.storage)) parent.tensors.push(t);
+  if (parent) for (const st of s.storages) if (escaping.has(st)) parent.storages.push(st);
   return result;
 }
 
 function release(s: Scope, escaping: Set<Storage>): void {
-  for (const t of s.tensors) {
-    if (!escaping.has(t.storage) && !kept.has(t.storage) && !t.storage.released) t.storage.backend.free(t.storage);
+  for (const st of s.storages) {
+    if (!escaping.has(st) && !kept.has(st) && !st.released) st.backend.free(st);
   }
 }
 

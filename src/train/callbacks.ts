@@ -1,0 +1,151 @@
+// Callbacks for fit(): the hooks, EarlyStopping, LR scheduling, JSON-lines logging, and a
+// lambda callback. (ModelCheckpoint lives with the checkpoint code in io/.)
+import { ValueError } from '../errors.js';
+import { noGrad } from '../autograd/grad-mode.js';
+import { clone } from '../ops/elementwise.js';
+import { keep, unkeep } from '../tensor/lifetime.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { Module } from '../nn/module.js';
+import type { Optimizer } from '../optim/optimizer.js';
+
+/** Per-epoch figures: loss, metrics, and their validation twins prefixed with `val`. */
+export interface EpochLogs {
+  epoch: number;
+  loss: number;
+  [metric: string]: number | undefined;
+}
+
+export interface History {
+  /** Validation figures measured once before the first step (a broken pipeline shows at once). */
+  initial?: Record<string, number>;
+  epochs: EpochLogs[];
+  /** Whether a callback (e.g. EarlyStopping) ended training early. */
+  stoppedEarly: boolean;
+}
+
+export interface TrainContext {
+  readonly model: Module;
+  readonly optimizer: Optimizer<{ lr: number }>;
+  readonly epochs: number;
+  readonly stepsPerEpoch: number;
+  epoch: number;
+  readonly history: History;
+  /** Set to true to end training after this epoch. */
+  stopTraining: boolean;
+}
+
+export interface Callback {
+  onTrainBegin?(ctx: TrainContext): void;
+  onEpochBegin?(epoch: number, ctx: TrainContext): void;
+  onBatchEnd?(step: number, logs: { loss: number; batchSize: number }, ctx: TrainContext): void;
+  onEpochEnd?(epoch: number, logs: EpochLogs, ctx: TrainContext): void;
+  onTrainEnd?(ctx: TrainContext): void;
+}
+
+type Mode = 'min' | 'max' | 'auto';
+function resolveMode(mode: Mode, monitor: string): 'min' | 'max' {
+  if (mode !== 'auto') return mode;
+  return /acc|f1|auc|precision|recall|r2/i.test(monitor) ? 'max' : 'min';
+}
+
+export function monitored(logs: EpochLogs, monitor: string, who: string): number {
+  const v = logs[monitor];
+  if (v === undefined) {
+    throw new ValueError(who, `monitor '${monitor}' is not in the epoch logs (${Object.keys(logs).join(', ')}); give fit() validation data to monitor val* figures`);
+  }
+  return v;
+}
+
+export interface EarlyStoppingOptions {
+  /** Which figure to watch. Default 'valLoss'. */
+  monitor?: string;
+  /** Epochs without improvement before stopping. Default 5. */
+  patience?: number;
+  /** Smallest change that counts as improvement. */
+  minDelta?: number;
+  mode?: Mode;
+  /** Put back the weights of the best epoch when stopping (and at the end). Default false. */
+  restoreBestWeights?: boolean;
+}
+
+/** Stop when the monitored figure has not improved for `patience` epochs. */
+export class EarlyStopping implements Callback {
+  readonly monitor: string;
+  private readonly patience: number;
+  private readonly minDelta: number;
+  private readonly mode: 'min' | 'max';
+  private readonly restore: boolean;
+  private best = NaN;
+  private wait = 0;
+  private bestWeights: Record<string, Tensor> | null = null;
+  /** Epoch (0-based) of the best figure. */
+  bestEpoch = -1;
+  stoppedEpoch = -1;
+
+  constructor({ monitor = 'valLoss', patience = 5, minDelta = 0, mode = 'auto', restoreBestWeights = false }: EarlyStoppingOptions = {}) {
+    this.monitor = monitor;
+    this.patience = patience;
+    this.minDelta = Math.abs(minDelta);
+    this.mode = resolveMode(mode, monitor);
+    this.restore = restoreBestWeights;
+  }
+
+  onTrainBegin(): void { this.best = NaN; this.wait = 0; this.bestEpoch = -1; this.stoppedEpoch = -1; }
+
+  onEpochEnd(epoch: number, logs: EpochLogs, ctx: TrainContext): void {
+    const v = monitored(logs, this.monitor, 'EarlyStopping');
+    const improved = Number.isNaN(this.best) || (this.mode === 'min' ? v < this.best - this.minDelta : v > this.best + this.minDelta);
+    if (improved) {
+      this.best = v;
+      this.bestEpoch = epoch;
+      this.wait = 0;
+      if (this.restore) this.snapshot(ctx.model);
+      return;
+    }
+    this.wait++;
+    if (this.wait >= this.patience) {
+      this.stoppedEpoch = epoch;
+      ctx.stopTraining = true;
+    }
+  }
+
+  onTrainEnd(ctx: TrainContext): void {
+    if (this.restore && this.bestWeights) ctx.model.loadStateDict(this.bestWeights);
+    if (this.bestWeights) for (const t of Object.values(this.bestWeights)) unkeep(t);
+    this.bestWeights = null;
+  }
+
+  private snapshot(model: Module): void {
+    if (this.bestWeights) for (const t of Object.values(this.bestWeights)) unkeep(t);
+    this.bestWeights = noGrad(() => Object.fromEntries(Object.entries(model.stateDict()).map(([k, t]) => [k, keep(clone(t))])));
+  }
+}
+
+/** Anything with a `step()` (per-epoch schedules) or `step(metric)` (ReduceLROnPlateau). */
+export interface Steppable { step(metric?: number): void }
+
+/** Step a learning-rate schedule after every epoch (or every batch with `perBatch`). */
+export class LRSchedulerCallback implements Callback {
+  constructor(readonly scheduler: Steppable, readonly opts: { perBatch?: boolean; monitor?: string } = {}) {}
+  onBatchEnd(): void { if (this.opts.perBatch) this.scheduler.step(); }
+  onEpochEnd(_e: number, logs: EpochLogs): void {
+    if (this.opts.perBatch) return;
+    if (this.opts.monitor) this.scheduler.step(monitored(logs, this.opts.monitor, 'LRSchedulerCallback'));
+    else this.scheduler.step();
+  }
+}
+
+/** Writes one JSON object per epoch (and one at the start) to `write` (e.g. a file appender). */
+export class JsonLinesLogger implements Callback {
+  constructor(private readonly write: (line: string) => void) {}
+  onTrainBegin(ctx: TrainContext): void {
+    this.write(JSON.stringify({ event: 'start', epochs: ctx.epochs, stepsPerEpoch: ctx.stepsPerEpoch, initial: ctx.history.initial ?? null }) + '\n');
+  }
+  onEpochEnd(_e: number, logs: EpochLogs): void { this.write(JSON.stringify({ event: 'epoch', ...logs }) + '\n'); }
+  onTrainEnd(ctx: TrainContext): void { this.write(JSON.stringify({ event: 'end', epochs: ctx.history.epochs.length, stoppedEarly: ctx.history.stoppedEarly }) + '\n'); }
+}
+
+/** A callback from plain functions. */
+export class LambdaCallback implements Callback {
+  constructor(hooks: Callback) { Object.assign(this, hooks); }
+}

@@ -1,0 +1,256 @@
+// fit / evaluate / predict: the training loop with validation before the first step, callbacks,
+// progress, seeded shuffling, and each step run in a scope so memory stays flat.
+import { AxonError, ValueError } from '../errors.js';
+import { noGrad } from '../autograd/grad-mode.js';
+import { manualSeed } from '../tensor/random.js';
+import { scope } from '../tensor/lifetime.js';
+import { cat } from '../ops/movement.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { Module } from '../nn/module.js';
+import { Adam } from '../optim/adam.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import { clipGradNorm } from '../optim/clip.js';
+import { fromArray } from '../tensor/creation.js';
+import { indexSelect } from '../ops/indexing.js';
+import { Generator } from '../tensor/random.js';
+import { checkXY, isXY, orderedBatches, TensorBatches, type BatchSource, type FitData, type XY } from './batches.js';
+import type { Callback, EpochLogs, History, TrainContext } from './callbacks.js';
+import { resolveLoss, type LossFn, type LossName } from './loss-fn.js';
+import { ProgressBar } from './progress.js';
+import { RunningMetric, type MetricName } from './running-metrics.js';
+
+/** The loss became NaN or infinite: training diverged. */
+export class TrainingDivergedError extends AxonError {
+  constructor(message: string) { super('fit', message); this.name = 'TrainingDivergedError'; }
+}
+
+export interface FitOptions {
+  /** Training data: `{ x, y }` tensors (batched and shuffled here) or a DataLoader. */
+  data: FitData;
+  /**
+   * Validation data, or a fraction in (0, 1) of the training data to hold out. The hold-out is
+   * drawn after a seeded shuffle (stratified for int32 class labels), never "the last rows".
+   */
+  validation?: FitData | number;
+  epochs?: number;
+  batchSize?: number;
+  /** Default: Adam with lr 1e-3 over model.parameters(). */
+  optimizer?: Optimizer<{ lr: number }>;
+  /** Default: 'crossEntropy' when y is int32, else 'mse'. */
+  loss?: LossName | LossFn;
+  /** Default: ['accuracy'] for class labels, ['mae'] otherwise. */
+  metrics?: MetricName[];
+  callbacks?: Callback[];
+  /** Per-class loss weights, or 'balanced' (n / (classes · count)) against class imbalance. */
+  classWeight?: readonly number[] | 'balanced';
+  /** Seeds shuffling, the hold-out split and the global generator (dropout). Default 0. */
+  seed?: number;
+  shuffle?: boolean;
+  /** Clip the global gradient norm to this value each step. */
+  clipGradNorm?: number;
+  /** Show the progress bar (default true). */
+  verbose?: boolean;
+}
+
+function isClassification(y: Tensor | undefined): boolean {
+  return y !== undefined && y.dtype === 'int32';
+}
+
+function firstTargets(data: FitData): Tensor | undefined {
+  return isXY(data) ? data.y : undefined;
+}
+
+function balancedWeights(y: Tensor): number[] {
+  const counts = new Map<number, number>();
+  for (const v of y.data()) counts.set(v, (counts.get(v) ?? 0) + 1);
+  const k = Math.max(...counts.keys()) + 1;
+  return Array.from({ length: k }, (_, c) => (counts.get(c) ? y.numel / (counts.size * counts.get(c)!) : 0));
+}
+
+/** Hold out a seeded (stratified for int32 labels) fraction of `data`. */
+function holdOut(data: XY, fraction: number, seed: number): [XY, XY] {
+  if (!(fraction > 0 && fraction < 1)) throw new ValueError('fit', `validation fraction must be in (0, 1), got ${fraction}`);
+  const n = data.x.shape[0]!;
+  const g = new Generator(seed + 7919);
+  const groups = new Map<number, number[]>();
+  const labels = isClassification(data.y) && data.y.ndim === 1 ? data.y.data() : null;
+  for (let i = 0; i < n; i++) {
+    const key = labels ? labels[i]! : 0;
+    const list = groups.get(key) ?? [];
+    list.push(i);
+    groups.set(key, list);
+  }
+  const train: number[] = [];
+  const val: number[] = [];
+  for (const list of groups.values()) {
+    for (let i = list.length - 1; i > 0; i--) { const j = g.int(0, i + 1); [list[i], list[j]] = [list[j]!, list[i]!]; }
+    const k = Math.round(list.length * fraction);
+    val.push(...list.slice(0, k));
+    train.push(...list.slice(k));
+  }
+  if (val.length === 0 || train.length === 0) throw new ValueError('fit', `validation fraction ${fraction} of ${n} samples leaves an empty split`);
+  const pick = (idx: number[]): XY => {
+    const it = fromArray(idx, [idx.length], 'int32', data.x.storage.backend);
+    return { x: indexSelect(data.x, 0, it), y: indexSelect(data.y, 0, it) };
+  };
+  return [pick(train), pick(val)];
+}
+
+function* steps(source: BatchSource): IterableIterator<readonly Tensor[]> {
+  yield* source;
+}
+
+/**
+ * Train `model`. Validation (when given) runs once before the first step, so a broken
+ * validation pipeline shows in seconds, and after every epoch. Same seed ⇒ identical run.
+ *
+ * @example
+ * const history = await fit(model, { data: { x, y }, validation: 0.1, epochs: 5, batchSize: 64 });
+ */
+export function fit(model: Module, opts: FitOptions): History {
+  const seed = opts.seed ?? 0;
+  manualSeed(seed);
+  let data = opts.data;
+  let validation = opts.validation;
+  if (isXY(data)) checkXY('fit', data, 'training data');
+  if (typeof validation === 'number') {
+    if (!isXY(data)) throw new ValueError('fit', 'a validation fraction needs { x, y } training data; with a DataLoader pass validation data instead');
+    [data, validation] = holdOut(data, validation, seed);
+  } else if (validation !== undefined && isXY(validation)) checkXY('fit', validation, 'validation data');
+  const epochs = opts.epochs ?? 10;
+  if (!Number.isInteger(epochs) || epochs < 0) throw new ValueError('fit', `epochs must be a non-negative integer, got ${epochs}`);
+  const yTrain = firstTargets(data);
+  const classes = isClassification(yTrain);
+  const classWeight = opts.classWeight === 'balanced' ? (yTrain ? balancedWeights(yTrain) : null) : opts.classWeight ?? null;
+  const lossFn = resolveLoss(opts.loss ?? (classes || yTrain === undefined ? 'crossEntropy' : 'mse'), classWeight);
+  const metricNames = opts.metrics ?? (classes || yTrain === undefined ? ['accuracy'] : ['mae']);
+  const threshold = opts.loss === 'binaryCrossEntropy' ? 0.5 : 0;
+  const optimizer = opts.optimizer ?? new Adam(model.parameters(), { lr: 1e-3 });
+  const source: BatchSource = isXY(data) ? new TensorBatches(data, opts.batchSize ?? 32, { shuffle: opts.shuffle ?? true, seed }) : data;
+  const callbacks: Callback[] = [...(opts.verbose === false ? [] : [new ProgressBar()]), ...(opts.callbacks ?? [])];
+  const history: History = { epochs: [], stoppedEarly: false };
+  const ctx: TrainContext = { model, optimizer, epochs, stepsPerEpoch: source.length ?? 0, epoch: 0, history, stopTraining: false };
+  const evalOpts = { loss: lossFn, metrics: metricNames, batchSize: opts.batchSize ?? 32, threshold };
+
+  if (validation !== undefined) {
+    const v = evaluate(model, validation as FitData, evalOpts);
+    history.initial = Object.fromEntries(Object.entries(v).map(([k, x]) => [`val${k[0]!.toUpperCase()}${k.slice(1)}`, x]));
+  }
+  for (const cb of callbacks) cb.onTrainBegin?.(ctx);
+  let lastFinite = NaN;
+  for (let epoch = 0; epoch < epochs && !ctx.stopTraining; epoch++) {
+    ctx.epoch = epoch;
+    for (const cb of callbacks) cb.onEpochBegin?.(epoch, ctx);
+    model.train();
+    const t0 = performance.now();
+    const running = metricNames.map((m) => new RunningMetric(m, threshold));
+    let lossSum = 0;
+    let seen = 0;
+    const it = steps(source);
+    for (let step = 0; ; step++) {
+      const r = scope(() => {
+        const next = it.next();
+        if (next.done) return null;
+        const [xb, yb] = next.value as [Tensor, Tensor];
+        optimizer.zeroGrad();
+        const pred = model.forward(xb);
+        const loss = lossFn(pred, yb);
+        const value = loss.item();
+        if (!Number.isFinite(value)) return { value, n: xb.shape[0]! };
+        loss.backward();
+        if (opts.clipGradNorm !== undefined) clipGradNorm(model.parameters(), opts.clipGradNorm);
+        optimizer.step();
+        noGrad(() => { for (const m of running) m.update(pred, yb); });
+        return { value, n: xb.shape[0]! };
+      });
+      if (r === null) break;
+      if (!Number.isFinite(r.value)) {
+        throw new TrainingDivergedError(`the loss became ${r.value} at epoch ${epoch + 1}, step ${step + 1} (last finite loss ${lastFinite}); the learning rate (${optimizer.paramGroups[0]!.lr}) is probably too high — try 10× lower, or clip gradients with clipGradNorm: 1 — or the inputs hold extreme values (standardize them)`);
+      }
+      lastFinite = r.value;
+      lossSum += r.value * r.n;
+      seen += r.n;
+      for (const cb of callbacks) cb.onBatchEnd?.(step, { loss: r.value, batchSize: r.n }, ctx);
+    }
+    if (seen === 0) throw new ValueError('fit', 'the training data produced no batches (empty DataLoader, or dropLast with a batch size above the data size)');
+    const logs: EpochLogs = { epoch: epoch + 1, loss: lossSum / seen };
+    metricNames.forEach((m, i) => { logs[m] = running[i]!.value(); });
+    if (validation !== undefined) {
+      const v = evaluate(model, validation as FitData, evalOpts);
+      for (const [k, x] of Object.entries(v)) logs[`val${k[0]!.toUpperCase()}${k.slice(1)}`] = x;
+    }
+    logs.lr = optimizer.paramGroups[0]!.lr;
+    logs.seconds = (performance.now() - t0) / 1000;
+    history.epochs.push(logs);
+    for (const cb of callbacks) cb.onEpochEnd?.(epoch, logs, ctx);
+  }
+  history.stoppedEarly = ctx.stopTraining;
+  for (const cb of callbacks) cb.onTrainEnd?.(ctx);
+  model.eval();
+  return history;
+}
+
+export interface EvaluateOptions {
+  loss?: LossName | LossFn;
+  metrics?: MetricName[];
+  batchSize?: number;
+  /** Decision threshold for single-output classifiers (0 for logits, 0.5 for probabilities). */
+  threshold?: number;
+}
+
+/** Mean loss and metrics of `model` on `data`, in eval mode without gradients. */
+export function evaluate(model: Module, data: FitData, opts: EvaluateOptions = {}): Record<string, number> {
+  if (isXY(data)) checkXY('evaluate', data);
+  const y = firstTargets(data);
+  const classes = isClassification(y);
+  const lossFn = resolveLoss(opts.loss ?? (classes || y === undefined ? 'crossEntropy' : 'mse'));
+  const metricNames = opts.metrics ?? (classes || y === undefined ? ['accuracy'] : ['mae']);
+  const running = metricNames.map((m) => new RunningMetric(m, opts.threshold ?? 0));
+  const source = isXY(data) ? orderedBatches(data, opts.batchSize ?? 256) : data;
+  const was = model.training;
+  model.eval();
+  let lossSum = 0;
+  let seen = 0;
+  try {
+    const it = steps(source);
+    for (;;) {
+      const done = noGrad(() => scope(() => {
+        const next = it.next();
+        if (next.done) return true;
+        const [xb, yb] = next.value as [Tensor, Tensor];
+        const pred = model.forward(xb);
+        lossSum += lossFn(pred, yb).item() * xb.shape[0]!;
+        seen += xb.shape[0]!;
+        for (const m of running) m.update(pred, yb);
+        return false;
+      }));
+      if (done) break;
+    }
+  } finally {
+    model.train(was);
+  }
+  if (seen === 0) throw new ValueError('evaluate', 'the data is empty');
+  const out: Record<string, number> = { loss: lossSum / seen };
+  metricNames.forEach((m, i) => { out[m] = running[i]!.value(); });
+  return out;
+}
+
+/** The model's outputs for `x`, computed in batches in eval mode without gradients. */
+export function predict(model: Module, x: Tensor, { batchSize = 256 }: { batchSize?: number } = {}): Tensor {
+  if (x.ndim === 0 || x.shape[0] === 0) throw new ValueError('predict', `x must have at least one sample, got shape [${x.shape.join(',')}]`);
+  const was = model.training;
+  model.eval();
+  try {
+    return noGrad(() => scope(() => {
+      const outs: Tensor[] = [];
+      const n = x.shape[0]!;
+      for (let i = 0; i < n; i += batchSize) {
+        const idx = fromArray(Array.from({ length: Math.min(batchSize, n - i) }, (_, k) => i + k), [Math.min(batchSize, n - i)], 'int32', x.storage.backend);
+        outs.push(model.forward(indexSelect(x, 0, idx)));
+      }
+      return cat(outs, 0);
+    }));
+  } finally {
+    model.train(was);
+  }
+}

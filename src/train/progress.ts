@@ -1,0 +1,75 @@
+// Progress reporting for fit(): a live bar on a TTY (epoch, step, loss, metrics, rate, ETA) and
+// one plain line per epoch otherwise. Written to stderr so stdout stays clean for --json output.
+import type { Callback, EpochLogs, TrainContext } from './callbacks.js';
+
+export interface ProgressOptions {
+  /** Where to write; defaults to process.stderr in Node, console.log elsewhere. */
+  write?: (s: string) => void;
+  /** Force the live bar (true) or plain lines (false); default: live on a TTY. */
+  live?: boolean;
+  /** Bar width in characters. */
+  width?: number;
+}
+
+function fmtTime(s: number): string {
+  if (!Number.isFinite(s)) return '?';
+  if (s < 60) return `${s.toFixed(0)}s`;
+  return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
+}
+
+function fmtLogs(logs: Record<string, number | undefined>): string {
+  return Object.entries(logs)
+    .filter(([k, v]) => v !== undefined && k !== 'epoch' && k !== 'seconds' && k !== 'lr')
+    .map(([k, v]) => `${k} ${Math.abs(v!) >= 100 ? v!.toFixed(1) : v!.toFixed(4)}`)
+    .join('  ');
+}
+
+/** The progress bar callback (fit adds one unless `verbose: false`). */
+export class ProgressBar implements Callback {
+  private readonly write: (s: string) => void;
+  private readonly live: boolean;
+  private readonly width: number;
+  private epochStart = 0;
+  private lastDraw = 0;
+  private samples = 0;
+
+  constructor(opts: ProgressOptions = {}) {
+    const proc = (globalThis as { process?: { stderr?: { isTTY?: boolean; write(s: string): void } } }).process;
+    this.write = opts.write ?? (proc?.stderr ? (s) => proc.stderr!.write(s) : (s) => console.log(s.trimEnd()));
+    this.live = opts.live ?? Boolean(proc?.stderr?.isTTY);
+    this.width = opts.width ?? 24;
+  }
+
+  onTrainBegin(ctx: TrainContext): void {
+    const init = ctx.history.initial;
+    if (init) this.write(`before training: ${fmtLogs(init)}\n`);
+  }
+
+  onEpochBegin(): void {
+    this.epochStart = performance.now();
+    this.samples = 0;
+  }
+
+  onBatchEnd(step: number, logs: { loss: number; batchSize: number }, ctx: TrainContext): void {
+    this.samples += logs.batchSize;
+    if (!this.live) return;
+    const now = performance.now();
+    const total = ctx.stepsPerEpoch;
+    if (now - this.lastDraw < 100 && step + 1 < total) return;
+    this.lastDraw = now;
+    const done = step + 1;
+    const elapsed = (now - this.epochStart) / 1000;
+    const frac = total > 0 ? done / total : 0;
+    const filled = Math.round(frac * this.width);
+    const bar = '='.repeat(Math.max(0, filled - 1)) + (filled > 0 ? '>' : '') + '.'.repeat(this.width - filled);
+    const rate = this.samples / Math.max(elapsed, 1e-9);
+    const eta = (elapsed / done) * (total - done);
+    this.write(`\rEpoch ${ctx.epoch + 1}/${ctx.epochs} [${bar}] ${done}/${total}  loss ${logs.loss.toFixed(4)}  ${rate.toFixed(0)} samples/s  ETA ${fmtTime(eta)}\x1b[K`);
+  }
+
+  onEpochEnd(epoch: number, logs: EpochLogs, ctx: TrainContext): void {
+    const secs = (performance.now() - this.epochStart) / 1000;
+    const rate = this.samples / Math.max(secs, 1e-9);
+    this.write(`${this.live ? '\r' : ''}Epoch ${epoch + 1}/${ctx.epochs}  ${fmtLogs(logs)}  (${fmtTime(secs)}, ${rate.toFixed(0)} samples/s)${this.live ? '\x1b[K' : ''}\n`);
+  }
+}

@@ -1,0 +1,55 @@
+// Metrics accumulated batch by batch inside fit()/evaluate(): accuracy, mae, rmse.
+import { ValueError } from '../errors.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+export type MetricName = 'accuracy' | 'mae' | 'rmse';
+
+/** Sums over batches; `value()` gives the metric over everything seen. */
+export class RunningMetric {
+  private total = 0;
+  private count = 0;
+  /** For single-output classifiers: the score at which a prediction counts as class 1. */
+  constructor(readonly name: MetricName, private readonly threshold = 0) {
+    if (!['accuracy', 'mae', 'rmse'].includes(name)) throw new ValueError('fit', `unknown metric '${name}'; use accuracy, mae or rmse (richer metrics: import them from the metrics module)`);
+  }
+
+  update(pred: Tensor, target: Tensor): void {
+    const p = pred.data();
+    const t = target.data();
+    if (this.name === 'accuracy') {
+      const n = target.numel;
+      const c = p.length / Math.max(n, 1);
+      for (let i = 0; i < n; i++) {
+        let cls: number;
+        if (c === 1) cls = p[i]! >= this.threshold ? 1 : 0;
+        else if (target.dtype !== 'int32' && t.length === p.length) {
+          // probability targets: compare argmaxes
+          cls = argmaxRow(p, i * c, c);
+          this.total += cls === argmaxRow(t, i * c, c) ? 1 : 0;
+          this.count++;
+          continue;
+        } else cls = argmaxRow(p, i * c, c);
+        this.total += cls === t[i] ? 1 : 0;
+        this.count++;
+      }
+      return;
+    }
+    for (let i = 0; i < p.length; i++) {
+      const d = p[i]! - t[i]!;
+      this.total += this.name === 'mae' ? Math.abs(d) : d * d;
+      this.count++;
+    }
+  }
+
+  value(): number {
+    if (this.count === 0) return NaN;
+    const m = this.total / this.count;
+    return this.name === 'rmse' ? Math.sqrt(m) : m;
+  }
+}
+
+function argmaxRow(a: ArrayLike<number>, off: number, n: number): number {
+  let best = 0;
+  for (let j = 1; j < n; j++) if (a[off + j]! > a[off + best]!) best = j;
+  return best;
+}
