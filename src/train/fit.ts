@@ -126,7 +126,7 @@ export function fit(model: Module, opts: FitOptions): History {
   const metricNames = opts.metrics ?? (classes || yTrain === undefined ? ['accuracy'] : ['mae']);
   const threshold = opts.loss === 'binaryCrossEntropy' ? 0.5 : 0;
   const optimizer = opts.optimizer ?? new Adam(model.parameters(), { lr: 1e-3 });
-  const source: BatchSource = isXY(data) ? new TensorBatches(data, opts.batchSize ?? 32, { shuffle: opts.shuffle ?? true, seed }) : data;
+  const source: BatchSource = isXY(data) ? new TensorBatches(data, opts.batchSize ?? Math.min(32, data.x.shape[0]!), { shuffle: opts.shuffle ?? true, seed }) : data;
   const callbacks: Callback[] = [...(opts.verbose === false ? [] : [new ProgressBar()]), ...(opts.callbacks ?? [])];
   const history: History = { epochs: [], stoppedEarly: false };
   const ctx: TrainContext = { model, optimizer, epochs, stepsPerEpoch: source.length ?? 0, epoch: 0, history, stopTraining: false };
