@@ -1,6 +1,6 @@
 // Stochastic gradient descent with momentum, dampening, Nesterov and L2 weight decay (torch.optim.SGD).
 import { ValueError } from '../errors.js';
-import { add, mul, sub } from '../ops/elementwise.js';
+import { add, clone, mul, sub } from '../ops/elementwise.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, type ParamGroup, type ParamState, type ParamsArg } from './optimizer.js';
 
@@ -36,7 +36,7 @@ export class SGD extends Optimizer<SGDOptions> {
     let d = g.weightDecay !== 0 ? add(grad, mul(p, g.weightDecay)) : grad;
     if (g.momentum !== 0) {
       const prev = state.momentumBuffer;
-      const buf = this.setState(state, 'momentumBuffer', prev === undefined ? d : add(mul(prev as Tensor, g.momentum), mul(d, 1 - g.dampening)));
+      const buf = this.setState(state, 'momentumBuffer', prev === undefined ? clone(d) : add(mul(prev as Tensor, g.momentum), mul(d, 1 - g.dampening)));
       d = g.nesterov ? add(d, mul(buf, g.momentum)) : buf;
     }
     return sub(p, mul(d, g.lr));
