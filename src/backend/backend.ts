@@ -5,6 +5,7 @@ import type { DType, TypedArray } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
 import type { KernelOp, PrimAttrs } from '../ops/prims.js';
 import { TsBackend } from './ts/ts-backend.js';
+import { WasmBackend, type AdamArgs, type SgdArgs } from './wasm/wasm-backend.js';
 
 /**
  * A block of memory owned by a backend. Tensors point at storages (several tensors may share one,
@@ -41,12 +42,32 @@ export interface Backend {
   run<K extends KernelOp>(op: K, inputs: readonly TensorView[], out: TensorView, attrs: PrimAttrs[K]): void;
   /** Bytes and storages currently held. */
   memory(): { bytes: number; storages: number };
+  /**
+   * Optional fused optimizer steps, in place on the given tensors. They return false when they do
+   * not apply (e.g. a dtype without a kernel); optimizers then compose primitives as usual.
+   */
+  adamUpdate?(param: TensorView, grad: TensorView, m: TensorView, v: TensorView, args: AdamArgs): boolean;
+  sgdUpdate?(param: TensorView, grad: TensorView, buf: TensorView | null, args: SgdArgs): boolean;
 }
+export type { AdamArgs, SgdArgs };
 
-const registry = new Map<string, () => Backend>([['ts', () => new TsBackend()]]);
+const registry = new Map<string, () => Backend>([
+  ['ts', () => new TsBackend()],
+  ['wasm', () => new WasmBackend()],
+]);
 const instances = new Map<string, Backend>();
 let active: Backend | null = null;
-let defaultName = 'ts';
+/** null: `wasm` where it loads (Node with the built kernels), else `ts`. */
+let defaultName: string | null = null;
+
+function defaultBackend(): Backend {
+  if (defaultName !== null) return getBackend(defaultName);
+  try {
+    return getBackend('wasm');
+  } catch {
+    return getBackend('ts');
+  }
+}
 
 /** Make a backend available under `name` (constructed lazily on first use). */
 export function registerBackend(name: string, factory: () => Backend, { makeDefault = false } = {}): void {
@@ -56,7 +77,7 @@ export function registerBackend(name: string, factory: () => Backend, { makeDefa
 
 export function getBackend(name?: string): Backend {
   if (name === undefined) {
-    if (active === null) active = getBackend(defaultName);
+    if (active === null) active = defaultBackend();
     return active;
   }
   let b = instances.get(name);

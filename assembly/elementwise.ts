@@ -1,0 +1,206 @@
+// f32 elementwise kernels over a range [e0,e1) of the output's flat index. Binary ops see their
+// operands through a 2-level broadcast: out[o*inner+i] = f(a[o*sao + i*sai], b[o*sbo + i*sbi]),
+// with sai, sbi ∈ {0,1} — same shape, scalar, row and column broadcasting all reduce to it.
+// Results equal the float64 reference rounded to f32 (these ops are exact under double rounding).
+import { fmax, fmin, vmax, vmin } from './simd';
+
+// Binary opcodes (the order is the loader's table in src/backend/wasm/ops.ts).
+const ADD = 0; const SUB = 1; const MUL = 2; const DIV = 3; const MAXIMUM = 4; const MINIMUM = 5;
+
+// @ts-ignore: decorator
+@inline
+function binv(op: i32, x: v128, y: v128): v128 {
+  switch (op) {
+    case ADD: return f32x4.add(x, y);
+    case SUB: return f32x4.sub(x, y);
+    case MUL: return f32x4.mul(x, y);
+    case DIV: return f32x4.div(x, y);
+    case MAXIMUM: return vmax(x, y);
+    default: return vmin(x, y);
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function bins(op: i32, x: f32, y: f32): f32 {
+  switch (op) {
+    case ADD: return x + y;
+    case SUB: return x - y;
+    case MUL: return x * y;
+    case DIV: return x / y;
+    case MAXIMUM: return fmax(x, y);
+    default: return fmin(x, y);
+  }
+}
+
+// One contiguous run of `len` outputs; `sa`/`sb` say whether a/b advance (1) or stay (0).
+// @ts-ignore: decorator
+@inline
+function run2(op: i32, a: usize, sa: i32, b: usize, sb: i32, o: usize, len: i32): void {
+  let i = 0;
+  if (sa == 1 && sb == 1) {
+    for (; i + 4 <= len; i += 4) { const off = <usize>i << 2; v128.store(o + off, binv(op, v128.load(a + off), v128.load(b + off))); }
+    for (; i < len; i++) { const off = <usize>i << 2; store<f32>(o + off, bins(op, load<f32>(a + off), load<f32>(b + off))); }
+  } else if (sa == 1) {
+    const ys = load<f32>(b); const y = f32x4.splat(ys);
+    for (; i + 4 <= len; i += 4) { const off = <usize>i << 2; v128.store(o + off, binv(op, v128.load(a + off), y)); }
+    for (; i < len; i++) { const off = <usize>i << 2; store<f32>(o + off, bins(op, load<f32>(a + off), ys)); }
+  } else if (sb == 1) {
+    const xs = load<f32>(a); const x = f32x4.splat(xs);
+    for (; i + 4 <= len; i += 4) { const off = <usize>i << 2; v128.store(o + off, binv(op, x, v128.load(b + off))); }
+    for (; i < len; i++) { const off = <usize>i << 2; store<f32>(o + off, bins(op, xs, load<f32>(b + off))); }
+  } else {
+    const v = f32x4.splat(bins(op, load<f32>(a), load<f32>(b)));
+    for (; i + 4 <= len; i += 4) v128.store(o + (<usize>i << 2), v);
+    for (; i < len; i++) store<f32>(o + (<usize>i << 2), bins(op, load<f32>(a), load<f32>(b)));
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function binaryRange(op: i32, a: usize, b: usize, out: usize, inner: i32, sao: i32, sai: i32, sbo: i32, sbi: i32, e0: i32, e1: i32): void {
+  let e = e0;
+  while (e < e1) {
+    const o = e / inner;
+    const i = e - o * inner;
+    const len = min(inner - i, e1 - e);
+    run2(op, a + (<usize>(o * sao + i * sai) << 2), sai, b + (<usize>(o * sbo + i * sbi) << 2), sbi, out + (<usize>e << 2), len);
+    e += len;
+  }
+}
+
+/** out = op(a, b) over the flat output range [e0,e1) (see the header for the broadcast form). */
+export function binaryF32(op: i32, a: usize, b: usize, out: usize, inner: i32, sao: i32, sai: i32, sbo: i32, sbi: i32, e0: i32, e1: i32): void {
+  // Each case inlines the loops with a constant opcode, so the switch inside folds away.
+  switch (op) {
+    case ADD: binaryRange(ADD, a, b, out, inner, sao, sai, sbo, sbi, e0, e1); break;
+    case SUB: binaryRange(SUB, a, b, out, inner, sao, sai, sbo, sbi, e0, e1); break;
+    case MUL: binaryRange(MUL, a, b, out, inner, sao, sai, sbo, sbi, e0, e1); break;
+    case DIV: binaryRange(DIV, a, b, out, inner, sao, sai, sbo, sbi, e0, e1); break;
+    case MAXIMUM: binaryRange(MAXIMUM, a, b, out, inner, sao, sai, sbo, sbi, e0, e1); break;
+    case MINIMUM: binaryRange(MINIMUM, a, b, out, inner, sao, sai, sbo, sbi, e0, e1); break;
+  }
+}
+
+// Unary opcodes.
+const NEG = 0; const ABS = 1; const RELU = 2; const SQRT = 3; const COPY = 4;
+
+// @ts-ignore: decorator
+@inline
+function unv(op: i32, x: v128): v128 {
+  switch (op) {
+    case NEG: return f32x4.neg(x);
+    case ABS: return f32x4.abs(x);
+    // max(x, 0) keeping NaN: x > 0 ? x : (x != x ? x : 0).
+    case RELU: return v128.bitselect(x, f32x4.splat(0), v128.or(f32x4.gt(x, f32x4.splat(0)), f32x4.ne(x, x)));
+    case SQRT: return f32x4.sqrt(x);
+    default: return x;
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function uns(op: i32, x: f32): f32 {
+  switch (op) {
+    case NEG: return -x;
+    case ABS: return Mathf.abs(x);
+    case RELU: return x > 0 || x != x ? x : 0;
+    case SQRT: return Mathf.sqrt(x);
+    default: return x;
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function unaryRange(op: i32, x: usize, out: usize, e0: i32, e1: i32): void {
+  let i = e0;
+  for (; i + 4 <= e1; i += 4) { const off = <usize>i << 2; v128.store(out + off, unv(op, v128.load(x + off))); }
+  for (; i < e1; i++) { const off = <usize>i << 2; store<f32>(out + off, uns(op, load<f32>(x + off))); }
+}
+
+/** out[i] = op(x[i]) for i in [e0,e1). */
+export function unaryF32(op: i32, x: usize, out: usize, e0: i32, e1: i32): void {
+  switch (op) {
+    case NEG: unaryRange(NEG, x, out, e0, e1); break;
+    case ABS: unaryRange(ABS, x, out, e0, e1); break;
+    case RELU: unaryRange(RELU, x, out, e0, e1); break;
+    case SQRT: unaryRange(SQRT, x, out, e0, e1); break;
+    case COPY: unaryRange(COPY, x, out, e0, e1); break;
+  }
+}
+
+/** rsqrt as the reference computes it: 1/sqrt in float64, rounded once to f32 (exact match). */
+export function rsqrtF32(x: usize, out: usize, e0: i32, e1: i32): void {
+  for (let i = e0; i < e1; i++) {
+    const off = <usize>i << 2;
+    store<f32>(out + off, <f32>(1.0 / Math.sqrt(<f64>load<f32>(x + off))));
+  }
+}
+
+// Comparison opcodes: f32 operands, bool (u8 0/1) output.
+const EQ = 0; const NE = 1; const LT = 2; const LE = 3; const GT = 4; const GE = 5;
+
+// @ts-ignore: decorator
+@inline
+function cmp(op: i32, x: f32, y: f32): u8 {
+  switch (op) {
+    case EQ: return <u8>(x == y);
+    case NE: return <u8>(x != y);
+    case LT: return <u8>(x < y);
+    case LE: return <u8>(x <= y);
+    case GT: return <u8>(x > y);
+    default: return <u8>(x >= y);
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function compareRange(op: i32, a: usize, b: usize, out: usize, inner: i32, sao: i32, sai: i32, sbo: i32, sbi: i32, e0: i32, e1: i32): void {
+  let e = e0;
+  while (e < e1) {
+    const o = e / inner;
+    const i = e - o * inner;
+    const len = min(inner - i, e1 - e);
+    const pa = a + (<usize>(o * sao + i * sai) << 2);
+    const pb = b + (<usize>(o * sbo + i * sbi) << 2);
+    const po = out + <usize>e;
+    for (let j = 0; j < len; j++) {
+      store<u8>(po + <usize>j, cmp(op, load<f32>(pa + (<usize>(j * sai) << 2)), load<f32>(pb + (<usize>(j * sbi) << 2))));
+    }
+    e += len;
+  }
+}
+
+/** out (bool bytes) = a <op> b with the same broadcast form as binaryF32. */
+export function compareF32(op: i32, a: usize, b: usize, out: usize, inner: i32, sao: i32, sai: i32, sbo: i32, sbi: i32, e0: i32, e1: i32): void {
+  switch (op) {
+    case EQ: compareRange(EQ, a, b, out, inner, sao, sai, sbo, sbi, e0, e1); break;
+    case NE: compareRange(NE, a, b, out, inner, sao, sai, sbo, sbi, e0, e1); break;
+    case LT: compareRange(LT, a, b, out, inner, sao, sai, sbo, sbi, e0, e1); break;
+    case LE: compareRange(LE, a, b, out, inner, sao, sai, sbo, sbi, e0, e1); break;
+    case GT: compareRange(GT, a, b, out, inner, sao, sai, sbo, sbi, e0, e1); break;
+    case GE: compareRange(GE, a, b, out, inner, sao, sai, sbo, sbi, e0, e1); break;
+  }
+}
+
+/**
+ * where(cond, a, b) for a bool `cond` with the output's shape and f32 a, b in the broadcast form
+ * above: out[e] = cond[e] ? a : b.
+ */
+export function whereF32(cond: usize, a: usize, b: usize, out: usize, inner: i32, sao: i32, sai: i32, sbo: i32, sbi: i32, e0: i32, e1: i32): void {
+  let e = e0;
+  while (e < e1) {
+    const o = e / inner;
+    const i = e - o * inner;
+    const len = min(inner - i, e1 - e);
+    const pa = a + (<usize>(o * sao + i * sai) << 2);
+    const pb = b + (<usize>(o * sbo + i * sbi) << 2);
+    const pc = cond + <usize>e;
+    const po = out + (<usize>e << 2);
+    for (let j = 0; j < len; j++) {
+      const v = load<u8>(pc + <usize>j) != 0 ? load<f32>(pa + (<usize>(j * sai) << 2)) : load<f32>(pb + (<usize>(j * sbi) << 2));
+      store<f32>(po + (<usize>j << 2), v);
+    }
+    e += len;
+  }
+}

@@ -1,0 +1,261 @@
+// f32 GEMM: C[M,N] = op(A)[M,K] · op(B)[K,N], op = optional transpose (the backward pass needs
+// all four variants). GotoBLAS structure: B is packed into KC×NR column panels, A into MR×KC row
+// panels (padded with zeros), and a register-blocked 4×8 SIMD micro-kernel runs over them. A call
+// computes the block rows [i0,i1) × cols [j0,j1) of C, so threads split C without sharing scratch.
+// Every element of C sums over k in the same order whatever the split, so results are deterministic.
+import { madd } from './simd';
+
+const MR: i32 = 4;
+const NR: i32 = 8;
+const KC: i32 = 256;
+const MC: i32 = 128;
+const NC: i32 = 1024;
+
+/** Bytes of per-thread scratch `gemm` needs: packed A block, packed B block, one edge tile. */
+export function gemmScratchBytes(): i32 {
+  return (MC * KC + KC * NC + MR * NR) * 4;
+}
+
+// Pack rows [i0,i0+mc) × k [p0,p0+kc) of op(A) into MR-row panels, k-major inside a panel.
+function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: i32, dst: usize): void {
+  for (let ip = 0; ip < mc; ip += MR) {
+    const rows = min(MR, mc - ip);
+    const base = dst + (<usize>(ip * kc) << 2);
+    if (!transA) {
+      // A is [M,K] row-major: element (i,k) at i*lda + k.
+      for (let r = 0; r < MR; r++) {
+        let d = base + (<usize>r << 2);
+        if (r < rows) {
+          let s = a + (<usize>((i0 + ip + r) * lda + p0) << 2);
+          for (let k = 0; k < kc; k++) { store<f32>(d, load<f32>(s)); s += 4; d += MR << 2; }
+        } else {
+          for (let k = 0; k < kc; k++) { store<f32>(d, 0); d += MR << 2; }
+        }
+      }
+    } else {
+      // A is [K,M] row-major: element (i,k) at k*lda + i, so MR consecutive i are contiguous.
+      let d = base;
+      for (let k = 0; k < kc; k++) {
+        const s = a + (<usize>((p0 + k) * lda + i0 + ip) << 2);
+        if (rows == MR) {
+          v128.store(d, v128.load(s));
+        } else {
+          for (let r = 0; r < MR; r++) store<f32>(d + (<usize>r << 2), r < rows ? load<f32>(s + (<usize>r << 2)) : 0);
+        }
+        d += MR << 2;
+      }
+    }
+  }
+}
+
+// Pack k [p0,p0+kc) × cols [j0,j0+nc) of op(B) into NR-column panels, k-major inside a panel.
+function packB(b: usize, ldb: i32, transB: bool, p0: i32, kc: i32, j0: i32, nc: i32, dst: usize): void {
+  for (let jp = 0; jp < nc; jp += NR) {
+    const cols = min(NR, nc - jp);
+    const base = dst + (<usize>(jp * kc) << 2);
+    if (!transB) {
+      // B is [K,N] row-major: NR consecutive columns are contiguous.
+      let d = base;
+      for (let k = 0; k < kc; k++) {
+        const s = b + (<usize>((p0 + k) * ldb + j0 + jp) << 2);
+        if (cols == NR) {
+          v128.store(d, v128.load(s));
+          v128.store(d, v128.load(s, 16), 16);
+        } else {
+          for (let c = 0; c < NR; c++) store<f32>(d + (<usize>c << 2), c < cols ? load<f32>(s + (<usize>c << 2)) : 0);
+        }
+        d += NR << 2;
+      }
+    } else {
+      // B is [N,K] row-major: element (k,j) at j*ldb + k.
+      for (let c = 0; c < NR; c++) {
+        let d = base + (<usize>c << 2);
+        if (c < cols) {
+          let s = b + (<usize>((j0 + jp + c) * ldb + p0) << 2);
+          for (let k = 0; k < kc; k++) { store<f32>(d, load<f32>(s)); s += 4; d += NR << 2; }
+        } else {
+          for (let k = 0; k < kc; k++) { store<f32>(d, 0); d += NR << 2; }
+        }
+      }
+    }
+  }
+}
+
+// 4×8 micro-kernel: 8 accumulators (4 rows × 2 vectors). Writes (acc=false) or adds (acc=true)
+// the tile at c with row stride ldc floats.
+// @ts-ignore: decorator
+@inline
+function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, acc: bool): void {
+  let c00 = f32x4.splat(0); let c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0); let c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0); let c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0); let c31 = f32x4.splat(0);
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = madd(a, b0, c00); c01 = madd(a, b1, c01);
+    a = v128.load32_splat(pa, 4);
+    c10 = madd(a, b0, c10); c11 = madd(a, b1, c11);
+    a = v128.load32_splat(pa, 8);
+    c20 = madd(a, b0, c20); c21 = madd(a, b1, c21);
+    a = v128.load32_splat(pa, 12);
+    c30 = madd(a, b0, c30); c31 = madd(a, b1, c31);
+    pa += MR << 2;
+    pb += NR << 2;
+  }
+  const ld = <usize>ldc << 2;
+  if (acc) {
+    c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16));
+    c10 = f32x4.add(c10, v128.load(c + ld)); c11 = f32x4.add(c11, v128.load(c + ld, 16));
+    c20 = f32x4.add(c20, v128.load(c + 2 * ld)); c21 = f32x4.add(c21, v128.load(c + 2 * ld, 16));
+    c30 = f32x4.add(c30, v128.load(c + 3 * ld)); c31 = f32x4.add(c31, v128.load(c + 3 * ld, 16));
+  }
+  v128.store(c, c00); v128.store(c, c01, 16);
+  v128.store(c + ld, c10); v128.store(c + ld, c11, 16);
+  v128.store(c + 2 * ld, c20); v128.store(c + 2 * ld, c21, 16);
+  v128.store(c + 3 * ld, c30); v128.store(c + 3 * ld, c31, 16);
+}
+
+// An edge tile (fewer than MR rows or NR cols): run the micro-kernel into `tile`, then copy/add
+// the valid part, so edge elements are summed exactly like interior ones.
+function microEdge(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, acc: bool, rows: i32, cols: i32, tile: usize): void {
+  micro(pa, pb, kc, tile, NR, false);
+  for (let r = 0; r < rows; r++) {
+    const cr = c + (<usize>(r * ldc) << 2);
+    const tr = tile + (<usize>(r * NR) << 2);
+    for (let j = 0; j < cols; j++) {
+      const v = load<f32>(tr + (<usize>j << 2));
+      store<f32>(cr + (<usize>j << 2), acc ? load<f32>(cr + (<usize>j << 2)) + v : v);
+    }
+  }
+}
+
+/**
+ * Rows [i0,i1) × cols [j0,j1) of one GEMM. a, b, c are byte offsets; A is [M,K] (or [K,M] when
+ * transA), B is [K,N] (or [N,K] when transB), C is [M,N]; all row-major. `scratch` holds
+ * gemmScratchBytes() bytes private to the calling thread.
+ */
+export function gemm(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, transA: bool, transB: bool,
+  i0: i32, i1: i32, j0: i32, j1: i32, scratch: usize): void {
+  if (i1 <= i0 || j1 <= j0) return;
+  if (K == 0) {
+    for (let i = i0; i < i1; i++) memory.fill(c + (<usize>(i * N + j0) << 2), 0, <usize>(j1 - j0) << 2);
+    return;
+  }
+  const lda = transA ? M : K;
+  const ldb = transB ? K : N;
+  const bufA = scratch;
+  const bufB = scratch + (<usize>(MC * KC) << 2);
+  const tile = bufB + (<usize>(KC * NC) << 2);
+  for (let jc = j0; jc < j1; jc += NC) {
+    const nc = min(NC, j1 - jc);
+    for (let pc = 0; pc < K; pc += KC) {
+      const kc = min(KC, K - pc);
+      const acc = pc > 0;
+      packB(b, ldb, transB, pc, kc, jc, nc, bufB);
+      for (let ic = i0; ic < i1; ic += MC) {
+        const mc = min(MC, i1 - ic);
+        packA(a, lda, transA, ic, mc, pc, kc, bufA);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const cols = min(NR, nc - jr);
+          const pb = bufB + (<usize>(jr * kc) << 2);
+          for (let ir = 0; ir < mc; ir += MR) {
+            const rows = min(MR, mc - ir);
+            const pa = bufA + (<usize>(ir * kc) << 2);
+            const cp = c + (<usize>((ic + ir) * N + jc + jr) << 2);
+            if (rows == MR && cols == NR) micro(pa, pb, kc, cp, N, acc);
+            else microEdge(pa, pb, kc, cp, N, acc, rows, cols, tile);
+          }
+        }
+      }
+    }
+  }
+}
+
+// y[j0:j1) = x · op(B) for one row x (M == 1): a dot product per output when B is [N,K] (transB),
+// else an axpy sweep over B's rows in 32-column register blocks. No packing: B is read once.
+function gemv(x: usize, b: usize, y: usize, N: i32, K: i32, transB: bool, j0: i32, j1: i32): void {
+  if (transB) {
+    let j = j0;
+    for (; j + 4 <= j1; j += 4) {
+      const r0 = b + (<usize>(j * K) << 2);
+      const r1 = r0 + (<usize>K << 2);
+      const r2 = r1 + (<usize>K << 2);
+      const r3 = r2 + (<usize>K << 2);
+      let s0 = f32x4.splat(0); let s1 = f32x4.splat(0); let s2 = f32x4.splat(0); let s3 = f32x4.splat(0);
+      let k = 0;
+      for (; k + 4 <= K; k += 4) {
+        const off = <usize>k << 2;
+        const xv = v128.load(x + off);
+        s0 = madd(xv, v128.load(r0 + off), s0);
+        s1 = madd(xv, v128.load(r1 + off), s1);
+        s2 = madd(xv, v128.load(r2 + off), s2);
+        s3 = madd(xv, v128.load(r3 + off), s3);
+      }
+      let t0 = hsum(s0); let t1 = hsum(s1); let t2 = hsum(s2); let t3 = hsum(s3);
+      for (; k < K; k++) {
+        const off = <usize>k << 2;
+        const xk = load<f32>(x + off);
+        t0 += xk * load<f32>(r0 + off); t1 += xk * load<f32>(r1 + off);
+        t2 += xk * load<f32>(r2 + off); t3 += xk * load<f32>(r3 + off);
+      }
+      const yo = y + (<usize>j << 2);
+      store<f32>(yo, t0); store<f32>(yo, t1, 4); store<f32>(yo, t2, 8); store<f32>(yo, t3, 12);
+    }
+    for (; j < j1; j++) {
+      const r = b + (<usize>(j * K) << 2);
+      let s = f32x4.splat(0);
+      let k = 0;
+      for (; k + 4 <= K; k += 4) { const off = <usize>k << 2; s = madd(v128.load(x + off), v128.load(r + off), s); }
+      let t = hsum(s);
+      for (; k < K; k++) { const off = <usize>k << 2; t += load<f32>(x + off) * load<f32>(r + off); }
+      store<f32>(y + (<usize>j << 2), t);
+    }
+    return;
+  }
+  let j = j0;
+  for (; j + 16 <= j1; j += 16) {
+    let a0 = f32x4.splat(0); let a1 = f32x4.splat(0); let a2 = f32x4.splat(0); let a3 = f32x4.splat(0);
+    let r = b + (<usize>j << 2);
+    for (let k = 0; k < K; k++) {
+      const xk = v128.load32_splat(x + (<usize>k << 2));
+      a0 = madd(xk, v128.load(r), a0); a1 = madd(xk, v128.load(r, 16), a1);
+      a2 = madd(xk, v128.load(r, 32), a2); a3 = madd(xk, v128.load(r, 48), a3);
+      r += <usize>N << 2;
+    }
+    const yo = y + (<usize>j << 2);
+    v128.store(yo, a0); v128.store(yo, a1, 16); v128.store(yo, a2, 32); v128.store(yo, a3, 48);
+  }
+  for (; j < j1; j++) {
+    let t: f32 = 0;
+    for (let k = 0; k < K; k++) t += load<f32>(x + (<usize>k << 2)) * load<f32>(b + (<usize>(k * N + j) << 2));
+    store<f32>(y + (<usize>j << 2), t);
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function hsum(v: v128): f32 {
+  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+/**
+ * A batch of GEMMs [B,M,K]·[B,K,N] (with transposes), restricted to the flattened output rows
+ * [r0,r1) of B·M and columns [j0,j1): the unit of work one thread takes.
+ */
+export function gemmBatched(a: usize, b: usize, c: usize, B: i32, M: i32, N: i32, K: i32, transA: bool, transB: bool,
+  r0: i32, r1: i32, j0: i32, j1: i32, scratch: usize): void {
+  const sa = <usize>(M * K) << 2;
+  const sb = <usize>(K * N) << 2;
+  const sc = <usize>(M * N) << 2;
+  for (let bi = r0 / max(M, 1); bi < B && bi * M < r1; bi++) {
+    const i0 = max(r0 - bi * M, 0);
+    const i1 = min(r1 - bi * M, M);
+    const ab = a + <usize>bi * sa;
+    const bb = b + <usize>bi * sb;
+    const cb = c + <usize>bi * sc;
+    if (M == 1 && K > 0) gemv(ab, bb, cb, N, K, transB, j0, j1);
+    else gemm(ab, bb, cb, M, N, K, transA, transB, i0, i1, j0, j1, scratch);
+  }
+}

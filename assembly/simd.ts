@@ -1,0 +1,38 @@
+// SIMD helpers shared by the kernels. `madd` is a fused multiply-add when the module is built with
+// relaxed SIMD (the build makes two variants; the loader picks the one the engine validates).
+
+// @ts-ignore: decorator
+@inline
+export function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
+
+/** Lane-wise maximum with the reference's rules: NaN if either is NaN, else x > y ? x : y. */
+// @ts-ignore: decorator
+@inline
+export function vmax(x: v128, y: v128): v128 {
+  const r = v128.bitselect(x, y, f32x4.gt(x, y));
+  return v128.bitselect(f32x4.splat(NaN), r, v128.or(f32x4.ne(x, x), f32x4.ne(y, y)));
+}
+
+/** Lane-wise minimum: NaN if either is NaN, else x < y ? x : y. */
+// @ts-ignore: decorator
+@inline
+export function vmin(x: v128, y: v128): v128 {
+  const r = v128.bitselect(x, y, f32x4.lt(x, y));
+  return v128.bitselect(f32x4.splat(NaN), r, v128.or(f32x4.ne(x, x), f32x4.ne(y, y)));
+}
+
+// @ts-ignore: decorator
+@inline
+export function fmax(x: f32, y: f32): f32 {
+  return x != x || y != y ? NaN : x > y ? x : y;
+}
+
+// @ts-ignore: decorator
+@inline
+export function fmin(x: f32, y: f32): f32 {
+  return x != x || y != y ? NaN : x < y ? x : y;
+}

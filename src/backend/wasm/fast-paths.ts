@@ -1,0 +1,126 @@
+// The primitives the wasm kernels run, for float32 tensors in the layouts of layout.ts. Each path
+// returns false when it does not apply (another dtype, an unsupported layout); the backend then
+// runs the reference kernel on views of the same memory, so every op works on wasm either way.
+import type { TensorView } from '../backend.js';
+import type { BinaryOp, KernelOp, PrimAttrs, UnaryOp } from '../../ops/prims.js';
+import { numelOf, shapesEqual } from '../../tensor/shape.js';
+import type { KernelExports } from './loader.js';
+import type { ParallelFn } from './protocol.js';
+import { broadcastForm, reduceForm } from './layout.js';
+
+/** What the fast paths need from the backend. */
+export interface Engine {
+  readonly ex: KernelExports;
+  /** Byte offset of a tensor's storage in linear memory. */
+  ptr(v: TensorView): number;
+  /**
+   * Run `fn` over [0, total) split into parts aligned to `align` units with at least `minPart`
+   * units each (one part, on the caller, when the job is small); `args` builds one part's arguments.
+   */
+  parallel(fn: ParallelFn, total: number, align: number, minPart: number, args: (e0: number, e1: number, part: number) => number[]): void;
+  /** Scratch memory private to part `part` (the GEMM's packing buffers). */
+  scratch(part: number): number;
+}
+
+type FastPath<K extends KernelOp> = (e: Engine, ins: readonly TensorView[], out: TensorView, attrs: PrimAttrs[K]) => boolean;
+
+const ELEMS_PER_PART = 32768; // below this an elementwise op is not worth waking a thread
+const FLOPS_PER_PART = 1 << 20;
+
+const f32 = (...vs: TensorView[]): boolean => vs.every((v) => v.dtype === 'float32');
+
+const BIN_CODE: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 };
+const CMP_CODE: Partial<Record<BinaryOp, number>> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, ge: 5 };
+const UN_CODE: Partial<Record<UnaryOp, number>> = { neg: 0, abs: 1, relu: 2, sqrt: 3 };
+const REDUCE_CODE = { sum: 0, max: 1, min: 2 } as const;
+
+function binary(fn: 'binaryF32' | 'compareF32', code: number): FastPath<BinaryOp> {
+  return (e, [a, b], out) => {
+    if (!f32(a!, b!) || out.dtype !== (fn === 'binaryF32' ? 'float32' : 'bool')) return false;
+    const f = broadcastForm(out.shape, a!.shape, b!.shape);
+    if (f === null) return false;
+    const pa = e.ptr(a!); const pb = e.ptr(b!); const po = e.ptr(out);
+    e.parallel(fn, numelOf(out.shape), 16, ELEMS_PER_PART, (e0, e1) => [code, pa, pb, po, f.inner, f.sao, f.sai, f.sbo, f.sbi, e0, e1]);
+    return true;
+  };
+}
+
+function unary(code: number): FastPath<UnaryOp> {
+  return (e, [x], out) => {
+    if (!f32(x!, out)) return false;
+    const px = e.ptr(x!); const po = e.ptr(out);
+    e.parallel('unaryF32', numelOf(out.shape), 16, ELEMS_PER_PART, (e0, e1) => [code, px, po, e0, e1]);
+    return true;
+  };
+}
+
+function reduce(code: number): FastPath<'sum' | 'max' | 'min'> {
+  return (e, [x], out, { dims }) => {
+    if (!f32(x!, out)) return false;
+    const form = reduceForm(x!.shape, dims);
+    if (form === null) return false;
+    const [outer, n, inner] = form;
+    if (n === 0 && code !== 0) return false; // the reference decides what an empty max is
+    const px = e.ptr(x!); const po = e.ptr(out);
+    const rowsPerPart = Math.max(1, Math.ceil(ELEMS_PER_PART / Math.max(1, n * inner)));
+    e.parallel('reduceF32', outer, 1, rowsPerPart, (o0, o1, t) => [code, px, po, n, inner, o0, o1, e.scratch(t)]);
+    return true;
+  };
+}
+
+const matmul: FastPath<'matmul'> = (e, [a, b], out, { transA, transB }) => {
+  if (!f32(a!, b!, out)) return false;
+  const [B, M, N] = out.shape as [number, number, number];
+  const K = transA ? a!.shape[1]! : a!.shape[2]!;
+  const pa = e.ptr(a!); const pb = e.ptr(b!); const pc = e.ptr(out);
+  const ta = transA ? 1 : 0; const tb = transB ? 1 : 0;
+  const rows = B * M;
+  const flopsPerUnit = (u: number): number => Math.max(1, 2 * u * K);
+  if (M > 1 && rows >= 16) {
+    // Split the output rows (multiples of the 4-row micro-tile).
+    const min = Math.ceil(FLOPS_PER_PART / flopsPerUnit(N));
+    e.parallel('gemmBatched', rows, 4, min, (r0, r1, t) => [pa, pb, pc, B, M, N, K, ta, tb, r0, r1, 0, N, e.scratch(t)]);
+  } else {
+    // Few rows (e.g. batch-1 inference): split the columns instead.
+    const min = Math.ceil(FLOPS_PER_PART / flopsPerUnit(rows));
+    e.parallel('gemmBatched', N, 8, min, (j0, j1, t) => [pa, pb, pc, B, M, N, K, ta, tb, 0, rows, j0, j1, e.scratch(t)]);
+  }
+  return true;
+};
+
+const where: FastPath<'where'> = (e, [c, a, b], out) => {
+  if (c!.dtype !== 'bool' || !f32(a!, b!, out) || !shapesEqual(c!.shape, out.shape)) return false;
+  const f = broadcastForm(out.shape, a!.shape, b!.shape);
+  if (f === null) return false;
+  const pc = e.ptr(c!); const pa = e.ptr(a!); const pb = e.ptr(b!); const po = e.ptr(out);
+  e.parallel('whereF32', numelOf(out.shape), 16, ELEMS_PER_PART, (e0, e1) => [pc, pa, pb, po, f.inner, f.sao, f.sai, f.sbo, f.sbi, e0, e1]);
+  return true;
+};
+
+const rsqrt: FastPath<'rsqrt'> = (e, [x], out) => {
+  if (!f32(x!, out)) return false;
+  const px = e.ptr(x!); const po = e.ptr(out);
+  e.parallel('rsqrtF32', numelOf(out.shape), 16, ELEMS_PER_PART, (e0, e1) => [px, po, e0, e1]);
+  return true;
+};
+
+const cast: FastPath<'cast'> = (e, [x], out) => {
+  if (!f32(x!, out)) return false;
+  const px = e.ptr(x!); const po = e.ptr(out);
+  e.parallel('unaryF32', numelOf(out.shape), 16, ELEMS_PER_PART, (e0, e1) => [4, px, po, e0, e1]); // 4 = copy
+  return true;
+};
+
+const table: Partial<{ [K in KernelOp]: FastPath<K> }> = { matmul, where, rsqrt, cast, sum: reduce(REDUCE_CODE.sum), max: reduce(REDUCE_CODE.max), min: reduce(REDUCE_CODE.min) };
+for (const [op, code] of Object.entries(BIN_CODE)) (table as Record<string, unknown>)[op] = binary('binaryF32', code);
+for (const [op, code] of Object.entries(CMP_CODE)) (table as Record<string, unknown>)[op] = binary('compareF32', code);
+for (const [op, code] of Object.entries(UN_CODE)) (table as Record<string, unknown>)[op] = unary(code);
+
+/** The ops with a wasm kernel (for tests and docs). */
+export const FAST_OPS: readonly KernelOp[] = Object.keys(table) as KernelOp[];
+
+/** Run `op` with a wasm kernel if one applies; false means "use the reference kernel". */
+export function runFast<K extends KernelOp>(e: Engine, op: K, ins: readonly TensorView[], out: TensorView, attrs: PrimAttrs[K]): boolean {
+  const f = table[op] as FastPath<K> | undefined;
+  return f !== undefined && f(e, ins, out, attrs);
+}

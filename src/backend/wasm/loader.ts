@@ -1,0 +1,74 @@
+// Finds and compiles the kernel module built by `npm run build` (dist/wasm/, next to the compiled
+// JS): relaxed SIMD if this engine validates it, else plain SIMD; shared memory when threads are
+// possible, an unshared build otherwise. Synchronous in Node (fs), asynchronous in browsers (fetch).
+import { AxonError } from '../../errors.js';
+import { nodeEnv } from './env.js';
+
+export type Variant = 'relaxed' | 'simd' | 'simd-single';
+
+export interface LoadedModule {
+  readonly module: WebAssembly.Module;
+  readonly variant: Variant;
+  /** Whether the module imports a shared memory (required for worker threads). */
+  readonly shared: boolean;
+}
+
+/** Kernel exports (pointers are byte offsets into the shared memory; booleans are 0/1). */
+export interface KernelExports {
+  gemmBatched(a: number, b: number, c: number, B: number, M: number, N: number, K: number, transA: number, transB: number,
+    r0: number, r1: number, j0: number, j1: number, scratch: number): void;
+  gemmScratchBytes(): number;
+  binaryF32(op: number, a: number, b: number, out: number, inner: number, sao: number, sai: number, sbo: number, sbi: number, e0: number, e1: number): void;
+  compareF32(op: number, a: number, b: number, out: number, inner: number, sao: number, sai: number, sbo: number, sbi: number, e0: number, e1: number): void;
+  whereF32(cond: number, a: number, b: number, out: number, inner: number, sao: number, sai: number, sbo: number, sbi: number, e0: number, e1: number): void;
+  unaryF32(op: number, x: number, out: number, e0: number, e1: number): void;
+  rsqrtF32(x: number, out: number, e0: number, e1: number): void;
+  reduceF32(op: number, x: number, out: number, n: number, inner: number, o0: number, o1: number, scratch: number): void;
+  reduceScratchBytes(): number;
+  adamF32(p: number, g: number, m: number, v: number, e0: number, e1: number,
+    lr: number, beta1: number, beta2: number, eps: number, bc1: number, bc2: number, l2: number, decay: number): void;
+  sgdF32(p: number, g: number, buf: number, e0: number, e1: number,
+    lr: number, momentum: number, dampening: number, wd: number, nesterov: number, first: number): void;
+}
+
+const FILES: Record<Variant, string> = {
+  relaxed: 'axon-relaxed.wasm',
+  simd: 'axon-simd.wasm',
+  'simd-single': 'axon-simd-single.wasm',
+};
+
+function urlOf(v: Variant): URL {
+  // dist/src/backend/wasm/loader.js -> dist/wasm/
+  return new URL(`../../../wasm/${FILES[v]}`, import.meta.url);
+}
+
+function pick(bytes: (v: Variant) => Uint8Array<ArrayBuffer>, shared: boolean): LoadedModule {
+  const order: Variant[] = shared ? ['relaxed', 'simd'] : ['simd-single'];
+  for (const v of order) {
+    const b = bytes(v);
+    if (WebAssembly.validate(b)) return { module: new WebAssembly.Module(b), variant: v, shared };
+  }
+  throw new AxonError('wasm', 'this engine does not support WebAssembly SIMD; use the ts backend (setBackend(\'ts\'))');
+}
+
+/** Load synchronously in Node. Throws an AxonError naming the missing file if the build was not run. */
+export function loadModuleSync(): LoadedModule {
+  if (nodeEnv === null) throw new AxonError('wasm', 'synchronous loading needs Node; in a browser call `await initWasm()` first');
+  const read = (v: Variant): Uint8Array<ArrayBuffer> => {
+    try {
+      return new Uint8Array(nodeEnv!.fs.readFileSync(urlOf(v)));
+    } catch {
+      throw new AxonError('wasm', `kernel module ${urlOf(v).pathname} is missing; run \`npm run build\` (it compiles assembly/ with AssemblyScript)`);
+    }
+  };
+  return pick(read, typeof SharedArrayBuffer !== 'undefined');
+}
+
+/** Load with fetch (browsers). Shared memory only when the page is cross-origin isolated. */
+export async function loadModuleAsync(): Promise<LoadedModule> {
+  const shared = typeof SharedArrayBuffer !== 'undefined' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  const variants: Variant[] = shared ? ['relaxed', 'simd'] : ['simd-single'];
+  const bytes = new Map<Variant, Uint8Array<ArrayBuffer>>();
+  for (const v of variants) bytes.set(v, new Uint8Array(await (await fetch(urlOf(v))).arrayBuffer()));
+  return pick((v) => bytes.get(v)!, shared);
+}

@@ -1,0 +1,230 @@
+// The `wasm` backend: storages live in one WebAssembly.Memory (shared with the worker threads),
+// handed out by the size-class allocator. Hot float32 primitives run as SIMD kernels (fast-paths.ts);
+// every other primitive runs the reference kernel on typed-array views of the same memory (no
+// copies), so the whole op set works here. Library scopes free intermediates; storages the garbage
+// collector reclaims without a free are returned too (FinalizationRegistry).
+import { AxonError, UseAfterFreeError } from '../../errors.js';
+import type { Backend, Storage, TensorView } from '../backend.js';
+import { assertLive } from '../backend.js';
+import { bytesPerElement, type DType, type TypedArray } from '../../tensor/dtype.js';
+import type { KernelOp, PrimAttrs } from '../../ops/prims.js';
+import { KERNELS, type Kernel, type KView } from '../ts/kernels.js';
+import { Allocator, type Block } from './allocator.js';
+import { canBlock } from './env.js';
+import { runFast, type Engine } from './fast-paths.js';
+import { loadModuleSync, type KernelExports, type LoadedModule, type Variant } from './loader.js';
+import { ThreadPool } from './pool.js';
+import type { ParallelFn } from './protocol.js';
+import { getNumThreads } from './threads.js';
+
+const MAX_PAGES = 65536; // 4 GiB, the most a 32-bit WebAssembly memory can address
+
+/** Hyper-parameters of one fused Adam/AdamW step (see Backend.adamUpdate). */
+export interface AdamArgs {
+  lr: number; beta1: number; beta2: number; eps: number; weightDecay: number;
+  /** AdamW: decay the weights directly instead of adding wd·p to the gradient. */
+  decoupled: boolean;
+  /** 1-based step number (for the bias corrections). */
+  step: number;
+}
+
+/** Hyper-parameters of one fused SGD step. */
+export interface SgdArgs { lr: number; momentum: number; dampening: number; weightDecay: number; nesterov: boolean; first: boolean }
+
+export class WasmBackend implements Backend, Engine {
+  readonly name = 'wasm';
+  readonly variant: Variant;
+  readonly wasmMemory: WebAssembly.Memory;
+  readonly ex: KernelExports;
+  private readonly allocator: Allocator;
+  private readonly pool: ThreadPool | null;
+  private readonly scratches: number[] = [];
+  private readonly scratchBytes: number;
+  private bytes = 0;
+  private count = 0;
+  private reclaimedByGc = 0;
+  private buffer: ArrayBufferLike | null = null;
+  private readonly reclaimer = new FinalizationRegistry<Block>((b) => this.reclaim(b));
+
+  constructor(loaded: LoadedModule = loadModuleSync()) {
+    this.variant = loaded.variant;
+    this.wasmMemory = new WebAssembly.Memory({ initial: 32, maximum: MAX_PAGES, shared: loaded.shared } as WebAssembly.MemoryDescriptor);
+    const instance = new WebAssembly.Instance(loaded.module, { env: { memory: this.wasmMemory } });
+    this.ex = instance.exports as unknown as KernelExports;
+    this.allocator = new Allocator(this.wasmMemory, 1024);
+    this.scratchBytes = this.ex.gemmScratchBytes() + this.ex.reduceScratchBytes();
+    this.pool = loaded.shared && canBlock() ? new ThreadPool(loaded.module, this.wasmMemory, this.ex) : null;
+  }
+
+  // ---- storages ----
+
+  alloc(dtype: DType, size: number): Storage {
+    const bytes = size * bytesPerElement(dtype);
+    const block = this.allocator.alloc(bytes);
+    const s: Storage = { backend: this, dtype, size, handle: block, released: false };
+    this.bytes += bytes;
+    this.count++;
+    this.reclaimer.register(s, block, s);
+    return s;
+  }
+
+  write(storage: Storage, data: ArrayLike<number>): void {
+    const b = this.live('write', storage);
+    if (data.length !== storage.size) {
+      throw new AxonError('write', `expected ${storage.size} values for a storage of that size, got ${data.length}`);
+    }
+    this.view(storage.dtype, b.ptr, storage.size).set(data);
+    b.dirty = false;
+  }
+
+  read(storage: Storage): TypedArray {
+    const b = this.live('read', storage);
+    this.clean(b);
+    return this.view(storage.dtype, b.ptr, storage.size).slice();
+  }
+
+  free(storage: Storage): void {
+    if (storage.released) return;
+    storage.released = true;
+    this.reclaimer.unregister(storage);
+    if (this.allocator.release(storage.handle as Block)) {
+      this.bytes -= (storage.handle as Block).bytes;
+      this.count--;
+    }
+  }
+
+  /** Live bytes and storages; `heapBytes` is the linear memory the allocator has touched. */
+  memory(): { bytes: number; storages: number; heapBytes: number; reclaimedByGc: number } {
+    return { bytes: this.bytes, storages: this.count, heapBytes: this.allocator.highWater, reclaimedByGc: this.reclaimedByGc };
+  }
+
+  /** Called by the FinalizationRegistry for storages collected without free(). */
+  private reclaim(b: Block): void {
+    if (this.allocator.release(b)) {
+      this.bytes -= b.bytes;
+      this.count--;
+      this.reclaimedByGc++;
+    }
+  }
+
+  private live(op: string, s: Storage): Block {
+    assertLive(op, s);
+    const b = s.handle as Block;
+    if (!this.allocator.isLive(b)) {
+      throw new UseAfterFreeError(op, `the tensor's wasm memory (offset ${b.ptr}) was already released and may hold another tensor now; keep results you need with keep() or .clone()`);
+    }
+    return b;
+  }
+
+  private clean(b: Block): void {
+    if (b.dirty) {
+      new Uint8Array(this.buf(), b.ptr, b.bytes).fill(0);
+      b.dirty = false;
+    }
+  }
+
+  private buf(): ArrayBufferLike {
+    // After memory.grow the old buffer is detached (or, shared, too short): take the current one.
+    const cur = this.buffer;
+    if (cur === null || cur.byteLength !== this.wasmMemory.buffer.byteLength) this.buffer = this.wasmMemory.buffer;
+    return this.buffer!;
+  }
+
+  private view(dtype: DType, ptr: number, size: number): TypedArray {
+    const buf = this.buf();
+    switch (dtype) {
+      case 'float32': return new Float32Array(buf, ptr, size);
+      case 'float64': return new Float64Array(buf, ptr, size);
+      case 'int32': return new Int32Array(buf, ptr, size);
+      case 'bool': return new Uint8Array(buf, ptr, size);
+    }
+  }
+
+  // ---- kernels ----
+
+  run<K extends KernelOp>(op: K, inputs: readonly TensorView[], out: TensorView, attrs: PrimAttrs[K]): void {
+    for (const t of inputs) this.clean(this.live(op, t.storage));
+    const ob = this.live(op, out.storage);
+    if (runFast(this, op, inputs, out, attrs)) {
+      ob.dirty = false; // every wasm kernel writes its whole output
+      return;
+    }
+    this.clean(ob);
+    const kv = (t: TensorView): KView => {
+      const b = t.storage.handle as Block;
+      return { data: this.view(t.dtype, b.ptr, t.storage.size), shape: t.shape, dtype: t.dtype };
+    };
+    (KERNELS[op] as Kernel<K>)(inputs.map(kv), kv(out), attrs);
+  }
+
+  /** Fused Adam/AdamW over float32 param/grad/m/v of one size, in place; false if not applicable. */
+  adamUpdate(param: TensorView, grad: TensorView, m: TensorView, v: TensorView, o: AdamArgs): boolean {
+    const all = [param, grad, m, v];
+    if (!all.every((t) => t.dtype === 'float32' && t.storage.size === param.storage.size)) return false;
+    for (const t of all) this.clean(this.live('adamUpdate', t.storage));
+    const [pp, pg, pm, pv] = all.map((t) => this.ptr(t)) as [number, number, number, number];
+    const bc1 = 1 - o.beta1 ** o.step;
+    const bc2 = 1 - o.beta2 ** o.step;
+    const l2 = o.decoupled ? 0 : o.weightDecay;
+    const decay = o.decoupled ? 1 - o.lr * o.weightDecay : 1;
+    this.parallel('adamF32', param.storage.size, 16, 65536, (e0, e1) => [pp, pg, pm, pv, e0, e1, o.lr, o.beta1, o.beta2, o.eps, bc1, bc2, l2, decay]);
+    return true;
+  }
+
+  /** Fused SGD (momentum, dampening, Nesterov, L2) over float32 tensors, in place; false if not applicable. */
+  sgdUpdate(param: TensorView, grad: TensorView, buf: TensorView | null, o: SgdArgs): boolean {
+    const all = buf ? [param, grad, buf] : [param, grad];
+    if (!all.every((t) => t.dtype === 'float32' && t.storage.size === param.storage.size)) return false;
+    if (o.momentum !== 0 && buf === null) return false;
+    for (const t of all) this.clean(this.live('sgdUpdate', t.storage));
+    const pp = this.ptr(param); const pg = this.ptr(grad); const pb = buf ? this.ptr(buf) : 0;
+    this.parallel('sgdF32', param.storage.size, 16, 65536, (e0, e1) => [pp, pg, pb, e0, e1, o.lr, o.momentum, o.dampening, o.weightDecay, o.nesterov ? 1 : 0, o.first ? 1 : 0]);
+    return true;
+  }
+
+  // ---- Engine (used by fast-paths.ts) ----
+
+  ptr(v: TensorView): number {
+    return (v.storage.handle as Block).ptr;
+  }
+
+  scratch(part: number): number {
+    while (this.scratches.length <= part) this.scratches.push(this.allocator.alloc(this.scratchBytes).ptr);
+    return this.scratches[part]!;
+  }
+
+  /** Threads the next parallel job may use (the caller included). */
+  threads(): number {
+    const want = getNumThreads();
+    if (this.pool === null || want <= 1 || this.pool.isClosed) return 1;
+    this.pool.grow(want - 1);
+    return 1 + this.pool.readyWorkers(want - 1);
+  }
+
+  /** Start the worker threads now and wait (up to timeoutMs) until they are ready; returns the thread count. */
+  warmUp(timeoutMs = 10000): number {
+    const want = getNumThreads();
+    if (this.pool === null || want <= 1) return 1;
+    this.pool.grow(want - 1);
+    return 1 + this.pool.waitReady(want - 1, timeoutMs);
+  }
+
+  parallel(fn: ParallelFn, total: number, align: number, minPart: number, args: (e0: number, e1: number, part: number) => number[]): void {
+    const f = this.ex[fn] as (...a: number[]) => void;
+    const maxParts = Math.floor(total / Math.max(minPart, 1));
+    const parts = maxParts >= 2 ? Math.min(this.threads(), maxParts) : 1;
+    if (parts <= 1) {
+      if (total > 0) f(...args(0, total, 0));
+      return;
+    }
+    const per = Math.ceil(total / parts / align) * align;
+    const list: number[][] = [];
+    for (let p = 0, e0 = 0; p < parts && e0 < total; p++, e0 += per) list.push(args(e0, Math.min(total, e0 + per), p));
+    this.pool!.run(fn, list);
+  }
+
+  /** Stop the worker threads for good (kernels then run on the calling thread only). */
+  close(): void {
+    this.pool?.close();
+  }
+}
