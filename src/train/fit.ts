@@ -50,6 +50,8 @@ export interface FitOptions {
   clipGradNorm?: number;
   /** Show the progress bar (default true). */
   verbose?: boolean;
+  /** Transform each training batch's inputs (augmentation); validation data is never touched. */
+  augment?: (x: Tensor) => Tensor;
 }
 
 function isClassification(y: Tensor | undefined): boolean {
@@ -151,7 +153,8 @@ export function fit(model: Module, opts: FitOptions): History {
       const r = scope(() => {
         const next = it.next();
         if (next.done) return null;
-        const [xb, yb] = next.value as [Tensor, Tensor];
+        const [x0, yb] = next.value as [Tensor, Tensor];
+        const xb = opts.augment ? opts.augment(x0) : x0;
         optimizer.zeroGrad();
         const pred = model.forward(xb);
         const loss = lossFn(pred, yb);
