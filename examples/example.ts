@@ -1,0 +1,20 @@
+// The contract every runnable example follows (the CLI and the README rely on it).
+
+export interface ExampleOptions {
+  epochs?: number;
+  seed?: number;
+  /** Show the progress bar (the CLI turns it off under --json when stderr is not a TTY). */
+  verbose?: boolean;
+}
+
+export interface ExampleResult {
+  example: string;
+  /** Test-set figures (testAccuracy, testMae, …) and any baselines. */
+  metrics: Record<string, number>;
+  epochs: number;
+  seconds: number;
+  /** One human sentence on what the numbers mean. */
+  note?: string;
+}
+
+export type Example = (opts: ExampleOptions) => Promise<ExampleResult>;

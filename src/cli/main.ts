@@ -1,0 +1,59 @@
+// The `axon` command line: `axon train <example> [--epochs N] [--seed S] [--json]`, `axon list`.
+// A thin face over the examples; with --json the last line printed is one JSON object.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+const EXAMPLES: Record<string, string> = {
+  'xor-perceptron': "Rosenblatt's perceptron on XOR (it can not exceed 75%)",
+  'xor-mlp': 'a 2-4-1 MLP trained by backprop on XOR (100%)',
+  'iris-mlp': 'a 4-16-3 MLP on the iris flowers',
+  'mnist-mlp': 'the 784-256-128-10 MLP on 8,000/2,000 MNIST digits',
+};
+
+const USAGE = `usage: axon train <example> [--epochs N] [--seed S] [--json]
+       axon list
+
+examples:
+${Object.entries(EXAMPLES).map(([k, v]) => `  ${k.padEnd(16)} ${v}`).join('\n')}`;
+
+interface ExampleModule { run(o: { epochs?: number; seed?: number; verbose?: boolean }): Promise<{ example: string; metrics: Record<string, number>; epochs: number; seconds: number; note?: string }> }
+
+function exampleFile(name: string): string {
+  const here = path.dirname(fileURLToPath(import.meta.url)); // dist/src/cli
+  return path.resolve(here, '../../examples', `${name}.js`);
+}
+
+function intArg(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got '${v}'`);
+  return n;
+}
+
+/** Run the CLI; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { epochs: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [cmd, name] = positionals;
+  if (values.help || cmd === undefined) { console.log(USAGE); return cmd === undefined && !values.help ? 1 : 0; }
+  if (cmd === 'list') { console.log(USAGE.split('\n').slice(3).join('\n')); return 0; }
+  if (cmd !== 'train') { console.error(`unknown command '${cmd}'\n\n${USAGE}`); return 1; }
+  if (!name || !(name in EXAMPLES)) { console.error(`unknown example '${name ?? ''}'\n\n${USAGE}`); return 1; }
+  const file = exampleFile(name);
+  if (!existsSync(file)) { console.error(`the example ${name} is not built (${file}); run npm run build`); return 1; }
+  const mod = (await import(file)) as ExampleModule;
+  const result = await mod.run({ epochs: intArg(values.epochs, 'epochs'), seed: intArg(values.seed, 'seed'), verbose: true });
+  if (values.json) {
+    console.log(JSON.stringify({ example: result.example, metrics: result.metrics, epochs: result.epochs, seconds: Number(result.seconds.toFixed(2)) }));
+  } else {
+    const figures = Object.entries(result.metrics).map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(4)}`).join(', ');
+    console.log(`${result.example}: ${figures} (${result.epochs} epochs, ${result.seconds.toFixed(1)} s)`);
+    if (result.note) console.log(result.note);
+  }
+  return 0;
+}
