@@ -9,6 +9,14 @@ export const TOL = {
   finiteDiffStep: 1e-6,
   /** float32 results vs a float64 reference: one rounding per op, a few ops deep. */
   float32: { rtol: 2e-5, atol: 1e-6 },
+  /**
+   * wasm f32 GEMM vs the reference (which accumulates in float64): the SIMD kernel sums in f32 in
+   * blocks of 256 along K, so each output carries ~√K rounding steps of 2⁻²⁴ on partial sums of
+   * size ~√K for inputs in [-1, 1]; 1e-4 absolute covers K ≤ 300 with a wide margin.
+   */
+  gemmF32: { rtol: 1e-5, atol: 1e-4 },
+  /** Fused f32 Adam step vs the same update composed in float64: a few f32 roundings per element. */
+  fusedAdamF32: { rtol: 1e-5, atol: 1e-7 },
 } as const;
 
 export function closeEnough(actual: number, expected: number, { rtol, atol }: Tol): boolean {

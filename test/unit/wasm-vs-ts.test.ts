@@ -1,0 +1,191 @@
+// Every wasm kernel against the ts reference on odd shapes (0, 1, 3, 5, 17, 127 elements, SIMD
+// tails, broadcasting, transposed and batched GEMMs), plus the wasm memory model: use-after-free,
+// flat memory over scoped steps, memory growth, GC reclaim accounting and thread-count invariance.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as ax from '../../src/index.js';
+import { UseAfterFreeError, type Tensor } from '../../src/index.js';
+import { closeEnough, TOL, type Tol } from '../tolerances.js';
+
+const wasm = ax.getBackend('wasm');
+const ts = ax.getBackend('ts');
+ax.setBackend('wasm');
+
+/** Deterministic test data in [-1, 1] with special values sprinkled in when `specials`. */
+function data(n: number, seed: number, specials = false): Float64Array {
+  const out = new Float64Array(n);
+  let s = seed * 2654435761 % 4294967296;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1664525 + 1013904223) % 4294967296;
+    out[i] = Math.fround((s / 4294967296) * 2 - 1);
+  }
+  if (specials) {
+    const sp = [NaN, 0, -0, Infinity, -Infinity, 1, -1];
+    for (let i = 0; i < n; i += 7) out[i] = sp[(i / 7) % sp.length]!;
+  }
+  return out;
+}
+
+/** The same values as a tensor on each backend. */
+function pair(shape: number[], seed: number, dtype: ax.DType = 'float32', specials = false): [Tensor, Tensor] {
+  const n = shape.reduce((a, b) => a * b, 1);
+  let d: ArrayLike<number> = data(n, seed, specials);
+  if (dtype === 'bool') d = Array.from(d, (v) => (v > 0 ? 1 : 0));
+  return [ax.fromArray(d, shape, dtype, wasm), ax.fromArray(d, shape, dtype, ts)];
+}
+
+const same = (x: number, y: number): boolean => (Number.isNaN(x) ? Number.isNaN(y) : Object.is(x, y) || x === y);
+
+function assertEqualTensors(w: Tensor, r: Tensor, what: string, tol?: Tol): void {
+  assert.deepEqual(w.shape, r.shape, `${what}: shape`);
+  assert.equal(w.dtype, r.dtype, `${what}: dtype`);
+  const a = w.data();
+  const b = r.data();
+  for (let i = 0; i < a.length; i++) {
+    const ok = tol ? closeEnough(a[i]!, b[i]!, tol) : same(a[i]!, b[i]!);
+    if (!ok) assert.fail(`${what}: element ${i} is ${a[i]} on wasm but ${b[i]} on ts${tol ? ` (rtol ${tol.rtol}, atol ${tol.atol})` : ' (exact)'}`);
+  }
+}
+
+const SIZES = [0, 1, 3, 5, 17, 127];
+const BROADCASTS: [number[], number[]][] = [
+  [[4, 5], [5]], [[4, 5], [4, 1]], [[4, 1], [1, 5]], [[], [17]], [[17], []], [[2, 3, 4], [3, 4]],
+  [[2, 3, 4], [2, 1, 4]], [[6, 33], [6, 33]], [[3, 1, 7], [3, 5, 7]], [[0, 3], [3]],
+];
+const SHAPE_PAIRS: [number[], number[]][] = [...SIZES.map((n): [number[], number[]] => [[n], [n]]), ...BROADCASTS];
+
+for (const op of ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const) {
+  test(`wasm ${op} equals the reference exactly (sizes, tails, broadcasting, NaN/±0/±Inf)`, () => {
+    SHAPE_PAIRS.forEach(([sa, sb], k) => {
+      const [a, a0] = pair(sa, 3 * k + 1, 'float32', true);
+      const [b, b0] = pair(sb, 3 * k + 2, 'float32', true);
+      assertEqualTensors(ax[op](a, b), ax[op](a0, b0), `${op} ${JSON.stringify(sa)}·${JSON.stringify(sb)}`);
+    });
+  });
+}
+
+for (const op of ['neg', 'abs', 'relu', 'sqrt', 'rsqrt'] as const) {
+  test(`wasm ${op} equals the reference exactly`, () => {
+    for (const n of [...SIZES, 1000]) {
+      const [x, x0] = pair([n], n + 7, 'float32', true);
+      assertEqualTensors(ax[op](x), ax[op](x0), `${op} [${n}]`);
+    }
+  });
+}
+
+test('wasm where (bool condition, broadcast branches) and f32 copy equal the reference', () => {
+  for (const [shape, other] of [[[5], [5]], [[4, 17], [17]], [[3, 5], []], [[127], [127]]] as [number[], number[]][]) {
+    const [c, c0] = pair(shape, 11, 'bool');
+    const [a, a0] = pair(shape, 12);
+    const [b, b0] = pair(other, 13);
+    assertEqualTensors(ax.where(c, a, b), ax.where(c0, a0, b0), `where ${JSON.stringify(shape)}`);
+    assertEqualTensors(ax.where(c, b, a), ax.where(c0, b0, a0), `where swapped ${JSON.stringify(shape)}`);
+    assertEqualTensors(a.clone(), a0.clone(), 'clone');
+  }
+});
+
+test('wasm sum/max/min equal the reference exactly over adjacent and non-adjacent dims', () => {
+  const cases: [number[], number[]][] = [
+    [[0], [0]], [[1], [0]], [[127], [0]], [[3, 5], [0]], [[3, 5], [1]], [[3, 5], [0, 1]], [[2, 3, 4], [1]],
+    [[2, 3, 4], [0, 1]], [[2, 3, 4], [1, 2]], [[2, 3, 4], [0, 2]], [[300, 5], [0]], [[5, 300], [1]], [[4, 1, 3], [1]],
+    [[2, 600, 3], [1]],
+  ];
+  cases.forEach(([shape, dims], k) => {
+    const [x, x0] = pair(shape, 40 + k, 'float32', true);
+    for (const op of ['sum', 'max', 'min'] as const) {
+      if (op !== 'sum' && shape.includes(0)) continue;
+      assertEqualTensors(ax[op](x, { dim: dims }), ax[op](x0, { dim: dims }), `${op} ${JSON.stringify(shape)} dims ${JSON.stringify(dims)}`);
+    }
+    const [y, y0] = pair(shape, 60 + k); // without NaN: sums of finite values
+    assertEqualTensors(ax.sum(y, { dim: dims, keepDim: true }), ax.sum(y0, { dim: dims, keepDim: true }), `sum finite ${JSON.stringify(shape)}`);
+  });
+});
+
+test('wasm GEMM matches the reference in every transpose variant, batched, odd sizes, M=1, K=0', () => {
+  const dims: [number, number, number, number][] = [
+    [1, 1, 1, 1], [1, 3, 5, 7], [2, 5, 17, 3], [1, 17, 127, 9], [3, 4, 8, 16], [1, 1, 300, 127], [2, 1, 17, 5],
+    [1, 33, 0, 6], [1, 130, 260, 1], [1, 7, 3, 1030],
+  ];
+  dims.forEach(([B, M, K, N], k) => {
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        const [a, a0] = pair(transA ? [B, K, M] : [B, M, K], 100 + k);
+        const [b, b0] = pair(transB ? [B, N, K] : [B, K, N], 200 + k);
+        assertEqualTensors(ax.bmm(a, b, transA, transB), ax.bmm(a0, b0, transA, transB), `bmm B=${B} M=${M} K=${K} N=${N} tA=${transA} tB=${transB}`, TOL.gemmF32);
+      }
+    }
+  });
+});
+
+test('wasm kernels give bit-identical results on 1 and 2 threads (large GEMM, elementwise, reductions)', () => {
+  const [a] = pair([300, 200], 1);
+  const [b] = pair([200, 260], 2);
+  const [v] = pair([100000], 3);
+  const [r] = pair([400, 300], 4);
+  const runAll = (): Float32Array[] => [ax.matmul(a, b), ax.bmm(a.reshape(1, 300, 200), b.reshape(1, 260, 200), false, true), ax.mul(v, v), ax.relu(v), ax.sum(r, { dim: 1 })]
+    .map((t) => t.data() as Float32Array);
+  const before = ax.getNumThreads();
+  try {
+    ax.setNumThreads(1);
+    const one = runAll();
+    ax.setNumThreads(2);
+    (wasm as unknown as { warmUp(): number }).warmUp();
+    const two = runAll();
+    one.forEach((x, i) => assert.deepEqual(two[i], x, `result ${i} differs between 1 and 2 threads`));
+  } finally {
+    ax.setNumThreads(before);
+  }
+});
+
+test('wasm fused Adam step matches Adam composed in float64', () => {
+  const n = 1031;
+  const [p] = pair([n], 5); const [g] = pair([n], 6); const [m] = pair([n], 7); const [v0] = pair([n], 8);
+  const v = ax.abs(v0);
+  const P = p.data(); const G = g.data(); const Mm = m.data(); const V = v.data();
+  const args = { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, decoupled: true, step: 3 };
+  assert.equal(wasm.adamUpdate!(p, g, m, v, args), true);
+  const want = Array.from(P, (pi, i) => {
+    const gi = G[i]!;
+    const mi = 0.9 * Mm[i]! + 0.1 * gi;
+    const vi = 0.999 * V[i]! + 0.001 * gi * gi;
+    const denom = Math.sqrt(vi) / Math.sqrt(1 - 0.999 ** 3) + 1e-8;
+    return pi * (1 - 1e-2 * 0.1) - (1e-2 / (1 - 0.9 ** 3)) * (mi / denom);
+  });
+  const got = p.data();
+  for (let i = 0; i < n; i++) assert.ok(closeEnough(got[i]!, want[i]!, TOL.fusedAdamF32), `param ${i}: ${got[i]} vs ${want[i]}`);
+});
+
+test('a freed wasm tensor throws UseAfterFreeError, also when its memory was reused', () => {
+  const x = ax.fromArray([1, 2, 3], [3], 'float32', wasm);
+  x.dispose();
+  assert.throws(() => x.data(), UseAfterFreeError);
+  const y = ax.fromArray([4, 5, 6], [3], 'float32', wasm); // likely the same block
+  assert.throws(() => ax.add(x, y), UseAfterFreeError);
+  assert.deepEqual([...y.data()], [4, 5, 6]);
+});
+
+test('recycled wasm memory is zero-filled (alloc contract) and survives memory growth', () => {
+  ax.scope(() => { ax.fromArray(new Array(64).fill(7), [64], 'float32', wasm); });
+  assert.deepEqual([...ax.zeros([64], { dtype: 'float32' }).data()], new Array(64).fill(0));
+  const keepMe = ax.fromArray([1, 2, 3], [3], 'float32', wasm);
+  const big = ax.zeros([8 << 20], { dtype: 'float32' }); // 32 MiB: forces the memory to grow
+  assert.deepEqual([...keepMe.data()], [1, 2, 3]);
+  assert.equal(ax.add(keepMe, 1).data()[2], 4);
+  big.dispose();
+});
+
+test('wasm memory stays flat across many scoped training-like steps', () => {
+  const w = ax.keep(ax.randn([64, 64], { requiresGrad: true }));
+  const step = (): void => ax.scope(() => {
+    const x = ax.randn([16, 64]);
+    ax.matmul(x, w).relu().mean().backward();
+  });
+  for (let i = 0; i < 5; i++) step();
+  const before = ax.memory() as ReturnType<typeof ax.memory> & { heapBytes: number };
+  for (let i = 0; i < 200; i++) step();
+  const after = ax.memory() as typeof before;
+  assert.equal(after.backend, 'wasm');
+  assert.ok(after.storages <= before.storages, `storages grew from ${before.storages} to ${after.storages}`);
+  assert.ok(after.bytes <= before.bytes, `bytes grew from ${before.bytes} to ${after.bytes}`);
+  assert.equal(after.heapBytes, before.heapBytes, 'the allocator touched new memory: blocks are not being reused');
+});
