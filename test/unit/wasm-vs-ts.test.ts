@@ -189,3 +189,27 @@ test('wasm memory stays flat across many scoped training-like steps', () => {
   assert.ok(after.bytes <= before.bytes, `bytes grew from ${before.bytes} to ${after.bytes}`);
   assert.equal(after.heapBytes, before.heapBytes, 'the allocator touched new memory: blocks are not being reused');
 });
+
+test('wasm storages the garbage collector reclaims without free() return their memory', async () => {
+  const { setFlagsFromString } = await import('node:v8');
+  const { runInNewContext } = await import('node:vm');
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const before = wasm.memory();
+  (() => { for (let i = 0; i < 100; i++) ax.fromArray([i, i, i], [3], 'float32', wasm); })(); // never freed
+  assert.equal(wasm.memory().storages, before.storages + 100);
+  for (let i = 0; i < 10 && wasm.memory().storages > before.storages; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 10)); // finalizers run between tasks
+  }
+  assert.ok(wasm.memory().storages <= before.storages + 5, `only ${before.storages + 100 - wasm.memory().storages} of 100 collected storages were returned`);
+});
+
+test('the wasm backend reports which path ran each op when profiling', () => {
+  const b = wasm as unknown as { startProfile(): void; stopProfile(): { op: string; path: string; calls: number }[] };
+  b.startProfile();
+  ax.scope(() => { ax.add(ax.ones([4]), 1); ax.exp(ax.ones([4])); });
+  const rows = b.stopProfile();
+  assert.ok(rows.some((r) => r.op === 'add' && r.path === 'wasm'), JSON.stringify(rows));
+  assert.ok(rows.some((r) => r.op === 'exp' && r.path === 'reference'), JSON.stringify(rows));
+});

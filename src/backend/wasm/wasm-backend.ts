@@ -28,6 +28,8 @@ export interface AdamArgs {
   step: number;
 }
 
+interface OpProfile { calls: number; ms: number }
+
 /** Hyper-parameters of one fused SGD step. */
 export interface SgdArgs { lr: number; momentum: number; dampening: number; weightDecay: number; nesterov: boolean; first: boolean }
 
@@ -143,11 +145,41 @@ export class WasmBackend implements Backend, Engine {
   // ---- kernels ----
 
   run<K extends KernelOp>(op: K, inputs: readonly TensorView[], out: TensorView, attrs: PrimAttrs[K]): void {
+    if (this.profile !== null) { this.profiled(op, inputs, out, attrs); return; }
+    this.runKernel(op, inputs, out, attrs);
+  }
+
+  /** Per-op counts and time, split by wasm kernel vs reference kernel, while profiling is on. */
+  private profile: Map<string, OpProfile> | null = null;
+
+  /** Start collecting a per-op profile (see stopProfile). */
+  startProfile(): void { this.profile = new Map(); }
+
+  /** Stop profiling; returns calls and milliseconds per op and path, slowest first. */
+  stopProfile(): { op: string; path: 'wasm' | 'reference'; calls: number; ms: number }[] {
+    const p = this.profile ?? new Map<string, OpProfile>();
+    this.profile = null;
+    return [...p.entries()].map(([k, v]) => ({ op: k.split(':')[0]!, path: k.split(':')[1] as 'wasm' | 'reference', calls: v.calls, ms: v.ms }))
+      .sort((a, b) => b.ms - a.ms);
+  }
+
+  private profiled<K extends KernelOp>(op: K, inputs: readonly TensorView[], out: TensorView, attrs: PrimAttrs[K]): void {
+    const t0 = performance.now();
+    const fast = this.runKernel(op, inputs, out, attrs);
+    const key = `${op}:${fast ? 'wasm' : 'reference'}`;
+    const e = this.profile!.get(key) ?? { calls: 0, ms: 0 };
+    e.calls++;
+    e.ms += performance.now() - t0;
+    this.profile!.set(key, e);
+  }
+
+  /** Run one primitive; true if a wasm kernel ran it. */
+  private runKernel<K extends KernelOp>(op: K, inputs: readonly TensorView[], out: TensorView, attrs: PrimAttrs[K]): boolean {
     for (const t of inputs) this.clean(this.live(op, t.storage));
     const ob = this.live(op, out.storage);
     if (runFast(this, op, inputs, out, attrs)) {
       ob.dirty = false; // every wasm kernel writes its whole output
-      return;
+      return true;
     }
     this.clean(ob);
     const kv = (t: TensorView): KView => {
@@ -155,6 +187,7 @@ export class WasmBackend implements Backend, Engine {
       return { data: this.view(t.dtype, b.ptr, t.storage.size), shape: t.shape, dtype: t.dtype };
     };
     (KERNELS[op] as Kernel<K>)(inputs.map(kv), kv(out), attrs);
+    return false;
   }
 
   /** Fused Adam/AdamW over float32 param/grad/m/v of one size, in place; false if not applicable. */
