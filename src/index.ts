@@ -68,3 +68,14 @@ export { accuracy, topKAccuracy, precision, recall, f1, confusionMatrix, rocAuc,
 export { save, load, loadCheckpoint, loadWeights, loadOptimizerState, type SaveOptions, type LoadedCheckpoint } from './io/checkpoint.js';
 export { ModelCheckpoint, type ModelCheckpointOptions } from './train/model-checkpoint.js';
 export { randomShift, type RandomShiftOptions } from './data/augment.js';
+
+// ---- convolutional networks: sliding windows, conv/pool/norm ops and layers ----
+export { unfold, fold, type SizeArg, type UnfoldOptions } from './ops/unfold.js';
+export { conv1d, conv2d, convTranspose2d, type ConvOptions, type ConvPadding, type ConvTransposeOptions } from './ops/conv.js';
+export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool2d, type MaxPoolOptions, type AvgPoolOptions } from './ops/pool.js';
+export { batchNorm, groupNorm, type BatchNormOptions, type GroupNormOptions } from './ops/channel-norm.js';
+export { upsampleNearest2d, type UpsampleOptions } from './ops/upsample.js';
+export { Conv1d, Conv2d, ConvTranspose2d, type ConvLayerOptions, type ConvTransposeLayerOptions } from './nn/conv.js';
+export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool2d } from './nn/pool.js';
+export { BatchNorm1d, BatchNorm2d, GroupNorm, type BatchNormLayerOptions, type GroupNormLayerOptions } from './nn/channel-norm.js';
+export { Upsample } from './nn/upsample.js';

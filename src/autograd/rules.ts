@@ -9,6 +9,7 @@ import { sum } from '../ops/reduce.js';
 import { permute, flip, expand, pad } from '../ops/movement.js';
 import { gather, indexAdd, indexSelect, scatterAdd } from '../ops/indexing.js';
 import { bmm } from '../ops/linalg.js';
+import { fold, unfold } from '../ops/unfold.js';
 import { sumToShape, zerosOf } from './sum-to-shape.js';
 
 export interface RuleContext<K extends PrimOp> {
@@ -138,6 +139,9 @@ export const RULES: { [K in PrimOp]: VjpRule<K> } = {
     if (needs[1]) gb = !transB ? (transA ? bmm(a!, g, false, false) : bmm(a!, g, true, false)) : transA ? bmm(g, a!, true, true) : bmm(g, a!, true, false);
     return [ga, gb];
   },
+  // unfold and fold are adjoint linear maps: each one's VJP is the other with the same geometry.
+  unfold: (g, { inputs: [x], attrs: { kernel, ...o } }) => [fold(g, x!.shape.slice(2), kernel, o)],
+  fold: (g, { attrs: { kernel, outputSize: _, ...o } }) => [unfold(g, kernel, o)],
 };
 
 /** max/min over dims: the gradient goes to the elements equal to the result, split evenly on ties. */

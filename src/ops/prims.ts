@@ -51,7 +51,14 @@ export type PrimAttrs = { [K in UnaryOp]: None } & { [K in BinaryOp]: None } & {
   indexAdd: { dim: number };
   /** Batched matrix product of 3-D inputs [B,M,K]·[B,K,N] (with optional transposes of the last two dims). */
   matmul: { transA: boolean; transB: boolean };
+  /** im2col: (N, C, *spatial) → (N, C·∏kernel, L) sliding windows (zero padding), L = ∏ window positions. */
+  unfold: WindowAttrs;
+  /** col2im, the adjoint of unfold: (N, C·∏kernel, L) → (N, C, *outputSize), overlapping windows summed. */
+  fold: WindowAttrs & { outputSize: number[] };
 };
+
+/** Sliding-window geometry per spatial dim (symmetric zero padding), as in torch.nn.functional.unfold. */
+export interface WindowAttrs { kernel: number[]; stride: number[]; padding: number[]; dilation: number[] }
 
 export type PrimOp = keyof PrimAttrs;
 /** Primitives the backend runs (reshape only relabels the storage). */

@@ -6,6 +6,7 @@ import { broadcastStrides, numelOf, stridesOf, type Shape } from '../../tensor/s
 import type { BinaryOp, KernelOp, PrimAttrs, ReduceOp, UnaryOp } from '../../ops/prims.js';
 import { erf, roundHalfEven } from './scalar-math.js';
 import { map2, map3, stridedCopy, walk1 } from './strided.js';
+import { foldKernel, unfoldKernel } from './im2col.js';
 
 export interface KView {
   readonly data: TypedArray;
@@ -313,4 +314,6 @@ export const KERNELS: KernelTable = {
     }
   },
   matmul,
+  unfold: unfoldKernel,
+  fold: foldKernel,
 };

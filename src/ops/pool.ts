@@ -1,0 +1,160 @@
+// Pooling: max and average over sliding windows (unfold + a reduction), adaptive average pooling
+// (two averaging matrices), all with gradients through the primitives they are built from.
+import { DTypeError, ShapeError, ValueError } from '../errors.js';
+import { isFloat } from '../tensor/dtype.js';
+import { fromArray } from '../tensor/creation.js';
+import { shapeStr } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { noGrad } from '../autograd/grad-mode.js';
+import { div } from './elementwise.js';
+import { gather } from './indexing.js';
+import { matmul } from './linalg.js';
+import { pad, reshape, transpose } from './movement.js';
+import { argmax, sum } from './reduce.js';
+import { perDim, unfold, windowAttrs, type SizeArg } from './unfold.js';
+
+export interface MaxPoolOptions {
+  /** Step between windows. Default: the kernel size. */
+  stride?: SizeArg | null;
+  /** −∞ padding on both sides (at most half the kernel). Default 0. */
+  padding?: SizeArg;
+  /** Spacing between window taps. Default 1. */
+  dilation?: SizeArg;
+  /** Round the output size up: a last partial window that starts inside the input counts. Default false. */
+  ceilMode?: boolean;
+}
+
+export interface AvgPoolOptions {
+  /** Step between windows. Default: the kernel size. */
+  stride?: SizeArg | null;
+  /** Zero padding on both sides (at most half the kernel). Default 0. */
+  padding?: SizeArg;
+  /** Divide by the whole kernel size, padding included (true, default) or only by the real elements. */
+  countIncludePad?: boolean;
+}
+
+const LAYOUT = ['', '(N, C, L)', '(N, C, H, W)'] as const;
+
+function checkInput(op: string, nd: number, x: Tensor): void {
+  if (x.ndim !== nd + 2) {
+    const hint = x.ndim === nd + 1 ? '; for a single unbatched sample add the batch dim with unsqueeze(x, 0)' : '';
+    throw new ShapeError(op, `expects a ${nd + 2}-D input ${LAYOUT[nd]}, got ${x.ndim}-D input ${shapeStr(x.shape)}${hint}`);
+  }
+  if (!isFloat(x.dtype)) throw new DTypeError(op, `expects a float input, got ${x.dtype}; cast it with cast(x, 'float32')`);
+}
+
+/** Output size of one dim, with PyTorch's ceil-mode rule (the last window must start inside input + left padding). */
+function pooledSize(op: string, x: Tensor, i: number, k: number, s: number, p: number, d: number, ceil: boolean): number {
+  const n = x.shape[i + 2]!;
+  if (p > Math.floor(k / 2)) throw new ValueError(op, `padding (${p}) must be at most half the kernel size (${k}) so every window sees the input`);
+  const span = d * (k - 1) + 1;
+  if (n + 2 * p < span) {
+    throw new ShapeError(op, `the window (size ${k}, dilation ${d}: spans ${span}) is larger than spatial dim ${i} of the padded input (${n} + 2·${p}) for input ${shapeStr(x.shape)}; use a smaller kernel or add padding`);
+  }
+  const r = (n + 2 * p - span) / s;
+  let o = (ceil ? Math.ceil(r) : Math.floor(r)) + 1;
+  if (ceil && (o - 1) * s >= n + p) o--;
+  return o;
+}
+
+/** Max pooling over nd spatial dims; the gradient goes to the first maximum of each window, as in PyTorch. */
+export function maxPoolNd(op: string, nd: 1 | 2, x: Tensor, kernelSize: SizeArg, { stride = null, padding = 0, dilation = 1, ceilMode = false }: MaxPoolOptions = {}): Tensor {
+  checkInput(op, nd, x);
+  const a = windowAttrs(op, kernelSize, nd, { stride: stride ?? kernelSize, padding, dilation });
+  const outs = a.kernel.map((k, i) => pooledSize(op, x, i, k, a.stride[i]!, a.padding[i]!, a.dilation[i]!, ceilMode));
+  // Pad with −∞ on the left by p, on the right far enough for the last (possibly partial) window.
+  const pads = outs.map((o, i) => {
+    const needed = (o - 1) * a.stride[i]! + a.dilation[i]! * (a.kernel[i]! - 1) + 1;
+    return [a.padding[i]!, Math.max(0, needed - x.shape[i + 2]! - a.padding[i]!)] as const;
+  });
+  const [n, c] = x.shape as [number, number];
+  let xp = reshape(x, [n * c, 1, ...x.shape.slice(2)]); // (N·C, 1, *spatial)
+  if (pads.some(([l, r]) => l > 0 || r > 0)) xp = pad(xp, [...pads].reverse().flatMap(([l, r]) => [l, r]), -Infinity); // (N·C, 1, *padded)
+  const cols = unfold(xp, a.kernel, { stride: a.stride, dilation: a.dilation }); // (N·C, ∏k, L)
+  const idx = argmax(cols, { dim: 1, keepDim: true }); // (N·C, 1, L): first maximum, NaN wins
+  return reshape(gather(cols, 1, idx), [n, c, ...outs]); // (N·C, 1, L) -> (N, C, *out)
+}
+
+/** Average pooling over nd spatial dims. */
+export function avgPoolNd(op: string, nd: 1 | 2, x: Tensor, kernelSize: SizeArg, { stride = null, padding = 0, countIncludePad = true }: AvgPoolOptions = {}): Tensor {
+  checkInput(op, nd, x);
+  const a = windowAttrs(op, kernelSize, nd, { stride: stride ?? kernelSize, padding });
+  const outs = a.kernel.map((k, i) => pooledSize(op, x, i, k, a.stride[i]!, a.padding[i]!, 1, false));
+  const [n, c] = x.shape as [number, number];
+  const spatial = x.shape.slice(2);
+  const cols = unfold(reshape(x, [n * c, 1, ...spatial]), a.kernel, a); // (N·C, ∏k, L)
+  const s = sum(cols, { dim: 1 }); // (N·C, L)
+  let y: Tensor;
+  if (countIncludePad || a.padding.every((p) => p === 0)) y = div(s, a.kernel.reduce((p, q) => p * q, 1));
+  else {
+    // Real elements per window: unfold a plane of ones.
+    const count = noGrad(() => sum(unfold(fromArray(new Float64Array(spatial.reduce((p, q) => p * q, 1)).fill(1), [1, 1, ...spatial], x.dtype, x.storage.backend), a.kernel, a), { dim: 1 })); // (1, L)
+    y = div(s, count);
+  }
+  return reshape(y, [n, c, ...outs]); // (N, C, *out)
+}
+
+/**
+ * 1-D max pooling (torch.nn.functional.max_pool1d). Shape: (N, C, L) → (N, C, Lout).
+ *
+ * @example
+ * maxPool1d(randn([2, 3, 10]), 2).shape // [2, 3, 5]
+ */
+export const maxPool1d = (x: Tensor, kernelSize: SizeArg, opts: MaxPoolOptions = {}): Tensor => maxPoolNd('maxPool1d', 1, x, kernelSize, opts);
+
+/**
+ * 2-D max pooling (torch.nn.functional.max_pool2d), −∞ padding, ties to the first maximum.
+ * Shape: (N, C, H, W) → (N, C, Hout, Wout), Hout = ⌊(H + 2p − d·(k−1) − 1)/s⌋ + 1 (⌈⌉ with ceilMode).
+ *
+ * @example
+ * maxPool2d(randn([64, 6, 28, 28]), 2).shape // [64, 6, 14, 14]
+ */
+export const maxPool2d = (x: Tensor, kernelSize: SizeArg, opts: MaxPoolOptions = {}): Tensor => maxPoolNd('maxPool2d', 2, x, kernelSize, opts);
+
+/**
+ * 1-D average pooling (torch.nn.functional.avg_pool1d). Shape: (N, C, L) → (N, C, Lout).
+ *
+ * @example
+ * avgPool1d(randn([2, 3, 10]), 3, { stride: 1, padding: 1 }).shape // [2, 3, 10]
+ */
+export const avgPool1d = (x: Tensor, kernelSize: SizeArg, opts: AvgPoolOptions = {}): Tensor => avgPoolNd('avgPool1d', 1, x, kernelSize, opts);
+
+/**
+ * 2-D average pooling (torch.nn.functional.avg_pool2d). Shape: (N, C, H, W) → (N, C, Hout, Wout).
+ *
+ * @example
+ * avgPool2d(randn([1, 3, 8, 8]), 2).shape // [1, 3, 4, 4]
+ */
+export const avgPool2d = (x: Tensor, kernelSize: SizeArg, opts: AvgPoolOptions = {}): Tensor => avgPoolNd('avgPool2d', 2, x, kernelSize, opts);
+
+/** The (out, in) matrix averaging bins [⌊i·in/out⌋, ⌈(i+1)·in/out⌉) — PyTorch's adaptive bins. */
+function binMatrix(inSize: number, outSize: number): Float64Array {
+  const m = new Float64Array(outSize * inSize);
+  for (let i = 0; i < outSize; i++) {
+    const start = Math.floor((i * inSize) / outSize);
+    const end = Math.ceil(((i + 1) * inSize) / outSize);
+    for (let j = start; j < end; j++) m[i * inSize + j] = 1 / (end - start);
+  }
+  return m;
+}
+
+/**
+ * Adaptive 2-D average pooling (torch.nn.functional.adaptive_avg_pool2d): averages over bins
+ * chosen so the output has `outputSize` (null keeps that dim; 1 = global average pooling).
+ *
+ * Shape: (N, C, H, W) → (N, C, oH, oW).
+ *
+ * @example
+ * adaptiveAvgPool2d(randn([8, 64, 7, 7]), 1).shape // [8, 64, 1, 1]
+ */
+export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly (number | null)[]): Tensor {
+  const op = 'adaptiveAvgPool2d';
+  checkInput(op, 2, x);
+  const [, , h, w] = x.shape as [number, number, number, number];
+  const req = typeof outputSize === 'number' ? [outputSize, outputSize] : [...outputSize];
+  const [oh, ow] = perDim(op, 'outputSize', req.map((v, i) => v ?? [h, w][i]!), 2, 1) as [number, number];
+  const ah = fromArray(binMatrix(h, oh), [oh, h], x.dtype, x.storage.backend); // (oH, H)
+  const aw = fromArray(binMatrix(w, ow), [ow, w], x.dtype, x.storage.backend); // (oW, W)
+  const y = matmul(x, transpose(aw)); // (N, C, H, W)·(W, oW) -> (N, C, H, oW)
+  return matmul(ah, y); // (oH, H)·(N, C, H, oW) -> (N, C, oH, oW)
+}
