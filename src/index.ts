@@ -79,3 +79,11 @@ export { Conv1d, Conv2d, ConvTranspose2d, type ConvLayerOptions, type ConvTransp
 export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool2d } from './nn/pool.js';
 export { BatchNorm1d, BatchNorm2d, GroupNorm, type BatchNormLayerOptions, type GroupNormLayerOptions } from './nn/channel-norm.js';
 export { Upsample } from './nn/upsample.js';
+
+// ---- attention, normalization, transformers ----
+export { scaledDotProductAttention, attentionWithWeights, causalMask, type SdpaOptions } from './ops/attention.js';
+export { layerNorm, rmsNorm } from './ops/norm.js';
+export { LayerNorm, RMSNorm, type LayerNormOptions, type RMSNormOptions } from './nn/layer-norm.js';
+export { MultiHeadAttention, type MultiHeadAttentionOptions, type AttentionCallOptions } from './nn/multihead-attention.js';
+export { TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder, type TransformerLayerOptions, type EncoderCallOptions, type DecoderCallOptions } from './nn/transformer.js';
+export { SinusoidalPositionalEncoding, LearnedPositionalEmbedding, RotaryEmbedding, applyRotary, type RotaryOptions } from './nn/positional.js';
