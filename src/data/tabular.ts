@@ -243,16 +243,19 @@ export class MinMaxScaler {
     return this;
   }
 
+  /** x · scale + offset with the fitted statistics. */
   transform(x: Tensor): Tensor {
     const d = columnsOf('MinMaxScaler.transform', x);
     checkFitted('MinMaxScaler.transform', this.scale, d.c, this.scale?.length);
     return mapColumns(d, (v, j) => v * this.scale![j]! + this.offset![j]!);
   }
 
+  /** `fit(x)` then `transform(x)`. */
   fitTransform(x: Tensor): Tensor {
     return this.fit(x).transform(x);
   }
 
+  /** (x − offset) / scale: back to the original units. */
   inverseTransform(x: Tensor): Tensor {
     const d = columnsOf('MinMaxScaler.inverseTransform', x);
     checkFitted('MinMaxScaler.inverseTransform', this.scale, d.c, this.scale?.length);
@@ -321,6 +324,7 @@ export class LabelEncoder {
     return fromArray(codes, [codes.length], 'int32');
   }
 
+  /** `fit(values)` then `transform(values)`. */
   fitTransform(values: Tensor | ArrayLike<Label | Cell>): Tensor {
     return this.fit(values).transform(values);
   }

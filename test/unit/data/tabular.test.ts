@@ -6,13 +6,15 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import '../../helpers.js';
+import { TOL, closeEnough, type Tol } from '../../tolerances.js';
 import * as ax from '../../../src/index.js';
 import { DTypeError, LabelEncoder, MinMaxScaler, ShapeError, StandardScaler, ValueError, dropMissing, oneHotEncode, parseCsv, readCsv, selectColumns, toTensor } from '../../../src/index.js';
 import { rejectsWith, throwsWith } from './throws.js';
 
-const close = (a: ArrayLike<number>, b: readonly number[], tol = 1e-6): void => {
+/** Scaler outputs are float32 tensors of values computed in float64: one rounding. */
+const close = (a: ArrayLike<number>, b: readonly number[], tol: Tol = TOL.float32): void => {
   assert.equal(a.length, b.length);
-  for (let i = 0; i < b.length; i++) assert.ok(Math.abs(a[i]! - b[i]!) <= tol, `element ${i}: ${a[i]} vs ${b[i]}`);
+  for (let i = 0; i < b.length; i++) assert.ok(closeEnough(a[i]!, b[i]!, tol), `element ${i}: ${a[i]} vs ${b[i]}`);
 };
 
 test('parseCsv: columns typed by inference (numbers, booleans, strings), quotes, BOM, blank lines', () => {
@@ -89,7 +91,7 @@ test('StandardScaler: per-column mean / population std from train only; constant
   const train = ax.tensor([[1, 10], [2, 10], [3, 10], [4, 10]]);
   const s = new StandardScaler().fit(train);
   assert.deepEqual(s.mean, [2.5, 10]);
-  close(s.scale!, [Math.sqrt(1.25), 1], 1e-12);
+  close(s.scale!, [Math.sqrt(1.25), 1], TOL.fixtureF64);
   const z = s.transform(train);
   const k = 1 / Math.sqrt(1.25);
   close(z.data(), [-1.5 * k, 0, -0.5 * k, 0, 0.5 * k, 0, 1.5 * k, 0]);
