@@ -1,0 +1,184 @@
+// Convolution, pooling, normalization and upsampling against PyTorch (test/fixtures/conv.json,
+// written by scripts/fixtures/gen_conv.py): outputs and gradients with a random cotangent, float64;
+// finite-difference checks of unfold/fold; layer behaviour (running stats, save/load); bad input.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as ax from '../../src/index.js';
+import type { Tensor } from '../../src/index.js';
+import { assertClose, fixtureValues, fromFixture, readJson, ROOT, type FixtureTensor } from '../helpers.js';
+import { closeEnough, TOL } from '../tolerances.js';
+
+type Attrs = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+interface Case {
+  name: string; op: string; inputs: (FixtureTensor | null)[]; attrs: Attrs; outputs: FixtureTensor[];
+  cotangents: FixtureTensor[]; grads: (FixtureTensor | null)[]; running?: FixtureTensor[]; runningAfter?: FixtureTensor[];
+}
+const fx = readJson<{ generator_sha256: string; cases: Case[] }>('test/fixtures/conv.json');
+
+test('conv fixtures are fresh (generator unchanged since they were written)', () => {
+  const sha = createHash('sha256').update(readFileSync(path.join(ROOT, 'scripts/fixtures/gen_conv.py'))).digest('hex');
+  assert.equal(sha, fx.generator_sha256, 'scripts/fixtures/gen_conv.py changed but test/fixtures/conv.json did not: re-run /usr/bin/python3 scripts/fixtures/gen_conv.py');
+});
+
+type Runner = (i: (Tensor | null)[], a: Attrs, c: Case) => Tensor;
+const OPS: Record<string, Runner> = {
+  unfold: ([x], { kernelSize, ...o }) => ax.unfold(x!, kernelSize, o),
+  fold: ([x], { outputSize, kernelSize, ...o }) => ax.fold(x!, outputSize, kernelSize, o),
+  conv1d: ([x, w, b], a) => ax.conv1d(x!, w!, b, a),
+  conv2d: ([x, w, b], a) => ax.conv2d(x!, w!, b, a),
+  convTranspose2d: ([x, w, b], a) => ax.convTranspose2d(x!, w!, b, a),
+  maxPool1d: ([x], { kernelSize, ...o }) => ax.maxPool1d(x!, kernelSize, o),
+  maxPool2d: ([x], { kernelSize, ...o }) => ax.maxPool2d(x!, kernelSize, o),
+  avgPool1d: ([x], { kernelSize, ...o }) => ax.avgPool1d(x!, kernelSize, o),
+  avgPool2d: ([x], { kernelSize, ...o }) => ax.avgPool2d(x!, kernelSize, o),
+  adaptiveAvgPool2d: ([x], { outputSize }) => ax.adaptiveAvgPool2d(x!, outputSize),
+  groupNorm: ([x, w, b], { numGroups, eps }) => ax.groupNorm(x!, numGroups, { weight: w, bias: b, eps }),
+  upsampleNearest2d: ([x], a) => ax.upsampleNearest2d(x!, a),
+  batchNorm: ([x, w, b], a, c) => {
+    const [rm, rv] = c.running!.map((r) => fromFixture(r));
+    const y = ax.batchNorm(x!, rm!, rv!, { weight: w, bias: b, ...a });
+    const [em, ev] = c.runningAfter!;
+    assertClose(rm!, { shape: em!.shape, data: fixtureValues(em!) }, TOL.fixtureF64, `${c.name} running mean`);
+    assertClose(rv!, { shape: ev!.shape, data: fixtureValues(ev!) }, TOL.fixtureF64, `${c.name} running var`);
+    return y;
+  },
+};
+
+for (const c of fx.cases) {
+  test(`torch parity: ${c.name}`, () => {
+    const inputs = c.inputs.map((i) => (i === null ? null : fromFixture({ ...i, requiresGrad: true })));
+    const out = OPS[c.op]!(inputs, c.attrs, c);
+    assertClose(out, { shape: c.outputs[0]!.shape, data: fixtureValues(c.outputs[0]!) }, TOL.fixtureF64, `${c.name} output`);
+    const objective = ax.sum(ax.mul(out, fromFixture(c.cotangents[0]!)));
+    const wrt = inputs.filter((t): t is Tensor => t !== null);
+    const got = ax.gradients(objective, wrt, { allowUnused: true });
+    let j = 0;
+    c.grads.forEach((g, i) => {
+      if (inputs[i] === null) return;
+      const gi = got[j++];
+      assert.ok(g, `${c.name}: fixture lacks grad ${i}`);
+      assert.ok(gi, `${c.name}: no gradient for input ${i}`);
+      assertClose(gi, { shape: g.shape, data: fixtureValues(g) }, TOL.fixtureF64, `${c.name} grad ${i}`);
+    });
+  });
+}
+
+/** Central finite differences of sum(f(x)·cot) against autodiff, every element, float64. */
+function finiteDiff(name: string, f: (x: Tensor) => Tensor, shape: number[]): void {
+  const g = new ax.Generator(7);
+  const x = ax.randn(shape, { dtype: 'float64', generator: g }).requiresGrad_(true);
+  const cot = ax.noGrad(() => ax.randn(f(x).shape, { dtype: 'float64', generator: g }));
+  const [an] = ax.gradients(ax.sum(ax.mul(f(x), cot)), [x]);
+  const base = x.data();
+  const h = TOL.finiteDiffStep;
+  const a = an!.data();
+  for (let e = 0; e < base.length; e++) {
+    const at = (d: number): number => {
+      const v = Float64Array.from(base);
+      v[e]! += d;
+      return ax.noGrad(() => ax.sum(ax.mul(f(ax.fromArray(v, shape, 'float64')), cot)).item());
+    };
+    const num = (at(h) - at(-h)) / (2 * h);
+    assert.ok(closeEnough(a[e]!, num, TOL.finiteDiff), `${name}: d/dx[${e}] autodiff ${a[e]} vs finite difference ${num}`);
+  }
+}
+
+test('finite differences: unfold and fold (each the other\'s gradient)', () => {
+  finiteDiff('unfold 2d k3 s2 p1 d1', (x) => ax.unfold(x, 3, { stride: 2, padding: 1 }), [1, 2, 5, 4]);
+  finiteDiff('unfold 1d k2 d2', (x) => ax.unfold(x, 2, { dilation: 2 }), [2, 1, 6]);
+  finiteDiff('fold 2d k2 s1 (overlapping)', (x) => ax.fold(x, [3, 4], 2), [1, 8, 6]);
+  finiteDiff('fold 2d k3 s2 p1', (x) => ax.fold(x, [4, 4], 3, { stride: 2, padding: 1 }), [1, 9, 4]);
+});
+
+test('unfold then fold multiplies each pixel by the number of windows covering it', () => {
+  const x = ax.ones([1, 1, 3, 3], { dtype: 'float64' });
+  const y = ax.fold(ax.unfold(x, 2), [3, 3], 2);
+  assert.deepEqual([...y.data()], [1, 2, 1, 2, 4, 2, 1, 2, 1]);
+});
+
+test('float32 conv2d on this backend equals the float64 computation', () => {
+  const g = new ax.Generator(3);
+  const x = ax.randn([4, 3, 12, 12], { generator: g });
+  const w = ax.randn([8, 3, 5, 5], { generator: g });
+  const b = ax.randn([8], { generator: g });
+  const y32 = ax.conv2d(x, w, b, { padding: 2 });
+  const y64 = ax.conv2d(ax.cast(x, 'float64'), ax.cast(w, 'float64'), ax.cast(b, 'float64'), { padding: 2 });
+  assertClose(y32, { shape: y64.shape, data: y64.data() }, TOL.gemmF32, 'conv2d f32');
+});
+
+test('Conv2d/Linear layers: PyTorch default init bounds and shapes', () => {
+  ax.manualSeed(0);
+  const c = new ax.Conv2d(6, 16, 5);
+  assert.deepEqual(c.weight.shape, [16, 6, 5, 5]);
+  const bound = 1 / Math.sqrt(6 * 25);
+  const w = c.weight.data();
+  assert.ok(w.every((v) => Math.abs(v) <= bound) && Math.max(...w) > 0.9 * bound, 'weights ~ U(±1/√fanIn)');
+  assert.ok(c.bias!.data().every((v) => Math.abs(v) <= bound));
+  const t = new ax.ConvTranspose2d(4, 6, 3, { groups: 2 });
+  assert.deepEqual(t.weight.shape, [4, 3, 3, 3]);
+  assert.ok(t.weight.data().every((v) => Math.abs(v) <= 1 / Math.sqrt(27)));
+});
+
+test('BatchNorm2d: training updates running stats, eval uses them, they save and load as buffers', () => {
+  const bn = new ax.BatchNorm2d(2, { momentum: 0.5 });
+  const x = ax.fromArray([1, 3, 5, 7, 0, 0, 2, 2], [2, 2, 1, 2], 'float32'); // channel 0: 1,3,0,0  channel 1: 5,7,2,2
+  const y = bn.forward(x);
+  // channel 0: mean 1, biased var 1.5, unbiased 2; y = (x − 1)/√(1.5 + 1e-5)
+  assert.ok(Math.abs(y.data()[0]! - 0) < 1e-6 && Math.abs(y.data()[1]! - 2 / Math.sqrt(1.5 + 1e-5)) < 1e-5);
+  assertClose(bn.runningMean!, { shape: [2], data: [0.5, 2] }, TOL.float32, 'running mean'); // 0.5·0 + 0.5·{1, 4}
+  assertClose(bn.runningVar!, { shape: [2], data: [1.5, 3.5] }, TOL.float32, 'running var'); // 0.5·1 + 0.5·{2, 6}
+  assert.equal(bn.numBatchesTracked!.item(), 1);
+  bn.eval();
+  const ye = bn.forward(x);
+  assert.ok(Math.abs(ye.data()[0]! - (1 - 0.5) / Math.sqrt(1.5 + 1e-5)) < 1e-5, 'eval normalizes with running stats');
+  const sd = bn.stateDict();
+  assert.deepEqual(Object.keys(sd).sort(), ['bias', 'numBatchesTracked', 'runningMean', 'runningVar', 'weight']);
+  const bn2 = ax.moduleFromConfig(bn.config()) as ax.BatchNorm2d;
+  bn2.loadStateDict(sd);
+  bn2.eval();
+  assertClose(bn2.forward(x), { shape: ye.shape, data: ye.data() }, TOL.float32, 'reloaded BatchNorm2d');
+});
+
+test('BatchNorm1d with momentum null keeps a cumulative average', () => {
+  const bn = new ax.BatchNorm1d(1, { momentum: null, affine: false });
+  bn.forward(ax.fromArray([0, 2], [2, 1], 'float32'));
+  bn.forward(ax.fromArray([4, 6], [2, 1], 'float32'));
+  assertClose(bn.runningMean!, { shape: [1], data: [3] }, TOL.float32, 'cumulative mean of 1 and 5');
+});
+
+test('every layer survives config() → moduleFromConfig and gives the same output', () => {
+  ax.manualSeed(1);
+  const x = ax.randn([2, 4, 8, 8]);
+  const layers: ax.Module[] = [
+    new ax.Conv2d(4, 6, 3, { stride: 2, padding: 1, groups: 2 }), new ax.ConvTranspose2d(4, 2, 3, { stride: 2, outputPadding: 1 }),
+    new ax.MaxPool2d(3, { stride: 2, padding: 1, ceilMode: true }), new ax.AvgPool2d(2), new ax.AdaptiveAvgPool2d([3, null]),
+    new ax.GroupNorm(2, 4), new ax.Upsample({ scaleFactor: 2 }), new ax.BatchNorm2d(4),
+  ];
+  for (const l of layers) {
+    l.eval();
+    const copy = ax.moduleFromConfig(l.config());
+    copy.loadStateDict(l.stateDict());
+    copy.eval();
+    const a = l.forward(x);
+    assertClose(copy.forward(x), { shape: a.shape, data: a.data() }, TOL.float32, l.constructor.name);
+  }
+  const c1 = new ax.Conv1d(4, 3, 3, { padding: 'same' });
+  assert.deepEqual(ax.moduleFromConfig(c1.config()).forward(ax.randn([2, 4, 9])).shape, [2, 3, 9]);
+});
+
+test('bad input: clear errors naming the layer, the shapes and the fix', () => {
+  const conv = new ax.Conv2d(3, 8, 5);
+  assert.throws(() => conv.forward(ax.zeros([2, 1, 28, 28])), (e: Error) =>
+    e instanceof ax.ShapeError && /Conv2d/.test(e.message) && /\[2, ?1, ?28, ?28\]/.test(e.message) && /3 channels/.test(e.message) && /inChannels/.test(e.message));
+  assert.throws(() => conv.forward(ax.zeros([3, 28, 28])), (e: Error) =>
+    e instanceof ax.ShapeError && /Conv2d/.test(e.message) && /3-D/.test(e.message) && /unsqueeze/.test(e.message));
+  assert.throws(() => conv.forward(ax.zeros([1, 3, 3, 3])), (e: Error) =>
+    e instanceof ax.ShapeError && /Conv2d/.test(e.message) && /larger than/.test(e.message) && /padding/.test(e.message));
+  assert.throws(() => new ax.MaxPool2d(4).forward(ax.zeros([1, 1, 3, 3])), (e: Error) => e instanceof ax.ShapeError && /MaxPool2d/.test(e.message));
+  assert.throws(() => new ax.BatchNorm2d(4).forward(ax.zeros([2, 3, 4, 4])), (e: Error) => /BatchNorm2d/.test(e.message) && /4 channels/.test(e.message));
+  assert.throws(() => new ax.Conv2d(3, 4, 3, { groups: 2 }), (e: Error) => /Conv2d/.test(e.message) && /divisible by groups/.test(e.message));
+  assert.throws(() => ax.conv2d(ax.zeros([1, 1, 5, 5]), ax.zeros([1, 1, 3, 3]), null, { padding: 'same', stride: 2 }), /stride 1/);
+});
