@@ -38,8 +38,12 @@ export abstract class Module {
   /** Whether the module is in training mode (Dropout/BatchNorm behave differently). */
   training = true;
 
-  /** The computation. Subclasses define it with their own signature. */
-  abstract forward(...inputs: Tensor[]): Tensor;
+  /**
+   * The computation. Subclasses define it with their own signature: extra options objects and
+   * non-tensor results are allowed (LSTM returns `[output, [hN, cN]]`), as PyTorch types
+   * `forward` as `Callable[..., Any]`. Generic code (Sequential, fit) calls it with one tensor.
+   */
+  abstract forward(...inputs: any[]): any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
   /** Constructor arguments, for save/load. Modules without a config can still save weights. */
   config(): ModuleConfig {
