@@ -87,3 +87,7 @@ export { LayerNorm, RMSNorm, type LayerNormOptions, type RMSNormOptions } from '
 export { MultiHeadAttention, type MultiHeadAttentionOptions, type AttentionCallOptions } from './nn/multihead-attention.js';
 export { TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder, type TransformerLayerOptions, type EncoderCallOptions, type DecoderCallOptions } from './nn/transformer.js';
 export { SinusoidalPositionalEncoding, LearnedPositionalEmbedding, RotaryEmbedding, applyRotary, type RotaryOptions } from './nn/positional.js';
+export { RNN, LSTM, GRU, RNNBase, type RNNBaseOptions, type RNNOptions, type RecurrentForwardOptions } from './nn/rnn.js';
+export { RNNCell, LSTMCell, GRUCell, type RNNCellBaseOptions } from './nn/rnn-cells.js';
+export type { RnnNonlinearity } from './nn/recurrent-step.js';
+export { Embedding, type EmbeddingOptions } from './nn/embedding.js';
