@@ -4,12 +4,13 @@ type NodeEnv = {
   fs: typeof import('node:fs');
   workerThreads: typeof import('node:worker_threads');
   os: typeof import('node:os');
+  v8: typeof import('node:v8');
 };
 
 async function loadNode(): Promise<NodeEnv | null> {
   if (typeof process === 'undefined' || process.versions?.node === undefined) return null;
-  const [fs, workerThreads, os] = await Promise.all([import('node:fs'), import('node:worker_threads'), import('node:os')]);
-  return { fs, workerThreads, os };
+  const [fs, workerThreads, os, v8] = await Promise.all([import('node:fs'), import('node:worker_threads'), import('node:os'), import('node:v8')]);
+  return { fs, workerThreads, os, v8 };
 }
 
 /** Node's modules, or null in a browser. */

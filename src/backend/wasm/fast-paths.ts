@@ -14,12 +14,11 @@ export interface Engine {
   /** Byte offset of a tensor's storage in linear memory. */
   ptr(v: TensorView): number;
   /**
-   * Run `fn` over [0, total) split into parts aligned to `align` units with at least `minPart`
-   * units each (one part, on the caller, when the job is small); `args` builds one part's arguments.
+   * Run `fn` over [0, total) in chunks aligned to `align` units of at least `minPart` units (one
+   * call on the caller when the job is small). `args[range]`, `args[range + 1]` receive a chunk's
+   * bounds and `args[scratch]` (if ≥ 0) the running thread's scratch memory.
    */
-  parallel(fn: ParallelFn, total: number, align: number, minPart: number, args: (e0: number, e1: number, part: number) => number[]): void;
-  /** Scratch memory private to part `part` (the GEMM's packing buffers). */
-  scratch(part: number): number;
+  parallel(fn: ParallelFn, total: number, align: number, minPart: number, args: number[], range: number, scratch?: number): void;
 }
 
 type FastPath<K extends KernelOp> = (e: Engine, ins: readonly TensorView[], out: TensorView, attrs: PrimAttrs[K]) => boolean;
@@ -40,7 +39,7 @@ function binary(fn: 'binaryF32' | 'compareF32', code: number): FastPath<BinaryOp
     const f = broadcastForm(out.shape, a!.shape, b!.shape);
     if (f === null) return false;
     const pa = e.ptr(a!); const pb = e.ptr(b!); const po = e.ptr(out);
-    e.parallel(fn, numelOf(out.shape), 16, ELEMS_PER_PART, (e0, e1) => [code, pa, pb, po, f.inner, f.sao, f.sai, f.sbo, f.sbi, e0, e1]);
+    e.parallel(fn, numelOf(out.shape), 16, ELEMS_PER_PART, [code, pa, pb, po, f.inner, f.sao, f.sai, f.sbo, f.sbi, 0, 0], 9);
     return true;
   };
 }
@@ -49,7 +48,7 @@ function unary(code: number): FastPath<UnaryOp> {
   return (e, [x], out) => {
     if (!f32(x!, out)) return false;
     const px = e.ptr(x!); const po = e.ptr(out);
-    e.parallel('unaryF32', numelOf(out.shape), 16, ELEMS_PER_PART, (e0, e1) => [code, px, po, e0, e1]);
+    e.parallel('unaryF32', numelOf(out.shape), 16, ELEMS_PER_PART, [code, px, po, 0, 0], 3);
     return true;
   };
 }
@@ -63,7 +62,7 @@ function reduce(code: number): FastPath<'sum' | 'max' | 'min'> {
     if (n === 0 && code !== 0) return false; // the reference decides what an empty max is
     const px = e.ptr(x!); const po = e.ptr(out);
     const rowsPerPart = Math.max(1, Math.ceil(ELEMS_PER_PART / Math.max(1, n * inner)));
-    e.parallel('reduceF32', outer, 1, rowsPerPart, (o0, o1, t) => [code, px, po, n, inner, o0, o1, e.scratch(t)]);
+    e.parallel('reduceF32', outer, 1, rowsPerPart, [code, px, po, n, inner, 0, 0, 0], 5, 7);
     return true;
   };
 }
@@ -79,11 +78,11 @@ const matmul: FastPath<'matmul'> = (e, [a, b], out, { transA, transB }) => {
   if (M > 1 && rows >= 16) {
     // Split the output rows (multiples of the 4-row micro-tile).
     const min = Math.ceil(FLOPS_PER_PART / flopsPerUnit(N));
-    e.parallel('gemmBatched', rows, 4, min, (r0, r1, t) => [pa, pb, pc, B, M, N, K, ta, tb, r0, r1, 0, N, e.scratch(t)]);
+    e.parallel('gemmBatched', rows, 4, min, [pa, pb, pc, B, M, N, K, ta, tb, 0, 0, 0, N, 0], 9, 13);
   } else {
     // Few rows (e.g. batch-1 inference): split the columns instead.
     const min = Math.ceil(FLOPS_PER_PART / flopsPerUnit(rows));
-    e.parallel('gemmBatched', N, 8, min, (j0, j1, t) => [pa, pb, pc, B, M, N, K, ta, tb, 0, rows, j0, j1, e.scratch(t)]);
+    e.parallel('gemmBatched', N, 8, min, [pa, pb, pc, B, M, N, K, ta, tb, 0, rows, 0, 0, 0], 11, 13);
   }
   return true;
 };
@@ -93,21 +92,21 @@ const where: FastPath<'where'> = (e, [c, a, b], out) => {
   const f = broadcastForm(out.shape, a!.shape, b!.shape);
   if (f === null) return false;
   const pc = e.ptr(c!); const pa = e.ptr(a!); const pb = e.ptr(b!); const po = e.ptr(out);
-  e.parallel('whereF32', numelOf(out.shape), 16, ELEMS_PER_PART, (e0, e1) => [pc, pa, pb, po, f.inner, f.sao, f.sai, f.sbo, f.sbi, e0, e1]);
+  e.parallel('whereF32', numelOf(out.shape), 16, ELEMS_PER_PART, [pc, pa, pb, po, f.inner, f.sao, f.sai, f.sbo, f.sbi, 0, 0], 9);
   return true;
 };
 
 const rsqrt: FastPath<'rsqrt'> = (e, [x], out) => {
   if (!f32(x!, out)) return false;
   const px = e.ptr(x!); const po = e.ptr(out);
-  e.parallel('rsqrtF32', numelOf(out.shape), 16, ELEMS_PER_PART, (e0, e1) => [px, po, e0, e1]);
+  e.parallel('rsqrtF32', numelOf(out.shape), 16, ELEMS_PER_PART, [px, po, 0, 0], 2);
   return true;
 };
 
 const cast: FastPath<'cast'> = (e, [x], out) => {
   if (!f32(x!, out)) return false;
   const px = e.ptr(x!); const po = e.ptr(out);
-  e.parallel('unaryF32', numelOf(out.shape), 16, ELEMS_PER_PART, (e0, e1) => [4, px, po, e0, e1]); // 4 = copy
+  e.parallel('unaryF32', numelOf(out.shape), 16, ELEMS_PER_PART, [4, px, po, 0, 0], 3); // 4 = copy
   return true;
 };
 

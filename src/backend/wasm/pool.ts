@@ -1,48 +1,65 @@
 // The worker-thread pool of the wasm backend (Node worker_threads over one shared memory). The
-// caller always takes the first part of a job itself, so a job of p parts wakes p − 1 workers.
-// Workers start lazily and asynchronously; until one reports ready, its share runs on the caller.
+// caller publishes a job, wakes up to T − 1 workers and claims chunks itself like any worker, so
+// a small job, or one whose worker is descheduled, still finishes on the caller without waiting.
+// Workers start lazily and asynchronously; until one reports ready it is not woken.
 import { AxonError } from '../../errors.js';
 import { nodeEnv } from './env.js';
 import type { KernelExports } from './loader.js';
-import { ARGS_PER_WORKER, DONE, EXIT, FN, GO, NARGS, PARALLEL_FNS, READY, SLOT_INTS, type ParallelFn, type WorkerInit } from './protocol.js';
+import {
+  CLAIM, CLOSED, DONE, drain, EXIT, GO, MAX_ARGS, MAX_THREADS, P_ARGS, P_CHUNK, P_FN, P_NARGS, P_RANGE, P_SCRATCH,
+  P_SCRATCH_TABLE, P_TOTAL, PARALLEL_FNS, PARAM_COUNT, READY, SLOT_INTS, WORKER_BASE, type ParallelFn, type WorkerInit,
+} from './protocol.js';
 
-const MAX_WORKERS = 64;
 const SPIN = 50000;
 const TIMEOUT_MS = 60000;
 
 type WorkerHandle = InstanceType<NonNullable<typeof nodeEnv>['workerThreads']['Worker']>;
 
+/** One parallel job: `args` with the range start at `range` (end at range + 1), scratch at `scratch` (or -1). */
+export interface Job { fn: ParallelFn; args: readonly number[]; range: number; scratch: number; total: number; chunk: number }
+
 export class ThreadPool {
-  private readonly ctrl = new Int32Array(new SharedArrayBuffer(MAX_WORKERS * SLOT_INTS * 4));
-  private readonly args = new Float64Array(new SharedArrayBuffer(MAX_WORKERS * ARGS_PER_WORKER * 8));
+  private readonly ctrl = new Int32Array(new SharedArrayBuffer((WORKER_BASE + MAX_THREADS * SLOT_INTS) * 4));
+  private readonly params = new Float64Array(new SharedArrayBuffer(PARAM_COUNT * 8));
   private readonly workers: WorkerHandle[] = [];
   private readonly fnIndex = new Map<ParallelFn, number>(PARALLEL_FNS.map((n, i) => [n, i]));
+  private readonly fns: ((...a: number[]) => void)[];
+  private readonly args: number[] = [];
+  private job = 0;
   private ready = 0;
   private closed = false;
 
   constructor(
     private readonly module: WebAssembly.Module,
     private readonly memory: WebAssembly.Memory,
-    private readonly exports: KernelExports,
-  ) {}
+    exports: KernelExports,
+    /** Scratch memory for thread t (0 = the caller), allocated by the backend. */
+    private readonly scratchFor: (t: number) => number,
+  ) {
+    this.fns = PARALLEL_FNS.map((n) => exports[n] as (...a: number[]) => void);
+    this.ctrl[CLAIM] = CLOSED;
+  }
 
   /** Start workers until there are `n` (never stops any: extra ones just idle). */
   grow(n: number): void {
     const wt = nodeEnv?.workerThreads;
     if (!wt || this.closed) return;
-    n = Math.min(n, MAX_WORKERS);
+    n = Math.min(n, MAX_THREADS - 1);
     while (this.workers.length < n) {
       const index = this.workers.length;
-      const data: WorkerInit = { module: this.module, memory: this.memory, ctrl: this.ctrl.buffer as SharedArrayBuffer, args: this.args.buffer as SharedArrayBuffer, index };
+      this.params[P_SCRATCH_TABLE + index + 1] = this.scratchFor(index + 1);
+      const data: WorkerInit = { module: this.module, memory: this.memory, ctrl: this.ctrl.buffer as SharedArrayBuffer, params: this.params.buffer as SharedArrayBuffer, index };
       const w = new wt.Worker(new URL('./worker.js', import.meta.url), { workerData: data });
       w.unref();
       this.workers.push(w);
     }
   }
 
+  get isClosed(): boolean { return this.closed; }
+
   /** Workers started and ready to take work, up to `limit`. */
   readyWorkers(limit: number): number {
-    while (this.ready < this.workers.length && Atomics.load(this.ctrl, this.ready * SLOT_INTS + READY) === 1) this.ready++;
+    while (this.ready < this.workers.length && Atomics.load(this.ctrl, WORKER_BASE + this.ready * SLOT_INTS + READY) === 1) this.ready++;
     return Math.min(this.ready, limit);
   }
 
@@ -50,42 +67,49 @@ export class ThreadPool {
   waitReady(n: number, timeoutMs = 10000): number {
     const end = Date.now() + timeoutMs;
     for (let i = 0; i < Math.min(n, this.workers.length); i++) {
-      while (Atomics.load(this.ctrl, i * SLOT_INTS + READY) !== 1 && Date.now() < end) Atomics.wait(this.ctrl, i * SLOT_INTS + READY, 0, 50);
+      const slot = WORKER_BASE + i * SLOT_INTS + READY;
+      while (Atomics.load(this.ctrl, slot) !== 1 && Date.now() < end) Atomics.wait(this.ctrl, slot, 0, 50);
     }
     return this.readyWorkers(n);
   }
 
-  /** Run export `fn` once per argument list: parts[0] on this thread, parts[i] on worker i − 1. */
-  run(fn: ParallelFn, parts: readonly (readonly number[])[]): void {
-    const f = this.exports[fn] as (...a: number[]) => void;
-    const nw = parts.length - 1;
-    const ctrl = this.ctrl;
-    const idx = this.fnIndex.get(fn)!;
-    for (let w = 0; w < nw; w++) {
-      const p = parts[w + 1]!;
-      const base = w * SLOT_INTS;
-      this.args.set(p, w * ARGS_PER_WORKER);
-      ctrl[base + FN] = idx;
-      ctrl[base + NARGS] = p.length;
-      Atomics.add(ctrl, base + GO, 1);
-      Atomics.notify(ctrl, base + GO);
+  /** Run `job` on the caller and up to `helpers` ready workers; returns when every chunk is done. */
+  run(job: Job, helpers: number): void {
+    const { ctrl, params } = this;
+    const chunks = Math.ceil(job.total / job.chunk);
+    if (job.args.length > MAX_ARGS) throw new AxonError('wasm threads', `a kernel job has ${job.args.length} arguments, at most ${MAX_ARGS} fit`);
+    this.job = (this.job + 1) & 0x7fff;
+    Atomics.store(ctrl, CLAIM, (this.job << 16) | CLOSED);
+    Atomics.store(ctrl, DONE, 0);
+    params[P_FN] = this.fnIndex.get(job.fn)!;
+    params[P_NARGS] = job.args.length;
+    params[P_TOTAL] = job.total;
+    params[P_CHUNK] = job.chunk;
+    params[P_RANGE] = job.range;
+    params[P_SCRATCH] = job.scratch;
+    params[P_SCRATCH_TABLE] = this.scratchFor(0);
+    params.set(job.args, P_ARGS);
+    Atomics.store(ctrl, CLAIM, this.job << 16); // open: chunk 0 is next
+    for (let w = 0; w < helpers; w++) {
+      const slot = WORKER_BASE + w * SLOT_INTS + GO;
+      Atomics.add(ctrl, slot, 1);
+      Atomics.notify(ctrl, slot);
     }
-    f(...parts[0]!);
-    for (let w = 0; w < nw; w++) this.await(w);
+    drain(ctrl, params, this.fns, 0, this.args);
+    this.awaitDone(chunks);
+    Atomics.store(ctrl, CLAIM, (this.job << 16) | CLOSED);
   }
 
-  private await(w: number): void {
+  private awaitDone(chunks: number): void {
     const ctrl = this.ctrl;
-    const base = w * SLOT_INTS;
-    const go = Atomics.load(ctrl, base + GO);
-    let done = Atomics.load(ctrl, base + DONE);
-    for (let s = 0; done !== go && s < SPIN; s++) done = Atomics.load(ctrl, base + DONE);
+    let done = Atomics.load(ctrl, DONE);
+    for (let s = 0; done !== chunks && s < SPIN; s++) done = Atomics.load(ctrl, DONE);
     const end = Date.now() + TIMEOUT_MS;
-    while (done !== go) {
-      Atomics.wait(ctrl, base + DONE, done, 100);
-      done = Atomics.load(ctrl, base + DONE);
-      if (done !== go && Date.now() > end) {
-        throw new AxonError('wasm threads', `worker ${w} did not finish a kernel within ${TIMEOUT_MS / 1000} s; it may have crashed — call setNumThreads(1) to run without workers`);
+    while (done !== chunks) {
+      Atomics.wait(ctrl, DONE, done, 100);
+      done = Atomics.load(ctrl, DONE);
+      if (done !== chunks && Date.now() > end) {
+        throw new AxonError('wasm threads', `a worker did not finish its part of a kernel within ${TIMEOUT_MS / 1000} s; it may have crashed — call setNumThreads(1) to run without workers`);
       }
     }
   }
@@ -93,15 +117,14 @@ export class ThreadPool {
   /** Ask every worker to exit; the pool stays closed (jobs then run on the caller alone). */
   close(): void {
     this.closed = true;
+    this.params[P_FN] = EXIT;
+    Atomics.store(this.ctrl, CLAIM, CLOSED);
     for (let w = 0; w < this.workers.length; w++) {
-      const base = w * SLOT_INTS;
-      this.ctrl[base + FN] = EXIT;
-      Atomics.add(this.ctrl, base + GO, 1);
-      Atomics.notify(this.ctrl, base + GO);
+      const slot = WORKER_BASE + w * SLOT_INTS + GO;
+      Atomics.add(this.ctrl, slot, 1);
+      Atomics.notify(this.ctrl, slot);
     }
     this.workers.length = 0;
     this.ready = 0;
   }
-
-  get isClosed(): boolean { return this.closed; }
 }

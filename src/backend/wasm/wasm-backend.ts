@@ -14,7 +14,7 @@ import { canBlock } from './env.js';
 import { runFast, type Engine } from './fast-paths.js';
 import { loadModuleSync, type KernelExports, type LoadedModule, type Variant } from './loader.js';
 import { ThreadPool } from './pool.js';
-import type { ParallelFn } from './protocol.js';
+import { MAX_CHUNKS, type ParallelFn } from './protocol.js';
 import { getNumThreads } from './threads.js';
 
 const MAX_PAGES = 65536; // 4 GiB, the most a 32-bit WebAssembly memory can address
@@ -55,7 +55,7 @@ export class WasmBackend implements Backend, Engine {
     this.ex = instance.exports as unknown as KernelExports;
     this.allocator = new Allocator(this.wasmMemory, 1024);
     this.scratchBytes = this.ex.gemmScratchBytes() + this.ex.reduceScratchBytes();
-    this.pool = loaded.shared && canBlock() ? new ThreadPool(loaded.module, this.wasmMemory, this.ex) : null;
+    this.pool = loaded.shared && canBlock() ? new ThreadPool(loaded.module, this.wasmMemory, this.ex, (t) => this.scratch(t)) : null;
   }
 
   // ---- storages ----
@@ -200,7 +200,7 @@ export class WasmBackend implements Backend, Engine {
     const bc2 = 1 - o.beta2 ** o.step;
     const l2 = o.decoupled ? 0 : o.weightDecay;
     const decay = o.decoupled ? 1 - o.lr * o.weightDecay : 1;
-    this.parallel('adamF32', param.storage.size, 16, 65536, (e0, e1) => [pp, pg, pm, pv, e0, e1, o.lr, o.beta1, o.beta2, o.eps, bc1, bc2, l2, decay]);
+    this.parallel('adamF32', param.storage.size, 16, 65536, [pp, pg, pm, pv, 0, 0, o.lr, o.beta1, o.beta2, o.eps, bc1, bc2, l2, decay], 4);
     return true;
   }
 
@@ -211,7 +211,7 @@ export class WasmBackend implements Backend, Engine {
     if (o.momentum !== 0 && buf === null) return false;
     for (const t of all) this.clean(this.live('sgdUpdate', t.storage));
     const pp = this.ptr(param); const pg = this.ptr(grad); const pb = buf ? this.ptr(buf) : 0;
-    this.parallel('sgdF32', param.storage.size, 16, 65536, (e0, e1) => [pp, pg, pb, e0, e1, o.lr, o.momentum, o.dampening, o.weightDecay, o.nesterov ? 1 : 0, o.first ? 1 : 0]);
+    this.parallel('sgdF32', param.storage.size, 16, 65536, [pp, pg, pb, 0, 0, o.lr, o.momentum, o.dampening, o.weightDecay, o.nesterov ? 1 : 0, o.first ? 1 : 0], 3);
     return true;
   }
 
@@ -242,18 +242,21 @@ export class WasmBackend implements Backend, Engine {
     return 1 + this.pool.waitReady(want - 1, timeoutMs);
   }
 
-  parallel(fn: ParallelFn, total: number, align: number, minPart: number, args: (e0: number, e1: number, part: number) => number[]): void {
-    const f = this.ex[fn] as (...a: number[]) => void;
+  parallel(fn: ParallelFn, total: number, align: number, minPart: number, args: number[], range: number, scratch = -1): void {
+    if (total <= 0) return;
     const maxParts = Math.floor(total / Math.max(minPart, 1));
-    const parts = maxParts >= 2 ? Math.min(this.threads(), maxParts) : 1;
-    if (parts <= 1) {
-      if (total > 0) f(...args(0, total, 0));
+    const threads = maxParts >= 2 ? this.threads() : 1;
+    if (threads <= 1) {
+      args[range] = 0;
+      args[range + 1] = total;
+      if (scratch >= 0) args[scratch] = this.scratch(0);
+      (this.ex[fn] as (...a: number[]) => void)(...args);
       return;
     }
-    const per = Math.ceil(total / parts / align) * align;
-    const list: number[][] = [];
-    for (let p = 0, e0 = 0; p < parts && e0 < total; p++, e0 += per) list.push(args(e0, Math.min(total, e0 + per), p));
-    this.pool!.run(fn, list);
+    // A few chunks per thread, so a thread the OS deschedules costs one chunk, not half the job.
+    const chunks = Math.min(maxParts, 4 * threads, MAX_CHUNKS);
+    const chunk = Math.ceil(total / chunks / align) * align;
+    this.pool!.run({ fn, args, range, scratch, total, chunk }, threads - 1);
   }
 
   /** Stop the worker threads for good (kernels then run on the calling thread only). */

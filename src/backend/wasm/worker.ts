@@ -1,18 +1,19 @@
 // A kernel worker thread: instantiates the kernel module over the shared memory, then loops:
-// wait for its `go` number to change (spin briefly, then Atomics.wait), run the requested export
-// on its arguments, publish `done`. No messages per op: dispatch costs a store and a notify.
+// wait for its `go` number to change (spin briefly, then Atomics.wait), claim and run chunks of
+// the current job (protocol.ts). No message per op: dispatch costs a few atomic operations.
 import { workerData } from 'node:worker_threads';
-import { ARGS_PER_WORKER, DONE, EXIT, FN, GO, NARGS, PARALLEL_FNS, READY, SLOT_INTS, type WorkerInit } from './protocol.js';
+import { CLAIM, CLOSED, drain, EXIT, GO, P_FN, PARALLEL_FNS, READY, SLOT_INTS, WORKER_BASE, type WorkerInit } from './protocol.js';
 
 const init = workerData as WorkerInit;
 const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
 const exports = instance.exports as Record<string, (...a: number[]) => void>;
 const fns = PARALLEL_FNS.map((n) => exports[n]!);
 const ctrl = new Int32Array(init.ctrl);
-const args = new Float64Array(init.args);
-const base = init.index * SLOT_INTS;
-const abase = init.index * ARGS_PER_WORKER;
+const params = new Float64Array(init.params);
+const base = WORKER_BASE + init.index * SLOT_INTS;
+const thread = init.index + 1;
 const SPIN = 20000; // ~50 µs of polling before sleeping: ops of a training step arrive faster than that
+const args: number[] = [];
 
 Atomics.store(ctrl, base + READY, 1);
 Atomics.notify(ctrl, base + READY);
@@ -21,20 +22,12 @@ let last = Atomics.load(ctrl, base + GO);
 for (;;) {
   let go = Atomics.load(ctrl, base + GO);
   for (let s = 0; go === last && s < SPIN; s++) go = Atomics.load(ctrl, base + GO);
-  // Timed wait, so a worker never blocks the process from exiting for long.
+  // Timed wait, so a worker never keeps the process from exiting for long.
   while (go === last) {
     Atomics.wait(ctrl, base + GO, last, 200);
     go = Atomics.load(ctrl, base + GO);
   }
   last = go;
-  const fn = ctrl[base + FN]!;
-  if (fn === EXIT) break;
-  const n = ctrl[base + NARGS]!;
-  const f = fns[fn]!;
-  switch (n) {
-    case 5: f(args[abase]!, args[abase + 1]!, args[abase + 2]!, args[abase + 3]!, args[abase + 4]!); break;
-    default: f(...Array.from(args.subarray(abase, abase + n)));
-  }
-  Atomics.store(ctrl, base + DONE, go);
-  Atomics.notify(ctrl, base + DONE);
+  if (params[P_FN] === EXIT && (Atomics.load(ctrl, CLAIM) & 0xffff) === CLOSED) break;
+  drain(ctrl, params, fns, thread, args);
 }
