@@ -10,6 +10,7 @@ import { initPeers, type PeerName } from './peers.js';
 import { DEFAULT_TIMING, type TimingOptions } from './timing.js';
 import { axonGemm, peerGemm, W0_SIZES } from './w0-gemm.js';
 import { axonInfer, axonTrain, peerInfer, peerTrain } from './w1-mlp.js';
+import { axonW3Train, peerW3Train } from './w3-lstm.js';
 import type { W5Result } from './w5-memory.js';
 
 type Row = { unit: string; axon?: number } & Partial<Record<PeerName, number>> & Record<string, unknown>;
@@ -20,7 +21,7 @@ function arg(name: string): string | undefined {
 }
 
 const json = process.argv.includes('--json');
-const only = new Set((arg('--only') ?? 'W0,W1,W5').split(','));
+const only = new Set((arg('--only') ?? 'W0,W1,W3,W5').split(','));
 const threads = Number(arg('--threads') ?? ax.getNumThreads());
 const timing: TimingOptions = { ...DEFAULT_TIMING, minTime: Number(arg('--min-time') ?? DEFAULT_TIMING.minTime) };
 const PEERS: PeerName[] = ['tfjs-wasm', 'tfjs-cpu'];
@@ -71,6 +72,11 @@ async function main(): Promise<void> {
     const infer: Row = { unit: 'us', axon: axonInfer(timing) };
     for (const p of PEERS) infer[p] = await peerInfer(p, timing);
     add('W1-infer', infer);
+  }
+  if (only.has('W3')) {
+    const r: Row = { unit: 'sequences/s', axon: axonW3Train(timing) };
+    for (const p of PEERS) r[p] = await peerW3Train(p, timing);
+    add('W3-train', r);
   }
   if (only.has('W5')) {
     // A child process, so its resident memory is W5's alone.

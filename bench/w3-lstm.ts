@@ -1,0 +1,93 @@
+// W3: LSTM over sequences of 64 steps × 32 features, hidden 128, 1 layer; the last hidden state
+// goes through a dense layer to 10 classes; softmax cross-entropy, Adam lr 1e-3, batch 32 (random
+// data: speed does not depend on the values). Figure: training sequences/s (tokens/s = ×64).
+// The tfjs side is the same computation in tfjs-core ops, organised the same way (one GEMM for
+// the input projections of all steps, then per step one GEMM and the gate math).
+import * as ax from '../src/index.js';
+import { tf, usePeer, type PeerName } from './peers.js';
+import { measure, type TimingOptions } from './timing.js';
+
+export const W3 = { batch: 32, seq: 64, input: 32, hidden: 128, classes: 10 } as const;
+const NBATCH = 4;
+
+function batches(seed: number): { x: Float32Array; y: Int32Array }[] {
+  let s = seed;
+  const rnd = (): number => { s = (s * 1664525 + 1013904223) % 4294967296; return s / 4294967296; };
+  const { batch, seq, input, classes } = W3;
+  return Array.from({ length: NBATCH }, () => ({
+    x: Float32Array.from({ length: batch * seq * input }, () => rnd() * 2 - 1),
+    y: Int32Array.from({ length: batch }, () => Math.floor(rnd() * classes)),
+  }));
+}
+
+/** The W3 model: LSTM (batchFirst) → last hidden state → Linear(128, 10). */
+export class W3Model extends ax.Module {
+  lstm = new ax.LSTM(W3.input, W3.hidden, { batchFirst: true });
+  head = new ax.Linear(W3.hidden, W3.classes);
+  forward(x: ax.Tensor): ax.Tensor {
+    const [, [hN]] = this.lstm.forward(x); // (N, T, 32) -> hN (1, N, 128)
+    return this.head.forward(hN.squeeze(0)); // (N, 128) -> (N, 10)
+  }
+}
+
+/** One Axon training step per call (scope, zeroGrad, forward, loss, backward, Adam step), like fit(). */
+export function axonW3(): () => number {
+  ax.manualSeed(0);
+  const model = new W3Model();
+  const opt = new ax.Adam(model.parameters(), { lr: 1e-3 });
+  const { batch, seq, input } = W3;
+  const data = batches(1).map(({ x, y }) => ({ x: ax.keep(ax.fromArray(x, [batch, seq, input], 'float32')), y: ax.keep(ax.fromArray(y, [batch], 'int32')) }));
+  let i = 0;
+  return () => ax.scope(() => {
+    const { x, y } = data[i++ % NBATCH]!;
+    opt.zeroGrad();
+    const loss = ax.crossEntropy(model.forward(x), y);
+    const v = loss.item();
+    loss.backward();
+    opt.step();
+    return v;
+  });
+}
+
+export function axonW3Train(timing: TimingOptions): number {
+  const step = axonW3();
+  return W3.batch / measure(() => { step(); }, timing).median;
+}
+
+/** The same model in tfjs-core ops, PyTorch layout (W_ih (4H, I), W_hh (4H, H), gates i,f,g,o). */
+function tfW3(): () => void {
+  const { batch, seq, input, hidden: H, classes } = W3;
+  const b = 1 / Math.sqrt(H);
+  const u = (shape: number[], bound: number): tf.Variable => tf.variable(tf.randomUniform(shape, -bound, bound));
+  const wih = u([4 * H, input], b), whh = u([4 * H, H], b), bih = u([4 * H], b), bhh = u([4 * H], b);
+  const wo = u([classes, H], b), bo = u([classes], b);
+  const forward = (x: tf.Tensor3D): tf.Tensor2D => {
+    const xt = tf.transpose(x, [1, 0, 2]); // (N, T, I) -> (T, N, I)
+    const gi = tf.reshape(tf.add(tf.matMul(tf.reshape(xt, [seq * batch, input]), wih, false, true), tf.add(bih, bhh)), [seq, batch, 4 * H]); // (T, N, 4H)
+    const steps = tf.unstack(gi, 0); // T × (N, 4H)
+    let h: tf.Tensor2D = tf.zeros([batch, H]);
+    let c: tf.Tensor2D = tf.zeros([batch, H]);
+    for (let t = 0; t < seq; t++) {
+      const g = tf.add(steps[t]!, tf.matMul(h, whh, false, true)); // (N, 4H)
+      const [ig, fg, gg, og] = tf.split(g, 4, 1) as tf.Tensor2D[];
+      c = tf.add(tf.mul(tf.sigmoid(fg!), c), tf.mul(tf.sigmoid(ig!), tf.tanh(gg!)));
+      h = tf.mul(tf.sigmoid(og!), tf.tanh(c));
+    }
+    return tf.add(tf.matMul(h, wo, false, true), bo);
+  };
+  const opt = tf.train.adam(1e-3);
+  const data = batches(1).map(({ x, y }) => ({ x: tf.tensor3d(x, [batch, seq, input]), y: tf.oneHot(tf.tensor1d(y, 'int32'), classes) }));
+  let i = 0;
+  return () => {
+    const { x, y } = data[i++ % NBATCH]!;
+    const loss = opt.minimize(() => tf.losses.softmaxCrossEntropy(y, forward(x as tf.Tensor3D)) as tf.Scalar, true)!;
+    loss.dataSync();
+    loss.dispose();
+  };
+}
+
+export async function peerW3Train(peer: PeerName, timing: TimingOptions): Promise<number> {
+  await usePeer(peer);
+  const step = tfW3();
+  return W3.batch / measure(step, timing).median;
+}
