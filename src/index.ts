@@ -91,3 +91,6 @@ export { RNN, LSTM, GRU, RNNBase, type RNNBaseOptions, type RNNOptions, type Rec
 export { RNNCell, LSTMCell, GRUCell, type RNNCellBaseOptions } from './nn/rnn-cells.js';
 export type { RnnNonlinearity } from './nn/recurrent-step.js';
 export { Embedding, type EmbeddingOptions } from './nn/embedding.js';
+export { MoE, ExpertMLP, type MoEOptions } from './nn/moe.js';
+export { GPT, GPTBlock, GPTMLP, CausalSelfAttention, TokenEmbedding, GPT_DEFAULTS, sampleToken, type GPTConfig, type GenerateOptions } from './nn/gpt.js';
+export { CharTokenizer, BPETokenizer, type Tokenizer } from './data/tokenizers.js';
