@@ -213,3 +213,47 @@ test('the wasm backend reports which path ran each op when profiling', () => {
   assert.ok(rows.some((r) => r.op === 'add' && r.path === 'wasm'), JSON.stringify(rows));
   assert.ok(rows.some((r) => r.op === 'exp' && r.path === 'reference'), JSON.stringify(rows));
 });
+
+test('wasm fused SGD (momentum, dampening, Nesterov, weight decay) matches the update in float64', () => {
+  const n = 517;
+  const [p] = pair([n], 21); const [g] = pair([n], 22); const [buf] = pair([n], 23);
+  const P = p.data(); const G = g.data(); const Bf = buf.data();
+  const o = { lr: 0.1, momentum: 0.9, dampening: 0.1, weightDecay: 0.01, nesterov: true, first: false };
+  assert.equal(wasm.sgdUpdate!(p, g, buf, o), true);
+  const got = p.data();
+  for (let i = 0; i < n; i++) {
+    const d = G[i]! + 0.01 * P[i]!;
+    const b = 0.9 * Bf[i]! + 0.9 * d;
+    const want = P[i]! - 0.1 * (d + 0.9 * b);
+    assert.ok(closeEnough(got[i]!, want, TOL.fusedAdamF32), `param ${i}: ${got[i]} vs ${want}`);
+  }
+  assert.equal(wasm.sgdUpdate!(ax.zeros([3], { dtype: 'float64' }), ax.zeros([3], { dtype: 'float64' }), null, { ...o, momentum: 0 }), false, 'float64 falls back');
+});
+
+test('setNumThreads validates its argument', () => {
+  assert.throws(() => ax.setNumThreads(0), ax.ValueError);
+  assert.throws(() => ax.setNumThreads(1.5), ax.ValueError);
+});
+
+test('the relaxed-SIMD build gives the same results where the engine supports it', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const index = fileURLToPath(new URL('../../src/index.js', import.meta.url));
+  const script = `
+    const v8 = await import('node:v8');
+    v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+    const ax = await import(${JSON.stringify(index)});
+    const w = ax.getBackend('wasm');
+    const a = ax.randn([37, 300]); const b = ax.randn([300, 29]);
+    const got = ax.matmul(a, b).data();
+    ax.setBackend('ts');
+    const want = ax.matmul(ax.fromArray(a.data(), [37, 300], 'float32'), ax.fromArray(b.data(), [300, 29], 'float32')).data();
+    let worst = 0;
+    for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / (1 + Math.abs(want[i])));
+    console.log(JSON.stringify({ variant: w.variant, worst }));
+    process.exit(0);`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  const { variant, worst } = JSON.parse(out.trim().split('\n').pop()!) as { variant: string; worst: number };
+  assert.ok(variant === 'relaxed' || variant === 'simd', variant);
+  assert.ok(worst < 1e-4, `${variant} GEMM differs from the reference by ${worst}`);
+});

@@ -10,7 +10,7 @@ import {
   P_SCRATCH_TABLE, P_TOTAL, PARALLEL_FNS, PARAM_COUNT, READY, SLOT_INTS, WORKER_BASE, type ParallelFn, type WorkerInit,
 } from './protocol.js';
 
-const SPIN = 50000;
+const SPIN = 10000;
 const TIMEOUT_MS = 60000;
 
 type WorkerHandle = InstanceType<NonNullable<typeof nodeEnv>['workerThreads']['Worker']>;

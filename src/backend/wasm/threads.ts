@@ -4,11 +4,12 @@ import { ValueError } from '../../errors.js';
 import { availableCores } from './env.js';
 
 let requested: number | null = null;
+let cores: number | null = null;
 const listeners = new Set<(n: number) => void>();
 
 /** Threads kernels may use, the calling thread included (default: the cores available). */
 export function getNumThreads(): number {
-  return requested ?? Math.max(1, availableCores());
+  return requested ?? (cores ??= Math.max(1, availableCores()));
 }
 
 /** Set the number of threads the wasm backend's kernels use (1 = no worker threads). */
