@@ -17,6 +17,12 @@ export const TOL = {
   gemmF32: { rtol: 1e-5, atol: 1e-4 },
   /** Fused f32 Adam step vs the same update composed in float64: a few f32 roundings per element. */
   fusedAdamF32: { rtol: 1e-5, atol: 1e-7 },
+  /**
+   * A whole float32 training run vs PyTorch's float32 run (GPT parity, 100 AdamW steps): each
+   * step's rounding differs (summation order, exp/erf implementations), and the differences
+   * compound through the updates; the issue's bar is 1% relative on every step's loss.
+   */
+  lossCurve: { rtol: 0.01, atol: 0 },
 } as const;
 
 export function closeEnough(actual: number, expected: number, { rtol, atol }: Tol): boolean {

@@ -1,0 +1,41 @@
+// L6 parity: a tiny GPT loaded from PyTorch's safetensors weights and trained with AdamW on the
+// same 100 batches follows PyTorch's loss curve within 1% relative at every step
+// (test/fixtures/gpt-parity.*, written by scripts/fixtures/gen_gpt_parity.py).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as ax from '../../src/index.js';
+import { readJson, ROOT } from '../helpers.js';
+import { TOL } from '../tolerances.js';
+
+interface Parity { generator_sha256: string; config: ax.GPTConfig; optimizer: { lr: number; betas: [number, number]; eps: number; weightDecay: number }; batches: [number[][], number[][]][]; losses: number[] }
+const fx = readJson<Parity>('test/fixtures/gpt-parity.json');
+
+test('gpt parity fixtures are fresh (generator unchanged since they were written)', () => {
+  const sha = createHash('sha256').update(readFileSync(path.join(ROOT, 'scripts/fixtures/gen_gpt_parity.py'))).digest('hex');
+  assert.equal(sha, fx.generator_sha256, 'scripts/fixtures/gen_gpt_parity.py changed but test/fixtures/gpt-parity.json did not: re-run /usr/bin/python3 scripts/fixtures/gen_gpt_parity.py');
+});
+
+test('GPT (2 layers, width 32) from PyTorch weights follows PyTorch AdamW loss curve within 1% over 100 steps', () => {
+  const model = new ax.GPT(fx.config);
+  const { tensors } = ax.loadSafetensorsSync(path.join(ROOT, 'test/fixtures/gpt-parity.safetensors'));
+  model.loadStateDict(tensors); // strict: every key matches by name and shape
+  const opt = new ax.AdamW(model.parameters(), fx.optimizer);
+  const losses = fx.batches.map(([x, y]) => ax.scope(() => {
+    opt.zeroGrad();
+    const loss = model.loss(ax.tensor(x, { dtype: 'int32' }), ax.tensor(y, { dtype: 'int32' }));
+    loss.backward();
+    opt.step();
+    return loss.item();
+  }));
+  let worst = 0;
+  losses.forEach((l, i) => {
+    const rel = Math.abs(l - fx.losses[i]!) / Math.abs(fx.losses[i]!);
+    worst = Math.max(worst, rel);
+    assert.ok(rel <= TOL.lossCurve.rtol, `step ${i}: loss ${l} vs PyTorch ${fx.losses[i]} (${(rel * 100).toFixed(3)}% off)`);
+  });
+  assert.ok(fx.losses[99]! < fx.losses[0]! * 0.7, 'the reference curve must actually descend');
+  assert.ok(worst < TOL.lossCurve.rtol);
+});
