@@ -1,0 +1,129 @@
+// Image decoding (PNG, JPEG), ImageFolder and the transforms, on tiny images the test writes itself.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pngjs from 'pngjs';
+import jpeg from 'jpeg-js';
+import * as ax from '../../../src/index.js';
+import { transforms as T } from '../../../src/index.js';
+
+/** PNG bytes of an RGBA image given per-pixel [r, g, b, a]; grayscale when `gray`. */
+function png(w: number, h: number, px: (i: number) => [number, number, number, number], gray = false): Buffer {
+  const p = new pngjs.PNG({ width: w, height: h, colorType: gray ? 0 : 6, inputColorType: 6, bitDepth: 8 } as pngjs.PNGOptions);
+  for (let i = 0; i < w * h; i++) p.data.set(px(i), 4 * i);
+  return pngjs.PNG.sync.write(p, { colorType: gray ? 0 : 6, inputColorType: 6 });
+}
+
+const near = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-6): void => {
+  assert.equal(a.length, b.length);
+  for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i]! - b[i]!) <= tol, `element ${i}: ${a[i]} vs ${b[i]}`);
+};
+
+test('decodeImage: grayscale PNG → (1, H, W) in [0, 1]', () => {
+  const vals = [0, 51, 102, 153, 204, 255];
+  const img = ax.decodeImage(png(3, 2, (i) => [vals[i]!, vals[i]!, vals[i]!, 255], true));
+  assert.deepEqual(img.shape, [1, 2, 3]);
+  near(img.data(), vals.map((v) => v / 255), 1e-6);
+});
+
+test('decodeImage: RGBA PNG → (3, H, W) channel planes (alpha dropped), or 4 channels on request', () => {
+  const bytes = png(2, 1, (i) => (i === 0 ? [255, 0, 51, 128] : [0, 102, 255, 255]));
+  const img = ax.decodeImage(bytes);
+  assert.deepEqual(img.shape, [3, 1, 2]);
+  near(img.data(), [1, 0, 0, 0.4, 0.2, 1]);
+  near(ax.decodeImage(bytes, { channels: 4 }).data(), [1, 0, 0, 0.4, 0.2, 1, 128 / 255, 1]);
+  near(ax.decodeImage(bytes, { channels: 1 }).data(), [(0.299 * 255 + 0.114 * 51) / 255, (0.587 * 102 + 0.114 * 255) / 255]);
+});
+
+test('decodeImage: JPEG via jpeg-js (a flat colour survives lossy coding within a few levels)', () => {
+  const w = 8; const h = 8;
+  const data = Buffer.alloc(w * h * 4);
+  for (let i = 0; i < w * h; i++) data.set([200, 100, 50, 255], 4 * i);
+  const bytes = jpeg.encode({ data, width: w, height: h }, 100).data;
+  const img = ax.decodeImage(bytes);
+  assert.deepEqual(img.shape, [3, 8, 8]);
+  const d = img.data();
+  for (const [c, v] of [[0, 200], [1, 100], [2, 50]] as const) assert.ok(Math.abs(d[c * 64 + 27]! - v / 255) < 4 / 255, `channel ${c}: ${d[c * 64 + 27]! * 255}`);
+});
+
+test('decodeImage: a non-image gives an error naming the source', () => {
+  assert.throws(() => ax.decodeImage(new TextEncoder().encode('hello world'), { source: 'notes.txt' }), /notes\.txt is not a PNG or JPEG/);
+});
+
+test('ImageFolder: classes from sorted sub-folders, labels, transform; a stray file is named', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'axon-imgs-'));
+  for (const [cls, v] of [['zebra', 255], ['ant', 0]] as const) {
+    mkdirSync(path.join(root, cls));
+    for (let k = 0; k < 2; k++) writeFileSync(path.join(root, cls, `${k}.png`), png(4, 4, () => [v, v, v, 255], true));
+  }
+  writeFileSync(path.join(root, 'ant', '.DS_Store'), 'x'); // hidden files are skipped
+  const ds = new ax.ImageFolder(root, { transform: T.resize(2) });
+  assert.deepEqual(ds.classes, ['ant', 'zebra']);
+  assert.equal(ds.length, 4);
+  const [img, label] = ds.get(3);
+  assert.equal(label, 1);
+  assert.deepEqual(img.shape, [1, 2, 2]);
+  near(img.data(), [1, 1, 1, 1]);
+  const [xb, yb] = new ax.DataLoader(ds, { batchSize: 4 })[Symbol.iterator]().next().value as ax.Tensor[];
+  assert.deepEqual(xb!.shape, [4, 1, 2, 2]);
+  assert.deepEqual([...yb!.data()], [0, 0, 1, 1]);
+  writeFileSync(path.join(root, 'zebra', 'readme.txt'), 'not an image');
+  assert.throws(() => new ax.ImageFolder(root), (e: Error) => e instanceof ax.ValueError && /ImageFolder/.test(e.message) && e.message.includes(path.join(root, 'zebra', 'readme.txt')));
+});
+
+const img4 = (): ax.Tensor => ax.fromArray(Array.from({ length: 16 }, (_, i) => i), [1, 4, 4], 'float32'); // (1, 4, 4): 0..15
+
+test('resize is bilinear with half-pixel centres (torch align_corners=False)', () => {
+  const x = ax.fromArray([0, 1], [1, 1, 2], 'float32');
+  near(T.resize([1, 4])(x).data(), [0, 0.25, 0.75, 1]);
+  near(T.resize(2)(img4()).data(), [2.5, 4.5, 10.5, 12.5]); // mean of each 2×2 block
+});
+
+test('centerCrop, horizontalFlip, normalize, compose: exact values', () => {
+  near(T.centerCrop(2)(img4()).data(), [5, 6, 9, 10]);
+  near(T.horizontalFlip({ p: 1 })(img4()).data().slice(0, 4), [3, 2, 1, 0]);
+  near(T.horizontalFlip({ p: 0 })(img4()).data(), img4().data());
+  near(T.normalize([1], [2])(img4()).data().slice(0, 3), [-0.5, 0, 0.5]);
+  near(T.compose(T.centerCrop(2), T.normalize([5], [1]))(img4()).data(), [0, 1, 4, 5]);
+});
+
+test('randomCrop / randomShift: seeded, content moves without changing values', () => {
+  const batch = ax.stack([img4(), img4(), img4()]); // (3, 1, 4, 4)
+  const a = T.randomShift({ maxShift: 1, seed: 5 })(batch);
+  const b = T.randomShift({ maxShift: 1, seed: 5 })(batch);
+  near(a.data(), b.data());
+  assert.deepEqual(a.shape, [3, 1, 4, 4]);
+  const c = T.randomCrop(4, { padding: 1, seed: 2 })(batch);
+  assert.deepEqual(c.shape, [3, 1, 4, 4]);
+  for (const v of c.data()) assert.ok(Number.isInteger(v) && v >= 0 && v <= 15);
+  // Each shifted image is a translate of the original: its centre 2×2 is some 2×2 block of 0..15 with row step 4.
+  const d = a.data();
+  for (let i = 0; i < 3; i++) {
+    const [p, q, r] = [d[i * 16 + 5]!, d[i * 16 + 6]!, d[i * 16 + 9]!];
+    assert.equal(q - p, 1); assert.equal(r - p, 4);
+  }
+});
+
+test('randomRotation: 0° is the identity; small angles keep the centre and the mass', () => {
+  near(T.randomRotation({ degrees: 0, seed: 1 })(img4()).data(), img4().data(), 1e-5);
+  const x = ax.zeros([1, 9, 9]);
+  const blob = ax.fromArray(Array.from({ length: 81 }, (_, i) => (Math.abs((i % 9) - 4) <= 1 && Math.abs(Math.floor(i / 9) - 4) <= 1 ? 1 : 0)), [1, 9, 9], 'float32');
+  const r = Array.from(T.randomRotation({ degrees: 10, seed: 3 })(ax.add(x, blob)).data());
+  assert.ok(Math.abs(r[40]! - 1) < 1e-6, 'centre pixel stays');
+  assert.ok(Math.abs(r.reduce((s, v) => s + v, 0) - 9) < 0.5, 'mass about preserved');
+});
+
+test('gaussianNoise: seeded, std as asked, clamped', () => {
+  const x = ax.zeros([1, 50, 50]);
+  const n = Array.from(T.gaussianNoise({ std: 0.5, seed: 9 })(x).data());
+  const sd = Math.sqrt(n.reduce((s, v) => s + v * v, 0) / n.length);
+  assert.ok(Math.abs(sd - 0.5) < 0.03, `std ${sd}`);
+  near(n, T.gaussianNoise({ std: 0.5, seed: 9 })(x).data());
+  assert.ok(T.gaussianNoise({ std: 0.5, clamp: [0, 1], seed: 9 })(x).data().every((v) => v >= 0 && v <= 1));
+});
+
+test('transforms reject flat images with a hint', () => {
+  assert.throws(() => T.resize(2)(ax.zeros([4, 784])), /reshape flat images/);
+});
