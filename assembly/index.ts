@@ -4,3 +4,4 @@ export { gemm, gemmBatched, gemmScratchBytes } from './gemm';
 export { binaryF32, unaryF32, rsqrtF32, compareF32, whereF32 } from './elementwise';
 export { reduceF32, reduceScratchBytes } from './reduce';
 export { adamF32, sgdF32 } from './optim';
+export { transcendentalF32 } from './transcendental';

@@ -32,6 +32,8 @@ const BIN_CODE: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, di
 const CMP_CODE: Partial<Record<BinaryOp, number>> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, ge: 5 };
 const UN_CODE: Partial<Record<UnaryOp, number>> = { neg: 0, abs: 1, relu: 2, sqrt: 3 };
 const REDUCE_CODE = { sum: 0, max: 1, min: 2 } as const;
+const TRANS_CODE: Partial<Record<UnaryOp, number>> = { exp: 0, expm1: 1, log: 2, tanh: 3, sigmoid: 4 };
+const TRANS_PER_PART = 8192; // ~20 flops per element: worth a thread sooner than a plain map
 
 function binary(fn: 'binaryF32' | 'compareF32', code: number): FastPath<BinaryOp> {
   return (e, [a, b], out) => {
@@ -49,6 +51,15 @@ function unary(code: number): FastPath<UnaryOp> {
     if (!f32(x!, out)) return false;
     const px = e.ptr(x!); const po = e.ptr(out);
     e.parallel('unaryF32', numelOf(out.shape), 16, ELEMS_PER_PART, [code, px, po, 0, 0], 3);
+    return true;
+  };
+}
+
+function transcendental(code: number): FastPath<UnaryOp> {
+  return (e, [x], out) => {
+    if (!f32(x!, out)) return false;
+    const px = e.ptr(x!); const po = e.ptr(out);
+    e.parallel('transcendentalF32', numelOf(out.shape), 16, TRANS_PER_PART, [code, px, po, 0, 0], 3);
     return true;
   };
 }
@@ -114,6 +125,7 @@ const table: Partial<{ [K in KernelOp]: FastPath<K> }> = { matmul, where, rsqrt,
 for (const [op, code] of Object.entries(BIN_CODE)) (table as Record<string, unknown>)[op] = binary('binaryF32', code);
 for (const [op, code] of Object.entries(CMP_CODE)) (table as Record<string, unknown>)[op] = binary('compareF32', code);
 for (const [op, code] of Object.entries(UN_CODE)) (table as Record<string, unknown>)[op] = unary(code);
+for (const [op, code] of Object.entries(TRANS_CODE)) (table as Record<string, unknown>)[op] = transcendental(code);
 
 /** The ops with a wasm kernel (for tests and docs). */
 export const FAST_OPS: readonly KernelOp[] = Object.keys(table) as KernelOp[];

@@ -23,6 +23,7 @@ export interface KernelExports {
   whereF32(cond: number, a: number, b: number, out: number, inner: number, sao: number, sai: number, sbo: number, sbi: number, e0: number, e1: number): void;
   unaryF32(op: number, x: number, out: number, e0: number, e1: number): void;
   rsqrtF32(x: number, out: number, e0: number, e1: number): void;
+  transcendentalF32(op: number, x: number, out: number, e0: number, e1: number): void;
   reduceF32(op: number, x: number, out: number, n: number, inner: number, o0: number, o1: number, scratch: number): void;
   reduceScratchBytes(): number;
   adamF32(p: number, g: number, m: number, v: number, e0: number, e1: number,

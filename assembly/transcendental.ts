@@ -1,0 +1,151 @@
+// f32 exp, expm1, log, tanh and sigmoid. Each computes in float64 (f64x2 SIMD, two lanes at a
+// time) with errors near 1e-13 and rounds once to f32, so results equal the reference (which
+// also computes in float64 and rounds) except in the rare case the exact value lies within
+// ~1e-13 of an f32 rounding boundary: then they may differ by one ulp (see test/tolerances.ts).
+
+const LN2_HI: f64 = 6.93147180369123816490e-01;
+const LN2_LO: f64 = 1.90821492927058770002e-10;
+const LOG2E: f64 = 1.4426950408889634;
+const LN2: f64 = 0.6931471805599453;
+
+// @ts-ignore: decorator
+@inline
+function splat(v: f64): v128 { return f64x2.splat(v); }
+
+// expm1 on |r| ≤ ln2/2 by its Taylor series to r¹⁰ (truncation < 3e-13 relative).
+// @ts-ignore: decorator
+@inline
+function expm1Poly(r: v128): v128 {
+  let p = splat(1.0 / 3628800.0); // 1/10!
+  p = f64x2.add(splat(1.0 / 362880.0), f64x2.mul(r, p));
+  p = f64x2.add(splat(1.0 / 40320.0), f64x2.mul(r, p));
+  p = f64x2.add(splat(1.0 / 5040.0), f64x2.mul(r, p));
+  p = f64x2.add(splat(1.0 / 720.0), f64x2.mul(r, p));
+  p = f64x2.add(splat(1.0 / 120.0), f64x2.mul(r, p));
+  p = f64x2.add(splat(1.0 / 24.0), f64x2.mul(r, p));
+  p = f64x2.add(splat(1.0 / 6.0), f64x2.mul(r, p));
+  p = f64x2.add(splat(0.5), f64x2.mul(r, p));
+  p = f64x2.add(splat(1.0), f64x2.mul(r, p));
+  return f64x2.mul(r, p);
+}
+
+// 2ⁿ for integral n in [-1022, 1023] (as f64 lanes).
+// @ts-ignore: decorator
+@inline
+function pow2(n: v128): v128 {
+  const e = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(n));
+  return i64x2.shl(i64x2.add(e, i64x2.splat(1023)), 52);
+}
+
+/** exp for f64 lanes, with x clamped to [-110, 90] (beyond it f32 results are 0 or ∞ anyway). */
+// @ts-ignore: decorator
+@inline
+function vexp(x: v128): v128 {
+  x = f64x2.min(f64x2.max(x, splat(-110)), splat(90)); // NaN stays NaN
+  const n = f64x2.nearest(f64x2.mul(x, splat(LOG2E)));
+  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(n, splat(LN2_HI))), f64x2.mul(n, splat(LN2_LO)));
+  return f64x2.mul(pow2(n), f64x2.add(expm1Poly(r), splat(1)));
+}
+
+/** expm1 for f64 lanes: exact to ~1e-13 relative also for tiny x (no cancellation when n = 0). */
+// @ts-ignore: decorator
+@inline
+function vexpm1(x: v128): v128 {
+  x = f64x2.min(f64x2.max(x, splat(-110)), splat(90));
+  const n = f64x2.nearest(f64x2.mul(x, splat(LOG2E)));
+  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(n, splat(LN2_HI))), f64x2.mul(n, splat(LN2_LO)));
+  const s = pow2(n);
+  return f64x2.add(f64x2.mul(s, expm1Poly(r)), f64x2.sub(s, splat(1)));
+}
+
+/** log for f64 lanes holding promoted f32 values (so never subnormal). */
+// @ts-ignore: decorator
+@inline
+function vlog(x: v128): v128 {
+  const bits = x;
+  let e = f64x2.convert_low_i32x4_s(i32x4.shuffle(i64x2.sub(i64x2.shr_u(bits, 52), i64x2.splat(1023)), i32x4.splat(0), 0, 2, 4, 4));
+  // Mantissa in [1, 2); move it to [√½, √2) so log(m) is small and accurate.
+  let m = v128.or(v128.and(bits, i64x2.splat(0x000fffffffffffff)), i64x2.splat(0x3ff0000000000000));
+  const big = f64x2.gt(m, splat(1.4142135623730951));
+  m = v128.bitselect(f64x2.mul(m, splat(0.5)), m, big);
+  e = v128.bitselect(f64x2.add(e, splat(1)), e, big);
+  const s = f64x2.div(f64x2.sub(m, splat(1)), f64x2.add(m, splat(1)));
+  const s2 = f64x2.mul(s, s);
+  // log(m) = 2·atanh(s) = 2s(1 + s²/3 + s⁴/5 + …), |s| ≤ 0.1716: terms to s¹⁴ (< 2e-12 relative).
+  let p = splat(1.0 / 15.0);
+  p = f64x2.add(splat(1.0 / 13.0), f64x2.mul(s2, p));
+  p = f64x2.add(splat(1.0 / 11.0), f64x2.mul(s2, p));
+  p = f64x2.add(splat(1.0 / 9.0), f64x2.mul(s2, p));
+  p = f64x2.add(splat(1.0 / 7.0), f64x2.mul(s2, p));
+  p = f64x2.add(splat(1.0 / 5.0), f64x2.mul(s2, p));
+  p = f64x2.add(splat(1.0 / 3.0), f64x2.mul(s2, p));
+  p = f64x2.add(splat(1.0), f64x2.mul(s2, p));
+  let r = f64x2.add(f64x2.mul(e, splat(LN2)), f64x2.mul(f64x2.mul(splat(2), s), p));
+  // Special values: log(0) = -∞, log(x < 0) = NaN, log(∞) = ∞, NaN stays NaN.
+  r = v128.bitselect(splat(-Infinity), r, f64x2.eq(x, splat(0)));
+  r = v128.bitselect(splat(NaN), r, f64x2.lt(x, splat(0)));
+  r = v128.bitselect(x, r, v128.or(f64x2.eq(x, splat(Infinity)), f64x2.ne(x, x)));
+  return r;
+}
+
+// tanh = sign(x)·e/(e + 2) with e = expm1(2|x|); |x| ≥ 20 gives 1 in f32 (and avoids ∞/∞).
+// @ts-ignore: decorator
+@inline
+function vtanh(x: v128): v128 {
+  const a = f64x2.min(f64x2.abs(x), splat(20));
+  const e = vexpm1(f64x2.add(a, a));
+  const t = f64x2.div(e, f64x2.add(e, splat(2)));
+  return v128.bitselect(x, t, i64x2.splat(0x8000000000000000)); // copy the sign (keeps -0 and NaN)
+}
+
+// sigmoid as the reference: 1/(1 + e^-x) for x ≥ 0, e^x/(1 + e^x) below, via e = exp(-|x|).
+// @ts-ignore: decorator
+@inline
+function vsigmoid(x: v128): v128 {
+  const e = vexp(f64x2.neg(f64x2.abs(x)));
+  const d = f64x2.add(splat(1), e);
+  return v128.bitselect(f64x2.div(splat(1), d), f64x2.div(e, d), f64x2.ge(x, splat(0)));
+}
+
+const EXP = 0; const EXPM1 = 1; const LOG = 2; const TANH = 3; const SIGMOID = 4;
+
+// @ts-ignore: decorator
+@inline
+function apply(op: i32, x: v128): v128 {
+  switch (op) {
+    case EXP: return vexp(x);
+    case EXPM1: return vexpm1(x);
+    case LOG: return vlog(x);
+    case TANH: return vtanh(x);
+    default: return vsigmoid(x);
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function mapRange(op: i32, x: usize, out: usize, e0: i32, e1: i32): void {
+  let i = e0;
+  for (; i + 4 <= e1; i += 4) {
+    const off = <usize>i << 2;
+    const v = v128.load(x + off);
+    const lo = f32x4.demote_f64x2_zero(apply(op, f64x2.promote_low_f32x4(v)));
+    const hi = f32x4.demote_f64x2_zero(apply(op, f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 2, 3))));
+    v128.store(out + off, i32x4.shuffle(lo, hi, 0, 1, 4, 5));
+  }
+  for (; i < e1; i++) {
+    const off = <usize>i << 2;
+    const r = apply(op, f64x2.splat(<f64>load<f32>(x + off)));
+    store<f32>(out + off, <f32>f64x2.extract_lane(r, 0));
+  }
+}
+
+/** out[i] = op(x[i]) for i in [e0,e1); op 0 exp, 1 expm1, 2 log, 3 tanh, 4 sigmoid. */
+export function transcendentalF32(op: i32, x: usize, out: usize, e0: i32, e1: i32): void {
+  switch (op) {
+    case EXP: mapRange(EXP, x, out, e0, e1); break;
+    case EXPM1: mapRange(EXPM1, x, out, e0, e1); break;
+    case LOG: mapRange(LOG, x, out, e0, e1); break;
+    case TANH: mapRange(TANH, x, out, e0, e1); break;
+    case SIGMOID: mapRange(SIGMOID, x, out, e0, e1); break;
+  }
+}
