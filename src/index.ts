@@ -94,3 +94,4 @@ export { Embedding, type EmbeddingOptions } from './nn/embedding.js';
 export { MoE, ExpertMLP, type MoEOptions } from './nn/moe.js';
 export { GPT, GPTBlock, GPTMLP, CausalSelfAttention, TokenEmbedding, GPT_DEFAULTS, sampleToken, type GPTConfig, type GenerateOptions } from './nn/gpt.js';
 export { CharTokenizer, BPETokenizer, type Tokenizer } from './data/tokenizers.js';
+export { loadSotu, asciiText, type SotuSpeech } from './data/sotu.js';
