@@ -45,8 +45,9 @@ export class Allocator {
   alloc(bytes: number): Block {
     const cls = sizeClass(bytes);
     const list = this.free.get(cls);
-    const reused = list !== undefined && list.length > 0;
-    const ptr = reused ? list.pop()! : this.bump(cls);
+    let ptr = list !== undefined && list.length > 0 ? list.pop()! : this.fromLarger(cls);
+    const reused = ptr >= 0;
+    if (!reused) ptr = this.bump(cls);
     let slot = this.slots.get(ptr);
     if (slot === undefined) { slot = { cls, gen: 0, live: true }; this.slots.set(ptr, slot); }
     slot.live = true;
@@ -69,6 +70,18 @@ export class Allocator {
   isLive(b: Block): boolean {
     const slot = this.slots.get(b.ptr);
     return slot !== undefined && slot.live && slot.gen === b.gen;
+  }
+
+  /**
+   * Before growing the heap, take a free block of a larger class (at most 2×, so the slack stays
+   * bounded): workloads whose shapes vary then reuse memory instead of growing. -1 if none.
+   */
+  private fromLarger(cls: number): number {
+    let best = -1;
+    for (const [c, list] of this.free) {
+      if (c > cls && c <= 2 * cls && list.length > 0 && (best < 0 || c < best)) best = c;
+    }
+    return best < 0 ? -1 : this.free.get(best)!.pop()!;
   }
 
   private bump(cls: number): number {
