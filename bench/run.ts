@@ -1,5 +1,5 @@
 // `npm run bench [-- --json] [-- --threads N] [-- --only W0,W1,W5] [-- --min-time S]`: the workloads of
-// shared/workloads.md (W0, W1, W5 for now) for Axon and, in the same run, TensorFlow.js 4.22 cpu and
+// shared/workloads.md (W0, W1, W2, W3, W5 for now) for Axon and, in the same run, TensorFlow.js 4.22 cpu and
 // wasm. Prints each figure, each peer's and Axon's advantage; with --json the last line is one
 // JSON object with every figure. Not part of npm test.
 import { execFileSync } from 'node:child_process';
@@ -10,6 +10,7 @@ import { initPeers, type PeerName } from './peers.js';
 import { DEFAULT_TIMING, type TimingOptions } from './timing.js';
 import { axonGemm, peerGemm, W0_SIZES } from './w0-gemm.js';
 import { axonInfer, axonTrain, peerInfer, peerTrain } from './w1-mlp.js';
+import { axonW2Train, peerW2Train } from './w2-lenet.js';
 import { axonW3Train, peerW3Train } from './w3-lstm.js';
 import type { W5Result } from './w5-memory.js';
 
@@ -21,7 +22,7 @@ function arg(name: string): string | undefined {
 }
 
 const json = process.argv.includes('--json');
-const only = new Set((arg('--only') ?? 'W0,W1,W3,W5').split(','));
+const only = new Set((arg('--only') ?? 'W0,W1,W2,W3,W5').split(','));
 const threads = Number(arg('--threads') ?? ax.getNumThreads());
 const timing: TimingOptions = { ...DEFAULT_TIMING, minTime: Number(arg('--min-time') ?? DEFAULT_TIMING.minTime) };
 const PEERS: PeerName[] = ['tfjs-wasm', 'tfjs-cpu'];
@@ -72,6 +73,11 @@ async function main(): Promise<void> {
     const infer: Row = { unit: 'us', axon: axonInfer(timing) };
     for (const p of PEERS) infer[p] = await peerInfer(p, timing);
     add('W1-infer', infer);
+  }
+  if (only.has('W2')) {
+    const r: Row = { unit: 'samples/s', axon: axonW2Train(timing) };
+    for (const p of PEERS) r[p] = await peerW2Train(p, timing);
+    add('W2-train', r);
   }
   if (only.has('W3')) {
     const r: Row = { unit: 'sequences/s', axon: axonW3Train(timing) };

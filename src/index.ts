@@ -95,3 +95,7 @@ export { MoE, ExpertMLP, type MoEOptions } from './nn/moe.js';
 export { GPT, GPTBlock, GPTMLP, CausalSelfAttention, TokenEmbedding, GPT_DEFAULTS, sampleToken, type GPTConfig, type GenerateOptions } from './nn/gpt.js';
 export { CharTokenizer, BPETokenizer, type Tokenizer } from './data/tokenizers.js';
 export { loadSotu, asciiText, type SotuSpeech } from './data/sotu.js';
+export { decodeImage, readImage, imageFormat, type DecodeImageOptions } from './data/image.js';
+export { ImageFolder, type ImageFolderOptions } from './data/image-folder.js';
+export * as transforms from './data/transforms.js';
+export type { Transform } from './data/transforms.js';

@@ -10,6 +10,8 @@ const EXAMPLES: Record<string, string> = {
   'xor-mlp': 'a 2-4-1 MLP trained by backprop on XOR (100%)',
   'iris-mlp': 'a 4-16-3 MLP on the iris flowers',
   'mnist-mlp': 'the 784-256-128-10 MLP on 8,000/2,000 MNIST digits',
+  'mnist-lenet': 'LeNet-5 (conv/pool) on 8,000/2,000 MNIST digits',
+  'mnist-lenet-augmented': 'LeNet-5 with BatchNorm and composed image transforms (shift, rotation, noise)',
   'sotu-gpt': 'a char-level GPT (W4) on the State of the Union addresses, samples included',
   'sotu-gpt-moe': 'sotu-gpt with Mixture-of-Experts blocks (4 experts, top-2)',
 };
