@@ -99,3 +99,6 @@ export { decodeImage, readImage, imageFormat, type DecodeImageOptions } from './
 export { ImageFolder, type ImageFolderOptions } from './data/image-folder.js';
 export * as transforms from './data/transforms.js';
 export type { Transform } from './data/transforms.js';
+export { Vocabulary, type VocabularyOptions, type EncodeOptions } from './data/text.js';
+export { loadSpamAssassin, type SpamMessage } from './data/spam.js';
+export { loadSotu, asciiText, type SotuSpeech } from './data/sotu.js';
