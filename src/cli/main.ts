@@ -14,6 +14,8 @@ const EXAMPLES: Record<string, string> = {
   'mnist-lenet-augmented': 'LeNet-5 with BatchNorm and composed image transforms (shift, rotation, noise)',
   'sotu-gpt': 'a char-level GPT (W4) on the State of the Union addresses, samples included',
   'sotu-gpt-moe': 'sotu-gpt with Mixture-of-Experts blocks (4 experts, top-2)',
+  'co2-lstm': 'an LSTM forecasting next month\'s CO2 (Mauna Loa) vs the seasonal-naive baseline',
+  'spam-gru': 'a GRU over word embeddings classifying SpamAssassin emails (accuracy, F1)',
 };
 
 const USAGE = `usage: axon train <example> [--epochs N] [--seed S] [--json]
