@@ -12,6 +12,7 @@ import { axonGemm, peerGemm, W0_SIZES } from './w0-gemm.js';
 import { axonInfer, axonTrain, peerInfer, peerTrain } from './w1-mlp.js';
 import { axonW2Train, peerW2Train } from './w2-lenet.js';
 import { axonW3Train, peerW3Train } from './w3-lstm.js';
+import { axonW4Train, peerW4Train } from './w4-gpt.js';
 import type { W5Result } from './w5-memory.js';
 
 type Row = { unit: string; axon?: number } & Partial<Record<PeerName, number>> & Record<string, unknown>;
@@ -22,7 +23,7 @@ function arg(name: string): string | undefined {
 }
 
 const json = process.argv.includes('--json');
-const only = new Set((arg('--only') ?? 'W0,W1,W2,W3,W5').split(','));
+const only = new Set((arg('--only') ?? 'W0,W1,W2,W3,W4,W5').split(','));
 const threads = Number(arg('--threads') ?? ax.getNumThreads());
 const timing: TimingOptions = { ...DEFAULT_TIMING, minTime: Number(arg('--min-time') ?? DEFAULT_TIMING.minTime) };
 const PEERS: PeerName[] = ['tfjs-wasm', 'tfjs-cpu'];
@@ -83,6 +84,12 @@ async function main(): Promise<void> {
     const r: Row = { unit: 'sequences/s', axon: axonW3Train(timing) };
     for (const p of PEERS) r[p] = await peerW3Train(p, timing);
     add('W3-train', r);
+  }
+
+  if (only.has('W4')) {
+    const r: Row = { unit: 'tokens/s', axon: axonW4Train(timing) };
+    for (const p of PEERS) r[p] = await peerW4Train(p, timing);
+    add('W4-train', r);
   }
   if (only.has('W5')) {
     // A child process, so its resident memory is W5's alone.
