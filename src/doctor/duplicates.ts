@@ -1,0 +1,188 @@
+// Check: rows of the validation/test set that also occur in training, exactly (same values) or
+// nearly (RMS difference ≤ 1% of a standard deviation per feature after standardizing with the
+// training statistics). Exact: a hash of each row's values. Near: locality-sensitive hashing with
+// random projections (a near pair lands in the same bucket of one of a few hash tables with high
+// probability; a far pair almost never), then each candidate pair is measured exactly — O(n·d)
+// instead of comparing every pair (O(n²·d)).
+import { noGrad } from '../autograd/grad-mode.js';
+import { fromArray } from '../tensor/creation.js';
+import { scope } from '../tensor/lifetime.js';
+import { Generator } from '../tensor/random.js';
+import { matmul } from '../ops/linalg.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { Finding } from './finding.js';
+import { thin, type ColumnStats, type Matrix } from './matrix.js';
+
+export interface DuplicateOptions {
+  /** Near-duplicate threshold: RMS of the standardized difference per feature. Default 0.01. */
+  nearTolerance?: number;
+  /** Seed of the random projections (the doctor never touches the global generator). */
+  seed?: number;
+}
+
+export interface DuplicateReport {
+  /** Rows of `other` equal to some training row. */
+  exact: number;
+  /** Rows of `other` within the tolerance of some training row (and not exact). */
+  near: number;
+  /** Up to 5 row indices of `other` that are duplicates. */
+  examples: number[];
+  /** Share of training rows that have an exact twin inside the training set itself. */
+  withinTrainRate: number;
+  /**
+   * Share of (up to 2,000 sampled) training rows with another training row within 10× the near
+   * tolerance: high for coarse, low-dimensional data (iris: 4 columns at 0.1 cm), where rows
+   * repeat by coincidence; ≈ 0 for continuous or high-dimensional data, where a repeat is a copy.
+   */
+  closeRate: number;
+}
+
+function rowHash(v: ArrayLike<number>, off: number, d: number): number {
+  // FNV-1a over the float32 bit patterns, two lanes folded into a 53-bit safe integer.
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let j = 0; j < d; j++) {
+    F32[0] = v[off + j]!;
+    const b = U32[0]!;
+    h1 = Math.imul(h1 ^ b, 0x01000193);
+    h2 = Math.imul(h2 ^ (b >>> 7), 0x5bd1e995);
+  }
+  return (h1 >>> 0) * 2 ** 21 + ((h2 >>> 0) & 0x1fffff);
+}
+const F32 = new Float32Array(1);
+const U32 = new Uint32Array(F32.buffer);
+
+function sameRow(a: ArrayLike<number>, ai: number, b: ArrayLike<number>, bi: number, d: number): boolean {
+  for (let j = 0; j < d; j++) if (Math.fround(a[ai + j]!) !== Math.fround(b[bi + j]!)) return false;
+  return true;
+}
+
+const TABLES = 4;
+const BITS = 6;
+
+/**
+ * Count rows of `other` that duplicate a training row, exactly or nearly.
+ *
+ * Shape: train (n, d) and other (m, d) as matrices; xTrain/xOther the same data as tensors (for
+ * the projections, done with one matmul each).
+ */
+export function findDuplicates(train: Matrix, other: Matrix, stats: ColumnStats, xTrain: Tensor, xOther: Tensor, opts: DuplicateOptions = {}): DuplicateReport {
+  const { nearTolerance = 0.01, seed = 0 } = opts;
+  const d = train.d;
+  const table = new Map<number, number[]>();
+  let withinTwins = 0;
+  for (let i = 0; i < train.n; i++) {
+    const h = rowHash(train.values, i * d, d);
+    const list = table.get(h);
+    if (list) {
+      if (list.some((k) => sameRow(train.values, k * d, train.values, i * d, d))) withinTwins++;
+      list.push(i);
+    } else table.set(h, [i]);
+  }
+  const isExact = new Uint8Array(other.n);
+  let exact = 0;
+  const examples: number[] = [];
+  for (let i = 0; i < other.n; i++) {
+    const list = table.get(rowHash(other.values, i * d, d));
+    if (list && list.some((k) => sameRow(train.values, k * d, other.values, i * d, d))) {
+      isExact[i] = 1;
+      exact++;
+      if (examples.length < 5) examples.push(i);
+    }
+  }
+  const { near, closeRate } = nearCount(train, other, stats, xTrain, xOther, isExact, Math.max(nearTolerance, 1e-9), seed, examples, exact > 0);
+  return { exact, near, examples, withinTrainRate: train.n > 0 ? (2 * withinTwins) / train.n : 0, closeRate };
+}
+
+/** Floor for per-column scales: columns that almost never change must not dominate distances. */
+function scales(stats: ColumnStats): Float64Array {
+  const nz = [...stats.std].filter((s) => s > 0).sort((a, b) => a - b);
+  const floor = nz.length ? 0.1 * nz[Math.floor(nz.length / 2)]! : 1;
+  return stats.std.map((s) => (s > 0 ? Math.max(s, floor) : 0));
+}
+
+function nearCount(train: Matrix, other: Matrix, stats: ColumnStats, xTrain: Tensor, xOther: Tensor, isExact: Uint8Array, tol: number, seed: number, examples: number[], needClose: boolean): { near: number; closeRate: number } {
+  const d = train.d;
+  const sc = scales(stats);
+  const active = sc.reduce((c, s) => c + (s > 0 ? 1 : 0), 0);
+  if (active === 0 || other.n === 0) return { near: 0, closeRate: 0 };
+  const g = new Generator(seed + 104729);
+  const k = TABLES * BITS;
+  // Projection matrix on standardized features: z·r = x·(r/σ) − (μ/σ)·r, so project raw x.
+  const r = new Float64Array(d * k);
+  for (let j = 0; j < d; j++) for (let c = 0; c < k; c++) r[j * k + c] = sc[j]! > 0 ? g.normal() / sc[j]! : 0;
+  const offsets = Array.from({ length: k }, () => g.uniform()); // as a fraction of the bucket width
+  const project = (x: Tensor, n: number): Float32Array | Float64Array => noGrad(() => scope(() => {
+    const flat = x.reshape(n, d).to(x.dtype === 'float64' ? 'float64' : 'float32'); // (n, d)
+    return matmul(flat, fromArray(r, [d, k], flat.dtype, flat.storage.backend)).data() as Float32Array; // (n, k)
+  }));
+  const pt = project(xTrain, train.n);
+  const po = project(xOther, other.n);
+  const dist2 = (a: ArrayLike<number>, ai: number, b: ArrayLike<number>, bi: number, limit: number): number => {
+    let s = 0;
+    for (let j = 0; j < d && s <= limit; j++) {
+      if (sc[j] === 0) continue;
+      const z = (a[ai + j]! - b[bi + j]!) / sc[j]!;
+      s += z * z;
+    }
+    return s;
+  };
+  const search = (radius: number, queries: Matrix, pq: ArrayLike<number>, rows: Iterable<number>, skipSelf: boolean, onHit: (i: number) => void): void => {
+    const width = 8 * radius; // bucket width: a pair at the threshold shares a bucket per direction w.p. ≈ 0.9
+    const key = (p: ArrayLike<number>, i: number, t: number): string => {
+      let s = '';
+      for (let b = 0; b < BITS; b++) s += `${Math.floor((p[i * k + t * BITS + b]! + offsets[t * BITS + b]! * width) / width)},`;
+      return s;
+    };
+    const buckets = Array.from({ length: TABLES }, () => new Map<string, number[]>());
+    for (let i = 0; i < train.n; i++) {
+      for (let t = 0; t < TABLES; t++) {
+        const kk = key(pt, i, t);
+        const list = buckets[t]!.get(kk);
+        if (list) list.push(i); else buckets[t]!.set(kk, [i]);
+      }
+    }
+    const r2 = radius * radius;
+    for (const i of rows) {
+      let hit = false;
+      let checked = 0;
+      for (let t = 0; t < TABLES && !hit; t++) {
+        const list = buckets[t]!.get(key(pq, i, t));
+        if (!list) continue;
+        for (const tr of list) {
+          if (skipSelf && tr === i) continue;
+          if (++checked > 200) break; // a crowded bucket: the data is dense here, stop looking
+          if (dist2(train.values, tr * d, queries.values, i * d, r2) <= r2) { hit = true; break; }
+        }
+      }
+      if (hit) onHit(i);
+    }
+  };
+  let near = 0;
+  const candidates = [...Array(other.n).keys()].filter((i) => !isExact[i]);
+  search(tol * Math.sqrt(active), other, po, candidates, false, (i) => { near++; if (examples.length < 5) examples.push(i); });
+  let closeRate = 0;
+  if (near > 0 || needClose) {
+    const sample = thin(train.n, 2000);
+    let close = 0;
+    search(10 * tol * Math.sqrt(active), train, pt, sample, true, () => { close++; });
+    closeRate = close / sample.length;
+  }
+  return { near, closeRate };
+}
+/** The finding for duplicates between training and `split` ('validation' or 'test'). */
+export function duplicateFinding(rep: DuplicateReport, split: string, m: number): Finding | null {
+  const count = rep.exact + rep.near;
+  if (count === 0) return null;
+  const rate = count / m;
+  // Data that repeats inside training as often (e.g. iris, coarse measurements) repeats across
+  // splits by chance: that is information, not a leak.
+  const natural = rate <= 3 * rep.withinTrainRate || rep.closeRate >= 0.05;
+  return {
+    id: `duplicates-train-${split}`,
+    severity: natural ? 'info' : 'warning',
+    title: `${count} of ${m} ${split} rows (${(100 * rate).toFixed(1)}%) also occur in training (${rep.exact} exact, ${rep.near} near)${natural ? '; the data is coarse (training rows often nearly repeat each other), so these look like coincidences rather than copies' : ''}`,
+    evidence: { exact: rep.exact, near: rep.near, rows: m, rate, withinTrainRate: rep.withinTrainRate, closeRate: rep.closeRate, firstRow: rep.examples[0] ?? -1 },
+    fix: `remove the repeated rows from the ${split} set (or de-duplicate before splitting, and keep all rows of one entity/source on the same side, e.g. a grouped split): a ${split} score measured on rows the model trained on is optimistic`,
+  };
+}

@@ -1,0 +1,129 @@
+// Check: a single feature that by itself predicts the target almost perfectly (a leak: the label
+// re-encoded, an ID sorted by class, a value computed from the answer). Each feature gets a
+// one-feature model — the majority class (or mean target) per value bin, fitted on training rows
+// and scored on held-out rows — so an ID-like column that merely memorizes rows scores nothing.
+import type { Finding } from './finding.js';
+import { thin, type Matrix, type Targets } from './matrix.js';
+
+interface Binning { edges: number[] | null; values: Map<number, number> | null; bins: number }
+
+/** Bins of one column from (a sample of) its training values: exact values when few, else quantiles. */
+function binning(col: Float64Array): Binning {
+  const distinct = new Map<number, number>();
+  for (const v of col) { if (!distinct.has(v)) distinct.set(v, distinct.size); if (distinct.size > 64) break; }
+  if (distinct.size <= 64) return { edges: null, values: distinct, bins: distinct.size + 1 };
+  const sorted = Float64Array.from(col).sort();
+  const edges: number[] = [];
+  for (let q = 1; q < 32; q++) {
+    const e = sorted[Math.floor((q * sorted.length) / 32)]!;
+    if (edges.length === 0 || e > edges[edges.length - 1]!) edges.push(e);
+  }
+  return { edges, values: null, bins: edges.length + 1 };
+}
+
+function binOf(b: Binning, v: number): number {
+  if (b.values) return b.values.get(v) ?? b.bins - 1;
+  const e = b.edges!;
+  let lo = 0;
+  let hi = e.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (v < e[mid]!) hi = mid; else lo = mid + 1; }
+  return lo;
+}
+
+function column(m: Matrix, rows: readonly number[], j: number): Float64Array {
+  const out = new Float64Array(rows.length);
+  rows.forEach((r, i) => { out[i] = m.values[r * m.d + j]!; });
+  return out;
+}
+
+export interface LeakScore { feature: number; score: number; baseline: number }
+
+/**
+ * The best one-feature score over all columns: accuracy (classification) or R² (regression) on
+ * the held-out rows, with the score of predicting the majority class / mean beside it.
+ */
+export function singleFeatureScores(train: Matrix, yTrain: Targets, held: Matrix, yHeld: Targets): LeakScore[] {
+  const tr = thin(train.n, 4000);
+  const he = thin(held.n, 4000);
+  const out: LeakScore[] = [];
+  const C = Math.max(yTrain.classes, yHeld.classes);
+  for (let j = 0; j < train.d; j++) {
+    const colT = column(train, tr, j);
+    let constant = true;
+    for (let i = 1; i < colT.length && constant; i++) if (colT[i] !== colT[0]) constant = false;
+    if (constant) continue;
+    const b = binning(colT);
+    const colH = column(held, he, j);
+    if (yTrain.task === 'classification') {
+      const counts = new Float64Array(b.bins * C);
+      const global = new Float64Array(C);
+      tr.forEach((r, i) => { const l = yTrain.labels![r]!; counts[binOf(b, colT[i]!) * C + l]++; global[l]++; });
+      const majority = argmax(global, 0, C);
+      let right = 0;
+      let base = 0;
+      const heldMajority = argmax(Float64Array.from({ length: C }, (_, c) => he.reduce((s, r) => s + (yHeld.labels![r] === c ? 1 : 0), 0)), 0, C);
+      he.forEach((r, i) => {
+        const bin = binOf(b, colH[i]!);
+        let total = 0;
+        for (let c = 0; c < C; c++) total += counts[bin * C + c]!;
+        const guess = total > 0 ? argmax(counts, bin * C, C) : majority;
+        if (guess === yHeld.labels![r]) right++;
+        if (heldMajority === yHeld.labels![r]) base++;
+      });
+      out.push({ feature: j, score: right / he.length, baseline: base / he.length });
+    } else {
+      const sum = new Float64Array(b.bins);
+      const cnt = new Float64Array(b.bins);
+      let mean = 0;
+      tr.forEach((r, i) => { const bin = binOf(b, colT[i]!); sum[bin] += yTrain.values![r]!; cnt[bin]++; mean += yTrain.values![r]!; });
+      mean /= tr.length;
+      // linear fit on the training rows too: a leak may be a linear rescaling across bins
+      let sx = 0, sy = 0, sxx = 0, sxy = 0;
+      tr.forEach((r, i) => { const x = colT[i]!, y = yTrain.values![r]!; sx += x; sy += y; sxx += x * x; sxy += x * y; });
+      const nT = tr.length;
+      const slope = (sxy - (sx * sy) / nT) / Math.max(sxx - (sx * sx) / nT, 1e-300);
+      const icpt = (sy - slope * sx) / nT;
+      let ssBin = 0, ssLin = 0, ssTot = 0, hm = 0;
+      for (const r of he) hm += yHeld.values![r]!;
+      hm /= he.length;
+      he.forEach((r, i) => {
+        const y = yHeld.values![r]!;
+        const bin = binOf(b, colH[i]!);
+        const pb = cnt[bin]! > 0 ? sum[bin]! / cnt[bin]! : mean;
+        ssBin += (y - pb) ** 2;
+        ssLin += (y - (icpt + slope * colH[i]!)) ** 2;
+        ssTot += (y - hm) ** 2;
+      });
+      const r2 = ssTot > 0 ? 1 - Math.min(ssBin, ssLin) / ssTot : 0;
+      out.push({ feature: j, score: r2, baseline: 0 });
+    }
+  }
+  return out;
+}
+
+function argmax(a: ArrayLike<number>, off: number, n: number): number {
+  let best = 0;
+  for (let c = 1; c < n; c++) if (a[off + c]! > a[off + best]!) best = c;
+  return best;
+}
+
+/**
+ * The leak finding: one feature alone reaches ≥ 99% accuracy while cutting the majority
+ * baseline's error by ≥ 90% (classification), or R² ≥ 0.995 (regression). With time-ordered data
+ * a lag of the target is expected to score that high, so it is only information there.
+ */
+export function leakFinding(scores: readonly LeakScore[], task: 'classification' | 'regression', names: readonly string[] | undefined, timeSeries: boolean): Finding | null {
+  const leaks = scores.filter((s) => (task === 'classification' ? s.score >= 0.99 && 1 - s.score <= 0.1 * (1 - s.baseline) && s.baseline < 0.99 : s.score >= 0.995));
+  if (leaks.length === 0) return null;
+  leaks.sort((a, b) => b.score - a.score);
+  const best = leaks[0]!;
+  const name = (j: number): string => names?.[j] ?? `column ${j}`;
+  const metric = task === 'classification' ? `${(100 * best.score).toFixed(1)}% accuracy (majority baseline ${(100 * best.baseline).toFixed(1)}%)` : `R² ${best.score.toFixed(4)}`;
+  return {
+    id: 'feature-leak',
+    severity: timeSeries && task === 'regression' ? 'info' : 'warning',
+    title: `the feature '${name(best.feature)}' alone predicts the target with ${metric} on held-out rows${leaks.length > 1 ? ` (${leaks.length} such features: ${leaks.slice(0, 5).map((l) => `'${name(l.feature)}'`).join(', ')})` : ''}${timeSeries ? '; for time series a recent lag of the target does this legitimately' : ''}`,
+    evidence: { feature: best.feature, score: best.score, baseline: best.baseline, leakingFeatures: leaks.length },
+    fix: `check how '${name(best.feature)}' is made: if it is computed from the target or only known after the fact (an ID sorted by class, a post-outcome field, the label re-encoded), drop it; if it is a genuine, available-at-prediction-time signal, the task is easier than it looks and a simple rule may do`,
+  };
+}

@@ -1,0 +1,117 @@
+// Plain-array views of tensors for the doctor's data checks: rows × columns matrices, per-column
+// statistics fitted on the training rows, and targets read as class labels or values.
+import type { Tensor } from '../tensor/tensor.js';
+
+/** A row-major n × d matrix over a tensor's values (any trailing shape is flattened). */
+export interface Matrix { values: ArrayLike<number>; n: number; d: number }
+
+/** View x (N, *) as an N × ∏* matrix. Shape: (N, *) → n = N, d = ∏*. */
+export function asMatrix(x: Tensor): Matrix {
+  const n = x.ndim === 0 ? 1 : x.shape[0]!;
+  const d = n === 0 ? 0 : x.numel / n;
+  return { values: x.data(), n, d };
+}
+
+/** Per-column statistics over the finite values of a matrix. */
+export interface ColumnStats {
+  mean: Float64Array;
+  std: Float64Array;
+  min: Float64Array;
+  max: Float64Array;
+  /** Non-finite (NaN/±Inf) entries per column. */
+  nonFinite: Int32Array;
+}
+
+/** Mean, population std, min, max and the count of NaN/Inf of every column. */
+export function columnStats(m: Matrix): ColumnStats {
+  const { values: v, n, d } = m;
+  const sum = new Float64Array(d);
+  const sq = new Float64Array(d);
+  const cnt = new Int32Array(d);
+  const min = new Float64Array(d).fill(Infinity);
+  const max = new Float64Array(d).fill(-Infinity);
+  const nonFinite = new Int32Array(d);
+  for (let i = 0; i < n; i++) {
+    const off = i * d;
+    for (let j = 0; j < d; j++) {
+      const x = v[off + j]!;
+      if (!Number.isFinite(x)) { nonFinite[j]++; continue; }
+      sum[j] += x; sq[j] += x * x; cnt[j]++;
+      if (x < min[j]!) min[j] = x;
+      if (x > max[j]!) max[j] = x;
+    }
+  }
+  const mean = new Float64Array(d);
+  const std = new Float64Array(d);
+  for (let j = 0; j < d; j++) {
+    const c = Math.max(cnt[j]!, 1);
+    mean[j] = sum[j]! / c;
+    std[j] = Math.sqrt(Math.max(0, sq[j]! / c - mean[j]! ** 2));
+    // One float32 ulp of the mean is noise, not spread: call such a column constant.
+    if (std[j]! <= Math.abs(mean[j]!) * 1e-6) std[j] = 0;
+  }
+  return { mean, std, min, max, nonFinite };
+}
+
+/** The task a target tensor implies: int32 labels → classification, floats → regression. */
+export type Task = 'classification' | 'regression';
+
+/** Targets as the checks need them. */
+export interface Targets {
+  task: Task;
+  /** Class index per row (classification; argmax for one-hot/probability rows). */
+  labels: Int32Array | null;
+  /** Number of classes (max label + 1), 0 for regression. */
+  classes: number;
+  /** First target column per row (regression). */
+  values: Float64Array | null;
+  /** Whether y is float (N, C) with C ≥ 2 and every row one-hot (0/1 summing to 1). */
+  oneHot: boolean;
+}
+
+/** Read y (N) or (N, k) as class labels or regression values. */
+export function readTargets(y: Tensor, task?: Task): Targets {
+  const n = y.ndim === 0 ? 1 : y.shape[0]!;
+  const k = n === 0 ? 1 : y.numel / n;
+  const v = y.data();
+  let oneHot = false;
+  if (y.dtype !== 'int32' && k >= 2) {
+    oneHot = n > 0;
+    for (let i = 0; i < n && oneHot; i++) {
+      let s = 0;
+      for (let j = 0; j < k; j++) { const t = v[i * k + j]!; if (t !== 0 && t !== 1) { oneHot = false; break; } s += t; }
+      if (s !== 1) oneHot = false;
+    }
+  }
+  const isClass = task ? task === 'classification' : y.dtype === 'int32' || y.dtype === 'bool' || oneHot;
+  if (!isClass) {
+    const values = new Float64Array(n);
+    for (let i = 0; i < n; i++) values[i] = v[i * k]!;
+    return { task: 'regression', labels: null, classes: 0, values, oneHot };
+  }
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    if (k === 1) labels[i] = Math.round(v[i]!);
+    else {
+      let best = 0;
+      for (let j = 1; j < k; j++) if (v[i * k + j]! > v[i * k + best]!) best = j;
+      labels[i] = best;
+    }
+  }
+  let classes = k > 1 ? k : 0;
+  for (const l of labels) if (l + 1 > classes) classes = l + 1;
+  return { task: 'classification', labels, classes, values: null, oneHot };
+}
+
+/** Count of each class 0..classes−1. */
+export function classCounts(labels: Int32Array, classes: number): number[] {
+  const c = new Array<number>(classes).fill(0);
+  for (const l of labels) if (l >= 0 && l < classes) c[l]!++;
+  return c;
+}
+
+/** Indices 0..n−1 evenly thinned to at most `max` (deterministic, keeps order). */
+export function thin(n: number, max: number): number[] {
+  if (n <= max) return Array.from({ length: n }, (_, i) => i);
+  return Array.from({ length: max }, (_, i) => Math.floor((i * n) / max));
+}
