@@ -5,6 +5,7 @@
 import { AxonError } from '../../errors.js';
 import { nodeEnv } from './env.js';
 import type { KernelExports } from './loader.js';
+import { StragglerGuard } from './straggler.js';
 import {
   CLAIM, CLOSED, DONE, drain, EXIT, GO, MAX_ARGS, MAX_THREADS, P_ARGS, P_CHUNK, P_FN, P_NARGS, P_RANGE, P_SCRATCH,
   P_SCRATCH_TABLE, P_TOTAL, PARALLEL_FNS, PARAM_COUNT, READY, SLOT_INTS, WORKER_BASE, type ParallelFn, type WorkerInit,
@@ -28,6 +29,8 @@ export class ThreadPool {
   private job = 0;
   private ready = 0;
   private closed = false;
+  /** Falls back to the caller alone while workers keep arriving late (an oversubscribed machine). */
+  readonly guard = new StragglerGuard();
 
   constructor(
     private readonly module: WebAssembly.Module,
@@ -57,8 +60,9 @@ export class ThreadPool {
 
   get isClosed(): boolean { return this.closed; }
 
-  /** Workers started and ready to take work, up to `limit`. */
+  /** Workers started and ready to take work, up to `limit` (0 while backed off). */
   readyWorkers(limit: number): number {
+    if (!this.guard.allowed()) return 0;
     while (this.ready < this.workers.length && Atomics.load(this.ctrl, WORKER_BASE + this.ready * SLOT_INTS + READY) === 1) this.ready++;
     return Math.min(this.ready, limit);
   }
@@ -95,8 +99,11 @@ export class ThreadPool {
       Atomics.add(ctrl, slot, 1);
       Atomics.notify(ctrl, slot);
     }
+    const t0 = performance.now();
     drain(ctrl, params, this.fns, 0, this.args);
+    const t1 = performance.now();
     this.awaitDone(chunks);
+    this.guard.record(t1 - t0, performance.now() - t1);
     Atomics.store(ctrl, CLAIM, (this.job << 16) | CLOSED);
   }
 
