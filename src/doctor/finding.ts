@@ -1,5 +1,6 @@
 // The doctor's vocabulary: a Finding (id, severity, title, evidence in numbers, fix in plain
 // words) and the Doctor that collects them, keeps one per id, and tells listeners as they come.
+import { AxonError } from '../errors.js';
 
 /** How bad a finding is: 'error' = training is wrong or will fail, 'warning' = likely a mistake, 'info' = worth knowing. */
 export type Severity = 'info' | 'warning' | 'error';
@@ -83,4 +84,13 @@ export class Doctor {
 
   /** The findings at or above `severity`. */
   atLeast(severity: Severity): Finding[] { return this.findings.filter((f) => atLeast(f.severity, severity)); }
+}
+
+/** The doctor found errors before training that make the run meaningless; `findings` holds them all. */
+export class DoctorError extends AxonError {
+  constructor(readonly findings: Finding[]) {
+    const errors = findings.filter((f) => f.severity === 'error');
+    super('fit', `the training doctor stopped the run before the first step:\n${errors.map(formatFinding).join('\n')}\n(fix them, or leave out stopOnError to train anyway)`);
+    this.name = 'DoctorError';
+  }
 }

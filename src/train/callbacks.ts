@@ -7,6 +7,7 @@ import { keep, unkeep } from '../tensor/lifetime.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Module } from '../nn/module.js';
 import type { Optimizer } from '../optim/optimizer.js';
+import type { Finding } from '../doctor/finding.js';
 
 /** Per-epoch figures: loss, metrics, and their validation twins prefixed with `val`. */
 export interface EpochLogs {
@@ -21,6 +22,8 @@ export interface History {
   epochs: EpochLogs[];
   /** Whether a callback (e.g. EarlyStopping) ended training early. */
   stoppedEarly: boolean;
+  /** What the training doctor found (absent with `doctor: false`). */
+  findings?: Finding[];
 }
 
 export interface TrainContext {
@@ -40,6 +43,8 @@ export interface Callback {
   onBatchEnd?(step: number, logs: { loss: number; batchSize: number }, ctx: TrainContext): void;
   onEpochEnd?(epoch: number, logs: EpochLogs, ctx: TrainContext): void;
   onTrainEnd?(ctx: TrainContext): void;
+  /** The training doctor raised a finding (data checks call it before onTrainBegin). */
+  onFinding?(finding: Finding): void;
 }
 
 type Mode = 'min' | 'max' | 'auto';

@@ -18,9 +18,13 @@ import type { Callback, EpochLogs, History, TrainContext } from './callbacks.js'
 import { resolveLoss, type LossFn, type LossName } from './loss-fn.js';
 import { ProgressBar } from './progress.js';
 import { RunningMetric, type MetricName } from './running-metrics.js';
+import { createFitDoctor, type DoctorOptions } from '../doctor/fit-doctor.js';
+import type { Finding } from '../doctor/finding.js';
 
 /** The loss became NaN or infinite: training diverged. */
 export class TrainingDivergedError extends AxonError {
+  /** The training doctor's findings up to the divergence (when the doctor is on). */
+  findings?: Finding[];
   constructor(message: string) { super('fit', message); this.name = 'TrainingDivergedError'; }
 }
 
@@ -52,6 +56,8 @@ export interface FitOptions {
   verbose?: boolean;
   /** Transform each training batch's inputs (augmentation); validation data is never touched. */
   augment?: (x: Tensor) => Tensor;
+  /** The training doctor (default on): checks data, loss, learning rate, fit and gradients; findings land in history.findings. */
+  doctor?: boolean | DoctorOptions;
 }
 
 function isClassification(y: Tensor | undefined): boolean {
@@ -130,6 +136,8 @@ export function fit(model: Module, opts: FitOptions): History {
   const optimizer = opts.optimizer ?? new Adam(model.parameters(), { lr: 1e-3 });
   const source: BatchSource = isXY(data) ? new TensorBatches(data, opts.batchSize ?? Math.min(32, data.x.shape[0]!), { shuffle: opts.shuffle ?? true, seed }) : data;
   const callbacks: Callback[] = [...(opts.verbose === false ? [] : [new ProgressBar()]), ...(opts.callbacks ?? [])];
+  const doctor = createFitDoctor(opts.doctor, { model, data, validation: validation as FitData | undefined, loss: opts.loss, classWeight: opts.classWeight, callbacks });
+  if (doctor) callbacks.unshift(doctor);
   const history: History = { epochs: [], stoppedEarly: false };
   const ctx: TrainContext = { model, optimizer, epochs, stepsPerEpoch: source.length ?? 0, epoch: 0, history, stopTraining: false };
   const evalOpts = { loss: lossFn, metrics: metricNames, batchSize: opts.batchSize ?? 32, threshold };
@@ -168,7 +176,9 @@ export function fit(model: Module, opts: FitOptions): History {
       });
       if (r === null) break;
       if (!Number.isFinite(r.value)) {
-        throw new TrainingDivergedError(`the loss became ${r.value} at epoch ${epoch + 1}, step ${step + 1} (last finite loss ${lastFinite}); the learning rate (${optimizer.paramGroups[0]!.lr}) is probably too high — try 10× lower, or clip gradients with clipGradNorm: 1 — or the inputs hold extreme values (standardize them)`);
+        const err = new TrainingDivergedError(`the loss became ${r.value} at epoch ${epoch + 1}, step ${step + 1} (last finite loss ${lastFinite}); the learning rate (${optimizer.paramGroups[0]!.lr}) is probably too high — try 10× lower, or clip gradients with clipGradNorm: 1 — or the inputs hold extreme values (standardize them)`);
+        doctor?.onDiverged(err, r.value, ctx);
+        throw err;
       }
       lastFinite = r.value;
       lossSum += r.value * r.n;

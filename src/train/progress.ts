@@ -1,6 +1,7 @@
 // Progress reporting for fit(): a live bar on a TTY (epoch, step, loss, metrics, rate, ETA) and
 // one plain line per epoch otherwise. Written to stderr so stdout stays clean for --json output.
 import type { Callback, EpochLogs, TrainContext } from './callbacks.js';
+import { formatFinding, type Finding } from '../doctor/finding.js';
 
 export interface ProgressOptions {
   /** Where to write; defaults to process.stderr in Node, console.log elsewhere. */
@@ -43,6 +44,11 @@ export class ProgressBar implements Callback {
   onTrainBegin(ctx: TrainContext): void {
     const init = ctx.history.initial;
     if (init) this.write(`before training: ${fmtLogs(init)}\n`);
+  }
+
+  /** Print a doctor finding as it happens (on its own lines, above the live bar). */
+  onFinding(f: Finding): void {
+    this.write(`${this.live ? '\r\x1b[K' : ''}doctor ${formatFinding(f)}\n`);
   }
 
   onEpochBegin(): void {

@@ -1,0 +1,202 @@
+// The doctor inside fit(): a Callback that checks the data before the first step, the step-0
+// validation loss, every batch loss (learning rate), every epoch (over/underfitting, dead or
+// saturated units), sampled gradients, and the baselines beside the network at the end. Findings
+// go to the History, to every callback's onFinding (the progress bar prints them) and, when the
+// loss becomes NaN, onto the TrainingDivergedError.
+import { noGrad } from '../autograd/grad-mode.js';
+import { fromArray } from '../tensor/creation.js';
+import { scope } from '../tensor/lifetime.js';
+import { cat } from '../ops/movement.js';
+import { indexSelect } from '../ops/indexing.js';
+import type { Module } from '../nn/module.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { isXY, type FitData, type XY } from '../train/batches.js';
+import type { Callback, EpochLogs, TrainContext } from '../train/callbacks.js';
+import type { LossFn, LossName } from '../train/loss-fn.js';
+import { scoreOutputs, type BaselineScores, type Score } from './baselines.js';
+import { diagnoseData } from './diagnose-data.js';
+import { Doctor, DoctorError, type Finding } from './finding.js';
+import { activationFindings, activationStats, GradientWatch, isSampleStep, probeBatch } from './gradient-health.js';
+import { readTargets } from './matrix.js';
+import { RunMonitor } from './run-checks.js';
+import type { TimeIndex } from './time-order.js';
+import { initialLossFinding } from './validation.js';
+
+/** What fit()'s `doctor` option takes. */
+export interface DoctorOptions {
+  /** Data checks before the first step (duplicates, leaks, imbalance, label/loss, input health). Default true. */
+  data?: boolean;
+  /** Linear + GBT baselines: true, false, or 'auto' (default: tabular data, 2-D x with ≤ 100 features). */
+  baselines?: boolean | 'auto';
+  /** Sampled gradient norms and probe-batch activation statistics. Default true. */
+  gradients?: boolean;
+  /** Time stamps of the training/validation rows (time-series splits). */
+  timeIndex?: TimeIndex;
+  /** Feature names for the messages. */
+  featureNames?: readonly string[];
+  /** Throw a DoctorError before the first step when a data check finds an error. Default false: the finding is reported and fit goes on (its own typed errors still stop a run that cannot work). */
+  stopOnError?: boolean;
+  /** Called with every finding as it is raised. */
+  onFinding?: (f: Finding) => void;
+}
+
+/** What fit() tells the doctor about the run. */
+export interface FitDoctorInfo {
+  model: Module;
+  data: FitData;
+  validation?: FitData;
+  loss?: LossName | LossFn;
+  classWeight?: readonly number[] | 'balanced';
+  /** fit's callbacks: each hears onFinding. */
+  callbacks: readonly Callback[];
+}
+
+/** fit()'s doctor callback, or null with `doctor: false`. Data checks run here, before validation step 0. */
+export function createFitDoctor(opt: boolean | DoctorOptions | undefined, info: FitDoctorInfo): DoctorCallback | null {
+  if (opt === false) return null;
+  return new DoctorCallback(opt === true || opt === undefined ? {} : opt, info);
+}
+
+/** Resolve the loss name fit will use (null for a custom function). */
+function lossName(loss: FitDoctorInfo['loss'], y: Tensor | undefined): string | null {
+  if (typeof loss === 'function') return null;
+  return loss ?? (y === undefined || y.dtype === 'int32' ? 'crossEntropy' : 'mse');
+}
+
+/** Outputs of `model` on x in eval mode, in batches. Shape: (N, *) → (N, outputs). */
+function outputs(model: Module, x: Tensor): ArrayLike<number> {
+  const was = model.training;
+  try {
+    model.eval();
+    return noGrad(() => scope(() => {
+      const n = x.shape[0]!;
+      const outs: Tensor[] = [];
+      for (let i = 0; i < n; i += 512) {
+        const k = Math.min(512, n - i);
+        outs.push(model.forward(indexSelect(x, 0, fromArray(Array.from({ length: k }, (_, j) => i + j), [k], 'int32', x.storage.backend))) as Tensor);
+      }
+      return cat(outs, 0).data();
+    }));
+  } finally {
+    model.train(was);
+  }
+}
+
+/**
+ * The doctor as a fit() callback. fit() creates it (on by default); use it directly to watch a
+ * custom loop the same way.
+ *
+ * @example
+ * const history = fit(model, { data, validation: 0.2, epochs: 10 });
+ * for (const f of history.findings ?? []) console.log(formatFinding(f));
+ */
+export class DoctorCallback implements Callback {
+  readonly doctor = new Doctor();
+  private readonly monitor: RunMonitor;
+  private readonly grads = new GradientWatch();
+  private readonly probe: Tensor | null;
+  private readonly lossName: string | null;
+  private readonly classes: number;
+  private baselines: BaselineScores | null = null;
+  private step = 0;
+  private epoch = 1;
+  private ctx: TrainContext | null = null;
+
+  constructor(private readonly opts: DoctorOptions, private readonly info: FitDoctorInfo) {
+    this.doctor.onFinding((f) => {
+      opts.onFinding?.(f);
+      for (const cb of info.callbacks) if (cb !== this) cb.onFinding?.(f);
+    });
+    const train = isXY(info.data) ? info.data : null;
+    const val = info.validation !== undefined && isXY(info.validation) ? info.validation : null;
+    this.lossName = lossName(info.loss, train?.y);
+    const targets = train ? readTargets(train.y) : null;
+    this.classes = targets?.classes ?? 0;
+    if (train && opts.data !== false) {
+      const d = diagnoseData({
+        train, validation: val ?? undefined, timeIndex: opts.timeIndex, featureNames: opts.featureNames,
+        loss: this.lossName, model: info.model, baselines: opts.baselines ?? 'auto',
+        classWeighted: info.classWeight !== undefined,
+      });
+      this.baselines = d.baselines;
+      if (d.baselines) this.doctor.report(this.baselineFinding(d.baselines, null));
+      this.doctor.reportAll(d.findings);
+      if ((opts.stopOnError ?? false) && d.findings.some((f) => f.severity === 'error')) throw new DoctorError(this.doctor.findings);
+    }
+    this.monitor = new RunMonitor({ baselineTrainLoss: this.lossName === 'crossEntropy' ? this.baselines?.linearTrain.loss : undefined });
+    this.probe = train && opts.gradients !== false ? noGrad(() => probeBatch(train.x)) : null;
+  }
+
+  /** Every finding so far (the History holds the same array). */
+  get findings(): Finding[] { return this.doctor.findings; }
+
+  onTrainBegin(ctx: TrainContext): void {
+    this.ctx = ctx;
+    ctx.history.findings = this.doctor.findings;
+    const v = ctx.history.initial?.['valLoss'];
+    if (v !== undefined) {
+      const f = initialLossFinding(v, this.classes, this.lossName);
+      if (f) this.doctor.report({ ...f, step: 0 });
+    }
+    this.checkActivations(undefined);
+  }
+
+  onEpochBegin(epoch: number): void { this.epoch = epoch + 1; }
+
+  onBatchEnd(_s: number, logs: { loss: number }, ctx: TrainContext): void {
+    this.step++;
+    const lr = ctx.optimizer.paramGroups[0]!.lr;
+    this.doctor.reportAll(this.monitor.batch(this.step, this.epoch, logs.loss, lr));
+    if (this.opts.gradients !== false && isSampleStep(this.step)) this.doctor.reportAll(this.grads.sample(ctx.model, this.step, this.epoch));
+  }
+
+  onEpochEnd(epoch: number, logs: EpochLogs, ctx: TrainContext): void {
+    this.doctor.reportAll(this.monitor.epochEnd(epoch + 1, logs.loss, logs['valLoss'], ctx.optimizer.paramGroups[0]!.lr));
+    this.checkActivations(epoch + 1);
+  }
+
+  onTrainEnd(ctx: TrainContext): void {
+    this.doctor.reportAll(this.monitor.end(ctx.optimizer.paramGroups[0]!.lr));
+    const val = this.info.validation !== undefined && isXY(this.info.validation) ? this.info.validation : null;
+    if (this.baselines && val && ctx.history.epochs.length > 0) {
+      const net = scoreOutputs(outputs(ctx.model, val.x), readTargets(val.y), val.x.shape[0]!);
+      this.doctor.report(this.baselineFinding(this.baselines, net));
+    }
+  }
+
+  /** fit() calls this when the loss became NaN/Inf, just before it throws `err`; the findings go onto the error. */
+  onDiverged(err: Error & { findings?: Finding[] }, loss: number, ctx: TrainContext): void {
+    this.step++;
+    this.doctor.reportAll(this.monitor.batch(this.step, this.epoch, loss, ctx.optimizer.paramGroups[0]!.lr));
+    err.findings = this.doctor.findings;
+  }
+
+  private checkActivations(epoch: number | undefined): void {
+    if (!this.probe) return;
+    this.doctor.reportAll(activationFindings(activationStats(this.info.model, this.probe), epoch));
+  }
+
+  /** The baselines beside the network (info), or a warning when a baseline beats it. */
+  private baselineFinding(b: BaselineScores, net: Score | null): Finding {
+    const cls = b.linear.accuracy !== undefined;
+    const key = cls ? 'accuracy' : 'mae';
+    const better = (a: number, c: number): boolean => (cls ? a > c + 0.01 : a < c * 0.95);
+    const lin = b.linear[key]!;
+    const gbt = b.gbt[key]!;
+    const best = better(gbt, lin) ? { name: 'gradient-boosted trees', v: gbt } : { name: 'logistic/linear regression', v: lin };
+    const evidence: Record<string, number> = { linearValidation: lin, gbtValidation: gbt };
+    const fmt = (v: number): string => (cls ? `${(100 * v).toFixed(1)}%` : v.toPrecision(4));
+    if (!net) {
+      return { id: 'baseline', severity: 'info', title: `baselines on the validation rows: logistic/linear regression ${key} ${fmt(lin)}, gradient-boosted trees ${fmt(gbt)}`, evidence, fix: 'the network should beat these; if it does not, prefer the simpler model' };
+    }
+    const nv = net[key]!;
+    evidence['networkValidation'] = nv;
+    const wins = better(best.v, nv);
+    return {
+      id: wins ? 'baseline-wins' : 'baseline', severity: wins ? 'warning' : 'info', epoch: this.ctx?.history.epochs.length,
+      title: `validation ${key}: network ${fmt(nv)}, logistic/linear regression ${fmt(lin)}, gradient-boosted trees ${fmt(gbt)}${wins ? ` — the ${best.name} baseline beats the network` : ''}`,
+      evidence,
+      fix: wins ? `use the ${best.name} model, or tune the network (standardize the inputs, train longer, tune the learning rate, add capacity) until it beats ${fmt(best.v)}` : 'nothing to do: the network beats the baselines',
+    };
+  }
+}

@@ -1,0 +1,156 @@
+// Checks on the training run, fed one batch loss and one epoch at a time: learning rate too high
+// (NaN/Inf or a loss climbing fast), stagnating, oscillating; overfitting (training improves
+// while validation worsens, naming the epoch it began); underfitting (the loss stays near its
+// start or above the linear baseline).
+import type { Finding } from './finding.js';
+
+const median = (a: readonly number[]): number => { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]!; };
+const fmt = (v: number): string => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toFixed(4));
+
+/** Fix text for a learning rate that is too high. */
+export function tooHighFix(lr: number): string {
+  return `the learning rate is too high: divide it by 4 (lr ${lr} → ${lr / 4}) and retry, or run lrFind(model, data) to pick one; clipGradNorm: 1 and a warm-up also help`;
+}
+
+export interface RunMonitorOptions {
+  /** Training loss a linear model reaches on the same data (underfitting reference), if known. */
+  baselineTrainLoss?: number;
+}
+
+/** Watches losses as they come; each method returns the findings it raises (each id once). */
+export class RunMonitor {
+  private first = NaN;
+  private readonly recent: number[] = [];
+  private readonly early: number[] = [];
+  private readonly train: number[] = [];
+  private readonly val: number[] = [];
+  private bestVal = Infinity;
+  private bestEpoch = -1;
+  private readonly raised = new Set<string>();
+
+  constructor(private readonly opts: RunMonitorOptions = {}) {}
+
+  private once(f: Finding): Finding[] {
+    if (this.raised.has(f.id)) return [];
+    this.raised.add(f.id);
+    return [f];
+  }
+
+  /** Whether a finding with this id was raised. */
+  has(id: string): boolean { return this.raised.has(id); }
+
+  /** The loss at the first step (before any update), and the mean of the first five. */
+  get startLoss(): number { return this.early.length ? this.early.reduce((a, b) => a + b, 0) / this.early.length : NaN; }
+
+  /** A batch loss at global step `step` (1-based). A non-finite loss is divergence. */
+  batch(step: number, epoch: number, loss: number, lr: number): Finding[] {
+    if (!Number.isFinite(loss)) {
+      return this.once({
+        id: 'lr-too-high', severity: 'error', step, epoch,
+        title: `training diverged: the loss became ${loss} at step ${step}${Number.isFinite(this.first) ? ` (it started at ${fmt(this.first)})` : ''}`,
+        evidence: { step, firstLoss: this.first, lr },
+        fix: tooHighFix(lr) + '; if the inputs hold extreme values, standardize them',
+      });
+    }
+    if (Number.isNaN(this.first)) this.first = loss;
+    if (this.early.length < 5) this.early.push(loss);
+    this.recent.push(loss);
+    if (this.recent.length > 5) this.recent.shift();
+    // Rising fast: the median of the last 5 batch losses is 4× (and ≥ 1 above) the first loss.
+    // The median ignores a single bad batch; a too-high rate lifts them all within a few steps.
+    if (this.recent.length >= 3) {
+      const m = median(this.recent);
+      if (m >= Math.max(4 * this.first, this.first + 1)) {
+        return this.once({
+          id: 'lr-too-high', severity: 'error', step, epoch,
+          title: `the loss is rising fast: ${fmt(this.first)} at step 1, median ${fmt(m)} over the last ${this.recent.length} steps (step ${step})`,
+          evidence: { step, firstLoss: this.first, recentMedian: m, lr },
+          fix: tooHighFix(lr),
+        });
+      }
+    }
+    return [];
+  }
+
+  /** End of epoch `epoch` (1-based) with its mean training loss and validation loss (if any). */
+  epochEnd(epoch: number, loss: number, valLoss: number | undefined, lr: number): Finding[] {
+    const out: Finding[] = [];
+    this.train.push(loss);
+    const e = this.train.length;
+    if (e >= 2) {
+      const prev = this.train[e - 2]!;
+      if (loss > 1.5 * prev && loss > 1.2 * this.train[0]! && !this.raised.has('lr-too-high')) {
+        out.push(...this.once({
+          id: 'lr-too-high', severity: 'warning', epoch,
+          title: `the training loss rose from ${fmt(prev)} to ${fmt(loss)} in epoch ${epoch}`,
+          evidence: { previousLoss: prev, loss, lr },
+          fix: tooHighFix(lr),
+        }));
+      }
+      const start = this.startLoss;
+      if (loss >= 0.97 * start && !this.raised.has('lr-too-high')) {
+        const small = lr <= 1e-4;
+        out.push(...this.once({
+          id: 'loss-stagnating', severity: 'warning', epoch,
+          title: `the training loss has barely moved in ${e} epochs: ${fmt(start)} over the first steps, ${fmt(loss)} in epoch ${epoch}`,
+          evidence: { startLoss: start, loss, epochs: e, lr },
+          fix: small
+            ? `the learning rate ${lr} looks too small: raise it ×10 (try ${lr * 10}) or run lrFind(model, data) to pick one`
+            : `halve the learning rate (a rate too high can bounce in place), and check it is not too small: run lrFind(model, data); check also that the labels match the inputs`,
+        }));
+      }
+    }
+    if (e >= 6) {
+      const w = this.train.slice(-6);
+      let flips = 0;
+      for (let i = 2; i < w.length; i++) if (Math.sign(w[i]! - w[i - 1]!) !== Math.sign(w[i - 1]! - w[i - 2]!)) flips++;
+      const amp = w.slice(1).reduce((s, v, i) => s + Math.abs(v - w[i]!), 0) / 5;
+      const level = w.reduce((a, b) => a + b, 0) / 6;
+      if (flips >= 3 && amp >= 0.1 * level) {
+        out.push(...this.once({
+          id: 'lr-oscillating', severity: 'warning', epoch,
+          title: `the training loss jumps up and down between epochs (${flips} reversals in the last 6, mean jump ${(100 * amp / level).toFixed(0)}% of its level)`,
+          evidence: { reversals: flips, meanJump: amp, level, lr },
+          fix: `lower the learning rate 3–10× (lr ${lr} → ${lr / 4}), or decay it (CosineAnnealingLR / ReduceLROnPlateau); a larger batch also smooths the steps`,
+        }));
+      }
+    }
+    if (valLoss !== undefined && Number.isFinite(valLoss)) {
+      this.val.push(valLoss);
+      if (valLoss < this.bestVal) { this.bestVal = valLoss; this.bestEpoch = e; }
+      const b = this.bestEpoch;
+      // Overfitting: validation worse than its best for 2+ epochs, still rising, ≥ 3% above the
+      // best, while the training loss kept improving over the same epochs.
+      if (e - b >= 2 && valLoss > this.val[e - 2]! && valLoss >= this.bestVal * 1.03 + 1e-4 && loss < this.train[b - 1]!) {
+        out.push(...this.once({
+          id: 'overfitting', severity: 'warning', epoch,
+          title: `overfitting since epoch ${b + 1}: the validation loss went from ${fmt(this.bestVal)} (epoch ${b}) to ${fmt(valLoss)} while the training loss kept falling (${fmt(this.train[b - 1]!)} → ${fmt(loss)})`,
+          evidence: { beganEpoch: b + 1, bestEpoch: b, bestValLoss: this.bestVal, valLoss, trainLoss: loss },
+          fix: `stop at epoch ${b} (EarlyStopping({ monitor: 'valLoss', patience: 2, restoreBestWeights: true })), and regularize: dropout, data augmentation, weight decay (AdamW), a smaller model, or more data`,
+        }));
+      }
+    }
+    return out;
+  }
+
+  /** End of training: underfitting. */
+  end(lr: number): Finding[] {
+    const e = this.train.length;
+    if (e < 3 || this.raised.has('lr-too-high') || this.raised.has('loss-stagnating') || this.raised.has('overfitting')) return [];
+    const last = this.train[e - 1]!;
+    const prev = this.train[e - 2]!;
+    const plateau = (prev - last) / Math.abs(prev) < 0.02;
+    const start = this.startLoss;
+    const nearStart = last >= 0.5 * start;
+    const base = this.opts.baselineTrainLoss;
+    const aboveBaseline = base !== undefined && last > 1.5 * base + 0.05;
+    const valNear = this.val.length === 0 || this.val[this.val.length - 1]! <= 1.5 * last + 0.05;
+    if (!plateau || !(nearStart || aboveBaseline) || !valNear) return [];
+    return this.once({
+      id: 'underfitting', severity: 'warning', epoch: e,
+      title: `underfitting: the training loss levelled off at ${fmt(last)}${nearStart ? `, ${(100 * last / start).toFixed(0)}% of where it started (${fmt(start)})` : ''}${aboveBaseline ? `, above the ${fmt(base!)} a linear model reaches on the same rows` : ''}`,
+      evidence: { trainLoss: last, startLoss: start, baselineTrainLoss: base ?? NaN, epochs: e, lr },
+      fix: 'give the model more capacity (wider/deeper layers), train longer, and use an architecture suited to the data (a CNN for images, an RNN/Transformer for sequences); check that regularization (dropout, weight decay) is not too strong',
+    });
+  }
+}
