@@ -2,6 +2,7 @@
 // into dist/wasm/ by scripts/asbuild.mjs; memory is imported (shared, so threads can use it).
 export { gemm, gemmBatched, gemmScratchBytes } from './gemm';
 export { binaryF32, unaryF32, rsqrtF32, compareF32, whereF32 } from './elementwise';
-export { reduceF32, reduceScratchBytes } from './reduce';
+export { reduceF32, reduceOuterInnerF32, reduceScratchBytes } from './reduce';
 export { adamF32, sgdF32 } from './optim';
 export { transcendentalF32 } from './transcendental';
+export { unfoldF32, foldF32 } from './window';

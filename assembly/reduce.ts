@@ -85,3 +85,26 @@ export function reduceF32(op: i32, x: usize, out: usize, n: i32, inner: i32, o0:
     else extremeRows(false, x, out, n, inner, o);
   }
 }
+
+/**
+ * op 0 sum, 1 max, 2 min over dims 0 and 2 of an [r1, k, r2] f32 input (e.g. a bias gradient
+ * summed over batch and pixels), for kept indices [k0,k1). Per output the order is r1 then r2,
+ * as in the reference; sums accumulate in f64.
+ */
+export function reduceOuterInnerF32(op: i32, x: usize, out: usize, r1: i32, k: i32, r2: i32, k0: i32, k1: i32): void {
+  for (let j = k0; j < k1; j++) {
+    let s: f64 = 0;
+    let a: f32 = op == 1 ? -Infinity : Infinity;
+    for (let i = 0; i < r1; i++) {
+      const row = x + (<usize>((i * k + j) * r2) << 2);
+      if (op == 0) {
+        for (let t = 0; t < r2; t++) s += <f64>load<f32>(row + (<usize>t << 2));
+      } else if (op == 1) {
+        for (let t = 0; t < r2; t++) a = stepMax(a, load<f32>(row + (<usize>t << 2)));
+      } else {
+        for (let t = 0; t < r2; t++) a = stepMin(a, load<f32>(row + (<usize>t << 2)));
+      }
+    }
+    store<f32>(out + (<usize>j << 2), op == 0 ? <f32>s : a);
+  }
+}

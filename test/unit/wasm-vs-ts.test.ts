@@ -50,7 +50,8 @@ function assertEqualTensors(w: Tensor, r: Tensor, what: string, tol?: Tol): void
 const SIZES = [0, 1, 3, 5, 17, 127];
 const BROADCASTS: [number[], number[]][] = [
   [[4, 5], [5]], [[4, 5], [4, 1]], [[4, 1], [1, 5]], [[], [17]], [[17], []], [[2, 3, 4], [3, 4]],
-  [[2, 3, 4], [2, 1, 4]], [[6, 33], [6, 33]], [[3, 1, 7], [3, 5, 7]], [[0, 3], [3]],
+  [[2, 3, 4], [2, 1, 4]], [[6, 33], [6, 33]], [[3, 1, 7], [3, 5, 7]], [[0, 3], [3]], [[4, 6, 5, 5], [6, 1, 1]],
+  [[2, 3, 4, 5], [3, 1, 5]],
 ];
 const SHAPE_PAIRS: [number[], number[]][] = [...SIZES.map((n): [number[], number[]] => [[n], [n]]), ...BROADCASTS];
 
@@ -101,7 +102,7 @@ test('wasm sum/max/min equal the reference exactly over adjacent and non-adjacen
   const cases: [number[], number[]][] = [
     [[0], [0]], [[1], [0]], [[127], [0]], [[3, 5], [0]], [[3, 5], [1]], [[3, 5], [0, 1]], [[2, 3, 4], [1]],
     [[2, 3, 4], [0, 1]], [[2, 3, 4], [1, 2]], [[2, 3, 4], [0, 2]], [[300, 5], [0]], [[5, 300], [1]], [[4, 1, 3], [1]],
-    [[2, 600, 3], [1]],
+    [[2, 600, 3], [1]], [[4, 6, 5, 5], [0, 2, 3]], [[3, 7, 2, 9], [0, 3]],
   ];
   cases.forEach(([shape, dims], k) => {
     const [x, x0] = pair(shape, 40 + k, 'float32', true);
@@ -127,6 +128,22 @@ test('wasm GEMM matches the reference in every transpose variant, batched, odd s
         assertEqualTensors(ax.bmm(a, b, transA, transB), ax.bmm(a0, b0, transA, transB), `bmm B=${B} M=${M} K=${K} N=${N} tA=${transA} tB=${transB}`, TOL.gemmF32);
       }
     }
+  });
+});
+
+test('wasm unfold/fold (im2col/col2im) equal the reference exactly: 1-D, 2-D, padding, stride, dilation', () => {
+  const cases: [number[], number[], { stride?: number[]; padding?: number[]; dilation?: number[] }][] = [
+    [[2, 3, 7, 9], [3, 3], {}], [[1, 1, 5, 5], [2, 2], { stride: [2, 2] }], [[2, 2, 8, 6], [3, 2], { padding: [1, 2], dilation: [2, 1] }],
+    [[3, 2, 17], [5], { padding: [2], stride: [3] }], [[1, 1, 1, 1], [1, 1], {}], [[4, 6, 12, 12], [5, 5], { padding: [2, 2] }],
+  ];
+  cases.forEach(([shape, k, o], i) => {
+    const [x, x0] = pair(shape, 300 + i);
+    const u = ax.unfold(x, k, o);
+    const u0 = ax.unfold(x0, k, o);
+    assertEqualTensors(u, u0, `unfold ${JSON.stringify(shape)} k=${JSON.stringify(k)} ${JSON.stringify(o)}`);
+    const [c, c0] = pair([...u.shape], 400 + i);
+    const size = shape.slice(2);
+    assertEqualTensors(ax.fold(c, size, k, o), ax.fold(c0, size, k, o), `fold ${JSON.stringify(shape)} k=${JSON.stringify(k)}`);
   });
 });
 

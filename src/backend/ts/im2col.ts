@@ -12,7 +12,7 @@ export function windowCount(size: number, k: number, s: number, p: number, d: nu
  * For every kernel offset r (row-major over the kernel dims) and window position l (row-major over
  * the output positions): the flat offset into one input plane, or −1 where the tap falls on padding.
  */
-function gatherMap(spatial: readonly number[], a: WindowAttrs): GatherMap {
+export function gatherMap(spatial: readonly number[], a: WindowAttrs): GatherMap {
   // A training loop asks for the same few geometries every step: keep the last maps.
   const key = `${spatial.join(',')}|${a.kernel.join(',')}|${a.stride.join(',')}|${a.padding.join(',')}|${a.dilation.join(',')}`;
   let m = MAPS.get(key);
@@ -24,7 +24,7 @@ function gatherMap(spatial: readonly number[], a: WindowAttrs): GatherMap {
   return m;
 }
 
-interface GatherMap { map: Int32Array; rows: number; cols: number }
+export interface GatherMap { map: Int32Array; rows: number; cols: number }
 const MAPS = new Map<string, GatherMap>();
 
 function buildMap(spatial: readonly number[], a: WindowAttrs): GatherMap {

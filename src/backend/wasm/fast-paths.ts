@@ -6,7 +6,8 @@ import type { BinaryOp, KernelOp, PrimAttrs, UnaryOp } from '../../ops/prims.js'
 import { numelOf, shapesEqual } from '../../tensor/shape.js';
 import type { KernelExports } from './loader.js';
 import type { ParallelFn } from './protocol.js';
-import { broadcastForm, reduceForm } from './layout.js';
+import { broadcastForm, broadcastLoop, reduceForm, reduceOuterInnerForm } from './layout.js';
+import { gatherMap } from '../ts/im2col.js';
 
 /** What the fast paths need from the backend. */
 export interface Engine {
@@ -19,6 +20,10 @@ export interface Engine {
    * bounds and `args[scratch]` (if ≥ 0) the running thread's scratch memory.
    */
   parallel(fn: ParallelFn, total: number, align: number, minPart: number, args: number[], range: number, scratch?: number): void;
+  /** A cached copy in linear memory of an array that never changes (e.g. an im2col gather map). */
+  constant(data: Int32Array): number;
+  /** Bytes of scratch each thread has. */
+  readonly scratchBytes: number;
 }
 
 type FastPath<K extends KernelOp> = (e: Engine, ins: readonly TensorView[], out: TensorView, attrs: PrimAttrs[K]) => boolean;
@@ -38,10 +43,15 @@ const TRANS_PER_PART = 8192; // ~20 flops per element: worth a thread sooner tha
 function binary(fn: 'binaryF32' | 'compareF32', code: number): FastPath<BinaryOp> {
   return (e, [a, b], out) => {
     if (!f32(a!, b!) || out.dtype !== (fn === 'binaryF32' ? 'float32' : 'bool')) return false;
-    const f = broadcastForm(out.shape, a!.shape, b!.shape);
-    if (f === null) return false;
+    const l = broadcastLoop(out.shape, a!.shape, b!.shape);
+    if (l === null) return false;
+    const { form: f, count } = l;
     const pa = e.ptr(a!); const pb = e.ptr(b!); const po = e.ptr(out);
-    e.parallel(fn, numelOf(out.shape), 16, ELEMS_PER_PART, [code, pa, pb, po, f.inner, f.sao, f.sai, f.sbo, f.sbi, 0, 0], 9);
+    const outBytes = fn === 'binaryF32' ? 4 : 1;
+    const slice = numelOf(out.shape) / count;
+    for (let s = 0; s < count; s++) {
+      e.parallel(fn, slice, 16, ELEMS_PER_PART, [code, pa + 4 * s * l.stepA, pb + 4 * s * l.stepB, po + outBytes * s * l.stepOut, f.inner, f.sao, f.sai, f.sbo, f.sbi, 0, 0], 9);
+    }
     return true;
   };
 }
@@ -68,7 +78,13 @@ function reduce(code: number): FastPath<'sum' | 'max' | 'min'> {
   return (e, [x], out, { dims }) => {
     if (!f32(x!, out)) return false;
     const form = reduceForm(x!.shape, dims);
-    if (form === null) return false;
+    if (form === null) {
+      const oi = reduceOuterInnerForm(x!.shape, dims);
+      if (oi === null || (oi[0] * oi[2] === 0 && code !== 0)) return false;
+      const [r1, k, r2] = oi;
+      e.parallel('reduceOuterInnerF32', k, 1, Math.ceil(ELEMS_PER_PART / Math.max(1, r1 * r2)), [code, e.ptr(x!), e.ptr(out), r1, k, r2, 0, 0], 6);
+      return true;
+    }
     const [outer, n, inner] = form;
     if (n === 0 && code !== 0) return false; // the reference decides what an empty max is
     const px = e.ptr(x!); const po = e.ptr(out);
@@ -121,7 +137,32 @@ const cast: FastPath<'cast'> = (e, [x], out) => {
   return true;
 };
 
-const table: Partial<{ [K in KernelOp]: FastPath<K> }> = { matmul, where, rsqrt, cast, sum: reduce(REDUCE_CODE.sum), max: reduce(REDUCE_CODE.max), min: reduce(REDUCE_CODE.min) };
+const unfold: FastPath<'unfold'> = (e, [x], out, attrs) => {
+  if (!f32(x!, out)) return false;
+  const [n, c] = x!.shape as [number, number];
+  const spatial = x!.shape.slice(2);
+  const plane = numelOf(spatial);
+  const { map, rows, cols } = gatherMap(spatial, attrs);
+  const rc = rows * cols;
+  const px = e.ptr(x!); const po = e.ptr(out); const pm = e.constant(map);
+  e.parallel('unfoldF32', n * c, 1, Math.ceil(ELEMS_PER_PART / Math.max(1, rc)), [px, po, pm, plane, rc, 0, 0], 5);
+  return true;
+};
+
+const fold: FastPath<'fold'> = (e, [cols], out, attrs) => {
+  if (!f32(cols!, out)) return false;
+  const [n, c] = out.shape as [number, number];
+  const spatial = out.shape.slice(2);
+  const plane = numelOf(spatial);
+  if (plane * 8 > e.scratchBytes) return false;
+  const { map, rows, cols: l } = gatherMap(spatial, attrs);
+  const rc = rows * l;
+  const pc = e.ptr(cols!); const po = e.ptr(out); const pm = e.constant(map);
+  e.parallel('foldF32', n * c, 1, Math.ceil(ELEMS_PER_PART / Math.max(1, rc)), [pc, po, pm, plane, rc, 0, 0, 0], 5, 7);
+  return true;
+};
+
+const table: Partial<{ [K in KernelOp]: FastPath<K> }> = { matmul, where, rsqrt, cast, unfold, fold, sum: reduce(REDUCE_CODE.sum), max: reduce(REDUCE_CODE.max), min: reduce(REDUCE_CODE.min) };
 for (const [op, code] of Object.entries(BIN_CODE)) (table as Record<string, unknown>)[op] = binary('binaryF32', code);
 for (const [op, code] of Object.entries(CMP_CODE)) (table as Record<string, unknown>)[op] = binary('compareF32', code);
 for (const [op, code] of Object.entries(UN_CODE)) (table as Record<string, unknown>)[op] = unary(code);

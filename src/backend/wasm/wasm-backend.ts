@@ -41,7 +41,8 @@ export class WasmBackend implements Backend, Engine {
   private readonly allocator: Allocator;
   private readonly pool: ThreadPool | null;
   private readonly scratches: number[] = [];
-  private readonly scratchBytes: number;
+  readonly scratchBytes: number;
+  private readonly constants = new Map<Int32Array, Block>();
   private bytes = 0;
   private count = 0;
   private reclaimedByGc = 0;
@@ -219,6 +220,21 @@ export class WasmBackend implements Backend, Engine {
 
   ptr(v: TensorView): number {
     return (v.storage.handle as Block).ptr;
+  }
+
+  constant(data: Int32Array): number {
+    let b = this.constants.get(data);
+    if (b === undefined) {
+      if (this.constants.size >= 64) {
+        const [oldest, ob] = this.constants.entries().next().value!;
+        this.constants.delete(oldest);
+        this.allocator.release(ob);
+      }
+      b = this.allocator.alloc(data.byteLength);
+      new Int32Array(this.buf(), b.ptr, data.length).set(data);
+      this.constants.set(data, b);
+    }
+    return b.ptr;
   }
 
   scratch(part: number): number {
