@@ -45,6 +45,14 @@ export class Adam extends Optimizer<AdamOptions> {
     const [b1, b2] = g.betas;
     const t = ((state.step as number | undefined) ?? 0) + 1;
     state.step = t;
+    const backend = p.storage.backend;
+    if (!g.amsgrad && backend.adamUpdate) {
+      // One fused pass over p, g, m, v when the backend has it (float32 on wasm): same update rule.
+      const m0 = this.stateTensor(state, 'expAvg', () => zerosLike(p));
+      const v0 = this.stateTensor(state, 'expAvgSq', () => zerosLike(p));
+      const done = backend.adamUpdate(p, grad, m0, v0, { lr: g.lr, beta1: b1, beta2: b2, eps: g.eps, weightDecay: g.weightDecay, decoupled: this.decoupled, step: t });
+      if (done) return p;
+    }
     let param = p;
     let d = grad;
     if (g.weightDecay !== 0) {

@@ -42,7 +42,8 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
     if (!(g.lr >= 0)) throw new ValueError(this.constructor.name, `lr must be ≥ 0, got ${g.lr}`);
   }
 
-  /** The new value of `p` given its gradient; update `state` in place via `setState`. */
+  /** The new value of `p` given its gradient (or `p` itself when it was updated in place by a fused
+   * backend kernel); update `state` in place via `setState`. */
   protected abstract update(p: Tensor, grad: Tensor, state: ParamState, group: ParamGroup<O>): Tensor;
 
   /** Store a state tensor (kept across steps; the previous one is released). */
@@ -69,7 +70,10 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
           let st = this.state.get(p);
           if (!st) { st = {}; this.state.set(p, st); }
           const s = st;
-          scope(() => { assign(p, this.update(p, p.grad!, s, group)); });
+          scope(() => {
+            const next = this.update(p, p.grad!, s, group);
+            if (next !== p) assign(p, next);
+          });
         }
       }
     });
