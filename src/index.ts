@@ -102,3 +102,9 @@ export { slidingWindows, windowedTimeSplit, SlidingWindowDataset, type WindowOpt
 export { Vocabulary, type VocabularyOptions, type EncodeOptions } from './data/text.js';
 export { loadSpamAssassin, type SpamMessage } from './data/spam.js';
 export { loadSotu, asciiText, type SotuSpeech } from './data/sotu.js';
+export { Doctor, DoctorError, formatFinding, type Finding, type Severity } from './doctor/finding.js';
+export { diagnoseData, type DiagnoseDataOptions, type DataDiagnosis, type Split } from './doctor/diagnose-data.js';
+export { DoctorCallback, type DoctorOptions } from './doctor/fit-doctor.js';
+export { lrFind, type LrFindOptions, type LrFindResult } from './doctor/lr-find.js';
+export { fitGbt, type GbtOptions, type GbtModel } from './doctor/gbt.js';
+export type { TimeIndex } from './doctor/time-order.js';

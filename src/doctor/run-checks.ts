@@ -119,9 +119,10 @@ export class RunMonitor {
       this.val.push(valLoss);
       if (valLoss < this.bestVal) { this.bestVal = valLoss; this.bestEpoch = e; }
       const b = this.bestEpoch;
-      // Overfitting: validation worse than its best for 2+ epochs, still rising, ≥ 3% above the
-      // best, while the training loss kept improving over the same epochs.
-      if (e - b >= 2 && valLoss > this.val[e - 2]! && valLoss >= this.bestVal * 1.03 + 1e-4 && loss < this.train[b - 1]!) {
+      // Overfitting: validation worse than its best for the last 2 epochs, now ≥ 2% above it (and
+      // by ≥ 1% of the first epoch's validation loss, so noise on a tiny loss does not count), while the training loss kept improving over the same epochs (what EarlyStopping with
+      // patience 2 would act on).
+      if (e - b >= 2 && this.val[e - 2]! > this.bestVal && valLoss - this.bestVal >= Math.max(0.02 * this.bestVal, 0.01 * this.val[0]!) && loss < this.train[b - 1]!) {
         out.push(...this.once({
           id: 'overfitting', severity: 'warning', epoch,
           title: `overfitting since epoch ${b + 1}: the validation loss went from ${fmt(this.bestVal)} (epoch ${b}) to ${fmt(valLoss)} while the training loss kept falling (${fmt(this.train[b - 1]!)} → ${fmt(loss)})`,
