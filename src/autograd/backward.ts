@@ -3,11 +3,11 @@
 import { GradError } from '../errors.js';
 import { shapesEqual, shapeStr } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { asTensor } from '../ops/dispatch.js';
+import { asTensor, execute } from '../ops/dispatch.js';
 import type { PrimOp } from '../ops/prims.js';
 import * as E from '../ops/elementwise.js';
 import { enableGrad, noGrad } from './grad-mode.js';
-import { RULES, type VjpRule } from './rules.js';
+import { RULES, type SliceGrad, type VjpRule } from './rules.js';
 import { zerosOf } from './sum-to-shape.js';
 import { keep, unkeep } from '../tensor/lifetime.js';
 
@@ -46,9 +46,29 @@ function seedGrad(op: string, root: Tensor, g: Tensor | undefined): Tensor {
 /** Propagate from roots; returns the gradient of every tensor on the way (leaves included). */
 function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], createGraph: boolean): Map<Tensor, Tensor> {
   const grads = new Map<Tensor, Tensor>();
-  const accumulate = (t: Tensor, g: Tensor): void => {
+  // For each tensor, the gradient buffer this pass allocated for it alone: nothing else refers to
+  // it, so slice contributions may be added into it in place (only when no graph is recorded).
+  const ownedFor = new Map<Tensor, Tensor>();
+  const accumulate = (t: Tensor, g: Tensor | SliceGrad): void => {
     const prev = grads.get(t);
-    grads.set(t, prev ? E.add(prev, g) : g);
+    if (g instanceof Tensor) {
+      if (!prev) { grads.set(t, g); return; }
+      const sum = E.add(prev, g);
+      grads.set(t, sum);
+      ownedFor.set(t, sum);
+      return;
+    }
+    if (createGraph) {
+      grads.set(t, execute('sliceAdd', [prev ?? zerosOf(t), g.value], g.attrs, t.shape, t.dtype));
+      return;
+    }
+    let acc = prev !== undefined && ownedFor.get(t) === prev && prev.dtype === t.dtype ? prev : null;
+    if (!acc) {
+      acc = prev ? E.clone(E.cast(prev, t.dtype)) : zerosOf(t);
+      ownedFor.set(t, acc);
+      grads.set(t, acc);
+    }
+    acc.storage.backend.run('sliceAdd', [acc, E.cast(g.value, t.dtype)], acc, g.attrs); // in place
   };
   roots.forEach((r, i) => accumulate(r, seeds[i]!));
   const run = (): void => {

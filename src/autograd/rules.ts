@@ -20,8 +20,15 @@ export interface RuleContext<K extends PrimOp> {
   readonly needs: readonly boolean[];
 }
 
+/**
+ * A gradient that is zero except on a slice of the input: `value` belongs at `attrs` of a tensor
+ * shaped like the input. Backward adds it in place into the input's gradient instead of
+ * materializing a full-size zero tensor per slice (which made T per-timestep slices cost O(T²)).
+ */
+export interface SliceGrad { readonly kind: 'slice'; readonly value: Tensor; readonly attrs: PrimAttrs['slice'] }
+
 /** Given the gradient `g` of the output, the gradient of each input (null: none / not needed). */
-export type VjpRule<K extends PrimOp> = (g: Tensor, ctx: RuleContext<K>) => (Tensor | null)[];
+export type VjpRule<K extends PrimOp> = (g: Tensor, ctx: RuleContext<K>) => (Tensor | SliceGrad | null)[];
 
 const zeroGrad: VjpRule<PrimOp> = (_g, { inputs }) => inputs.map((x) => zerosOf(x));
 const noGrad: VjpRule<PrimOp> = (_g, { inputs }) => inputs.map(() => null);
@@ -102,7 +109,8 @@ export const RULES: { [K in PrimOp]: VjpRule<K> } = {
     return [permute(g, inv)];
   },
   expand: (g, { inputs: [x] }) => [sumToShape(g, x!.shape)],
-  slice: (g, { inputs: [x], attrs }) => [execute('sliceUpdate', [zerosOf(x!), g], attrs, x!.shape, x!.dtype)],
+  slice: (g, { attrs }) => [{ kind: 'slice', value: g, attrs }],
+  sliceAdd: (g, { inputs: [, v], attrs, needs }) => [g, needs[1] ? execute('slice', [g], attrs, v!.shape, g.dtype) : null],
   sliceUpdate: (g, { inputs: [, v], attrs, needs }) => [
     needs[0] ? execute('sliceUpdate', [g, zerosOf(v!)], attrs, g.shape, g.dtype) : null,
     needs[1] ? execute('slice', [g], attrs, v!.shape, g.dtype) : null,

@@ -41,6 +41,8 @@ export type PrimAttrs = { [K in UnaryOp]: None } & { [K in BinaryOp]: None } & {
   slice: { starts: number[]; steps: number[] };
   /** A copy of base with base[start + i * step] = value[i]. */
   sliceUpdate: { starts: number[]; steps: number[] };
+  /** A copy of base with base[start + i * step] += value[i] (the adjoint of slice). */
+  sliceAdd: { starts: number[]; steps: number[] };
   /** Constant padding: `pads[d] = [before, after]` for every dim. */
   pad: { pads: [number, number][]; value: number };
   cat: { dim: number };

@@ -85,3 +85,30 @@ test('leaves that receive the same gradient tensor get separate .grad memory', (
   assert.deepEqual(a.grad!.toArray(), [2, 2]);
   assert.deepEqual(b.grad!.toArray(), [2, 2]);
 });
+
+test('per-timestep slices accumulate into one gradient (in place) and stay correct', () => {
+  const x = ax.randn([4, 6, 3], { dtype: 'float64', requiresGrad: true, generator: new ax.Generator(2) });
+  const w = ax.tensor([1, -2, 0.5], { dtype: 'float64' });
+  let total: ax.Tensor | null = null;
+  for (let t = 0; t < 6; t++) {
+    const xt = ax.slice(x, [null, t]); // (4, 3)
+    const term = ax.sum(ax.mul(ax.mul(xt, xt), ax.mul(w, t + 1)));
+    total = total ? ax.add(total, term) : term;
+  }
+  // the same slice used twice, and a strided slice overlapping the others
+  total = ax.add(total!, ax.sum(ax.slice(x, [null, [0, 6, 2]])));
+  total.backward();
+  const xd = x.data();
+  const g = x.grad!.data();
+  for (let i = 0; i < xd.length; i++) {
+    const t = Math.floor(i / 3) % 6;
+    const c = i % 3;
+    const want = 2 * xd[i]! * [1, -2, 0.5][c]! * (t + 1) + (t % 2 === 0 ? 1 : 0);
+    assert.ok(Math.abs(g[i]! - want) < 1e-12, `element ${i}: ${g[i]} vs ${want}`);
+  }
+  // second order through slices: d²/dx² of Σ x[:, 0]³ = 6·x[:, 0]
+  const y = ax.tensor([[1, 2], [3, 4]], { dtype: 'float64', requiresGrad: true });
+  const [dy] = ax.gradients(ax.sum(ax.pow(ax.slice(y, [null, 0]), 3)), [y], { createGraph: true });
+  const [d2] = ax.gradients(ax.sum(dy!), [y]);
+  assert.deepEqual(d2!.toArray(), [[6, 0], [18, 0]]);
+});

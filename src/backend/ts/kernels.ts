@@ -221,6 +221,14 @@ export const KERNELS: KernelTable = {
     const o = out.data;
     walk1(value!.shape, st.map((s, d) => s * steps[d]!), off, (vi, oi) => { o[oi] = v[vi]!; });
   },
+  sliceAdd: ([base, value], out, { starts, steps }) => {
+    if (out.data !== base!.data) out.data.set(base!.data); // out may alias base (in-place accumulation)
+    const st = stridesOf(out.shape);
+    const off = starts.reduce((acc, s, d) => acc + s * st[d]!, 0);
+    const v = value!.data;
+    const o = out.data;
+    walk1(value!.shape, st.map((s, d) => s * steps[d]!), off, (vi, oi) => { o[oi]! += v[vi]!; });
+  },
   pad: ([x], out, { pads, value }) => {
     out.data.fill(value);
     const st = stridesOf(out.shape);
