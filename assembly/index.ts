@@ -6,3 +6,4 @@ export { reduceF32, reduceOuterInnerF32, reduceScratchBytes } from './reduce';
 export { adamF32, sgdF32 } from './optim';
 export { transcendentalF32 } from './transcendental';
 export { unfoldF32, foldF32 } from './window';
+export { stridedCopy } from './copy';

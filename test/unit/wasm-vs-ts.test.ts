@@ -147,12 +147,33 @@ test('wasm unfold/fold (im2col/col2im) equal the reference exactly: 1-D, 2-D, pa
   });
 });
 
+test('wasm movement kernels (permute, expand, slice, flip, sliceUpdate) copy exactly, every dtype', () => {
+  for (const dtype of ['float32', 'float64', 'int32', 'bool'] as const) {
+    const cases: number[][] = [[0], [1], [5], [3, 5], [2, 3, 4], [2, 1, 17, 3], [4, 33]];
+    cases.forEach((shape, i) => {
+      const [x, x0] = pair(shape, 500 + i, dtype);
+      const what = `${dtype} ${JSON.stringify(shape)}`;
+      const rev = shape.map((_, d) => shape.length - 1 - d);
+      assertEqualTensors(ax.permute(x, rev), ax.permute(x0, rev), `permute ${what}`);
+      assertEqualTensors(ax.flip(x, [0]), ax.flip(x0, [0]), `flip ${what}`);
+      assertEqualTensors(ax.expand(x.unsqueeze(0), [3, ...shape]), ax.expand(x0.unsqueeze(0), [3, ...shape]), `expand ${what}`);
+      const specs = shape.map((n) => (n > 2 ? [1, null, 2] as const : null));
+      assertEqualTensors(ax.slice(x, specs), ax.slice(x0, specs), `slice ${what}`);
+      const [v, v0] = pair([...ax.slice(x, specs).shape], 600 + i, dtype);
+      assertEqualTensors(ax.sliceUpdate(x, specs, v), ax.sliceUpdate(x0, specs, v0), `sliceUpdate ${what}`);
+    });
+    const [m, m0] = pair([4, 1, 6], 700, dtype);
+    assertEqualTensors(ax.expand(m, [2, 4, 5, 6]), ax.expand(m0, [2, 4, 5, 6]), `expand middle ${dtype}`);
+    assertEqualTensors(ax.permute(ax.expand(m, [4, 5, 6]), [1, 0, 2]), ax.permute(ax.expand(m0, [4, 5, 6]), [1, 0, 2]), `permute (attention-like) ${dtype}`);
+  }
+});
+
 test('wasm kernels give bit-identical results on 1 and 2 threads (large GEMM, elementwise, reductions)', () => {
   const [a] = pair([300, 200], 1);
   const [b] = pair([200, 260], 2);
   const [v] = pair([100000], 3);
   const [r] = pair([400, 300], 4);
-  const runAll = (): Float32Array[] => [ax.matmul(a, b), ax.bmm(a.reshape(1, 300, 200), b.reshape(1, 260, 200), false, true), ax.mul(v, v), ax.relu(v), ax.sum(r, { dim: 1 })]
+  const runAll = (): Float32Array[] => [ax.matmul(a, b), ax.bmm(a.reshape(1, 300, 200), b.reshape(1, 260, 200), false, true), ax.mul(v, v), ax.relu(v), ax.sum(r, { dim: 1 }), ax.permute(r, [1, 0]), ax.exp(v)]
     .map((t) => t.data() as Float32Array);
   const before = ax.getNumThreads();
   try {

@@ -3,7 +3,8 @@
 // runs the reference kernel on views of the same memory, so every op works on wasm either way.
 import type { TensorView } from '../backend.js';
 import type { BinaryOp, KernelOp, PrimAttrs, UnaryOp } from '../../ops/prims.js';
-import { numelOf, shapesEqual } from '../../tensor/shape.js';
+import { broadcastStrides, numelOf, shapesEqual, stridesOf, type Shape } from '../../tensor/shape.js';
+import { bytesPerElement } from '../../tensor/dtype.js';
 import type { KernelExports } from './loader.js';
 import type { ParallelFn } from './protocol.js';
 import { broadcastForm, broadcastLoop, reduceForm, reduceOuterInnerForm } from './layout.js';
@@ -24,6 +25,10 @@ export interface Engine {
   constant(data: Int32Array): number;
   /** Bytes of scratch each thread has. */
   readonly scratchBytes: number;
+  /** Write i32 values into the per-call metadata block (read by the kernel of the next job). */
+  meta(values: readonly number[]): number;
+  /** memmove within linear memory. */
+  copyBytes(dst: number, src: number, bytes: number): void;
 }
 
 type FastPath<K extends KernelOp> = (e: Engine, ins: readonly TensorView[], out: TensorView, attrs: PrimAttrs[K]) => boolean;
@@ -162,7 +167,66 @@ const fold: FastPath<'fold'> = (e, [cols], out, attrs) => {
   return true;
 };
 
-const table: Partial<{ [K in KernelOp]: FastPath<K> }> = { matmul, where, rsqrt, cast, unfold, fold, sum: reduce(REDUCE_CODE.sum), max: reduce(REDUCE_CODE.max), min: reduce(REDUCE_CODE.min) };
+/** dst[dstOff + Σ idx·dstSt] = src[srcOff + Σ idx·srcSt] over `shape`, elements of the views' dtype. */
+function copy(e: Engine, src: TensorView, dst: TensorView, shape: Shape, srcSt: readonly number[], dstSt: readonly number[], srcOff: number, dstOff: number): void {
+  const total = numelOf(shape);
+  if (total === 0) return;
+  const nd = Math.max(1, shape.length);
+  const sh = shape.length ? shape : [1];
+  const ss = shape.length ? srcSt : [0];
+  const ds = shape.length ? dstSt : [0];
+  const shift = Math.log2(bytesPerElement(dst.dtype));
+  const pm = e.meta([...sh, ...ss, ...ds, srcOff, dstOff]);
+  e.parallel('stridedCopy', total, 16, ELEMS_PER_PART, [e.ptr(src), e.ptr(dst), nd, pm, shift, 0, 0, 0], 5, 7);
+}
+
+const contiguous = (s: Shape): number[] => stridesOf(s);
+const sameDType = (a: TensorView, b: TensorView): boolean => a.dtype === b.dtype;
+
+const permute: FastPath<'permute'> = (e, [x], out, { dims }) => {
+  if (!sameDType(x!, out)) return false;
+  const st = stridesOf(x!.shape);
+  copy(e, x!, out, out.shape, dims.map((d) => st[d]!), contiguous(out.shape), 0, 0);
+  return true;
+};
+
+const expand: FastPath<'expand'> = (e, [x], out) => {
+  if (!sameDType(x!, out)) return false;
+  copy(e, x!, out, out.shape, broadcastStrides(x!.shape, out.shape), contiguous(out.shape), 0, 0);
+  return true;
+};
+
+const slice: FastPath<'slice'> = (e, [x], out, { starts, steps }) => {
+  if (!sameDType(x!, out)) return false;
+  const st = stridesOf(x!.shape);
+  const off = starts.reduce((acc, s, d) => acc + s * st[d]!, 0);
+  copy(e, x!, out, out.shape, st.map((s, d) => s * steps[d]!), contiguous(out.shape), off, 0);
+  return true;
+};
+
+const flip: FastPath<'flip'> = (e, [x], out, { dims }) => {
+  if (!sameDType(x!, out)) return false;
+  const st = stridesOf(x!.shape);
+  let off = 0;
+  const fst = st.map((s, d) => {
+    if (!dims.includes(d)) return s;
+    off += (x!.shape[d]! - 1) * s;
+    return -s;
+  });
+  copy(e, x!, out, out.shape, fst, contiguous(out.shape), off, 0);
+  return true;
+};
+
+const sliceUpdate: FastPath<'sliceUpdate'> = (e, [base, value], out, { starts, steps }) => {
+  if (!sameDType(base!, out) || !sameDType(value!, out)) return false;
+  e.copyBytes(e.ptr(out), e.ptr(base!), numelOf(out.shape) * bytesPerElement(out.dtype));
+  const st = stridesOf(out.shape);
+  const off = starts.reduce((acc, s, d) => acc + s * st[d]!, 0);
+  copy(e, value!, out, value!.shape, contiguous(value!.shape), st.map((s, d) => s * steps[d]!), 0, off);
+  return true;
+};
+
+const table: Partial<{ [K in KernelOp]: FastPath<K> }> = { matmul, where, rsqrt, cast, unfold, fold, permute, expand, slice, flip, sliceUpdate, sum: reduce(REDUCE_CODE.sum), max: reduce(REDUCE_CODE.max), min: reduce(REDUCE_CODE.min) };
 for (const [op, code] of Object.entries(BIN_CODE)) (table as Record<string, unknown>)[op] = binary('binaryF32', code);
 for (const [op, code] of Object.entries(CMP_CODE)) (table as Record<string, unknown>)[op] = binary('compareF32', code);
 for (const [op, code] of Object.entries(UN_CODE)) (table as Record<string, unknown>)[op] = unary(code);

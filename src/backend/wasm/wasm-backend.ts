@@ -222,6 +222,21 @@ export class WasmBackend implements Backend, Engine {
     return (v.storage.handle as Block).ptr;
   }
 
+  private metaBlock: Block | null = null;
+
+  meta(values: readonly number[]): number {
+    if (this.metaBlock === null || this.metaBlock.bytes < values.length * 4) {
+      if (this.metaBlock) this.allocator.release(this.metaBlock);
+      this.metaBlock = this.allocator.alloc(Math.max(1024, values.length * 4));
+    }
+    new Int32Array(this.buf(), this.metaBlock.ptr, values.length).set(values);
+    return this.metaBlock.ptr;
+  }
+
+  copyBytes(dst: number, src: number, bytes: number): void {
+    if (bytes > 0 && dst !== src) new Uint8Array(this.buf()).copyWithin(dst, src, src + bytes);
+  }
+
   constant(data: Int32Array): number {
     let b = this.constants.get(data);
     if (b === undefined) {

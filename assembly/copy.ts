@@ -1,0 +1,63 @@
+// Strided copies for the movement primitives (permute, expand, slice, sliceUpdate, flip), any
+// element size: for every index of `shape` (row-major, flat range [e0,e1)),
+// dst[dstOff + Σ idx·dstSt] = src[srcOff + Σ idx·srcSt]. Runs along the last dim with unit
+// strides on both sides become memory.copy. Copies are exact for every dtype.
+
+/**
+ * `meta` holds i32s: shape[nd], srcSt[nd], dstSt[nd], srcOff, dstOff (strides and offsets in
+ * elements of `1 << shift` bytes). `scratch` holds nd i32s for the running index.
+ */
+export function stridedCopy(src: usize, dst: usize, nd: i32, meta: usize, shift: i32, e0: i32, e1: i32, scratch: usize): void {
+  if (e1 <= e0) return;
+  const shapeP = meta;
+  const srcP = meta + (<usize>nd << 2);
+  const dstP = srcP + (<usize>nd << 2);
+  let so = load<i32>(dstP + (<usize>nd << 2));
+  let dO = load<i32>(dstP + (<usize>nd << 2), 4);
+  // Start index of e0 and the offsets it maps to.
+  let rem = e0;
+  for (let d = nd - 1; d >= 0; d--) {
+    const n = load<i32>(shapeP + (<usize>d << 2));
+    const i = rem % n;
+    rem = rem / n;
+    store<i32>(scratch + (<usize>d << 2), i);
+    so += i * load<i32>(srcP + (<usize>d << 2));
+    dO += i * load<i32>(dstP + (<usize>d << 2));
+  }
+  const last = nd - 1;
+  const n = load<i32>(shapeP + (<usize>last << 2));
+  const ss = load<i32>(srcP + (<usize>last << 2));
+  const ds = load<i32>(dstP + (<usize>last << 2));
+  let e = e0;
+  while (e < e1) {
+    const i0 = load<i32>(scratch + (<usize>last << 2));
+    const len = min(n - i0, e1 - e);
+    if (ss == 1 && ds == 1) {
+      memory.copy(dst + (<usize>dO << shift), src + (<usize>so << shift), <usize>len << shift);
+    } else if (shift == 2) {
+      for (let j = 0; j < len; j++) store<u32>(dst + (<usize>(dO + j * ds) << 2), load<u32>(src + (<usize>(so + j * ss) << 2)));
+    } else if (shift == 3) {
+      for (let j = 0; j < len; j++) store<u64>(dst + (<usize>(dO + j * ds) << 3), load<u64>(src + (<usize>(so + j * ss) << 3)));
+    } else {
+      for (let j = 0; j < len; j++) store<u8>(dst + <usize>(dO + j * ds), load<u8>(src + <usize>(so + j * ss)));
+    }
+    e += len;
+    // Advance the index by `len` along the last dim, carrying into the outer dims.
+    so += len * ss;
+    dO += len * ds;
+    let d = last;
+    let v = i0 + len;
+    while (d >= 0) {
+      const nd_ = load<i32>(shapeP + (<usize>d << 2));
+      if (v < nd_) { store<i32>(scratch + (<usize>d << 2), v); break; }
+      store<i32>(scratch + (<usize>d << 2), 0);
+      so -= nd_ * load<i32>(srcP + (<usize>d << 2));
+      dO -= nd_ * load<i32>(dstP + (<usize>d << 2));
+      d--;
+      if (d < 0) break;
+      so += load<i32>(srcP + (<usize>d << 2));
+      dO += load<i32>(dstP + (<usize>d << 2));
+      v = load<i32>(scratch + (<usize>d << 2)) + 1;
+    }
+  }
+}
