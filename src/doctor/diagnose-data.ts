@@ -128,6 +128,13 @@ export function diagnoseData(opts: DiagnoseDataOptions): DataDiagnosis {
     const dup = findDuplicates(mTrain, m, stats, train.x, s.x, { nearTolerance: opts.nearTolerance, seed });
     const f = duplicateFinding(dup, name, m.n);
     if (f) findings.push(f);
+    // Test rows that repeat validation rows leak too (the validation set steers model selection).
+    const val = other[0];
+    if (name === 'test' && val && val.name === 'validation') {
+      const dv = findDuplicates(val.m, m, columnStats(val.m), val.x, s.x, { nearTolerance: opts.nearTolerance, seed });
+      const fv = duplicateFinding({ ...dv, withinTrainRate: Math.max(dv.withinTrainRate, dup.withinTrainRate), closeRate: Math.max(dv.closeRate, dup.closeRate) }, 'test', m.n);
+      if (fv) findings.push({ ...fv, id: 'duplicates-validation-test', title: fv.title.replace('also occur in training', 'also occur in the validation set') });
+    }
   }
   if (opts.timeIndex) findings.push(...timeOrderFindings(opts.timeIndex));
   const tabularish = train.x.ndim === 2;

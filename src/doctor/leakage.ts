@@ -1,6 +1,7 @@
 // Check: a single feature that by itself predicts the target almost perfectly (a leak: the label
 // re-encoded, an ID sorted by class, a value computed from the answer). Each feature gets a
-// one-feature model — the majority class (or mean target) per value bin, fitted on training rows
+// one-feature model — the majority class per distinct value or the nearest training value's class
+// (the mean target per bin, or a line, for regression), fitted on training rows
 // and scored on held-out rows — so an ID-like column that merely memorizes rows scores nothing.
 import type { Finding } from './finding.js';
 import { thin, type Matrix, type Targets } from './matrix.js';
@@ -43,8 +44,9 @@ export interface LeakScore { feature: number; score: number; baseline: number }
  * the held-out rows, with the score of predicting the majority class / mean beside it.
  */
 export function singleFeatureScores(train: Matrix, yTrain: Targets, held: Matrix, yHeld: Targets): LeakScore[] {
-  const tr = thin(train.n, 4000);
-  const he = thin(held.n, 4000);
+  // Wide data (images: a leak would be one pixel) gets a smaller sample to stay cheap.
+  const tr = thin(train.n, train.d > 100 ? 2000 : 4000);
+  const he = thin(held.n, train.d > 100 ? 1000 : 4000);
   const out: LeakScore[] = [];
   const C = Math.max(yTrain.classes, yHeld.classes);
   for (let j = 0; j < train.d; j++) {
@@ -54,7 +56,38 @@ export function singleFeatureScores(train: Matrix, yTrain: Targets, held: Matrix
     if (constant) continue;
     const b = binning(colT);
     const colH = column(held, he, j);
-    if (yTrain.task === 'classification') {
+    if (yTrain.task === 'classification' && !b.values) {
+      // Many distinct values: 1-nearest-neighbour on this one feature (a leak separates the
+      // classes by value, so its nearest training value has the right class; quantile bins
+      // would mix a small class into a big one at the boundary).
+      // one natively sorted array per class; the nearest value over all classes wins
+      const perCount = new Int32Array(C);
+      for (const r of tr) perCount[yTrain.labels![r]!]++;
+      const perClass = Array.from({ length: C }, (_, c) => new Float64Array(perCount[c]!));
+      perCount.fill(0);
+      tr.forEach((r, i) => { const c = yTrain.labels![r]!; perClass[c]![perCount[c]!++] = colT[i]!; });
+      for (const a of perClass) a.sort();
+      let right = 0;
+      let base = 0;
+      const cnt = new Float64Array(C);
+      for (const r of he) cnt[yHeld.labels![r]!]++;
+      const heldMajority = argmax(cnt, 0, C);
+      he.forEach((r, i) => {
+        const v = colH[i]!;
+        let bestC = 0, bestD = Infinity;
+        for (let c = 0; c < C; c++) {
+          const a = perClass[c]!;
+          if (a.length === 0) continue;
+          let lo = 0, hi = a.length;
+          while (lo < hi) { const mid = (lo + hi) >> 1; if (a[mid]! < v) lo = mid + 1; else hi = mid; }
+          const dist = Math.min(lo < a.length ? a[lo]! - v : Infinity, lo > 0 ? v - a[lo - 1]! : Infinity);
+          if (dist < bestD) { bestD = dist; bestC = c; }
+        }
+        if (bestC === yHeld.labels![r]) right++;
+        if (heldMajority === yHeld.labels![r]) base++;
+      });
+      out.push({ feature: j, score: right / he.length, baseline: base / he.length });
+    } else if (yTrain.task === 'classification') {
       const counts = new Float64Array(b.bins * C);
       const global = new Float64Array(C);
       tr.forEach((r, i) => { const l = yTrain.labels![r]!; counts[binOf(b, colT[i]!) * C + l]++; global[l]++; });
