@@ -1,13 +1,14 @@
 // Strided copies for the movement primitives (permute, expand, slice, sliceUpdate, flip), any
 // element size: for every index of `shape` (row-major, flat range [e0,e1)),
 // dst[dstOff + Σ idx·dstSt] = src[srcOff + Σ idx·srcSt]. Runs along the last dim with unit
-// strides on both sides become memory.copy. Copies are exact for every dtype.
+// strides on both sides become memory.copy. Copies are exact for every dtype. With `add` set
+// (f32 only: sliceAdd, the adjoint of slice) the source is added to the destination instead.
 
 /**
  * `meta` holds i32s: shape[nd], srcSt[nd], dstSt[nd], srcOff, dstOff (strides and offsets in
  * elements of `1 << shift` bytes). `scratch` holds nd i32s for the running index.
  */
-export function stridedCopy(src: usize, dst: usize, nd: i32, meta: usize, shift: i32, e0: i32, e1: i32, scratch: usize): void {
+export function stridedCopy(src: usize, dst: usize, nd: i32, meta: usize, shift: i32, e0: i32, e1: i32, scratch: usize, add: bool): void {
   if (e1 <= e0) return;
   const shapeP = meta;
   const srcP = meta + (<usize>nd << 2);
@@ -32,7 +33,12 @@ export function stridedCopy(src: usize, dst: usize, nd: i32, meta: usize, shift:
   while (e < e1) {
     const i0 = load<i32>(scratch + (<usize>last << 2));
     const len = min(n - i0, e1 - e);
-    if (ss == 1 && ds == 1) {
+    if (add) {
+      for (let j = 0; j < len; j++) {
+        const d = dst + (<usize>(dO + j * ds) << 2);
+        store<f32>(d, load<f32>(d) + load<f32>(src + (<usize>(so + j * ss) << 2)));
+      }
+    } else if (ss == 1 && ds == 1) {
       memory.copy(dst + (<usize>dO << shift), src + (<usize>so << shift), <usize>len << shift);
     } else if (shift == 2) {
       for (let j = 0; j < len; j++) store<u32>(dst + (<usize>(dO + j * ds) << 2), load<u32>(src + (<usize>(so + j * ss) << 2)));

@@ -161,6 +161,13 @@ test('wasm movement kernels (permute, expand, slice, flip, sliceUpdate) copy exa
       assertEqualTensors(ax.slice(x, specs), ax.slice(x0, specs), `slice ${what}`);
       const [v, v0] = pair([...ax.slice(x, specs).shape], 600 + i, dtype);
       assertEqualTensors(ax.sliceUpdate(x, specs, v), ax.sliceUpdate(x0, specs, v0), `sliceUpdate ${what}`);
+      if (dtype === 'float32') {
+        // sliceAdd (the adjoint of slice) through the gradient of slice.
+        const xs = x.clone().requiresGrad_(); const xs0 = x0.clone().requiresGrad_();
+        const [gw] = ax.gradients(ax.sum(ax.mul(ax.slice(xs, specs), v)), [xs]);
+        const [gr] = ax.gradients(ax.sum(ax.mul(ax.slice(xs0, specs), v0)), [xs0]);
+        assertEqualTensors(gw!, gr!, `slice gradient (sliceAdd) ${what}`);
+      }
     });
     const [m, m0] = pair([4, 1, 6], 700, dtype);
     assertEqualTensors(ax.expand(m, [2, 4, 5, 6]), ax.expand(m0, [2, 4, 5, 6]), `expand middle ${dtype}`);

@@ -168,7 +168,7 @@ const fold: FastPath<'fold'> = (e, [cols], out, attrs) => {
 };
 
 /** dst[dstOff + Σ idx·dstSt] = src[srcOff + Σ idx·srcSt] over `shape`, elements of the views' dtype. */
-function copy(e: Engine, src: TensorView, dst: TensorView, shape: Shape, srcSt: readonly number[], dstSt: readonly number[], srcOff: number, dstOff: number): void {
+function copy(e: Engine, src: TensorView, dst: TensorView, shape: Shape, srcSt: readonly number[], dstSt: readonly number[], srcOff: number, dstOff: number, add = false): void {
   const total = numelOf(shape);
   if (total === 0) return;
   const nd = Math.max(1, shape.length);
@@ -177,7 +177,7 @@ function copy(e: Engine, src: TensorView, dst: TensorView, shape: Shape, srcSt: 
   const ds = shape.length ? dstSt : [0];
   const shift = Math.log2(bytesPerElement(dst.dtype));
   const pm = e.meta([...sh, ...ss, ...ds, srcOff, dstOff]);
-  e.parallel('stridedCopy', total, 16, ELEMS_PER_PART, [e.ptr(src), e.ptr(dst), nd, pm, shift, 0, 0, 0], 5, 7);
+  e.parallel('stridedCopy', total, 16, ELEMS_PER_PART, [e.ptr(src), e.ptr(dst), nd, pm, shift, 0, 0, 0, add ? 1 : 0], 5, 7);
 }
 
 const contiguous = (s: Shape): number[] => stridesOf(s);
@@ -226,7 +226,16 @@ const sliceUpdate: FastPath<'sliceUpdate'> = (e, [base, value], out, { starts, s
   return true;
 };
 
-const table: Partial<{ [K in KernelOp]: FastPath<K> }> = { matmul, where, rsqrt, cast, unfold, fold, permute, expand, slice, flip, sliceUpdate, sum: reduce(REDUCE_CODE.sum), max: reduce(REDUCE_CODE.max), min: reduce(REDUCE_CODE.min) };
+const sliceAdd: FastPath<'sliceAdd'> = (e, [base, value], out, { starts, steps }) => {
+  if (!f32(base!, value!, out)) return false;
+  if (e.ptr(out) !== e.ptr(base!)) e.copyBytes(e.ptr(out), e.ptr(base!), numelOf(out.shape) * 4); // out may alias base
+  const st = stridesOf(out.shape);
+  const off = starts.reduce((acc, s, d) => acc + s * st[d]!, 0);
+  copy(e, value!, out, value!.shape, contiguous(value!.shape), st.map((s, d) => s * steps[d]!), 0, off, true);
+  return true;
+};
+
+const table: Partial<{ [K in KernelOp]: FastPath<K> }> = { matmul, where, rsqrt, cast, unfold, fold, permute, expand, slice, flip, sliceUpdate, sliceAdd, sum: reduce(REDUCE_CODE.sum), max: reduce(REDUCE_CODE.max), min: reduce(REDUCE_CODE.min) };
 for (const [op, code] of Object.entries(BIN_CODE)) (table as Record<string, unknown>)[op] = binary('binaryF32', code);
 for (const [op, code] of Object.entries(CMP_CODE)) (table as Record<string, unknown>)[op] = binary('compareF32', code);
 for (const [op, code] of Object.entries(UN_CODE)) (table as Record<string, unknown>)[op] = unary(code);

@@ -28,7 +28,7 @@ export interface KernelExports {
   foldF32(cols: number, out: number, map: number, plane: number, rc: number, p0: number, p1: number, scratch: number): void;
   reduceF32(op: number, x: number, out: number, n: number, inner: number, o0: number, o1: number, scratch: number): void;
   reduceScratchBytes(): number;
-  stridedCopy(src: number, dst: number, nd: number, meta: number, shift: number, e0: number, e1: number, scratch: number): void;
+  stridedCopy(src: number, dst: number, nd: number, meta: number, shift: number, e0: number, e1: number, scratch: number, add: number): void;
   reduceOuterInnerF32(op: number, x: number, out: number, r1: number, k: number, r2: number, k0: number, k1: number): void;
   adamF32(p: number, g: number, m: number, v: number, e0: number, e1: number,
     lr: number, beta1: number, beta2: number, eps: number, bc1: number, bc2: number, l2: number, decay: number): void;
