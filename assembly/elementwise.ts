@@ -184,10 +184,10 @@ export function compareF32(op: i32, a: usize, b: usize, out: usize, inner: i32, 
 }
 
 /**
- * where(cond, a, b) for a bool `cond` with the output's shape and f32 a, b in the broadcast form
- * above: out[e] = cond[e] ? a : b.
+ * where(cond, a, b) with a bool `cond` and f32 a, b, each in the 2-level broadcast form:
+ * out[o*inner+i] = cond[o*sco + i*sci] ? a[o*sao + i*sai] : b[o*sbo + i*sbi].
  */
-export function whereF32(cond: usize, a: usize, b: usize, out: usize, inner: i32, sao: i32, sai: i32, sbo: i32, sbi: i32, e0: i32, e1: i32): void {
+export function whereF32(cond: usize, a: usize, b: usize, out: usize, inner: i32, sco: i32, sci: i32, sao: i32, sai: i32, sbo: i32, sbi: i32, e0: i32, e1: i32): void {
   let e = e0;
   while (e < e1) {
     const o = e / inner;
@@ -195,10 +195,10 @@ export function whereF32(cond: usize, a: usize, b: usize, out: usize, inner: i32
     const len = min(inner - i, e1 - e);
     const pa = a + (<usize>(o * sao + i * sai) << 2);
     const pb = b + (<usize>(o * sbo + i * sbi) << 2);
-    const pc = cond + <usize>e;
+    const pc = cond + <usize>(o * sco + i * sci);
     const po = out + (<usize>e << 2);
     for (let j = 0; j < len; j++) {
-      const v = load<u8>(pc + <usize>j) != 0 ? load<f32>(pa + (<usize>(j * sai) << 2)) : load<f32>(pb + (<usize>(j * sbi) << 2));
+      const v = load<u8>(pc + <usize>(j * sci)) != 0 ? load<f32>(pa + (<usize>(j * sai) << 2)) : load<f32>(pb + (<usize>(j * sbi) << 2));
       store<f32>(po + (<usize>j << 2), v);
     }
     e += len;

@@ -96,6 +96,14 @@ test('wasm where (bool condition, broadcast branches) and f32 copy equal the ref
     assertEqualTensors(ax.where(c, b, a), ax.where(c0, b0, a0), `where swapped ${JSON.stringify(shape)}`);
     assertEqualTensors(a.clone(), a0.clone(), 'clone');
   }
+  // A causal mask broadcast over batch and heads, as attention uses it.
+  const [m, m0] = pair([5, 5], 14, 'bool');
+  const [s, s0] = pair([2, 3, 5, 5], 15);
+  const ninf = ax.fromArray([-Infinity], [], 'float32', wasm);
+  const ninf0 = ax.fromArray([-Infinity], [], 'float32', ts);
+  assertEqualTensors(ax.where(m, s, ninf), ax.where(m0, s0, ninf0), 'where with a broadcast mask');
+  const [c3, c30] = pair([2, 1, 5, 1], 16, 'bool');
+  assertEqualTensors(ax.where(c3, s, ninf), ax.where(c30, s0, ninf0), 'where with a 3-level mask (reference path)');
 });
 
 test('wasm sum/max/min equal the reference exactly over adjacent and non-adjacent dims', () => {

@@ -3,11 +3,11 @@
 // runs the reference kernel on views of the same memory, so every op works on wasm either way.
 import type { TensorView } from '../backend.js';
 import type { BinaryOp, KernelOp, PrimAttrs, UnaryOp } from '../../ops/prims.js';
-import { broadcastStrides, numelOf, shapesEqual, stridesOf, type Shape } from '../../tensor/shape.js';
+import { broadcastStrides, numelOf, stridesOf, type Shape } from '../../tensor/shape.js';
 import { bytesPerElement } from '../../tensor/dtype.js';
 import type { KernelExports } from './loader.js';
 import type { ParallelFn } from './protocol.js';
-import { broadcastForm, broadcastLoop, reduceForm, reduceOuterInnerForm } from './layout.js';
+import { broadcastLoop, reduceForm, reduceOuterInnerForm, whereForm } from './layout.js';
 import { gatherMap } from '../ts/im2col.js';
 
 /** What the fast paths need from the backend. */
@@ -120,11 +120,11 @@ const matmul: FastPath<'matmul'> = (e, [a, b], out, { transA, transB }) => {
 };
 
 const where: FastPath<'where'> = (e, [c, a, b], out) => {
-  if (c!.dtype !== 'bool' || !f32(a!, b!, out) || !shapesEqual(c!.shape, out.shape)) return false;
-  const f = broadcastForm(out.shape, a!.shape, b!.shape);
+  if (c!.dtype !== 'bool' || !f32(a!, b!, out)) return false;
+  const f = whereForm(out.shape, c!.shape, a!.shape, b!.shape);
   if (f === null) return false;
   const pc = e.ptr(c!); const pa = e.ptr(a!); const pb = e.ptr(b!); const po = e.ptr(out);
-  e.parallel('whereF32', numelOf(out.shape), 16, ELEMS_PER_PART, [pc, pa, pb, po, f.inner, f.sao, f.sai, f.sbo, f.sbi, 0, 0], 9);
+  e.parallel('whereF32', numelOf(out.shape), 16, ELEMS_PER_PART, [pc, pa, pb, po, f.inner, f.sco, f.sci, f.sao, f.sai, f.sbo, f.sbi, 0, 0], 11);
   return true;
 };
 

@@ -51,6 +51,26 @@ export function broadcastForm(out: Shape, a: Shape, b: Shape): BroadcastForm | n
   return dims.length <= 2 ? formOf(dims) : null;
 }
 
+/** out[o*inner + i] = f(c[o*sco + i*sci], a[…], b[…]): the 2-level form for three operands. */
+export interface WhereForm { inner: number; sco: number; sci: number; sao: number; sai: number; sbo: number; sbi: number }
+
+export function whereForm(out: Shape, c: Shape, a: Shape, b: Shape): WhereForm | null {
+  const st = [c, a, b].map((s) => broadcastStrides(s, out));
+  const dims: number[][] = []; // [size, strideC, strideA, strideB]
+  for (let d = out.length - 1; d >= 0; d--) {
+    const n = out[d]!;
+    if (n === 1) continue;
+    const last = dims[dims.length - 1];
+    if (last && st.every((s, k) => s[d] === last[k + 1]! * last[0]!)) last[0]! *= n;
+    else dims.push([n, st[0]![d]!, st[1]![d]!, st[2]![d]!]);
+  }
+  if (dims.length > 2) return null;
+  const [inner, ic, ia, ib] = dims[0] ?? [1, 0, 0, 0];
+  if (![ic, ia, ib].every((s) => s === 0 || s === 1)) return null;
+  const outer = dims[1] ?? [1, 0, 0, 0];
+  return { inner: inner!, sco: outer[1]!, sci: ic!, sao: outer[2]!, sai: ia!, sbo: outer[3]!, sbi: ib! };
+}
+
 /**
  * The reduced dims as the outer and inner axes of [r1, k, r2] with the kept dims adjacent in the
  * middle (a bias gradient: sum over batch and pixels), or null.

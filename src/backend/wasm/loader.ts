@@ -20,7 +20,7 @@ export interface KernelExports {
   gemmScratchBytes(): number;
   binaryF32(op: number, a: number, b: number, out: number, inner: number, sao: number, sai: number, sbo: number, sbi: number, e0: number, e1: number): void;
   compareF32(op: number, a: number, b: number, out: number, inner: number, sao: number, sai: number, sbo: number, sbi: number, e0: number, e1: number): void;
-  whereF32(cond: number, a: number, b: number, out: number, inner: number, sao: number, sai: number, sbo: number, sbi: number, e0: number, e1: number): void;
+  whereF32(cond: number, a: number, b: number, out: number, inner: number, sco: number, sci: number, sao: number, sai: number, sbo: number, sbi: number, e0: number, e1: number): void;
   unaryF32(op: number, x: number, out: number, e0: number, e1: number): void;
   rsqrtF32(x: number, out: number, e0: number, e1: number): void;
   transcendentalF32(op: number, x: number, out: number, e0: number, e1: number): void;
