@@ -7,3 +7,4 @@ export { adamF32, sgdF32 } from './optim';
 export { transcendentalF32 } from './transcendental';
 export { unfoldF32, foldF32 } from './window';
 export { stridedCopy } from './copy';
+export { erfF32 } from './erf';

@@ -16,7 +16,7 @@ export const TOL = {
    */
   gemmF32: { rtol: 1e-5, atol: 1e-4 },
   /**
-   * wasm f32 exp/expm1/log/tanh/sigmoid vs the reference: both compute in float64 and round once
+   * wasm f32 exp/expm1/log/tanh/sigmoid/erf vs the reference: both compute in float64 and round once
    * to f32; the wasm polynomials are accurate to ~1e-13, so a result can differ by one f32 ulp
    * (2⁻²³ relative) only when the exact value sits that close to a rounding boundary. atol covers
    * subnormal results (exp of very negative inputs), whose ulp is 2⁻¹⁴⁹.

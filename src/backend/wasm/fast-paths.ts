@@ -128,6 +128,13 @@ const where: FastPath<'where'> = (e, [c, a, b], out) => {
   return true;
 };
 
+const erf: FastPath<'erf'> = (e, [x], out) => {
+  if (!f32(x!, out)) return false;
+  const px = e.ptr(x!); const po = e.ptr(out);
+  e.parallel('erfF32', numelOf(out.shape), 16, TRANS_PER_PART, [px, po, 0, 0], 2);
+  return true;
+};
+
 const rsqrt: FastPath<'rsqrt'> = (e, [x], out) => {
   if (!f32(x!, out)) return false;
   const px = e.ptr(x!); const po = e.ptr(out);
@@ -235,7 +242,7 @@ const sliceAdd: FastPath<'sliceAdd'> = (e, [base, value], out, { starts, steps }
   return true;
 };
 
-const table: Partial<{ [K in KernelOp]: FastPath<K> }> = { matmul, where, rsqrt, cast, unfold, fold, permute, expand, slice, flip, sliceUpdate, sliceAdd, sum: reduce(REDUCE_CODE.sum), max: reduce(REDUCE_CODE.max), min: reduce(REDUCE_CODE.min) };
+const table: Partial<{ [K in KernelOp]: FastPath<K> }> = { matmul, where, rsqrt, erf, cast, unfold, fold, permute, expand, slice, flip, sliceUpdate, sliceAdd, sum: reduce(REDUCE_CODE.sum), max: reduce(REDUCE_CODE.max), min: reduce(REDUCE_CODE.min) };
 for (const [op, code] of Object.entries(BIN_CODE)) (table as Record<string, unknown>)[op] = binary('binaryF32', code);
 for (const [op, code] of Object.entries(CMP_CODE)) (table as Record<string, unknown>)[op] = binary('compareF32', code);
 for (const [op, code] of Object.entries(UN_CODE)) (table as Record<string, unknown>)[op] = unary(code);

@@ -23,6 +23,7 @@ export interface KernelExports {
   whereF32(cond: number, a: number, b: number, out: number, inner: number, sco: number, sci: number, sao: number, sai: number, sbo: number, sbi: number, e0: number, e1: number): void;
   unaryF32(op: number, x: number, out: number, e0: number, e1: number): void;
   rsqrtF32(x: number, out: number, e0: number, e1: number): void;
+  erfF32(x: number, out: number, e0: number, e1: number): void;
   transcendentalF32(op: number, x: number, out: number, e0: number, e1: number): void;
   unfoldF32(x: number, out: number, map: number, plane: number, rc: number, p0: number, p1: number): void;
   foldF32(cols: number, out: number, map: number, plane: number, rc: number, p0: number, p1: number, scratch: number): void;
