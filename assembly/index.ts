@@ -8,3 +8,4 @@ export { transcendentalF32 } from './transcendental';
 export { unfoldF32, foldF32 } from './window';
 export { stridedCopy } from './copy';
 export { erfF32 } from './erf';
+export { argF32, gather32, scatterAddF32 } from './indexing';

@@ -183,6 +183,30 @@ test('wasm movement kernels (permute, expand, slice, flip, sliceUpdate) copy exa
   }
 });
 
+test('wasm argmax/argmin, gather and scatterAdd along a dim equal the reference exactly (max pooling)', () => {
+  const cases: [number[], number][] = [[[5], 0], [[3, 7], 1], [[3, 7], 0], [[2, 9, 13], 1], [[4, 25, 6], 1], [[1, 1, 1], 2]];
+  cases.forEach(([shape, dim], k) => {
+    const [x, x0] = pair(shape, 800 + k, 'float32', true);
+    for (const op of ['argmax', 'argmin'] as const) {
+      assertEqualTensors(ax[op](x, { dim, keepDim: true }), ax[op](x0, { dim, keepDim: true }), `${op} ${JSON.stringify(shape)} dim ${dim}`);
+    }
+    const idx = ax.argmax(x, { dim, keepDim: true });
+    const idx0 = ax.argmax(x0, { dim, keepDim: true });
+    assertEqualTensors(ax.gather(x, dim, idx), ax.gather(x0, dim, idx0), `gather ${JSON.stringify(shape)}`);
+    const [g, g0] = pair([...idx.shape], 900 + k);
+    const [base, base0] = pair(shape, 950 + k);
+    assertEqualTensors(ax.scatterAdd(base, dim, idx, g), ax.scatterAdd(base0, dim, idx0, g0), `scatterAdd ${JSON.stringify(shape)}`);
+    // Repeated indices accumulate in order.
+    const rep = ax.fromArray(new Array(3 * shape.slice(0, dim).concat(shape.slice(dim + 1)).reduce((a, b) => a * b, 1)).fill(-1), [...shape.slice(0, dim), 3, ...shape.slice(dim + 1)], 'int32', wasm);
+    const rep0 = ax.fromArray(rep.data(), [...rep.shape], 'int32', ts);
+    const [s3, s30] = pair([...rep.shape], 990 + k);
+    assertEqualTensors(ax.scatterAdd(base, dim, rep, s3), ax.scatterAdd(base0, dim, rep0, s30), `scatterAdd repeated ${JSON.stringify(shape)}`);
+  });
+  const bad = ax.fromArray([7], [1], 'int32', wasm);
+  assert.throws(() => ax.gather(ax.ones([3]), 0, bad), ax.ValueError);
+  assert.throws(() => ax.scatterAdd(ax.ones([3]), 0, bad, ax.ones([1])), ax.ValueError);
+});
+
 test('wasm kernels give bit-identical results on 1 and 2 threads (large GEMM, elementwise, reductions)', () => {
   const [a] = pair([300, 200], 1);
   const [b] = pair([200, 260], 2);

@@ -3,7 +3,7 @@
 // runs the reference kernel on views of the same memory, so every op works on wasm either way.
 import type { TensorView } from '../backend.js';
 import type { BinaryOp, KernelOp, PrimAttrs, UnaryOp } from '../../ops/prims.js';
-import { broadcastStrides, numelOf, stridesOf, type Shape } from '../../tensor/shape.js';
+import { broadcastStrides, numelOf, shapesEqual, stridesOf, type Shape } from '../../tensor/shape.js';
 import { bytesPerElement } from '../../tensor/dtype.js';
 import type { KernelExports } from './loader.js';
 import type { ParallelFn } from './protocol.js';
@@ -242,7 +242,39 @@ const sliceAdd: FastPath<'sliceAdd'> = (e, [base, value], out, { starts, steps }
   return true;
 };
 
-const table: Partial<{ [K in KernelOp]: FastPath<K> }> = { matmul, where, rsqrt, erf, cast, unfold, fold, permute, expand, slice, flip, sliceUpdate, sliceAdd, sum: reduce(REDUCE_CODE.sum), max: reduce(REDUCE_CODE.max), min: reduce(REDUCE_CODE.min) };
+/** [outer, n, inner] around `dim`. */
+function around(shape: Shape, dim: number): [number, number, number] {
+  return [numelOf(shape.slice(0, dim)), shape[dim]!, numelOf(shape.slice(dim + 1))];
+}
+
+function arg(isMax: boolean): FastPath<'argmax' | 'argmin'> {
+  return (e, [x], out, { dim }) => {
+    if (!f32(x!) || out.dtype !== 'int32') return false;
+    const [outer, n, inner] = around(x!.shape, dim);
+    if (n === 0) return false; // the reference raises the error
+    e.parallel('argF32', outer, 1, Math.ceil(ELEMS_PER_PART / Math.max(1, n * inner)), [isMax ? 1 : 0, e.ptr(x!), e.ptr(out), n, inner, 0, 0], 5);
+    return true;
+  };
+}
+
+/** index has x's shape except along `dim` (the form pooling uses). */
+const alongDim = (x: Shape, index: Shape, dim: number): boolean =>
+  x.length === index.length && x.every((s, d) => d === dim || s === index[d]);
+
+const gather: FastPath<'gather'> = (e, [x, index], out, { dim }) => {
+  if (bytesPerElement(x!.dtype) !== 4 || out.dtype !== x!.dtype || index!.dtype !== 'int32' || !alongDim(x!.shape, index!.shape, dim)) return false;
+  const [outer, n, inner] = around(x!.shape, dim);
+  return e.ex.gather32(e.ptr(x!), e.ptr(index!), e.ptr(out), outer, n, index!.shape[dim]!, inner) === 0;
+};
+
+const scatterAdd: FastPath<'scatterAdd'> = (e, [x, index, src], out, { dim }) => {
+  if (!f32(x!, src!, out) || index!.dtype !== 'int32' || !shapesEqual(index!.shape, src!.shape) || !alongDim(x!.shape, index!.shape, dim)) return false;
+  const [outer, n, inner] = around(x!.shape, dim);
+  e.copyBytes(e.ptr(out), e.ptr(x!), numelOf(x!.shape) * 4);
+  return e.ex.scatterAddF32(e.ptr(out), e.ptr(index!), e.ptr(src!), outer, n, index!.shape[dim]!, inner) === 0;
+};
+
+const table: Partial<{ [K in KernelOp]: FastPath<K> }> = { matmul, where, rsqrt, erf, cast, argmax: arg(true), argmin: arg(false), gather, scatterAdd, unfold, fold, permute, expand, slice, flip, sliceUpdate, sliceAdd, sum: reduce(REDUCE_CODE.sum), max: reduce(REDUCE_CODE.max), min: reduce(REDUCE_CODE.min) };
 for (const [op, code] of Object.entries(BIN_CODE)) (table as Record<string, unknown>)[op] = binary('binaryF32', code);
 for (const [op, code] of Object.entries(CMP_CODE)) (table as Record<string, unknown>)[op] = binary('compareF32', code);
 for (const [op, code] of Object.entries(UN_CODE)) (table as Record<string, unknown>)[op] = unary(code);

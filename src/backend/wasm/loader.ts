@@ -24,6 +24,9 @@ export interface KernelExports {
   unaryF32(op: number, x: number, out: number, e0: number, e1: number): void;
   rsqrtF32(x: number, out: number, e0: number, e1: number): void;
   erfF32(x: number, out: number, e0: number, e1: number): void;
+  argF32(isMax: number, x: number, out: number, n: number, inner: number, o0: number, o1: number): void;
+  gather32(x: number, idx: number, out: number, outer: number, n: number, m: number, inner: number): number;
+  scatterAddF32(out: number, idx: number, src: number, outer: number, n: number, m: number, inner: number): number;
   transcendentalF32(op: number, x: number, out: number, e0: number, e1: number): void;
   unfoldF32(x: number, out: number, map: number, plane: number, rc: number, p0: number, p1: number): void;
   foldF32(cols: number, out: number, map: number, plane: number, rc: number, p0: number, p1: number, scratch: number): void;
