@@ -39,7 +39,7 @@ export interface DiagnoseDataOptions {
   baselines?: boolean | 'auto';
   /** Class weights or a balancing sampler are already in use (imbalance becomes information). */
   classWeighted?: boolean;
-  /** Near-duplicate threshold (RMS of the standardized difference per feature). Default 0.01. */
+  /** Near-duplicate threshold (RMS of the standardized difference per feature). Default 0.02. */
   nearTolerance?: number;
   /** Seed of the doctor's own random numbers (never the global generator). Default 0. */
   seed?: number;
@@ -132,7 +132,7 @@ export function diagnoseData(opts: DiagnoseDataOptions): DataDiagnosis {
     const val = other[0];
     if (name === 'test' && val && val.name === 'validation') {
       const dv = findDuplicates(val.m, m, columnStats(val.m), val.x, s.x, { nearTolerance: opts.nearTolerance, seed });
-      const fv = duplicateFinding({ ...dv, withinTrainRate: Math.max(dv.withinTrainRate, dup.withinTrainRate), closeRate: Math.max(dv.closeRate, dup.closeRate) }, 'test', m.n);
+      const fv = duplicateFinding({ ...dv, withinTrainRate: Math.max(dv.withinTrainRate, dup.withinTrainRate), chanceRepeats: Math.max(dv.chanceRepeats, dup.chanceRepeats) }, 'test', m.n);
       if (fv) findings.push({ ...fv, id: 'duplicates-validation-test', title: fv.title.replace('also occur in training', 'also occur in the validation set') });
     }
   }

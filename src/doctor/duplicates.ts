@@ -1,5 +1,5 @@
 // Check: rows of the validation/test set that also occur in training, exactly (same values) or
-// nearly (RMS difference ≤ 1% of a standard deviation per feature after standardizing with the
+// nearly (RMS difference ≤ 2% of a standard deviation per feature after standardizing with the
 // training statistics). Exact: a hash of each row's values. Near: locality-sensitive hashing with
 // random projections (a near pair lands in the same bucket of one of a few hash tables with high
 // probability; a far pair almost never), then each candidate pair is measured exactly — O(n·d)
@@ -11,10 +11,10 @@ import { Generator } from '../tensor/random.js';
 import { matmul } from '../ops/linalg.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Finding } from './finding.js';
-import { thin, type ColumnStats, type Matrix } from './matrix.js';
+import type { ColumnStats, Matrix } from './matrix.js';
 
 export interface DuplicateOptions {
-  /** Near-duplicate threshold: RMS of the standardized difference per feature. Default 0.01. */
+  /** Near-duplicate threshold: RMS of the standardized difference per feature. Default 0.02 (2% of a standard deviation). */
   nearTolerance?: number;
   /** Seed of the random projections (the doctor never touches the global generator). */
   seed?: number;
@@ -30,11 +30,12 @@ export interface DuplicateReport {
   /** Share of training rows that have an exact twin inside the training set itself. */
   withinTrainRate: number;
   /**
-   * Share of (up to 2,000 sampled) training rows with another training row within 10× the near
-   * tolerance: high for coarse, low-dimensional data (iris: 4 columns at 0.1 cm), where rows
-   * repeat by coincidence; ≈ 0 for continuous or high-dimensional data, where a repeat is a copy.
+   * Expected number of rows of `other` that repeat a training row by pure coincidence, if the
+   * columns were independent: m · n · Π_j P(two rows share column j's value). About 0.04 for
+   * iris (4 columns at 0.1 cm), astronomically small for continuous or high-dimensional data,
+   * where a repeat is a copy.
    */
-  closeRate: number;
+  chanceRepeats: number;
 }
 
 function rowHash(v: ArrayLike<number>, off: number, d: number): number {
@@ -67,7 +68,7 @@ const BITS = 6;
  * the projections, done with one matmul each).
  */
 export function findDuplicates(train: Matrix, other: Matrix, stats: ColumnStats, xTrain: Tensor, xOther: Tensor, opts: DuplicateOptions = {}): DuplicateReport {
-  const { nearTolerance = 0.01, seed = 0 } = opts;
+  const { nearTolerance = 0.02, seed = 0 } = opts;
   const d = train.d;
   const table = new Map<number, number[]>();
   let withinTwins = 0;
@@ -90,8 +91,9 @@ export function findDuplicates(train: Matrix, other: Matrix, stats: ColumnStats,
       if (examples.length < 5) examples.push(i);
     }
   }
-  const { near, closeRate } = nearCount(train, other, stats, xTrain, xOther, isExact, Math.max(nearTolerance, 1e-9), seed, examples, exact > 0);
-  return { exact, near, examples, withinTrainRate: train.n > 0 ? (2 * withinTwins) / train.n : 0, closeRate };
+  const near = nearCount(train, other, stats, xTrain, xOther, isExact, Math.max(nearTolerance, 1e-9), seed, examples);
+  const chanceRepeats = exact + near > 0 ? other.n * train.n * Math.exp(logCollision(train)) : 0;
+  return { exact, near, examples, withinTrainRate: train.n > 0 ? (2 * withinTwins) / train.n : 0, chanceRepeats };
 }
 
 /** Floor for per-column scales: columns that almost never change must not dominate distances. */
@@ -101,11 +103,24 @@ function scales(stats: ColumnStats): Float64Array {
   return stats.std.map((s) => (s > 0 ? Math.max(s, floor) : 0));
 }
 
-function nearCount(train: Matrix, other: Matrix, stats: ColumnStats, xTrain: Tensor, xOther: Tensor, isExact: Uint8Array, tol: number, seed: number, examples: number[], needClose: boolean): { near: number; closeRate: number } {
+/** log of Π_j Σ_v p_j(v)²: the chance that two random training rows agree in every column (independence). */
+function logCollision(m: Matrix): number {
+  let logP = 0;
+  for (let j = 0; j < m.d && logP > -60; j++) {
+    const counts = new Map<number, number>();
+    for (let i = 0; i < m.n; i++) { const v = m.values[i * m.d + j]!; counts.set(v, (counts.get(v) ?? 0) + 1); }
+    let q = 0;
+    for (const c of counts.values()) q += (c / m.n) ** 2;
+    logP += Math.log(q);
+  }
+  return logP;
+}
+
+function nearCount(train: Matrix, other: Matrix, stats: ColumnStats, xTrain: Tensor, xOther: Tensor, isExact: Uint8Array, tol: number, seed: number, examples: number[]): number {
   const d = train.d;
   const sc = scales(stats);
   const active = sc.reduce((c, s) => c + (s > 0 ? 1 : 0), 0);
-  if (active === 0 || other.n === 0) return { near: 0, closeRate: 0 };
+  if (active === 0 || other.n === 0) return 0;
   const g = new Generator(seed + 104729);
   const k = TABLES * BITS;
   // Projection matrix on standardized features: z·r = x·(r/σ) − (μ/σ)·r, so project raw x.
@@ -127,7 +142,7 @@ function nearCount(train: Matrix, other: Matrix, stats: ColumnStats, xTrain: Ten
     }
     return s;
   };
-  const search = (radius: number, queries: Matrix, pq: ArrayLike<number>, rows: Iterable<number>, skipSelf: boolean, onHit: (i: number) => void): void => {
+  const search = (radius: number, queries: Matrix, pq: ArrayLike<number>, rows: Iterable<number>, onHit: (i: number) => void): void => {
     const width = 8 * radius; // bucket width: a pair at the threshold shares a bucket per direction w.p. ≈ 0.9
     const key = (p: ArrayLike<number>, i: number, t: number): string => {
       let s = '';
@@ -150,7 +165,6 @@ function nearCount(train: Matrix, other: Matrix, stats: ColumnStats, xTrain: Ten
         const list = buckets[t]!.get(key(pq, i, t));
         if (!list) continue;
         for (const tr of list) {
-          if (skipSelf && tr === i) continue;
           if (++checked > 200) break; // a crowded bucket: the data is dense here, stop looking
           if (dist2(train.values, tr * d, queries.values, i * d, r2) <= r2) { hit = true; break; }
         }
@@ -160,15 +174,8 @@ function nearCount(train: Matrix, other: Matrix, stats: ColumnStats, xTrain: Ten
   };
   let near = 0;
   const candidates = [...Array(other.n).keys()].filter((i) => !isExact[i]);
-  search(tol * Math.sqrt(active), other, po, candidates, false, (i) => { near++; if (examples.length < 5) examples.push(i); });
-  let closeRate = 0;
-  if (near > 0 || needClose) {
-    const sample = thin(train.n, 2000);
-    let close = 0;
-    search(10 * tol * Math.sqrt(active), train, pt, sample, true, () => { close++; });
-    closeRate = close / sample.length;
-  }
-  return { near, closeRate };
+  search(tol * Math.sqrt(active), other, po, candidates, (i) => { near++; if (examples.length < 5) examples.push(i); });
+  return near;
 }
 /** The finding for duplicates between training and `split` ('validation' or 'test'). */
 export function duplicateFinding(rep: DuplicateReport, split: string, m: number): Finding | null {
@@ -177,12 +184,12 @@ export function duplicateFinding(rep: DuplicateReport, split: string, m: number)
   const rate = count / m;
   // Data that repeats inside training as often (e.g. iris, coarse measurements) repeats across
   // splits by chance: that is information, not a leak.
-  const natural = rate <= 3 * rep.withinTrainRate || rep.closeRate >= 0.05;
+  const natural = rate <= 3 * rep.withinTrainRate || rep.chanceRepeats >= 0.01;
   return {
     id: `duplicates-train-${split}`,
     severity: natural ? 'info' : 'warning',
-    title: `${count} of ${m} ${split} rows (${(100 * rate).toFixed(1)}%) also occur in training (${rep.exact} exact, ${rep.near} near)${natural ? '; the data is coarse (training rows often nearly repeat each other), so these look like coincidences rather than copies' : ''}`,
-    evidence: { exact: rep.exact, near: rep.near, rows: m, rate, withinTrainRate: rep.withinTrainRate, closeRate: rep.closeRate, firstRow: rep.examples[0] ?? -1 },
+    title: `${count} of ${m} ${split} rows (${(100 * rate).toFixed(1)}%) also occur in training (${rep.exact} exact, ${rep.near} near)${natural ? '; the data is coarse enough (few distinct values per column) for rows to repeat by coincidence' : ''}`,
+    evidence: { exact: rep.exact, near: rep.near, rows: m, rate, withinTrainRate: rep.withinTrainRate, chanceRepeats: rep.chanceRepeats, firstRow: rep.examples[0] ?? -1 },
     fix: `remove the repeated rows from the ${split} set (or de-duplicate before splitting, and keep all rows of one entity/source on the same side, e.g. a grouped split): a ${split} score measured on rows the model trained on is optimistic`,
   };
 }

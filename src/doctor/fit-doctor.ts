@@ -187,7 +187,7 @@ export class DoctorCallback implements Callback {
     const evidence: Record<string, number> = { linearValidation: lin, gbtValidation: gbt };
     const fmt = (v: number): string => (cls ? `${(100 * v).toFixed(1)}%` : v.toPrecision(4));
     if (!net) {
-      return { id: 'baseline', severity: 'info', title: `baselines on the validation rows: logistic/linear regression ${key} ${fmt(lin)}, gradient-boosted trees ${fmt(gbt)}`, evidence, fix: 'the network should beat these; if it does not, prefer the simpler model' };
+      return { id: 'baseline-scores', severity: 'info', title: `baselines on the validation rows: logistic/linear regression ${key} ${fmt(lin)}, gradient-boosted trees ${fmt(gbt)}`, evidence, fix: 'the network should beat these; if it does not, prefer the simpler model' };
     }
     const nv = net[key]!;
     evidence['networkValidation'] = nv;

@@ -1,0 +1,150 @@
+// The doctor inside fit(): each training mistake injected into a real run (MNIST, iris,
+// penguins) is named with the right fix, at the right time; clean runs raise no warning; the
+// doctor never changes the run; and lrFind proposes a working learning rate.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as ax from '../../../src/index.js';
+import { alarms, find, mlp, pick, range, tabular } from './helpers.js';
+
+const mnist = ax.loadMnist({ trainSize: 2000, testSize: 500 });
+const quiet = { verbose: false } as const;
+
+test('clean runs on MNIST, iris and penguins raise no warning, and the doctor does not change the run', async () => {
+  const m = await mnist;
+  let net = mlp([784, 128, 10]);
+  const h = ax.fit(net, { ...quiet, data: m.train, validation: m.test, epochs: 3, batchSize: 64, optimizer: new ax.Adam(net.parameters(), { lr: 1e-3 }) });
+  assert.deepEqual(alarms(h.findings), []);
+  assert.ok(h.epochs.at(-1)!.valAccuracy! > 0.85);
+  net = mlp([784, 128, 10]);
+  const off = ax.fit(net, { ...quiet, data: m.train, validation: m.test, epochs: 3, batchSize: 64, optimizer: new ax.Adam(net.parameters(), { lr: 1e-3 }), doctor: false });
+  assert.deepEqual(off.epochs.map((e) => e.valLoss), h.epochs.map((e) => e.valLoss), 'same seed, doctor on or off ⇒ identical run');
+  assert.equal(off.findings, undefined);
+  for (const [loader, epochs] of [[ax.loadIris, 30], [ax.loadPenguins, 20]] as const) {
+    const d = await tabular(loader);
+    const net2 = mlp([4, 16, 3]);
+    const h2 = ax.fit(net2, { ...quiet, data: d.std.train, validation: d.std.val, epochs, batchSize: 16, optimizer: new ax.Adam(net2.parameters(), { lr: 0.01 }), doctor: { featureNames: d.names } });
+    assert.deepEqual(alarms(h2.findings), [], loader.name);
+    const b = find(h2.findings, 'baseline')!;
+    assert.ok(b.evidence.networkValidation! >= 0.9 && b.evidence.linearValidation! >= 0.9, JSON.stringify(b.evidence));
+  }
+});
+
+test('lr = 10 on MNIST is flagged within the first 50 steps: divide it by 4', async () => {
+  const m = await mnist;
+  for (const make of [(p: ax.Parameter[]) => new ax.Adam(p, { lr: 10 }), (p: ax.Parameter[]) => new ax.SGD(p, { lr: 10 })]) {
+    const net = mlp([784, 128, 10]);
+    let flaggedAt = -1;
+    const h = ax.fit(net, { ...quiet, data: m.train, epochs: 1, batchSize: 64, optimizer: make(net.parameters()), doctor: { onFinding: (f) => { if (f.id === 'lr-too-high' && flaggedAt < 0) flaggedAt = f.step!; } } });
+    const f = find(h.findings, 'lr-too-high')!;
+    assert.equal(f.severity, 'error');
+    assert.ok(flaggedAt >= 1 && flaggedAt <= 50, `flagged at step ${flaggedAt}`);
+    assert.match(f.fix, /divide it by 4 \(lr 10 → 2\.5\)/);
+  }
+});
+
+test('a run whose loss becomes NaN throws TrainingDivergedError carrying the doctor finding', () => {
+  const g = new ax.Generator(1);
+  const x = ax.tensor(range(40).map((i) => [(i % 3) * 1e6 + g.normal(), g.normal() * 1e6]));
+  const y = ax.tensor(range(40).map((i) => i % 3), { dtype: 'int32' });
+  const net = mlp([2, 16, 3]);
+  assert.throws(() => ax.fit(net, { ...quiet, data: { x, y }, epochs: 20, batchSize: 8, optimizer: new ax.SGD(net.parameters(), { lr: 10 }) }),
+    (e: unknown) => e instanceof ax.TrainingDivergedError && e.findings!.some((f) => f.id === 'lr-too-high' && /divide it by 4/.test(f.fix)));
+});
+
+test('an overfitting run (few MNIST digits, 30% wrong labels, big MLP) is flagged within 2 epochs of validation turning', async () => {
+  const m = await mnist;
+  const g = new ax.Generator(1);
+  const labels = Array.from(m.train.y.data()).slice(0, 300).map((l) => (g.uniform() < 0.3 ? g.int(0, 10) : l));
+  const net = mlp([784, 512, 10]);
+  const h = ax.fit(net, { ...quiet, data: { x: pick(m.train.x, range(300)), y: ax.tensor(labels, { dtype: 'int32' }) }, validation: { x: pick(m.test.x, range(300)), y: pick(m.test.y, range(300)) }, epochs: 10, batchSize: 32, optimizer: new ax.Adam(net.parameters(), { lr: 3e-3 }) });
+  const f = find(h.findings, 'overfitting')!;
+  const val = h.epochs.map((e) => e.valLoss!);
+  const best = val.indexOf(Math.min(...val.slice(0, f.epoch))) + 1; // the best epoch before the flag
+  const turning = best + 1;
+  assert.equal(f.evidence.beganEpoch, turning);
+  assert.ok(f.epoch! <= turning + 2, `validation turned at epoch ${turning}, flagged at ${f.epoch}`);
+  assert.match(f.fix, /EarlyStopping/);
+  for (const w of ['dropout', 'augmentation', 'weight decay', 'smaller model', 'more data']) assert.match(f.fix, new RegExp(w));
+});
+
+test('underfitting: a 1-unit bottleneck on MNIST levels off near its starting loss', async () => {
+  const m = await mnist;
+  const net = mlp([784, 1, 10]);
+  const h = ax.fit(net, { ...quiet, data: m.train, validation: m.test, epochs: 8, batchSize: 64, optimizer: new ax.Adam(net.parameters(), { lr: 1e-3 }) });
+  const f = find(h.findings, 'underfitting')!;
+  assert.equal(f.severity, 'warning');
+  assert.match(f.fix, /more capacity/);
+  assert.match(f.fix, /CNN for images/);
+});
+
+test('learning rate: too low stagnates (raise it), too high for SGD oscillates (lower it)', async () => {
+  const d = await tabular(ax.loadIris);
+  let net = mlp([4, 16, 3]);
+  let h = ax.fit(net, { ...quiet, data: d.std.train, validation: d.std.val, epochs: 4, batchSize: 16, optimizer: new ax.Adam(net.parameters(), { lr: 1e-6 }) });
+  const s = find(h.findings, 'loss-stagnating')!;
+  assert.equal(s.epoch, 2);
+  assert.match(s.fix, /raise it ×10/);
+  net = mlp([4, 16, 3]);
+  h = ax.fit(net, { ...quiet, data: d.std.train, validation: d.std.val, epochs: 8, batchSize: 16, optimizer: new ax.SGD(net.parameters(), { lr: 3 }) });
+  const o = find(h.findings, 'lr-oscillating')!;
+  assert.match(o.fix, /lower the learning rate/);
+});
+
+test('step 0: unstandardized penguins start far above ln 3; a Softmax before crossEntropy is named', async () => {
+  const d = await tabular(ax.loadPenguins);
+  let net = mlp([4, 16, 3]);
+  let h = ax.fit(net, { ...quiet, data: d.raw.train, validation: d.raw.val, epochs: 1, batchSize: 16 });
+  const f = find(h.findings, 'initial-loss')!;
+  assert.ok(f.evidence.initialLoss! > 10 && Math.abs(f.evidence.chanceLoss! - Math.log(3)) < 1e-9, JSON.stringify(f.evidence));
+  assert.equal(f.step, 0);
+  assert.match(f.fix, /standardize the inputs/);
+  assert.ok(find(h.findings, 'feature-scales'));
+  ax.manualSeed(0);
+  net = new ax.Sequential(new ax.Linear(4, 16), new ax.ReLU(), new ax.Linear(16, 3), new ax.Softmax({ dim: 1 }));
+  h = ax.fit(net, { ...quiet, data: d.std.train, validation: d.std.val, epochs: 1, batchSize: 16 });
+  assert.ok(find(h.findings, 'softmax-before-cross-entropy'));
+});
+
+test('gradient health: vanishing (11 sigmoid layers), exploding (large weights), dead ReLUs (bias −10), saturated tanh (raw grams)', async () => {
+  const d = await tabular(ax.loadIris);
+  let net = mlp([4, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 3], ax.Sigmoid);
+  let h = ax.fit(net, { ...quiet, data: d.std.train, epochs: 1, batchSize: 16 });
+  assert.match(find(h.findings, 'vanishing-gradients')!.fix, /ReLU/);
+  net = mlp([4, 64, 64, 64, 64, 3]);
+  net.loadStateDict(Object.fromEntries(Object.entries(net.stateDict()).map(([k, t]) => [k, k.endsWith('weight') ? ax.mul(t, 6) : t])));
+  h = ax.fit(net, { ...quiet, data: d.std.train, epochs: 1, batchSize: 16, optimizer: new ax.SGD(net.parameters(), { lr: 1e-6 }) });
+  assert.match(find(h.findings, 'exploding-gradients')!.fix, /clipGradNorm/);
+  net = mlp([4, 32, 3]);
+  net.loadStateDict({ ...net.stateDict(), '0.bias': ax.full([32], -10) });
+  h = ax.fit(net, { ...quiet, data: d.std.train, epochs: 1, batchSize: 16 });
+  const dead = find(h.findings, 'dead-relu')!;
+  assert.equal(dead.evidence.share, 1);
+  assert.match(dead.fix, /LeakyReLU/);
+  const p = await tabular(ax.loadPenguins);
+  net = mlp([4, 16, 3], ax.Tanh);
+  h = ax.fit(net, { ...quiet, data: p.raw.train, epochs: 1, batchSize: 16 });
+  assert.match(find(h.findings, 'saturated-activations')!.fix, /standardize the inputs/);
+});
+
+test('the baseline beats a broken network and says so; findings reach the progress output', async () => {
+  const d = await tabular(ax.loadPenguins);
+  const net = mlp([4, 16, 3]);
+  const lines: string[] = [];
+  const h = ax.fit(net, { verbose: false, callbacks: [new ax.ProgressBar({ write: (s) => lines.push(s), live: false })], data: d.std.train, validation: d.std.val, epochs: 2, batchSize: 16, optimizer: new ax.Adam(net.parameters(), { lr: 1e-5 }) });
+  const f = find(h.findings, 'baseline-wins')!;
+  assert.ok(f.evidence.linearValidation! > f.evidence.networkValidation!);
+  assert.match(f.fix, /use the/);
+  assert.match(lines.join(''), /doctor \[warning\] baseline-wins/);
+});
+
+test('lrFind proposes a rate that trains MNIST, and puts the weights back', async () => {
+  const m = await mnist;
+  const net = mlp([784, 64, 10]);
+  const before = ax.evaluate(net, m.test).loss;
+  const r = ax.lrFind(net, m.train, { batchSize: 64 });
+  assert.equal(ax.evaluate(net, m.test).loss, before);
+  assert.ok(r.suggestion >= 1e-4 && r.suggestion <= 3e-2, `suggestion ${r.suggestion}`);
+  assert.ok(r.losses.length > 30 && r.losses.length === r.lrs.length);
+  const h = ax.fit(net, { ...quiet, data: m.train, validation: m.test, epochs: 1, batchSize: 64, optimizer: new ax.Adam(net.parameters(), { lr: r.suggestion }) });
+  assert.ok(h.epochs[0]!.valAccuracy! > 0.8, JSON.stringify(h.epochs[0]));
+});
