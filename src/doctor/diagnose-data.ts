@@ -39,6 +39,8 @@ export interface DiagnoseDataOptions {
   baselines?: boolean | 'auto';
   /** Class weights or a balancing sampler are already in use (imbalance becomes information). */
   classWeighted?: boolean;
+  /** The single-feature leak check: true (default), false, or 'auto' (only tabular data, ≤ 100 features: one pixel of an image does not leak a label, and the check is the costliest). */
+  leakCheck?: boolean | 'auto';
   /** Near-duplicate threshold (RMS of the standardized difference per feature). Default 0.02. */
   nearTolerance?: number;
   /** Seed of the doctor's own random numbers (never the global generator). Default 0. */
@@ -138,7 +140,8 @@ export function diagnoseData(opts: DiagnoseDataOptions): DataDiagnosis {
   }
   if (opts.timeIndex) findings.push(...timeOrderFindings(opts.timeIndex));
   const tabularish = train.x.ndim === 2;
-  if (tabularish && !stats.nonFinite.some((c) => c > 0)) {
+  const wantLeak = opts.leakCheck === 'auto' ? mTrain.d <= 100 : opts.leakCheck ?? true;
+  if (tabularish && wantLeak && !stats.nonFinite.some((c) => c > 0)) {
     const heldSet = other[0] ?? null;
     const sp = heldSet ? { fit: mTrain, fitT: tTrain, held: heldSet.m, heldT: heldSet.t } : internalSplit(mTrain, tTrain);
     if (sp.held.n >= 10) {

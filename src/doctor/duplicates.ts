@@ -38,28 +38,31 @@ export interface DuplicateReport {
   chanceRepeats: number;
 }
 
-function rowHash(v: ArrayLike<number>, off: number, d: number): number {
-  // FNV-1a over the float32 bit patterns, two lanes folded into a 53-bit safe integer.
+/** The float32 bit patterns of a matrix's values (a view when they are float32 already). */
+function bits(v: ArrayLike<number>): Uint32Array {
+  if (v instanceof Float32Array) return new Uint32Array(v.buffer, v.byteOffset, v.length);
+  return new Uint32Array(Float32Array.from(v).buffer);
+}
+
+function rowHash(b: Uint32Array, off: number, d: number): number {
+  // FNV-1a-style over the float32 bit patterns, two lanes folded into a 53-bit safe integer.
   let h1 = 0x811c9dc5;
   let h2 = 0x01000193;
   for (let j = 0; j < d; j++) {
-    F32[0] = v[off + j]!;
-    const b = U32[0]!;
-    h1 = Math.imul(h1 ^ b, 0x01000193);
-    h2 = Math.imul(h2 ^ (b >>> 7), 0x5bd1e995);
+    const w = b[off + j]!;
+    h1 = Math.imul(h1 ^ w, 0x01000193);
+    h2 = Math.imul(h2 ^ (w >>> 7), 0x5bd1e995);
   }
   return (h1 >>> 0) * 2 ** 21 + ((h2 >>> 0) & 0x1fffff);
 }
-const F32 = new Float32Array(1);
-const U32 = new Uint32Array(F32.buffer);
 
 function sameRow(a: ArrayLike<number>, ai: number, b: ArrayLike<number>, bi: number, d: number): boolean {
   for (let j = 0; j < d; j++) if (Math.fround(a[ai + j]!) !== Math.fround(b[bi + j]!)) return false;
   return true;
 }
 
-const TABLES = 4;
-const BITS = 6;
+const TABLES = 3;
+const BITS = 4;
 
 /**
  * Count rows of `other` that duplicate a training row, exactly or nearly.
@@ -71,9 +74,11 @@ export function findDuplicates(train: Matrix, other: Matrix, stats: ColumnStats,
   const { nearTolerance = 0.02, seed = 0 } = opts;
   const d = train.d;
   const table = new Map<number, number[]>();
+  const trainBits = bits(train.values);
+  const otherBits = bits(other.values);
   let withinTwins = 0;
   for (let i = 0; i < train.n; i++) {
-    const h = rowHash(train.values, i * d, d);
+    const h = rowHash(trainBits, i * d, d);
     const list = table.get(h);
     if (list) {
       if (list.some((k) => sameRow(train.values, k * d, train.values, i * d, d))) withinTwins++;
@@ -84,7 +89,7 @@ export function findDuplicates(train: Matrix, other: Matrix, stats: ColumnStats,
   let exact = 0;
   const examples: number[] = [];
   for (let i = 0; i < other.n; i++) {
-    const list = table.get(rowHash(other.values, i * d, d));
+    const list = table.get(rowHash(otherBits, i * d, d));
     if (list && list.some((k) => sameRow(train.values, k * d, other.values, i * d, d))) {
       isExact[i] = 1;
       exact++;
@@ -143,13 +148,15 @@ function nearCount(train: Matrix, other: Matrix, stats: ColumnStats, xTrain: Ten
     return s;
   };
   const search = (radius: number, queries: Matrix, pq: ArrayLike<number>, rows: Iterable<number>, onHit: (i: number) => void): void => {
-    const width = 8 * radius; // bucket width: a pair at the threshold shares a bucket per direction w.p. ≈ 0.9
-    const key = (p: ArrayLike<number>, i: number, t: number): string => {
-      let s = '';
-      for (let b = 0; b < BITS; b++) s += `${Math.floor((p[i * k + t * BITS + b]! + offsets[t * BITS + b]! * width) / width)},`;
-      return s;
+    // bucket width: a pair at the threshold shares a bucket per direction w.p. ≈ 0.9, so one
+    // table of BITS directions w.p. ≈ 0.66 and one of TABLES tables w.p. ≈ 0.96
+    const width = 8 * radius;
+    const key = (p: ArrayLike<number>, i: number, t: number): number => {
+      let h = t + 1;
+      for (let b = 0; b < BITS; b++) h = Math.imul(h ^ Math.floor((p[i * k + t * BITS + b]! + offsets[t * BITS + b]! * width) / width), 0x01000193);
+      return h >>> 0; // a hash collision only adds a candidate, which is then measured exactly
     };
-    const buckets = Array.from({ length: TABLES }, () => new Map<string, number[]>());
+    const buckets = Array.from({ length: TABLES }, () => new Map<number, number[]>());
     for (let i = 0; i < train.n; i++) {
       for (let t = 0; t < TABLES; t++) {
         const kk = key(pt, i, t);

@@ -115,7 +115,7 @@ export class DoctorCallback implements Callback {
     if (train && opts.data !== false) {
       const d = diagnoseData({
         train, validation: val ?? undefined, timeIndex: opts.timeIndex, featureNames: opts.featureNames,
-        loss: this.lossName, model: info.model, baselines: opts.baselines ?? 'auto',
+        loss: this.lossName, model: info.model, baselines: opts.baselines ?? 'auto', leakCheck: 'auto',
         classWeighted: info.classWeight !== undefined,
       });
       this.baselines = d.baselines;
