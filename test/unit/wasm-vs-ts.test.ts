@@ -320,6 +320,20 @@ test('wasm fused SGD (momentum, dampening, Nesterov, weight decay) matches the u
   assert.equal(wasm.sgdUpdate!(ax.zeros([3], { dtype: 'float64' }), ax.zeros([3], { dtype: 'float64' }), null, { ...o, momentum: 0 }), false, 'float64 falls back');
 });
 
+test('the unshared single-thread build (browsers without cross-origin isolation) works, across memory growth', async () => {
+  const { WasmBackend } = await import('../../src/backend/wasm/wasm-backend.js');
+  const { loadVariantSync } = await import('../../src/backend/wasm/loader.js');
+  const single = new WasmBackend(loadVariantSync('simd-single'));
+  const a = ax.fromArray(data(300 * 200, 1), [300, 200], 'float32', single);
+  const b = ax.fromArray(data(200 * 100, 2), [200, 100], 'float32', single);
+  const [a0, b0] = [ax.fromArray(a.data(), [300, 200], 'float32', ts), ax.fromArray(b.data(), [200, 100], 'float32', ts)];
+  const grow = single.alloc('float32', 8 << 20); // 32 MiB: the unshared buffer is detached and replaced
+  assertEqualTensors(ax.matmul(a, b), ax.matmul(a0, b0), 'matmul on the unshared build', TOL.gemmF32);
+  assertEqualTensors(ax.exp(ax.relu(a)), ax.exp(ax.relu(a0)), 'exp(relu) on the unshared build', TOL.transcendentalF32);
+  single.free(grow);
+  assert.equal(single.variant, 'simd-single');
+});
+
 test('setNumThreads validates its argument', () => {
   assert.throws(() => ax.setNumThreads(0), ax.ValueError);
   assert.throws(() => ax.setNumThreads(1.5), ax.ValueError);

@@ -89,6 +89,12 @@ export function loadModuleSync(): LoadedModule {
   return pick(read, typeof SharedArrayBuffer !== 'undefined');
 }
 
+/** Load one named variant synchronously in Node (tests use it to exercise the unshared build). */
+export function loadVariantSync(v: Variant): LoadedModule {
+  if (nodeEnv === null) throw new AxonError('wasm', 'synchronous loading needs Node');
+  return { module: compile(new Uint8Array(nodeEnv.fs.readFileSync(urlOf(v)))), variant: v, shared: v !== 'simd-single' };
+}
+
 /** Load with fetch (browsers). Shared memory only when the page is cross-origin isolated. */
 export async function loadModuleAsync(): Promise<LoadedModule> {
   const shared = typeof SharedArrayBuffer !== 'undefined' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
