@@ -1,4 +1,5 @@
-// The `axon` command line: `axon train <example> [--epochs N] [--seed S] [--json]`, `axon list`.
+// The `axon` command line: `axon train <example> [--epochs N] [--seed S] [--json]`, `axon list`,
+// `axon doctor --csv data.csv --target label …`.
 // A thin face over the examples; with --json the last line printed is one JSON object.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -18,11 +19,13 @@ const EXAMPLES: Record<string, string> = {
   'spam-gru': 'a GRU over word embeddings classifying SpamAssassin emails (accuracy, F1)',
 };
 
+const NAME_WIDTH = Math.max(...Object.keys(EXAMPLES).map((k) => k.length));
 const USAGE = `usage: axon train <example> [--epochs N] [--seed S] [--json]
+       axon doctor --csv data.csv --target label [--task classification|regression] [--time-col date] [--test-csv test.csv] [--json]
        axon list
 
 examples:
-${Object.entries(EXAMPLES).map(([k, v]) => `  ${k.padEnd(16)} ${v}`).join('\n')}`;
+${Object.entries(EXAMPLES).map(([k, v]) => `  ${k.padEnd(NAME_WIDTH)}  ${v}`).join('\n')}`;
 
 interface ExampleModule { run(o: { epochs?: number; seed?: number; verbose?: boolean }): Promise<{ example: string; metrics: Record<string, number>; epochs: number; seconds: number; note?: string }> }
 
@@ -48,7 +51,7 @@ export async function main(argv: string[]): Promise<number> {
   });
   const [cmd, name] = positionals;
   if (values.help || cmd === undefined) { console.log(USAGE); return cmd === undefined && !values.help ? 1 : 0; }
-  if (cmd === 'list') { console.log(USAGE.split('\n').slice(3).join('\n')); return 0; }
+  if (cmd === 'list') { console.log(USAGE.split('\n').slice(4).join('\n')); return 0; }
   if (cmd !== 'train') { console.error(`unknown command '${cmd}'\n\n${USAGE}`); return 1; }
   if (!name || !(name in EXAMPLES)) { console.error(`unknown example '${name ?? ''}'\n\n${USAGE}`); return 1; }
   const file = exampleFile(name);
