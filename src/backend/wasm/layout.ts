@@ -1,7 +1,7 @@
 // Maps tensor shapes onto the few memory layouts the wasm kernels take: the 2-level broadcast form
 // of binary ops and the [outer, n, inner] form of reductions. null means "not expressible": the
 // backend then runs the reference kernel instead.
-import { broadcastStrides, type Shape } from '../../tensor/shape.js';
+import { broadcastStrides, numelOf, type Shape } from '../../tensor/shape.js';
 
 /** out[o*inner + i] = f(a[o*sao + i*sai], b[o*sbo + i*sbi]) with sai, sbi ∈ {0, 1}. */
 export interface BroadcastForm { inner: number; sao: number; sai: number; sbo: number; sbi: number }
@@ -108,4 +108,9 @@ export function reduceForm(shape: Shape, dims: readonly number[]): [number, numb
     else { phase = 2; inner *= s; }
   }
   return [outer, n, inner];
+}
+
+/** [outer, n, inner] around `dim`. */
+export function around(shape: Shape, dim: number): [number, number, number] {
+  return [numelOf(shape.slice(0, dim)), shape[dim]!, numelOf(shape.slice(dim + 1))];
 }

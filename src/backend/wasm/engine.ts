@@ -1,0 +1,40 @@
+// The contract between the wasm backend and its fast paths: what a path needs from the backend
+// (pointers, the parallel runner, scratch and metadata memory), the path type, and the thresholds
+// below which a job stays on the calling thread.
+import type { TensorView } from '../backend.js';
+import type { KernelOp, PrimAttrs } from '../../ops/prims.js';
+import type { KernelExports } from './loader.js';
+import type { ParallelFn } from './protocol.js';
+
+/** What the fast paths need from the backend. */
+export interface Engine {
+  readonly ex: KernelExports;
+  /** Byte offset of a tensor's storage in linear memory. */
+  ptr(v: TensorView): number;
+  /**
+   * Run `fn` over [0, total) in chunks aligned to `align` units of at least `minPart` units (one
+   * call on the caller when the job is small). `args[range]`, `args[range + 1]` receive a chunk's
+   * bounds and `args[scratch]` (if ≥ 0) the running thread's scratch memory.
+   */
+  parallel(fn: ParallelFn, total: number, align: number, minPart: number, args: number[], range: number, scratch?: number): void;
+  /** A cached copy in linear memory of an array that never changes (e.g. an im2col gather map). */
+  constant(data: Int32Array): number;
+  /** Bytes of scratch each thread has. */
+  readonly scratchBytes: number;
+  /** Write i32 values into the per-call metadata block (read by the kernel of the next job). */
+  meta(values: readonly number[]): number;
+  /** memmove within linear memory. */
+  copyBytes(dst: number, src: number, bytes: number): void;
+}
+
+/** A wasm implementation of one primitive; false when it does not apply (the reference runs). */
+export type FastPath<K extends KernelOp> = (e: Engine, ins: readonly TensorView[], out: TensorView, attrs: PrimAttrs[K]) => boolean;
+
+/** Below this many elements an elementwise op is not worth waking a thread. */
+export const ELEMS_PER_PART = 32768;
+/** Transcendentals cost ~20 flops per element: worth a thread sooner. */
+export const TRANS_PER_PART = 8192;
+/** GEMM work per thread below which the product stays on the caller. */
+export const FLOPS_PER_PART = 1 << 20;
+
+export const f32 = (...vs: TensorView[]): boolean => vs.every((v) => v.dtype === 'float32');
