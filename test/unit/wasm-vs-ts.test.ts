@@ -334,6 +334,23 @@ test('the unshared single-thread build (browsers without cross-origin isolation)
   assert.equal(single.variant, 'simd-single');
 });
 
+test('the browser start-up path (fetch, async compile and instantiate) gives a working single-thread backend', async () => {
+  const { WasmBackend } = await import('../../src/backend/wasm/wasm-backend.js');
+  const { loadModuleAsync } = await import('../../src/backend/wasm/loader.js');
+  const { readFileSync } = await import('node:fs');
+  const orig = globalThis.fetch;
+  globalThis.fetch = (async (u: URL) => new Response(readFileSync(u))) as unknown as typeof fetch; // no file:// fetch in Node
+  try {
+    const loaded = await loadModuleAsync();
+    assert.equal(loaded.variant, 'simd-single', 'not cross-origin isolated: the unshared build');
+    const b = new WasmBackend(loaded);
+    const x = ax.fromArray([1, -2, 3], [3], 'float32', b);
+    assert.deepEqual([...ax.relu(ax.mul(x, 2)).data()], [2, 0, 6]);
+  } finally {
+    globalThis.fetch = orig;
+  }
+});
+
 test('setNumThreads validates its argument', () => {
   assert.throws(() => ax.setNumThreads(0), ax.ValueError);
   assert.throws(() => ax.setNumThreads(1.5), ax.ValueError);

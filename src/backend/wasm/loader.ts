@@ -11,6 +11,15 @@ export interface LoadedModule {
   readonly variant: Variant;
   /** Whether the module imports a shared memory (required for worker threads). */
   readonly shared: boolean;
+  /** Already instantiated over `memory` (browsers: synchronous instantiation of big modules is not allowed). */
+  readonly instance?: { memory: WebAssembly.Memory; instance: WebAssembly.Instance };
+}
+
+const MAX_PAGES = 65536; // 4 GiB, the most a 32-bit WebAssembly memory can address
+
+/** The linear memory the kernels import (shared when threads may use it). */
+export function newMemory(shared: boolean): WebAssembly.Memory {
+  return new WebAssembly.Memory({ initial: 32, maximum: MAX_PAGES, shared } as WebAssembly.MemoryDescriptor);
 }
 
 /** Kernel exports (pointers are byte offsets into the shared memory; booleans are 0/1). */
@@ -95,11 +104,20 @@ export function loadVariantSync(v: Variant): LoadedModule {
   return { module: compile(new Uint8Array(nodeEnv.fs.readFileSync(urlOf(v)))), variant: v, shared: v !== 'simd-single' };
 }
 
-/** Load with fetch (browsers). Shared memory only when the page is cross-origin isolated. */
+/**
+ * Load with fetch, compile and instantiate asynchronously (browsers forbid doing it synchronously
+ * on the main thread for modules this size). Shared memory only when cross-origin isolated.
+ */
 export async function loadModuleAsync(): Promise<LoadedModule> {
   const shared = typeof SharedArrayBuffer !== 'undefined' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
   const variants: Variant[] = shared ? ['relaxed', 'simd'] : ['simd-single'];
-  const bytes = new Map<Variant, Uint8Array<ArrayBuffer>>();
-  for (const v of variants) bytes.set(v, new Uint8Array(await (await fetch(urlOf(v))).arrayBuffer()));
-  return pick((v) => bytes.get(v)!, shared);
+  for (const variant of variants) {
+    const bytes = new Uint8Array(await (await fetch(urlOf(variant))).arrayBuffer());
+    if (!WebAssembly.validate(bytes)) continue;
+    const module = await WebAssembly.compile(bytes);
+    const memory = newMemory(shared);
+    const instance = await WebAssembly.instantiate(module, { env: { memory } });
+    return { module, variant, shared, instance: { memory, instance } };
+  }
+  throw new AxonError('wasm', 'this engine does not support WebAssembly SIMD; use the ts backend (setBackend(\'ts\'))');
 }

@@ -12,12 +12,11 @@ import { KERNELS, type Kernel, type KView } from '../ts/kernels.js';
 import { Allocator, type Block } from './allocator.js';
 import { canBlock } from './env.js';
 import { runFast, type Engine } from './fast-paths.js';
-import { loadModuleSync, type KernelExports, type LoadedModule, type Variant } from './loader.js';
+import { loadModuleSync, newMemory, type KernelExports, type LoadedModule, type Variant } from './loader.js';
 import { ThreadPool } from './pool.js';
 import { MAX_CHUNKS, type ParallelFn } from './protocol.js';
 import { getNumThreads } from './threads.js';
 
-const MAX_PAGES = 65536; // 4 GiB, the most a 32-bit WebAssembly memory can address
 
 /** Hyper-parameters of one fused Adam/AdamW step (see Backend.adamUpdate). */
 export interface AdamArgs {
@@ -51,8 +50,8 @@ export class WasmBackend implements Backend, Engine {
 
   constructor(loaded: LoadedModule = loadModuleSync()) {
     this.variant = loaded.variant;
-    this.wasmMemory = new WebAssembly.Memory({ initial: 32, maximum: MAX_PAGES, shared: loaded.shared } as WebAssembly.MemoryDescriptor);
-    const instance = new WebAssembly.Instance(loaded.module, { env: { memory: this.wasmMemory } });
+    this.wasmMemory = loaded.instance?.memory ?? newMemory(loaded.shared);
+    const instance = loaded.instance?.instance ?? new WebAssembly.Instance(loaded.module, { env: { memory: this.wasmMemory } });
     this.ex = instance.exports as unknown as KernelExports;
     this.allocator = new Allocator(this.wasmMemory, 1024);
     this.scratchBytes = this.ex.gemmScratchBytes() + this.ex.reduceScratchBytes();
