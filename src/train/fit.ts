@@ -12,7 +12,7 @@ import type { Optimizer } from '../optim/optimizer.js';
 import { clipGradNorm } from '../optim/clip.js';
 import { fromArray } from '../tensor/creation.js';
 import { indexSelect } from '../ops/indexing.js';
-import { Generator } from '../tensor/random.js';
+import { randomSplit, stratifiedSplit } from '../data/splits.js';
 import { checkXY, isXY, orderedBatches, TensorBatches, type BatchSource, type FitData, type XY } from './batches.js';
 import type { Callback, EpochLogs, History, TrainContext } from './callbacks.js';
 import { resolveLoss, type LossFn, type LossName } from './loss-fn.js';
@@ -79,29 +79,16 @@ function balancedWeights(y: Tensor): number[] {
 function holdOut(data: XY, fraction: number, seed: number): [XY, XY] {
   if (!(fraction > 0 && fraction < 1)) throw new ValueError('fit', `validation fraction must be in (0, 1), got ${fraction}`);
   const n = data.x.shape[0]!;
-  const g = new Generator(seed + 7919);
-  const groups = new Map<number, number[]>();
-  const labels = isClassification(data.y) && data.y.ndim === 1 ? data.y.data() : null;
-  for (let i = 0; i < n; i++) {
-    const key = labels ? labels[i]! : 0;
-    const list = groups.get(key) ?? [];
-    list.push(i);
-    groups.set(key, list);
-  }
-  const train: number[] = [];
-  const val: number[] = [];
-  for (const list of groups.values()) {
-    for (let i = list.length - 1; i > 0; i--) { const j = g.int(0, i + 1); [list[i], list[j]] = [list[j]!, list[i]!]; }
-    const k = Math.round(list.length * fraction);
-    val.push(...list.slice(0, k));
-    train.push(...list.slice(k));
-  }
-  if (val.length === 0 || train.length === 0) throw new ValueError('fit', `validation fraction ${fraction} of ${n} samples leaves an empty split`);
+  const opts = { seed: seed + 7919 }; // a stream of its own, apart from the batch shuffles
+  const { train, test } = isClassification(data.y) && data.y.ndim === 1
+    ? stratifiedSplit(data.y, { ...opts, testFraction: fraction })
+    : (([tr, te]) => ({ train: tr!, test: te! }))(randomSplit(n, [1 - fraction, fraction], opts));
+  if (test.length === 0 || train.length === 0) throw new ValueError('fit', `validation fraction ${fraction} of ${n} samples leaves an empty split`);
   const pick = (idx: number[]): XY => {
     const it = fromArray(idx, [idx.length], 'int32', data.x.storage.backend);
     return { x: indexSelect(data.x, 0, it), y: indexSelect(data.y, 0, it) };
   };
-  return [pick(train), pick(val)];
+  return [pick(train), pick(test)];
 }
 
 function* steps(source: BatchSource): IterableIterator<readonly Tensor[]> {
