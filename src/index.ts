@@ -46,7 +46,7 @@ export { RMSprop, Adagrad, type RMSpropOptions, type AdagradOptions } from './op
 export * from './optim/lr-scheduler.js';
 export { clipGradNorm, clipGradValue } from './optim/clip.js';
 export { fit, evaluate, predict, TrainingDivergedError, type FitOptions, type EvaluateOptions } from './train/fit.js';
-export { TensorBatches, type XY, type FitData, type BatchSource } from './train/batches.js';
+export { xyBatches, type XY, type FitData, type BatchSource } from './train/batches.js';
 export { EarlyStopping, LRSchedulerCallback, JsonLinesLogger, LambdaCallback, type Callback, type EpochLogs, type History, type TrainContext, type EarlyStoppingOptions } from './train/callbacks.js';
 export { ProgressBar, type ProgressOptions } from './train/progress.js';
 export type { LossName, LossFn } from './train/loss-fn.js';

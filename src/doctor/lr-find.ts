@@ -11,7 +11,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { Module } from '../nn/module.js';
 import { Adam } from '../optim/adam.js';
 import type { Optimizer } from '../optim/optimizer.js';
-import { checkXY, TensorBatches, type XY } from '../train/batches.js';
+import { checkXY, xyBatches, type XY } from '../train/batches.js';
 import { resolveLoss, type LossFn, type LossName } from '../train/loss-fn.js';
 
 export interface LrFindOptions {
@@ -59,7 +59,7 @@ export function lrFind(model: Module, data: XY, opts: LrFindOptions = {}): LrFin
   if (!(startLr > 0 && endLr > startLr)) throw new ValueError('lrFind', `need 0 < startLr < endLr, got ${startLr} and ${endLr}`);
   if (!Number.isInteger(steps) || steps < 5) throw new ValueError('lrFind', `steps must be an integer ≥ 5, got ${steps}`);
   const n = data.x.shape[0]!;
-  const batches = new TensorBatches(data, Math.min(opts.batchSize ?? 32, n), { seed });
+  const batches = xyBatches(data, Math.min(opts.batchSize ?? 32, n), { seed, op: 'lrFind' });
   const lossFn = resolveLoss(opts.loss ?? (data.y.dtype === 'int32' ? 'crossEntropy' : 'mse'));
   const saved = noGrad(() => Object.fromEntries(Object.entries(model.stateDict()).map(([k, t]) => [k, keep(clone(t))])));
   const optimizer = opts.optimizer ? opts.optimizer(model.parameters(), startLr) : new Adam(model.parameters(), { lr: startLr });

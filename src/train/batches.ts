@@ -1,9 +1,8 @@
 // Turning fit()'s data argument into batches: (x, y) tensors are cut with a seeded shuffle each
-// epoch; any iterable of [x, y] batches (a DataLoader) is used as it is.
+// epoch (through a DataLoader); any iterable of [x, y] batches is used as it is.
 import { ShapeError, ValueError } from '../errors.js';
-import { fromArray } from '../tensor/creation.js';
-import { Generator } from '../tensor/random.js';
-import { indexSelect } from '../ops/indexing.js';
+import { DataLoader } from '../data/dataloader.js';
+import { TensorDataset } from '../data/dataset.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { shapeStr } from '../tensor/shape.js';
 
@@ -36,37 +35,19 @@ export function checkXY(op: string, { x, y }: XY, what = 'data'): void {
   }
 }
 
-/** Seeded shuffled batches over an (x, y) pair; a new order every epoch. */
-export class TensorBatches implements BatchSource {
-  private readonly gen: Generator;
-  readonly length: number;
-  constructor(readonly data: XY, readonly batchSize: number, { shuffle = true, seed = 0, dropLast = false } = {}) {
-    const n = data.x.shape[0]!;
-    if (!Number.isInteger(batchSize) || batchSize <= 0) throw new ValueError('fit', `batchSize must be a positive integer, got ${batchSize}`);
-    if (batchSize > n) throw new ValueError('fit', `batchSize ${batchSize} is larger than the ${n} training samples; use batchSize ≤ ${n}`);
-    this.gen = new Generator(seed);
-    this.shuffle = shuffle;
-    this.dropLast = dropLast;
-    this.length = dropLast ? Math.floor(n / batchSize) : Math.ceil(n / batchSize);
-  }
-  private readonly shuffle: boolean;
-  private readonly dropLast: boolean;
-
-  *[Symbol.iterator](): Iterator<Tensor[]> {
-    const n = this.data.x.shape[0]!;
-    const order = Array.from({ length: n }, (_, i) => i);
-    if (this.shuffle) {
-      for (let i = n - 1; i > 0; i--) { const j = this.gen.int(0, i + 1); [order[i], order[j]] = [order[j]!, order[i]!]; }
-    }
-    for (let b = 0; b < this.length; b++) {
-      const idx = order.slice(b * this.batchSize, Math.min(n, (b + 1) * this.batchSize));
-      const it = fromArray(idx, [idx.length], 'int32', this.data.x.storage.backend);
-      yield [indexSelect(this.data.x, 0, it), indexSelect(this.data.y, 0, it)];
-    }
-  }
+/**
+ * Batches of an (x, y) pair: a DataLoader over TensorDataset(x, y) (one indexSelect per batch,
+ * a new seeded order every epoch when shuffling). A batch size above the data size is refused
+ * instead of silently giving one smaller batch.
+ */
+export function xyBatches(data: XY, batchSize: number, { shuffle = true, seed = 0, op = 'fit' } = {}): BatchSource {
+  const n = data.x.shape[0]!;
+  if (!Number.isInteger(batchSize) || batchSize <= 0) throw new ValueError(op, `batchSize must be a positive integer, got ${batchSize}`);
+  if (batchSize > n) throw new ValueError(op, `batchSize ${batchSize} is larger than the ${n} training samples; use batchSize ≤ ${n}`);
+  return new DataLoader(new TensorDataset(data.x, data.y), { batchSize, shuffle, seed }) as BatchSource;
 }
 
-/** The i-th ... rows of an XY pair, in order (for evaluation). */
-export function orderedBatches(data: XY, batchSize: number): TensorBatches {
-  return new TensorBatches(data, Math.min(batchSize, data.x.shape[0]!), { shuffle: false });
+/** Batches of an (x, y) pair in order (for evaluation). */
+export function orderedBatches(data: XY, batchSize: number): BatchSource {
+  return xyBatches(data, Math.min(batchSize, data.x.shape[0]!), { shuffle: false, op: 'evaluate' });
 }

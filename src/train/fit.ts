@@ -13,7 +13,7 @@ import { clipGradNorm } from '../optim/clip.js';
 import { fromArray } from '../tensor/creation.js';
 import { indexSelect } from '../ops/indexing.js';
 import { randomSplit, stratifiedSplit } from '../data/splits.js';
-import { checkXY, isXY, orderedBatches, TensorBatches, type BatchSource, type FitData, type XY } from './batches.js';
+import { checkXY, isXY, orderedBatches, xyBatches, type BatchSource, type FitData, type XY } from './batches.js';
 import type { Callback, EpochLogs, History, TrainContext } from './callbacks.js';
 import { resolveLoss, type LossFn, type LossName } from './loss-fn.js';
 import { ProgressBar } from './progress.js';
@@ -121,7 +121,7 @@ export function fit(model: Module, opts: FitOptions): History {
   const metricNames = opts.metrics ?? (classes || yTrain === undefined ? ['accuracy'] : ['mae']);
   const threshold = opts.loss === 'binaryCrossEntropy' ? 0.5 : 0;
   const optimizer = opts.optimizer ?? new Adam(model.parameters(), { lr: 1e-3 });
-  const source: BatchSource = isXY(data) ? new TensorBatches(data, opts.batchSize ?? Math.min(32, data.x.shape[0]!), { shuffle: opts.shuffle ?? true, seed }) : data;
+  const source: BatchSource = isXY(data) ? xyBatches(data, opts.batchSize ?? Math.min(32, data.x.shape[0]!), { shuffle: opts.shuffle ?? true, seed }) : data;
   const callbacks: Callback[] = [...(opts.verbose === false ? [] : [new ProgressBar()]), ...(opts.callbacks ?? [])];
   const doctor = createFitDoctor(opts.doctor, { model, data, validation: validation as FitData | undefined, loss: opts.loss, classWeight: opts.classWeight, callbacks });
   if (doctor) callbacks.unshift(doctor);
