@@ -9,7 +9,8 @@ import * as E from '../ops/elementwise.js';
 import { enableGrad, noGrad } from './grad-mode.js';
 import { RULES, type SliceGrad, type VjpRule } from './rules.js';
 import { zerosOf } from './sum-to-shape.js';
-import { keep, unkeep } from '../tensor/lifetime.js';
+import { closeIteration, keep, scope, scopeDepth, unkeep } from '../tensor/lifetime.js';
+import type { Storage } from '../backend/backend.js';
 
 /** Tensors reachable from `roots` through recorded nodes, parents before children reversed. */
 function topoOrder(roots: readonly Tensor[]): Tensor[] {
@@ -97,19 +98,38 @@ function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], createGra
  * `grad` is the gradient of some scalar with respect to `root` (default 1 for a one-element root).
  */
 export function backward(root: Tensor, grad?: Tensor): void {
-  const seed = seedGrad('backward', root, grad);
-  const grads = propagate([root], [seed], false);
-  const owned = new Set<unknown>();
-  for (const [t, g] of grads) {
-    if (t.node !== null || !t.requiresGrad) continue;
-    let gl = E.cast(g, t.dtype);
-    // Each .grad owns its memory (a rule may hand the same tensor to two inputs).
-    if (owned.has(gl.storage) || gl === seed) gl = noGrad(() => E.clone(gl));
-    const old = t.grad;
-    t.grad = keep(old ? noGrad(() => E.add(old, gl)) : gl);
-    owned.add(t.grad.storage);
-    if (old) unkeep(old);
+  if (scopeDepth() === 0) closeIteration(graphStorages(root));
+  // The gradients of intermediates are temporaries: only the leaves' .grad outlive this scope.
+  scope(() => {
+    const seed = seedGrad('backward', root, grad);
+    const grads = propagate([root], [seed], false);
+    const owned = new Set<unknown>();
+    for (const [t, g] of grads) {
+      if (t.node !== null || !t.requiresGrad) continue;
+      let gl = E.cast(g, t.dtype);
+      // Each .grad owns its memory (a rule may hand the same tensor to two inputs).
+      if (owned.has(gl.storage) || gl === seed) gl = noGrad(() => E.clone(gl));
+      const old = t.grad;
+      t.grad = keep(old ? noGrad(() => E.add(old, gl)) : gl);
+      owned.add(t.grad.storage);
+      if (old) unkeep(old);
+    }
+  });
+}
+
+/** Storages of every tensor `root` was computed from (recorded nodes, and sources outside scopes). */
+function graphStorages(root: Tensor): Set<Storage> {
+  const out = new Set<Storage>();
+  const seen = new Set<Tensor>();
+  const stack = [root];
+  while (stack.length > 0) {
+    const t = stack.pop()!;
+    if (seen.has(t)) continue;
+    seen.add(t);
+    out.add(t.storage);
+    for (const i of t.node?.inputs ?? t.sources ?? []) stack.push(i);
   }
+  return out;
 }
 
 export interface GradientsOptions {

@@ -19,6 +19,32 @@ export function trackTensor(t: Tensor): void {
   seen.add(t.storage);
   const s = stack[stack.length - 1];
   if (s !== undefined) s.storages.push(t.storage);
+  else bornIn.set(t.storage, generation);
+}
+
+// ---- training loops written without scope() ----
+// A root-level backward() closes an iteration. The tensors of its graph that were made during
+// that iteration (activations, batch slices, the loss) are released when the NEXT root-level
+// backward() starts — by then the loop has moved on — unless that graph uses them again (a
+// carried RNN state) or they are kept. Tensors made before the previous backward (the data,
+// preprocessed inputs) and tensors outside the graph are never touched here.
+let generation = 0;
+const bornIn = new WeakMap<Storage, number>();
+let pending = new Set<Storage>();
+
+/**
+ * Called by a backward() outside any scope, with the storages of every tensor in its graph.
+ * Releases the previous iteration's graph tensors that this graph does not use.
+ */
+export function closeIteration(graph: ReadonlySet<Storage>): void {
+  const carry = new Set<Storage>();
+  for (const st of pending) {
+    if (graph.has(st)) carry.add(st);
+    else if (!kept.has(st) && !st.released) st.backend.free(st);
+  }
+  pending = carry;
+  for (const st of graph) if (bornIn.get(st) === generation && !kept.has(st)) pending.add(st);
+  generation++;
 }
 
 /** Mark `t`'s memory as persistent: no scope will release it (parameters, optimizer state, caches). */

@@ -34,6 +34,8 @@ export class Tensor {
   grad: Tensor | null = null;
   /** The op that made this tensor (null for leaves and for results made without grad). */
   node: GradNode | null = null;
+  /** Inputs of the op that made this tensor without history, outside any scope (see lifetime.ts). */
+  sources: readonly Tensor[] | null = null;
 
   constructor(storage: Storage, shape: Shape, dtype: DType) {
     this.storage = storage;
