@@ -9,3 +9,4 @@ export { unfoldF32, foldF32 } from './window';
 export { stridedCopy } from './copy';
 export { erfF32 } from './erf';
 export { argF32, gather32, scatterAddF32 } from './indexing';
+export { attentionF32 } from './attention';

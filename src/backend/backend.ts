@@ -48,6 +48,22 @@ export interface Backend {
    */
   adamUpdate?(param: TensorView, grad: TensorView, m: TensorView, v: TensorView, args: AdamArgs): boolean;
   sgdUpdate?(param: TensorView, grad: TensorView, buf: TensorView | null, args: SgdArgs): boolean;
+  /**
+   * Optional fused forward of scaled dot-product attention (no weights, no gradient): q (B, L, E),
+   * k (B, S, E), v (B, S, Ev) → out (B, L, Ev), all contiguous. False when it does not apply (a
+   * dtype or mask layout without a kernel); scaledDotProductAttention then runs its composite.
+   */
+  attention?(q: TensorView, k: TensorView, v: TensorView, out: TensorView, args: AttentionArgs): boolean;
+}
+
+/** Arguments of Backend.attention. */
+export interface AttentionArgs {
+  /** Multiplies q·kᵀ. */
+  scale: number;
+  /** Query i sees keys j ≤ i (top-left aligned). */
+  causal: boolean;
+  /** (L, S) or (B, L, S): bool (true = attend) or a float added to the scores; null for none. */
+  mask: TensorView | null;
 }
 export type { AdamArgs, SgdArgs };
 

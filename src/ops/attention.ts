@@ -1,11 +1,15 @@
 // Scaled dot-product attention (torch.nn.functional.scaled_dot_product_attention), composed from
-// matmul/softmax/where: no kernel and no gradient rule of its own.
+// matmul/softmax/where: no kernel and no gradient rule of its own. When no gradient is needed, a
+// backend's fused forward (Backend.attention) may run it instead, tested equal to the composite.
 import { ShapeError, ValueError, DTypeError } from '../errors.js';
 import { fromArray } from '../tensor/creation.js';
 import { isFloat } from '../tensor/dtype.js';
 import type { Generator } from '../tensor/random.js';
 import { numelOf, shapeStr } from '../tensor/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
+import { scopeDepth } from '../tensor/lifetime.js';
+import type { TensorView } from '../backend/backend.js';
+import { needsGrad } from './dispatch.js';
 import { dropout, softmax } from './activation.js';
 import { add, cast, logicalAnd, logicalNot, mul, where } from './elementwise.js';
 import { bmm, matmul } from './linalg.js';
@@ -78,22 +82,29 @@ function combineMasks(op: string, scores: Tensor, { attnMask = null, isCausal = 
   return { allow, bias };
 }
 
-/**
- * Attention with its weights: softmax(q·kᵀ·scale + masks) (after dropout) and weights·v.
- * Returns [output (..., L, Ev), weights (..., L, S)].
- */
-export function attentionWithWeights(q: Tensor, k: Tensor, v: Tensor, opts: SdpaOptions = {}): [Tensor, Tensor] {
-  const op = 'scaledDotProductAttention';
+/** Validate q/k/v and dropoutP; returns the score scale and whether q, k, v share their batch dims. */
+function checkInputs(op: string, q: Tensor, k: Tensor, v: Tensor, opts: SdpaOptions): { s: number; sameBatch: boolean } {
   if (q.ndim < 2 || k.ndim < 2 || v.ndim < 2) {
     throw new ShapeError(op, `query, key and value need at least 2 dims (…, L, E), got ${shapeStr(q.shape)}, ${shapeStr(k.shape)}, ${shapeStr(v.shape)}`);
   }
   const E = q.shape[q.ndim - 1]!;
   if (k.shape[k.ndim - 1] !== E) throw new ShapeError(op, `query width ${E} ≠ key width ${k.shape[k.ndim - 1]} (query ${shapeStr(q.shape)}, key ${shapeStr(k.shape)}); project them to the same size`);
   if (k.shape[k.ndim - 2] !== v.shape[v.ndim - 2]) throw new ShapeError(op, `key and value need the same number of positions S, got key ${shapeStr(k.shape)} and value ${shapeStr(v.shape)}`);
-  const { dropoutP = 0, scale = null, generator } = opts;
+  const { dropoutP = 0, scale = null } = opts;
   if (!(dropoutP >= 0 && dropoutP < 1)) throw new ValueError(op, `dropoutP must be in [0, 1), got ${dropoutP}`);
-  const s = scale ?? 1 / Math.sqrt(E);
   const sameBatch = q.ndim === k.ndim && q.ndim === v.ndim && q.shape.slice(0, -2).every((d, i) => d === k.shape[i] && d === v.shape[i]);
+  return { s: scale ?? 1 / Math.sqrt(E), sameBatch };
+}
+
+/**
+ * Attention with its weights: softmax(q·kᵀ·scale + masks) (after dropout) and weights·v.
+ * Returns [output (..., L, Ev), weights (..., L, S)].
+ */
+export function attentionWithWeights(q: Tensor, k: Tensor, v: Tensor, opts: SdpaOptions = {}): [Tensor, Tensor] {
+  const op = 'scaledDotProductAttention';
+  const { s, sameBatch } = checkInputs(op, q, k, v, opts);
+  const E = q.shape[q.ndim - 1]!;
+  const { dropoutP = 0, generator } = opts;
   let scores: Tensor;
   if (sameBatch) {
     const lead = q.shape.slice(0, -2);
@@ -138,5 +149,43 @@ export function attentionWithWeights(q: Tensor, k: Tensor, v: Tensor, opts: Sdpa
  * scaledDotProductAttention(q, q, q, { isCausal: true }).shape; // [2, 4, 8, 16]
  */
 export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts: SdpaOptions = {}): Tensor {
-  return attentionWithWeights(q, k, v, opts)[0];
+  return fusedAttention(q, k, v, opts) ?? attentionWithWeights(q, k, v, opts)[0];
+}
+
+/**
+ * The backend's fused forward (Backend.attention, e.g. the wasm SIMD kernel) when it applies: no
+ * gradient needed (grad mode off or no input requires grad — generation, evaluation), no dropout,
+ * no key-padding mask, q/k/v with the same batch dims, and a mask (if any) of (L, S) or the full
+ * (..., L, S) shape. Null otherwise, and the composite runs; both compute the same function
+ * (test/unit/wasm-attention.test.ts holds them equal).
+ */
+function fusedAttention(q: Tensor, k: Tensor, v: Tensor, opts: SdpaOptions): Tensor | null {
+  const backend = q.storage.backend;
+  const { attnMask = null, isCausal = false, keyPaddingMask = null, dropoutP = 0 } = opts;
+  if (!backend.attention || dropoutP > 0 || keyPaddingMask || (isCausal && attnMask)) return null;
+  const inputs = attnMask ? [q, k, v, attnMask] : [q, k, v];
+  if (needsGrad(inputs) || inputs.some((t) => t.storage.backend !== backend)) return null;
+  const { s, sameBatch } = checkInputs('scaledDotProductAttention', q, k, v, opts);
+  if (!sameBatch) return null;
+  const lead = q.shape.slice(0, -2);
+  const B = numelOf(lead);
+  const [L, E, S, Ev] = [q.shape[q.ndim - 2]!, q.shape[q.ndim - 1]!, k.shape[k.ndim - 2]!, v.shape[v.ndim - 1]!];
+  if (attnMask) {
+    const m = attnMask.shape;
+    const inner = m.length >= 2 && m[m.length - 2] === L && m[m.length - 1] === S;
+    const onePlane = inner && m.slice(0, -2).every((d) => d === 1);
+    const full = m.length === lead.length + 2 && inner && lead.every((d, i) => d === m[i]);
+    if (!onePlane && !full) return null; // other broadcasts: the composite (which also validates them)
+  }
+  const outShape = [...lead, L, Ev]; // (..., L, Ev)
+  const out = new Tensor(backend.alloc(q.dtype, numelOf(outShape)), outShape, q.dtype);
+  const view = (t: Tensor, shape: number[]): TensorView => ({ storage: t.storage, shape, dtype: t.dtype });
+  const done = backend.attention(view(q, [B, L, E]), view(k, [B, S, E]), view(v, [B, S, Ev]), view(out, [B, L, Ev]),
+    { scale: s, causal: isCausal, mask: attnMask });
+  if (!done) {
+    out.dispose();
+    return null;
+  }
+  if (scopeDepth() === 0) out.sources = inputs; // as dispatch's record(): released with a hand-written loop's graph
+  return out;
 }

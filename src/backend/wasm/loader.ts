@@ -47,6 +47,8 @@ export interface KernelExports {
     lr: number, beta1: number, beta2: number, eps: number, bc1: number, bc2: number, l2: number, decay: number): void;
   sgdF32(p: number, g: number, buf: number, e0: number, e1: number,
     lr: number, momentum: number, dampening: number, wd: number, nesterov: number, first: number): void;
+  attentionF32(q: number, k: number, v: number, out: number, mask: number, maskKind: number, maskBatch: number,
+    L: number, S: number, E: number, Ev: number, scale: number, causal: number, r0: number, r1: number, scratch: number): void;
 }
 
 const FILES: Record<Variant, string> = {

@@ -4,7 +4,7 @@
 // copies), so the whole op set works here. Library scopes free intermediates; storages the garbage
 // collector reclaims without a free are returned too (FinalizationRegistry).
 import { AxonError, UseAfterFreeError } from '../../errors.js';
-import type { Backend, Storage, TensorView } from '../backend.js';
+import type { AttentionArgs, Backend, Storage, TensorView } from '../backend.js';
 import { assertLive } from '../backend.js';
 import { bytesPerElement, type DType, type TypedArray } from '../../tensor/dtype.js';
 import type { KernelOp, PrimAttrs } from '../../ops/prims.js';
@@ -12,6 +12,7 @@ import { KERNELS, type Kernel, type KView } from '../ts/kernels.js';
 import { Allocator, type Block } from './allocator.js';
 import { canBlock } from './env.js';
 import { runFast, type Engine } from './fast-paths.js';
+import { attentionPath } from './paths-attention.js';
 import { loadModuleSync, newMemory, type KernelExports, type LoadedModule, type Variant } from './loader.js';
 import { ThreadPool } from './pool.js';
 import { MAX_CHUNKS, type ParallelFn } from './protocol.js';
@@ -212,6 +213,16 @@ export class WasmBackend implements Backend, Engine {
     for (const t of all) this.clean(this.live('sgdUpdate', t.storage));
     const pp = this.ptr(param); const pg = this.ptr(grad); const pb = buf ? this.ptr(buf) : 0;
     this.parallel('sgdF32', param.storage.size, 16, 65536, [pp, pg, pb, 0, 0, o.lr, o.momentum, o.dampening, o.weightDecay, o.nesterov ? 1 : 0, o.first ? 1 : 0], 3);
+    return true;
+  }
+
+  /** Fused float32 attention forward (see Backend.attention); false if not applicable. */
+  attention(q: TensorView, k: TensorView, v: TensorView, out: TensorView, args: AttentionArgs): boolean {
+    const ins = args.mask ? [q, k, v, args.mask] : [q, k, v];
+    for (const t of ins) this.clean(this.live('attention', t.storage));
+    const ob = this.live('attention', out.storage);
+    if (!attentionPath(this, q, k, v, out, args)) return false;
+    ob.dirty = false; // the kernel writes every output row
     return true;
   }
 
