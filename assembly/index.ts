@@ -10,3 +10,4 @@ export { stridedCopy } from './copy';
 export { erfF32 } from './erf';
 export { argF32, gather32, scatterAddF32 } from './indexing';
 export { attentionF32 } from './attention';
+export { heapBase } from './layout';

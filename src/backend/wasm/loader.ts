@@ -27,6 +27,8 @@ export interface KernelExports {
   gemmBatched(a: number, b: number, c: number, B: number, M: number, N: number, K: number, transA: number, transB: number,
     r0: number, r1: number, j0: number, j1: number, scratch: number): void;
   gemmScratchBytes(): number;
+  /** First byte after the module's static data; the allocator starts above it. */
+  heapBase(): number;
   binaryF32(op: number, a: number, b: number, out: number, inner: number, sao: number, sai: number, sbo: number, sbi: number, e0: number, e1: number): void;
   compareF32(op: number, a: number, b: number, out: number, inner: number, sao: number, sai: number, sbo: number, sbi: number, e0: number, e1: number): void;
   whereF32(cond: number, a: number, b: number, out: number, inner: number, sco: number, sci: number, sao: number, sai: number, sbo: number, sbi: number, e0: number, e1: number): void;

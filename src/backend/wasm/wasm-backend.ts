@@ -54,7 +54,8 @@ export class WasmBackend implements Backend, Engine {
     this.wasmMemory = loaded.instance?.memory ?? newMemory(loaded.shared);
     const instance = loaded.instance?.instance ?? new WebAssembly.Instance(loaded.module, { env: { memory: this.wasmMemory } });
     this.ex = instance.exports as unknown as KernelExports;
-    this.allocator = new Allocator(this.wasmMemory, 1024);
+    // Never below the module's static data (lookup tables of math functions live there).
+    this.allocator = new Allocator(this.wasmMemory, Math.max(1024, Math.ceil(this.ex.heapBase() / 64) * 64));
     this.scratchBytes = this.ex.gemmScratchBytes() + this.ex.reduceScratchBytes();
     this.pool = loaded.shared && canBlock() ? new ThreadPool(loaded.module, this.wasmMemory, this.ex, (t) => this.scratch(t)) : null;
   }
