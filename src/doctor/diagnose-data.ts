@@ -8,13 +8,14 @@ import { indexSelect } from '../ops/indexing.js';
 import type { Module } from '../nn/module.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { runBaselines, type BaselineScores } from './baselines.js';
+import { tensorColumnStats } from './column-stats.js';
 import { duplicateFinding, findDuplicates } from './duplicates.js';
 import type { Finding } from './finding.js';
 import { imbalanceFinding } from './imbalance.js';
 import { inputHealthFindings, targetScaleFinding } from './input-health.js';
 import { labelLossFindings } from './label-loss.js';
 import { leakFinding, singleFeatureScores } from './leakage.js';
-import { asMatrix, classCounts, columnStats, readTargets, type Matrix, type Targets, type Task } from './matrix.js';
+import { asMatrix, classCounts, readTargets, type Matrix, type Targets, type Task } from './matrix.js';
 import { timeOrderFindings, type TimeIndex } from './time-order.js';
 import { validationSetFindings } from './validation.js';
 
@@ -104,7 +105,7 @@ export function diagnoseData(opts: DiagnoseDataOptions): DataDiagnosis {
   const findings: Finding[] = [];
   const mTrain = asMatrix(train.x);
   const tTrain = readTargets(train.y, opts.task);
-  const stats = columnStats(mTrain);
+  const stats = tensorColumnStats(train.x, mTrain);
   const loss = opts.loss ?? null;
   const outputShape = model ? probeOutputShape(model, train.x) : null;
   findings.push(...inputHealthFindings(mTrain, stats, { names, parameters: model?.numParameters({ trainableOnly: true }) }));
@@ -133,7 +134,7 @@ export function diagnoseData(opts: DiagnoseDataOptions): DataDiagnosis {
     // Test rows that repeat validation rows leak too (the validation set steers model selection).
     const val = other[0];
     if (name === 'test' && val && val.name === 'validation') {
-      const dv = findDuplicates(val.m, m, columnStats(val.m), val.x, s.x, { nearTolerance: opts.nearTolerance, seed });
+      const dv = findDuplicates(val.m, m, tensorColumnStats(val.x, val.m), val.x, s.x, { nearTolerance: opts.nearTolerance, seed });
       const fv = duplicateFinding({ ...dv, withinTrainRate: Math.max(dv.withinTrainRate, dup.withinTrainRate), chanceRepeats: Math.max(dv.chanceRepeats, dup.chanceRepeats) }, 'test', m.n);
       if (fv) findings.push({ ...fv, id: 'duplicates-validation-test', title: fv.title.replace('also occur in training', 'also occur in the validation set') });
     }

@@ -1,6 +1,7 @@
 // Check: rows of the validation/test set that also occur in training, exactly (same values) or
 // nearly (RMS difference ≤ 2% of a standard deviation per feature after standardizing with the
-// training statistics). Exact: a hash of each row's values. Near: locality-sensitive hashing with
+// training statistics). Exact: a cheap key over 32 consecutive high-spread columns, then a hash of the
+// whole row for the rows whose key another row shares. Near: locality-sensitive hashing with
 // random projections (a near pair lands in the same bucket of one of a few hash tables with high
 // probability; a far pair almost never), then each candidate pair is measured exactly — O(n·d)
 // instead of comparing every pair (O(n²·d)).
@@ -11,6 +12,7 @@ import { Generator } from '../tensor/random.js';
 import { matmul } from '../ops/linalg.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Finding } from './finding.js';
+import { IntTable } from './int-table.js';
 import type { ColumnStats, Matrix } from './matrix.js';
 
 export interface DuplicateOptions {
@@ -56,6 +58,33 @@ function rowHash(b: Uint32Array, off: number, d: number): number {
   return (h1 >>> 0) * 2 ** 21 + ((h2 >>> 0) & 0x1fffff);
 }
 
+/**
+ * Columns of the stage-1 key: all of them up to 32, else the 32 consecutive columns with the
+ * largest summed spread (consecutive: 2–3 cache lines per row instead of 32 scattered reads).
+ */
+function keyColumns(stats: ColumnStats, d: number): Int32Array {
+  const w = Math.min(32, d);
+  let best = 0, bestSum = -1, acc = 0;
+  for (let j = 0; j < d; j++) {
+    acc += stats.std[j]!;
+    if (j >= w) acc -= stats.std[j - w]!;
+    if (j >= w - 1 && acc > bestSum) { bestSum = acc; best = j - w + 1; }
+  }
+  return Int32Array.from({ length: w }, (_, i) => best + i);
+}
+
+/** A 30-bit hash of the columns `cols` only. */
+function subsetHash(b: Uint32Array, off: number, cols: Int32Array): number {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let c = 0; c < cols.length; c++) {
+    const w = b[off + cols[c]!]!;
+    h1 = Math.imul(h1 ^ w, 0x01000193);
+    h2 = Math.imul(h2 ^ (w >>> 7), 0x5bd1e995);
+  }
+  return (h1 ^ (h2 >>> 15)) & 0x3fffffff; // 30 bits (an IntTable key); a collision only costs a full hash
+}
+
 function sameRow(a: ArrayLike<number>, ai: number, b: ArrayLike<number>, bi: number, d: number): boolean {
   for (let j = 0; j < d; j++) if (Math.fround(a[ai + j]!) !== Math.fround(b[bi + j]!)) return false;
   return true;
@@ -73,11 +102,21 @@ const BITS = 4;
 export function findDuplicates(train: Matrix, other: Matrix, stats: ColumnStats, xTrain: Tensor, xOther: Tensor, opts: DuplicateOptions = {}): DuplicateReport {
   const { nearTolerance = 0.02, seed = 0 } = opts;
   const d = train.d;
-  const table = new Map<number, number[]>();
   const trainBits = bits(train.values);
   const otherBits = bits(other.values);
+  // Stage 1: a cheap key over 32 consecutive high-spread columns. A row whose key no other row shares
+  // has no exact twin, so only rows in shared keys are hashed in full (stage 2): on image-like
+  // data that is almost none of them; on coarse data all of them, as before.
+  const cols = keyColumns(stats, d);
+  const trainKeys = new Int32Array(train.n);
+  const otherKeys = new Int32Array(other.n);
+  const keyCount = new IntTable(train.n + other.n);
+  for (let i = 0; i < train.n; i++) { const k = subsetHash(trainBits, i * d, cols); trainKeys[i] = k; keyCount.set(k, keyCount.get(k, 0) + 1); }
+  for (let i = 0; i < other.n; i++) { const k = subsetHash(otherBits, i * d, cols); otherKeys[i] = k; keyCount.set(k, keyCount.get(k, 0) + 1); }
+  const table = new Map<number, number[]>();
   let withinTwins = 0;
   for (let i = 0; i < train.n; i++) {
+    if (keyCount.get(trainKeys[i]!) < 2) continue;
     const h = rowHash(trainBits, i * d, d);
     const list = table.get(h);
     if (list) {
@@ -89,6 +128,7 @@ export function findDuplicates(train: Matrix, other: Matrix, stats: ColumnStats,
   let exact = 0;
   const examples: number[] = [];
   for (let i = 0; i < other.n; i++) {
+    if (keyCount.get(otherKeys[i]!) < 2) continue;
     const list = table.get(rowHash(otherBits, i * d, d));
     if (list && list.some((k) => sameRow(train.values, k * d, other.values, i * d, d))) {
       isExact[i] = 1;
@@ -154,14 +194,17 @@ function nearCount(train: Matrix, other: Matrix, stats: ColumnStats, xTrain: Ten
     const key = (p: ArrayLike<number>, i: number, t: number): number => {
       let h = t + 1;
       for (let b = 0; b < BITS; b++) h = Math.imul(h ^ Math.floor((p[i * k + t * BITS + b]! + offsets[t * BITS + b]! * width) / width), 0x01000193);
-      return h >>> 0; // a hash collision only adds a candidate, which is then measured exactly
+      return h & 0x3fffffff; // an IntTable key; a hash collision only adds a candidate, which is then measured exactly
     };
-    const buckets = Array.from({ length: TABLES }, () => new Map<number, number[]>());
-    for (let i = 0; i < train.n; i++) {
+    // Each bucket is a linked list through next[t·n + row], rows in ascending order (built
+    // backwards), its head in a typed-array hash table: no Map entry or array per bucket.
+    const heads = Array.from({ length: TABLES }, () => new IntTable(train.n));
+    const next = new Int32Array(TABLES * train.n);
+    for (let i = train.n - 1; i >= 0; i--) {
       for (let t = 0; t < TABLES; t++) {
         const kk = key(pt, i, t);
-        const list = buckets[t]!.get(kk);
-        if (list) list.push(i); else buckets[t]!.set(kk, [i]);
+        next[t * train.n + i] = heads[t]!.get(kk);
+        heads[t]!.set(kk, i);
       }
     }
     const r2 = radius * radius;
@@ -169,9 +212,7 @@ function nearCount(train: Matrix, other: Matrix, stats: ColumnStats, xTrain: Ten
       let hit = false;
       let checked = 0;
       for (let t = 0; t < TABLES && !hit; t++) {
-        const list = buckets[t]!.get(key(pq, i, t));
-        if (!list) continue;
-        for (const tr of list) {
+        for (let tr = heads[t]!.get(key(pq, i, t)); tr >= 0; tr = next[t * train.n + tr]!) {
           if (++checked > 200) break; // a crowded bucket: the data is dense here, stop looking
           if (dist2(train.values, tr * d, queries.values, i * d, r2) <= r2) { hit = true; break; }
         }

@@ -6,6 +6,9 @@ import { noGrad } from '../autograd/grad-mode.js';
 import { fromArray } from '../tensor/creation.js';
 import { scope } from '../tensor/lifetime.js';
 import { indexSelect } from '../ops/indexing.js';
+import { mul } from '../ops/elementwise.js';
+import { stack } from '../ops/movement.js';
+import { sum } from '../ops/reduce.js';
 import type { Module } from '../nn/module.js';
 import { ReLU, Sigmoid, Tanh } from '../nn/activations.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -18,18 +21,36 @@ export function isSampleStep(step: number): boolean {
 
 export interface LayerGrad { name: string; gradRms: number; weightRms: number }
 
-/** RMS of each weight matrix's gradient and values (parameters with ≥ 2 dims, in model order). */
+/** Exact RMS of a tensor's values (float64 accumulation on the host). */
+function hostRms(t: Tensor): number {
+  const v = t.data();
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
+  return Math.sqrt(s / v.length);
+}
+
+/**
+ * RMS of each weight matrix's gradient and values (parameters with ≥ 2 dims, in model order).
+ * The sums of squares are reduced on the backend and read back in one small transfer; a sum that
+ * overflows float32 is redone exactly on the host.
+ */
 export function layerGradients(model: Module): LayerGrad[] {
-  const out: LayerGrad[] = [];
-  for (const [name, p] of model.namedParameters()) {
-    if (p.ndim < 2 || !p.grad) continue;
-    const g = p.grad.data();
-    const w = p.data();
-    let sg = 0, sw = 0;
-    for (let i = 0; i < g.length; i++) { sg += g[i]! * g[i]!; sw += w[i]! * w[i]!; }
-    out.push({ name, gradRms: Math.sqrt(sg / g.length), weightRms: Math.sqrt(sw / w.length) });
-  }
-  return out;
+  const params = [...model.namedParameters()].filter(([, p]) => p.ndim >= 2 && p.grad);
+  if (params.length === 0) return [];
+  const sums = noGrad(() => scope(() => {
+    const parts: Tensor[] = [];
+    for (const [, p] of params) parts.push(sum(mul(p.grad!, p.grad!)).to('float64'), sum(mul(p, p)).to('float64'));
+    return stack(parts).data(); // (2 · layers)
+  }));
+  return params.map(([name, p], i) => {
+    const sg = sums[2 * i]!;
+    const sw = sums[2 * i + 1]!;
+    return {
+      name,
+      gradRms: Number.isFinite(sg) ? Math.sqrt(sg / p.numel) : hostRms(p.grad!),
+      weightRms: Number.isFinite(sw) ? Math.sqrt(sw / p.numel) : hostRms(p),
+    };
+  });
 }
 
 /** Findings from one gradient sample; `persist` = how many consecutive samples showed the same. */
@@ -73,9 +94,12 @@ export class GradientWatch {
   }
 }
 
-/** First up to 256 rows of x: the fixed probe batch. Shape: (N, *) → (min(N, 256), *). */
+/** Rows in the probe batch: enough that a unit silent on all of them is dead, few enough that a probe costs about half a training step of a batch-64 MLP. */
+export const PROBE_ROWS = 128;
+
+/** First up to PROBE_ROWS (128) rows of x: the fixed probe batch. Shape: (N, *) → (min(N, 128), *). */
 export function probeBatch(x: Tensor): Tensor {
-  const k = Math.min(256, x.shape[0]!);
+  const k = Math.min(PROBE_ROWS, x.shape[0]!);
   return indexSelect(x, 0, fromArray(Array.from({ length: k }, (_, i) => i), [k], 'int32', x.storage.backend));
 }
 
