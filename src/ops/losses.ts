@@ -19,6 +19,13 @@ function reduce(op: string, loss: Tensor, reduction: Reduction): Tensor {
   throw new ValueError(op, `reduction must be 'mean', 'sum' or 'none', got ${JSON.stringify(reduction)}`);
 }
 
+/** A weight given as numbers or a tensor, as a tensor of `like`'s dtype on its backend. */
+function weightTensor(w: Tensor | readonly number[] | null | undefined, like: Tensor): Tensor | null {
+  if (w === null || w === undefined) return null;
+  if (Array.isArray(w)) return fromArray(w as readonly number[], [w.length], like.dtype, like.storage.backend);
+  return cast(w as Tensor, like.dtype);
+}
+
 function sameShape(op: string, input: Tensor, target: Tensor): [Tensor, Tensor] {
   if (!shapesEqual(input.shape, target.shape)) {
     throw new ShapeError(op, `input ${shapeStr(input.shape)} and target ${shapeStr(target.shape)} must have the same shape (a [N,1] vs [N] mix-up silently broadcasts in other libraries); reshape one of them`);
@@ -69,9 +76,8 @@ export interface ClassLossOptions {
 }
 
 function classWeight(op: string, w: ClassLossOptions['weight'], c: number, like: Tensor): Tensor | null {
-  if (w === null || w === undefined) return null;
-  const t = Array.isArray(w) || !('shape' in (w as object)) ? fromArray(w as readonly number[], [(w as readonly number[]).length], like.dtype, like.storage.backend) : cast(w as Tensor, like.dtype);
-  if (t.ndim !== 1 || t.shape[0] !== c) throw new ShapeError(op, `weight must have one entry per class (${c}), got shape ${shapeStr(t.shape)}`);
+  const t = weightTensor(w, like);
+  if (t && (t.ndim !== 1 || t.shape[0] !== c)) throw new ShapeError(op, `weight must have one entry per class (${c}), got shape ${shapeStr(t.shape)}`);
   return t;
 }
 
@@ -175,10 +181,7 @@ export interface BinaryLossOptions {
   reduction?: Reduction;
 }
 
-function broadcastWeight(w: BinaryLossOptions['weight'], like: Tensor): Tensor | null {
-  if (w === null || w === undefined) return null;
-  return Array.isArray(w) || !('shape' in (w as object)) ? fromArray(w as readonly number[], [(w as readonly number[]).length], like.dtype, like.storage.backend) : cast(w as Tensor, like.dtype);
-}
+
 
 /** −[y·log p + (1 − y)·log(1 − p)] for probabilities p in [0, 1]; logs clamped at −100 as in PyTorch. */
 export function binaryCrossEntropy(probs: Tensor, target: Tensor, { weight = null, reduction = 'mean' }: BinaryLossOptions = {}): Tensor {
@@ -190,7 +193,7 @@ export function binaryCrossEntropy(probs: Tensor, target: Tensor, { weight = nul
   const logp = clamp(log(p), { min: -100 });
   const log1mp = clamp(log(sub(1, p)), { min: -100 });
   let l = neg(add(mul(y, logp), mul(sub(1, y), log1mp)));
-  const w = broadcastWeight(weight, p);
+  const w = weightTensor(weight, p);
   if (w) l = mul(l, w);
   return reduce('binaryCrossEntropy', l, reduction);
 }
@@ -203,10 +206,10 @@ export function binaryCrossEntropy(probs: Tensor, target: Tensor, { weight = nul
 export function binaryCrossEntropyWithLogits(logits: Tensor, target: Tensor, { weight = null, posWeight = null, reduction = 'mean' }: BinaryLossOptions & { posWeight?: Tensor | readonly number[] | null } = {}): Tensor {
   const [x, y] = sameShape('binaryCrossEntropyWithLogits', logits, target);
   const softTerm = add(log1p(exp(neg(abs(x)))), relu(neg(x))); // log(1 + e^{−x}), stable
-  const pw = broadcastWeight(posWeight, x);
+  const pw = weightTensor(posWeight, x);
   const coef = pw ? add(mul(sub(pw, 1), y), 1) : null;
   let l = add(mul(sub(1, y), x), coef ? mul(coef, softTerm) : softTerm);
-  const w = broadcastWeight(weight, x);
+  const w = weightTensor(weight, x);
   if (w) l = mul(l, w);
   return reduce('binaryCrossEntropyWithLogits', l, reduction);
 }
