@@ -6,7 +6,7 @@ import { isGradEnabled } from '../autograd/grad-mode.js';
 import { isFloat, type DType } from '../tensor/dtype.js';
 import { numelOf, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { scopeDepth } from '../tensor/lifetime.js';
+import { releasable, scopeDepth } from '../tensor/lifetime.js';
 import type { KernelOp, PrimAttrs, PrimOp } from './prims.js';
 
 /** A tensor, or a plain number/boolean that takes its dtype from the tensor it meets. */
@@ -39,10 +39,13 @@ function record<K extends PrimOp>(out: Tensor, op: K, inputs: readonly Tensor[],
   if (isFloat(out.dtype) && needsGrad(inputs)) {
     out.node = { op, inputs, attrs } as GradNode;
     out.requiresGrad = true;
-  } else if (scopeDepth() === 0 && inputs.length > 0) {
+  } else if (scopeDepth() === 0 && isGradEnabled() && inputs.length > 0) {
     // Outside any scope, remember where a result without history came from, so the memory of a
     // hand-written loop's per-step tensors (masks, index math) can be released with its graph.
-    out.sources = inputs;
+    // Only inputs that may be released that way: older tensors never are, and leaving them out
+    // means a running value (total = total + x) can not chain every past step together.
+    const fresh = inputs.filter(releasable);
+    if (fresh.length > 0) out.sources = fresh;
   }
   return out;
 }

@@ -33,6 +33,14 @@ const bornIn = new WeakMap<Storage, number>();
 let pending = new Set<Storage>();
 
 /**
+ * Whether `t` could be released with a later iteration's graph: made outside any scope since the
+ * last root-level backward(), or part of the last graph and waiting to be released.
+ */
+export function releasable(t: Tensor): boolean {
+  return bornIn.get(t.storage) === generation || pending.has(t.storage);
+}
+
+/**
  * Called by a backward() outside any scope, with the storages of every tensor in its graph.
  * Releases the previous iteration's graph tensors that this graph does not use.
  */
@@ -43,7 +51,9 @@ export function closeIteration(graph: ReadonlySet<Storage>): void {
     else if (!kept.has(st) && !st.released) st.backend.free(st);
   }
   pending = carry;
-  for (const st of graph) if (bornIn.get(st) === generation && !kept.has(st)) pending.add(st);
+  // The first iteration shares generation 0 with everything made before the loop (the data), so
+  // its graph is left to the garbage collector rather than risk releasing the data.
+  if (generation > 0) for (const st of graph) if (bornIn.get(st) === generation && !kept.has(st)) pending.add(st);
   generation++;
 }
 

@@ -53,3 +53,42 @@ test('a recurrent state carried across iterations (detached) stays valid', () =>
   assert.equal(h.isDisposed, false);
   assert.equal(h.data().length, 32);
 });
+
+test('a running value outside the graph does not chain past iterations together', () => {
+  ax.manualSeed(2);
+  const w = ax.keep(ax.randn([4], { requiresGrad: true }));
+  const opt = new ax.SGD([w], { lr: 0.1 });
+  let total = ax.zeros([]);
+  for (let step = 0; step < 5; step++) {
+    opt.zeroGrad();
+    const loss = ax.sum(ax.mul(w, w));
+    loss.backward();
+    opt.step();
+    total = ax.add(total, loss.detach());
+  }
+  assert.equal(total.isDisposed, false);
+  let depth = 0;
+  for (let t: ax.Tensor | undefined = total; t?.sources; t = t.sources[0]) depth++;
+  assert.ok(depth <= 2, `the running sum keeps ${depth} generations of sources alive`);
+});
+
+test('data made mid-loop and reused by later iterations (a per-epoch shuffle) stays alive', () => {
+  ax.manualSeed(3);
+  const x = ax.randn([64, 4]);
+  const y = ax.randint(0, 2, [64]);
+  const model = new ax.Linear(4, 2);
+  const opt = new ax.SGD(model.parameters(), { lr: 0.1 });
+  for (let epoch = 0; epoch < 3; epoch++) {
+    const perm = ax.randperm(64);
+    const xe = ax.indexSelect(x, 0, perm); // made at the start of each epoch
+    const ye = ax.indexSelect(y, 0, perm);
+    for (let b = 0; b < 8; b++) {
+      const xb = ax.slice(xe, [[b * 8, b * 8 + 8]]);
+      const yb = ax.slice(ye, [[b * 8, b * 8 + 8]]);
+      opt.zeroGrad();
+      ax.crossEntropy(model.forward(xb), yb).backward();
+      opt.step();
+    }
+  }
+  assert.equal(x.isDisposed, false);
+});
