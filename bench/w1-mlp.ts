@@ -4,18 +4,14 @@
 import * as ax from '../src/index.js';
 import { tf, usePeer, type PeerName } from './peers.js';
 import { measure, type TimingOptions } from './timing.js';
+import { axonTrainStep, labels, syntheticBatches } from './synthetic.js';
 
 export const BATCH = 64;
 const SIZES = [784, 256, 128, 10];
 const NBATCH = 8;
 
 function batches(seed: number): { x: Float32Array; y: Int32Array }[] {
-  let s = seed;
-  const rnd = (): number => { s = (s * 1664525 + 1013904223) % 4294967296; return s / 4294967296; };
-  return Array.from({ length: NBATCH }, () => ({
-    x: Float32Array.from({ length: BATCH * 784 }, rnd),
-    y: Int32Array.from({ length: BATCH }, () => Math.floor(rnd() * 10)),
-  }));
+  return syntheticBatches(NBATCH, seed, (rnd) => ({ x: Float32Array.from({ length: BATCH * 784 }, rnd), y: labels(rnd, BATCH, 10) }));
 }
 
 /** An Axon W1 trainer: the same loop body as fit() (scope, zeroGrad, forward, loss, backward, step). */
@@ -25,16 +21,7 @@ export function axonW1(): { step: () => number; infer: () => void } {
   const opt = new ax.Adam(model.parameters(), { lr: 1e-3 });
   const data = batches(1).map(({ x, y }) => ({ x: ax.keep(ax.fromArray(x, [BATCH, 784], 'float32')), y: ax.keep(ax.fromArray(y, [BATCH], 'int32')) }));
   const x1 = ax.keep(ax.fromArray(data[0]!.x.data().slice(0, 784), [1, 784], 'float32'));
-  let i = 0;
-  const step = (): number => ax.scope(() => {
-    const { x, y } = data[i++ % NBATCH]!;
-    opt.zeroGrad();
-    const loss = ax.crossEntropy(model.forward(x), y);
-    const v = loss.item();
-    loss.backward();
-    opt.step();
-    return v;
-  });
+  const step = axonTrainStep(opt, data, (x, y) => ax.crossEntropy(model.forward(x), y));
   const infer = (): void => ax.noGrad(() => ax.scope(() => { model.forward(x1).data(); }));
   return { step, infer };
 }

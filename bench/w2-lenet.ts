@@ -6,17 +6,13 @@ import * as ax from '../src/index.js';
 import { leNet5 } from '../examples/mnist-lenet.js';
 import { tf, usePeer, type PeerName } from './peers.js';
 import { measure, type TimingOptions } from './timing.js';
+import { axonTrainStep, labels, syntheticBatches } from './synthetic.js';
 
 const BATCH = 64;
 const NBATCH = 8;
 
 function batches(seed: number): { x: Float32Array; y: Int32Array }[] {
-  let s = seed;
-  const rnd = (): number => { s = (s * 1664525 + 1013904223) % 4294967296; return s / 4294967296; };
-  return Array.from({ length: NBATCH }, () => ({
-    x: Float32Array.from({ length: BATCH * 784 }, rnd),
-    y: Int32Array.from({ length: BATCH }, () => Math.floor(rnd() * 10)),
-  }));
+  return syntheticBatches(NBATCH, seed, (rnd) => ({ x: Float32Array.from({ length: BATCH * 784 }, rnd), y: labels(rnd, BATCH, 10) }));
 }
 
 /** Axon: the example's LeNet-5, the same loop body as fit() (scope, zeroGrad, forward, loss, backward, step). */
@@ -25,18 +21,8 @@ export function axonW2Train(timing: TimingOptions): number {
   const model = leNet5();
   const opt = new ax.Adam(model.parameters(), { lr: 1e-3 });
   const data = batches(1).map(({ x, y }) => ({ x: ax.keep(ax.fromArray(x, [BATCH, 1, 28, 28], 'float32')), y: ax.keep(ax.fromArray(y, [BATCH], 'int32')) }));
-  let i = 0;
-  const step = (): void => {
-    ax.scope(() => {
-      const { x, y } = data[i++ % NBATCH]!;
-      opt.zeroGrad();
-      const loss = ax.crossEntropy(model.forward(x), y);
-      loss.item();
-      loss.backward();
-      opt.step();
-    });
-  };
-  return BATCH / measure(step, timing).median;
+  const step = axonTrainStep(opt, data, (x, y) => ax.crossEntropy(model.forward(x), y));
+  return BATCH / measure(() => { step(); }, timing).median;
 }
 
 /**

@@ -6,18 +6,14 @@
 import * as ax from '../src/index.js';
 import { tf, usePeer, type PeerName } from './peers.js';
 import { measure, type TimingOptions } from './timing.js';
+import { axonTrainStep, labels, syntheticBatches } from './synthetic.js';
 
 export const W3 = { batch: 32, seq: 64, input: 32, hidden: 128, classes: 10 } as const;
 const NBATCH = 4;
 
 function batches(seed: number): { x: Float32Array; y: Int32Array }[] {
-  let s = seed;
-  const rnd = (): number => { s = (s * 1664525 + 1013904223) % 4294967296; return s / 4294967296; };
   const { batch, seq, input, classes } = W3;
-  return Array.from({ length: NBATCH }, () => ({
-    x: Float32Array.from({ length: batch * seq * input }, () => rnd() * 2 - 1),
-    y: Int32Array.from({ length: batch }, () => Math.floor(rnd() * classes)),
-  }));
+  return syntheticBatches(NBATCH, seed, (rnd) => ({ x: Float32Array.from({ length: batch * seq * input }, () => rnd() * 2 - 1), y: labels(rnd, batch, classes) }));
 }
 
 /** The W3 model: LSTM (batchFirst) → last hidden state → Linear(128, 10). */
@@ -37,16 +33,7 @@ export function axonW3(): () => number {
   const opt = new ax.Adam(model.parameters(), { lr: 1e-3 });
   const { batch, seq, input } = W3;
   const data = batches(1).map(({ x, y }) => ({ x: ax.keep(ax.fromArray(x, [batch, seq, input], 'float32')), y: ax.keep(ax.fromArray(y, [batch], 'int32')) }));
-  let i = 0;
-  return () => ax.scope(() => {
-    const { x, y } = data[i++ % NBATCH]!;
-    opt.zeroGrad();
-    const loss = ax.crossEntropy(model.forward(x), y);
-    const v = loss.item();
-    loss.backward();
-    opt.step();
-    return v;
-  });
+  return axonTrainStep(opt, data, (x, y) => ax.crossEntropy(model.forward(x), y));
 }
 
 export function axonW3Train(timing: TimingOptions): number {

@@ -6,18 +6,14 @@
 import * as ax from '../src/index.js';
 import { tf, usePeer, type PeerName } from './peers.js';
 import { measure, type TimingOptions } from './timing.js';
+import { axonTrainStep, labels, syntheticBatches } from './synthetic.js';
 
 export const W4 = { vocab: 96, context: 64, width: 128, heads: 4, layers: 2, batch: 16 } as const;
 const NBATCH = 4;
 
 function batches(seed: number): { x: Int32Array; y: Int32Array }[] {
-  let s = seed;
-  const rnd = (): number => { s = (s * 1664525 + 1013904223) % 4294967296; return s / 4294967296; };
   const n = W4.batch * W4.context;
-  return Array.from({ length: NBATCH }, () => ({
-    x: Int32Array.from({ length: n }, () => Math.floor(rnd() * W4.vocab)),
-    y: Int32Array.from({ length: n }, () => Math.floor(rnd() * W4.vocab)),
-  }));
+  return syntheticBatches(NBATCH, seed, (rnd) => ({ x: labels(rnd, n, W4.vocab), y: labels(rnd, n, W4.vocab) }));
 }
 
 /** One Axon training step per call (scope, zeroGrad, forward, loss, backward, AdamW step). */
@@ -26,16 +22,7 @@ export function axonW4(): () => number {
   const model = new ax.GPT({ vocabSize: W4.vocab, contextLength: W4.context, nLayer: W4.layers, nHead: W4.heads, nEmbd: W4.width });
   const opt = new ax.AdamW(model.parameters(), { lr: 1e-3 });
   const data = batches(1).map(({ x, y }) => ({ x: ax.keep(ax.fromArray(x, [W4.batch, W4.context], 'int32')), y: ax.keep(ax.fromArray(y, [W4.batch, W4.context], 'int32')) }));
-  let i = 0;
-  return () => ax.scope(() => {
-    const { x, y } = data[i++ % NBATCH]!;
-    opt.zeroGrad();
-    const loss = model.loss(x, y);
-    const v = loss.item();
-    loss.backward();
-    opt.step();
-    return v;
-  });
+  return axonTrainStep(opt, data, (x, y) => model.loss(x, y));
 }
 
 export function axonW4Train(timing: TimingOptions): number {
