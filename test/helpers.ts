@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { fromArray, setBackend, type DType, type Tensor } from '../src/index.js';
+import { add, fromArray, gradients, mul, setBackend, sum, type DType, type Tensor } from '../src/index.js';
 import { closeEnough, type Tol } from './tolerances.js';
 
 /** The repository root (tests run from dist/test/...). */
@@ -40,4 +40,22 @@ export function assertClose(actual: Tensor, expected: { shape: readonly number[]
       assert.fail(`${what}: element ${i} is ${a[i]} but expected ${expected.data[i]} (rtol ${tol.rtol}, atol ${tol.atol})`);
     }
   }
+}
+
+/** Σ_k sum(out_k · cot_k): the scalar whose gradient is the vector-Jacobian product with random cotangents. */
+export function vjpObjective(outs: readonly Tensor[], cotangents: readonly FixtureTensor[]): Tensor {
+  return outs.map((o, k) => sum(mul(o, fromFixture(cotangents[k]!)))).reduce((a, b) => add(a, b));
+}
+
+/**
+ * Autodiff gradients of `objective` w.r.t. each tensor of `pairs`, compared with the reference
+ * gradient given beside it (a random cotangent catches transposed or mis-broadcast gradients).
+ */
+export function assertGradsMatch(name: string, objective: Tensor, pairs: readonly [label: string, t: Tensor, expected: FixtureTensor][], tol: Tol): void {
+  const got = gradients(objective, pairs.map(([, t]) => t), { allowUnused: true });
+  pairs.forEach(([label, , want], i) => {
+    const g = got[i];
+    assert.ok(g, `${name}: no gradient for ${label}`);
+    assertClose(g, { shape: want.shape, data: fixtureValues(want) }, tol, `${name} ${label}`);
+  });
 }
