@@ -5,11 +5,19 @@ import type { Tensor } from '../tensor/tensor.js';
 /** A row-major n × d matrix over a tensor's values (any trailing shape is flattened). */
 export interface Matrix { values: ArrayLike<number>; n: number; d: number }
 
-/** View x (N, *) as an N × ∏* matrix. Shape: (N, *) → n = N, d = ∏*. */
+/**
+ * The values of x for reading on the host: the backend's own memory where it can lend it (no copy
+ * of a 25 MB training set), else a copy. Read-only; valid while x lives and nothing writes it.
+ */
+export function hostValues(x: Tensor): ArrayLike<number> {
+  return x.storage.backend.peek?.(x.storage) ?? x.data();
+}
+
+/** View x (N, *) as an N × ∏* matrix (read-only, see hostValues). Shape: (N, *) → n = N, d = ∏*. */
 export function asMatrix(x: Tensor): Matrix {
   const n = x.ndim === 0 ? 1 : x.shape[0]!;
   const d = n === 0 ? 0 : x.numel / n;
-  return { values: x.data(), n, d };
+  return { values: hostValues(x), n, d };
 }
 
 /** Per-column statistics over the finite values of a matrix. */

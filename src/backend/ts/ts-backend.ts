@@ -31,6 +31,11 @@ export class TsBackend implements Backend {
     return (storage.handle as TypedArray).slice();
   }
 
+  peek(storage: Storage): TypedArray {
+    assertLive('peek', storage);
+    return storage.handle as TypedArray;
+  }
+
   free(storage: Storage): void {
     if (storage.released) return;
     storage.released = true;
