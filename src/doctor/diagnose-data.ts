@@ -74,6 +74,12 @@ export function probeOutputShape(model: Module, x: Tensor): number[] | null {
   }
 }
 
+/**
+ * Rows the column means and standard deviations are estimated from (they set scales and the
+ * duplicate tolerance; ±2% is plenty). Min, max, NaN/Inf counts and constant columns use every row.
+ */
+const STATS_SAMPLE_ROWS = 2048;
+
 /** Every other fifth row held out of training, for the checks that need unseen rows. */
 function internalSplit(m: Matrix, t: Targets): { fit: Matrix; fitT: Targets; held: Matrix; heldT: Targets } {
   const fitRows: number[] = [];
@@ -105,7 +111,7 @@ export function diagnoseData(opts: DiagnoseDataOptions): DataDiagnosis {
   const findings: Finding[] = [];
   const mTrain = asMatrix(train.x);
   const tTrain = readTargets(train.y, opts.task);
-  const stats = tensorColumnStats(train.x, mTrain);
+  const stats = tensorColumnStats(train.x, mTrain, { sampleRows: STATS_SAMPLE_ROWS });
   const loss = opts.loss ?? null;
   const outputShape = model ? probeOutputShape(model, train.x) : null;
   findings.push(...inputHealthFindings(mTrain, stats, { names, parameters: model?.numParameters({ trainableOnly: true }) }));
@@ -134,7 +140,7 @@ export function diagnoseData(opts: DiagnoseDataOptions): DataDiagnosis {
     // Test rows that repeat validation rows leak too (the validation set steers model selection).
     const val = other[0];
     if (name === 'test' && val && val.name === 'validation') {
-      const dv = findDuplicates(val.m, m, tensorColumnStats(val.x, val.m), val.x, s.x, { nearTolerance: opts.nearTolerance, seed });
+      const dv = findDuplicates(val.m, m, tensorColumnStats(val.x, val.m, { sampleRows: STATS_SAMPLE_ROWS }), val.x, s.x, { nearTolerance: opts.nearTolerance, seed });
       const fv = duplicateFinding({ ...dv, withinTrainRate: Math.max(dv.withinTrainRate, dup.withinTrainRate), chanceRepeats: Math.max(dv.chanceRepeats, dup.chanceRepeats) }, 'test', m.n);
       if (fv) findings.push({ ...fv, id: 'duplicates-validation-test', title: fv.title.replace('also occur in training', 'also occur in the validation set') });
     }
