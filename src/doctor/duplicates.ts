@@ -2,7 +2,7 @@
 // nearly (RMS difference ≤ 2% of a standard deviation per feature after standardizing with the
 // training statistics). Exact: a cheap key over 32 consecutive high-spread columns, then a hash of the
 // whole row for the rows whose key another row shares. Near: locality-sensitive hashing with
-// random projections (a near pair lands in the same bucket of one of a few hash tables with high
+// random sign projections (a near pair lands in the same bucket of one of a few hash tables with high
 // probability; a far pair almost never), then each candidate pair is measured exactly — O(n·d)
 // instead of comparing every pair (O(n²·d)).
 import { noGrad } from '../autograd/grad-mode.js';
@@ -168,9 +168,15 @@ function nearCount(train: Matrix, other: Matrix, stats: ColumnStats, xTrain: Ten
   if (active === 0 || other.n === 0) return 0;
   const g = new Generator(seed + 104729);
   const k = TABLES * BITS;
-  // Projection matrix on standardized features: z·r = x·(r/σ) − (μ/σ)·r, so project raw x.
+  // Projection matrix on standardized features: z·r = x·(r/σ) − (μ/σ)·r, so project raw x. Random
+  // signs (Rademacher, as good as Gaussian directions for this; 32 per random draw) over σ.
   const r = new Float64Array(d * k);
-  for (let j = 0; j < d; j++) for (let c = 0; c < k; c++) r[j * k + c] = sc[j]! > 0 ? g.normal() / sc[j]! : 0;
+  let bits = 0;
+  for (let q = 0; q < d * k; q++) {
+    if (q % 32 === 0) bits = g.nextUint32();
+    const j = Math.floor(q / k);
+    r[q] = sc[j]! > 0 ? ((bits >>> (q % 32)) & 1 ? 1 : -1) / sc[j]! : 0;
+  }
   const offsets = Array.from({ length: k }, () => g.uniform()); // as a fraction of the bucket width
   const project = (x: Tensor, n: number): Float32Array | Float64Array => noGrad(() => scope(() => {
     const flat = x.reshape(n, d).to(x.dtype === 'float64' ? 'float64' : 'float32'); // (n, d)
@@ -178,11 +184,15 @@ function nearCount(train: Matrix, other: Matrix, stats: ColumnStats, xTrain: Ten
   }));
   const pt = project(xTrain, train.n);
   const po = project(xOther, other.n);
+  // Active columns, widest spread first: a far candidate pair usually differs there, so the
+  // early exit below comes after a few columns instead of after the (often blank) leading ones.
+  const order = Int32Array.from([...sc.keys()].filter((j) => sc[j]! > 0).sort((x, y) => stats.std[y]! - stats.std[x]! || x - y));
+  const inv = sc.map((v) => (v > 0 ? 1 / v : 0));
   const dist2 = (a: ArrayLike<number>, ai: number, b: ArrayLike<number>, bi: number, limit: number): number => {
     let s = 0;
-    for (let j = 0; j < d && s <= limit; j++) {
-      if (sc[j] === 0) continue;
-      const z = (a[ai + j]! - b[bi + j]!) / sc[j]!;
+    for (let q = 0; q < order.length && s <= limit; q++) {
+      const j = order[q]!;
+      const z = (a[ai + j]! - b[bi + j]!) * inv[j]!;
       s += z * z;
     }
     return s;
@@ -191,9 +201,17 @@ function nearCount(train: Matrix, other: Matrix, stats: ColumnStats, xTrain: Ten
     // bucket width: a pair at the threshold shares a bucket per direction w.p. ≈ 0.9, so one
     // table of BITS directions w.p. ≈ 0.66 and one of TABLES tables w.p. ≈ 0.96
     const width = 8 * radius;
-    const key = (p: ArrayLike<number>, i: number, t: number): number => {
+    // Grid cell of every projection, once: cell = ⌊p / width + offset⌋ (offsets as a fraction of the width).
+    const cellsOf = (p: ArrayLike<number>, n: number): Int32Array => {
+      const c = new Int32Array(n * k);
+      for (let q = 0; q < n * k; q++) c[q] = Math.floor(p[q]! / width + offsets[q % k]!);
+      return c;
+    };
+    const ct = cellsOf(pt, train.n);
+    const cq = cellsOf(pq, queries.n);
+    const key = (c: Int32Array, i: number, t: number): number => {
       let h = t + 1;
-      for (let b = 0; b < BITS; b++) h = Math.imul(h ^ Math.floor((p[i * k + t * BITS + b]! + offsets[t * BITS + b]! * width) / width), 0x01000193);
+      for (let b = 0; b < BITS; b++) h = Math.imul(h ^ c[i * k + t * BITS + b]!, 0x01000193);
       return h & 0x3fffffff; // an IntTable key; a hash collision only adds a candidate, which is then measured exactly
     };
     // Each bucket is a linked list through next[t·n + row], rows in ascending order (built
@@ -202,7 +220,7 @@ function nearCount(train: Matrix, other: Matrix, stats: ColumnStats, xTrain: Ten
     const next = new Int32Array(TABLES * train.n);
     for (let i = train.n - 1; i >= 0; i--) {
       for (let t = 0; t < TABLES; t++) {
-        const kk = key(pt, i, t);
+        const kk = key(ct, i, t);
         next[t * train.n + i] = heads[t]!.get(kk);
         heads[t]!.set(kk, i);
       }
@@ -212,7 +230,7 @@ function nearCount(train: Matrix, other: Matrix, stats: ColumnStats, xTrain: Ten
       let hit = false;
       let checked = 0;
       for (let t = 0; t < TABLES && !hit; t++) {
-        for (let tr = heads[t]!.get(key(pq, i, t)); tr >= 0; tr = next[t * train.n + tr]!) {
+        for (let tr = heads[t]!.get(key(cq, i, t)); tr >= 0; tr = next[t * train.n + tr]!) {
           if (++checked > 200) break; // a crowded bucket: the data is dense here, stop looking
           if (dist2(train.values, tr * d, queries.values, i * d, r2) <= r2) { hit = true; break; }
         }
