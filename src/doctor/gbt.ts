@@ -129,27 +129,38 @@ function leafValue(t: Tree, X: Uint8Array, off: number): number {
   return t.value[node]!;
 }
 
+/**
+ * One depth-limited tree on gradients g and hessians h. The rows of each node are a range of one
+ * index array, split stably in place (no per-node arrays); each node's histograms of every feature
+ * come from one pass over its rows.
+ */
 function growTree(X: Uint8Array, n: number, d: number, g: Float64Array, h: Float64Array, depth: number, lambda: number, minChild: number, bins: number, lr: number): Tree {
   const maxNodes = 2 ** (depth + 1);
   const t: Tree = { feature: new Int32Array(maxNodes).fill(-1), bin: new Int32Array(maxNodes), left: new Int32Array(maxNodes), right: new Int32Array(maxNodes), value: new Float64Array(maxNodes) };
   let count = 1;
-  const stack: { node: number; rows: Int32Array; level: number }[] = [{ node: 0, rows: Int32Array.from({ length: n }, (_, i) => i), level: 0 }];
-  const hg = new Float64Array(bins);
-  const hh = new Float64Array(bins);
+  const idx = Int32Array.from({ length: n }, (_, i) => i);
+  const spill = new Int32Array(n); // the right side while a range is split
+  // Pending nodes: node, first and end of its rows in idx, level (a stack, depth-first as before).
+  const stack: number[] = [0, 0, n, 0];
+  const hg = new Float64Array(d * bins);
+  const hh = new Float64Array(d * bins);
   while (stack.length) {
-    const { node, rows, level } = stack.pop()!;
+    const level = stack.pop()!, end = stack.pop()!, lo = stack.pop()!, node = stack.pop()!;
     let G = 0, H = 0;
-    for (const i of rows) { G += g[i]!; H += h[i]!; }
+    for (let q = lo; q < end; q++) { const i = idx[q]!; G += g[i]!; H += h[i]!; }
     t.value[node] = (-G / (H + lambda)) * lr;
-    if (level >= depth || rows.length < 2) continue;
+    if (level >= depth || end - lo < 2) continue;
     const parent = (G * G) / (H + lambda);
+    hg.fill(0); hh.fill(0);
+    for (let q = lo; q < end; q++) {
+      const i = idx[q]!, gi = g[i]!, hi = h[i]!, off = i * d;
+      for (let j = 0; j < d; j++) { const b = j * bins + X[off + j]!; hg[b] += gi; hh[b] += hi; }
+    }
     let bestGain = 1e-9, bestF = -1, bestB = 0;
     for (let j = 0; j < d; j++) {
-      hg.fill(0); hh.fill(0);
-      for (const i of rows) { const b = X[i * d + j]!; hg[b] += g[i]!; hh[b] += h[i]!; }
       let gl = 0, hl = 0;
       for (let b = 1; b < bins; b++) {
-        gl += hg[b - 1]!; hl += hh[b - 1]!;
+        gl += hg[j * bins + b - 1]!; hl += hh[j * bins + b - 1]!;
         const gr = G - gl, hr = H - hl;
         if (hl < minChild || hr < minChild) continue;
         const gain = (gl * gl) / (hl + lambda) + (gr * gr) / (hr + lambda) - parent;
@@ -157,11 +168,13 @@ function growTree(X: Uint8Array, n: number, d: number, g: Float64Array, h: Float
       }
     }
     if (bestF < 0) continue;
-    const l = rows.filter((i) => X[i * d + bestF]! < bestB);
-    const r = rows.filter((i) => X[i * d + bestF]! >= bestB);
+    // Stable partition: rows with bin < bestB first, in their order, then the others.
+    let nl = lo, nr = 0;
+    for (let q = lo; q < end; q++) { const i = idx[q]!; if (X[i * d + bestF]! < bestB) idx[nl++] = i; else spill[nr++] = i; }
+    idx.set(spill.subarray(0, nr), nl);
     t.feature[node] = bestF; t.bin[node] = bestB;
     t.left[node] = count++; t.right[node] = count++;
-    stack.push({ node: t.left[node]!, rows: l, level: level + 1 }, { node: t.right[node]!, rows: r, level: level + 1 });
+    stack.push(t.left[node]!, lo, nl, level + 1, t.right[node]!, nl, end, level + 1);
   }
   return t;
 }
