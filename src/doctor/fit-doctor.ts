@@ -22,6 +22,9 @@ import { RunMonitor } from './run-checks.js';
 import type { TimeIndex } from './time-order.js';
 import { initialLossFinding } from './validation.js';
 
+/** Share of the training steps the epoch-end activation probes may cost (besides the probes of the initial and the final state). */
+const PROBE_BUDGET = 0.01;
+
 /** What fit()'s `doctor` option takes. */
 export interface DoctorOptions {
   /** Data checks before the first step (duplicates, leaks, imbalance, label/loss, input health). Default true. */
@@ -99,10 +102,16 @@ export class DoctorCallback implements Callback {
   private readonly classes: number;
   private baselines: BaselineScores | null = null;
   private step = 0;
+  private rows = 0;
   private epoch = 1;
+  private probes = 0;
+  private probedEpoch = 0;
   private ctx: TrainContext | null = null;
+  /** Milliseconds spent in the doctor so far: data checks, callbacks, probes (fit puts it in history.doctorMs). */
+  spentMs = 0;
 
   constructor(private readonly opts: DoctorOptions, private readonly info: FitDoctorInfo) {
+    const t0 = performance.now();
     this.doctor.onFinding((f) => {
       opts.onFinding?.(f);
       for (const cb of info.callbacks) if (cb !== this) cb.onFinding?.(f);
@@ -125,6 +134,18 @@ export class DoctorCallback implements Callback {
     }
     this.monitor = new RunMonitor({ baselineTrainLoss: this.lossName === 'crossEntropy' ? this.baselines?.linearTrain.loss : undefined });
     this.probe = train && opts.gradients !== false ? noGrad(() => probeBatch(train.x)) : null;
+    this.spentMs = performance.now() - t0;
+  }
+
+  /** Run a callback's work, adding its time to spentMs (and to the history). */
+  private timed(fn: () => void): void {
+    const t0 = performance.now();
+    try {
+      fn();
+    } finally {
+      this.spentMs += performance.now() - t0;
+      if (this.ctx) this.ctx.history.doctorMs = this.spentMs;
+    }
   }
 
   /** Every finding so far (the History holds the same array). */
@@ -133,35 +154,46 @@ export class DoctorCallback implements Callback {
   onTrainBegin(ctx: TrainContext): void {
     this.ctx = ctx;
     ctx.history.findings = this.doctor.findings;
-    const v = ctx.history.initial?.['valLoss'];
-    if (v !== undefined) {
-      const f = initialLossFinding(v, this.classes, this.lossName);
-      if (f) this.doctor.report({ ...f, step: 0 });
-    }
-    this.checkActivations(undefined);
+    this.timed(() => {
+      const v = ctx.history.initial?.['valLoss'];
+      if (v !== undefined) {
+        const f = initialLossFinding(v, this.classes, this.lossName);
+        if (f) this.doctor.report({ ...f, step: 0 });
+      }
+      this.checkActivations(undefined);
+    });
   }
 
   onEpochBegin(epoch: number): void { this.epoch = epoch + 1; }
 
-  onBatchEnd(_s: number, logs: { loss: number }, ctx: TrainContext): void {
-    this.step++;
-    const lr = ctx.optimizer.paramGroups[0]!.lr;
-    this.doctor.reportAll(this.monitor.batch(this.step, this.epoch, logs.loss, lr));
-    if (this.opts.gradients !== false && isSampleStep(this.step)) this.doctor.reportAll(this.grads.sample(ctx.model, this.step, this.epoch));
+  onBatchEnd(_s: number, logs: { loss: number; batchSize: number }, ctx: TrainContext): void {
+    this.timed(() => {
+      this.step++;
+      this.rows += logs.batchSize;
+      const lr = ctx.optimizer.paramGroups[0]!.lr;
+      this.doctor.reportAll(this.monitor.batch(this.step, this.epoch, logs.loss, lr));
+      if (this.opts.gradients !== false && isSampleStep(this.step)) this.doctor.reportAll(this.grads.sample(ctx.model, this.step, this.epoch));
+    });
   }
 
   onEpochEnd(epoch: number, logs: EpochLogs, ctx: TrainContext): void {
-    this.doctor.reportAll(this.monitor.epochEnd(epoch + 1, logs.loss, logs['valLoss'], ctx.optimizer.paramGroups[0]!.lr));
-    this.checkActivations(epoch + 1);
+    this.timed(() => {
+      this.doctor.reportAll(this.monitor.epochEnd(epoch + 1, logs.loss, logs['valLoss'], ctx.optimizer.paramGroups[0]!.lr));
+      if (this.probeDue()) this.checkActivations(epoch + 1);
+    });
   }
 
   onTrainEnd(ctx: TrainContext): void {
-    this.doctor.reportAll(this.monitor.end(ctx.optimizer.paramGroups[0]!.lr));
-    const val = this.info.validation !== undefined && isXY(this.info.validation) ? this.info.validation : null;
-    if (this.baselines && val && ctx.history.epochs.length > 0) {
-      const net = scoreOutputs(outputs(ctx.model, val.x), readTargets(val.y), val.x.shape[0]!);
-      this.doctor.report(this.baselineFinding(this.baselines, net));
-    }
+    this.timed(() => {
+      this.doctor.reportAll(this.monitor.end(ctx.optimizer.paramGroups[0]!.lr));
+      const last = ctx.history.epochs.length;
+      if (last > this.probedEpoch) this.checkActivations(last); // the final state is always probed
+      const val = this.info.validation !== undefined && isXY(this.info.validation) ? this.info.validation : null;
+      if (this.baselines && val && last > 0) {
+        const net = scoreOutputs(outputs(ctx.model, val.x), readTargets(val.y), val.x.shape[0]!);
+        this.doctor.report(this.baselineFinding(this.baselines, net));
+      }
+    });
   }
 
   /** fit() calls this when the loss became NaN/Inf, just before it throws `err`; the findings go onto the error. */
@@ -171,8 +203,23 @@ export class DoctorCallback implements Callback {
     err.findings = this.doctor.findings;
   }
 
+  /**
+   * Whether an epoch-end activation probe fits the budget: probes after the first cost at most
+   * PROBE_BUDGET of the training steps so far. A probe (a forward pass over ≤ 128 rows) costs
+   * about a third of a training step per batch of rows, and at least a third of a step (small
+   * models are bound by per-op overhead): MNIST batches of 64 get a probe every epoch, iris
+   * (8 steps an epoch) one every ~30 epochs, and the final state is probed in any case.
+   */
+  private probeDue(): boolean {
+    if (!this.probe || this.step === 0) return false;
+    const batch = this.rows > 0 ? this.rows / this.step : this.probe.shape[0]!; // mean rows per step
+    const cost = Math.max(1 / 3, this.probe.shape[0]! / (3 * batch)); // in training steps
+    return (this.probes + 1) * cost <= PROBE_BUDGET * this.step;
+  }
+
   private checkActivations(epoch: number | undefined): void {
     if (!this.probe) return;
+    if (epoch !== undefined) { this.probes++; this.probedEpoch = epoch; }
     this.doctor.reportAll(activationFindings(activationStats(this.info.model, this.probe), epoch));
   }
 

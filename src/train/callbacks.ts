@@ -24,6 +24,8 @@ export interface History {
   stoppedEarly: boolean;
   /** What the training doctor found (absent with `doctor: false`). */
   findings?: Finding[];
+  /** Milliseconds the training doctor took: its data checks before the first step plus its callbacks (absent with `doctor: false`). */
+  doctorMs?: number;
 }
 
 export interface TrainContext {

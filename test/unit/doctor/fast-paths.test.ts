@@ -1,13 +1,16 @@
 // The doctor's cheap paths give the same answers as the plain ones: column statistics via backend
 // min/max + a blocked host pass equal the full scan (NaN/Inf counts, constant columns, rare
-// values included); the two-stage exact-duplicate search still finds copies that differ from
-// other rows only outside its key columns; the typed-array hash table maps keys like a Map.
+// values included), and from a row sample keep every exact part exact; the two-stage
+// exact-duplicate search still finds copies that differ from other rows only outside its key
+// columns; the typed-array hash table maps keys like a Map; the logistic baseline's host loop
+// and its GEMM version predict the same.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ax from '../../../src/index.js';
 import { tensorColumnStats } from '../../../src/doctor/column-stats.js';
 import { findDuplicates } from '../../../src/doctor/duplicates.js';
 import { IntTable } from '../../../src/doctor/int-table.js';
+import { logisticBackend, logisticHost } from '../../../src/doctor/baselines.js';
 import { asMatrix, columnStats } from '../../../src/doctor/matrix.js';
 
 test('tensorColumnStats equals columnStats: NaN/Inf counts, constant columns, a value in one row only', () => {
@@ -76,4 +79,58 @@ test('IntTable: set/get over colliding keys, missing keys give the default', () 
   }
   for (let k = 0; k < 80000; k += 16) assert.equal(t.get(k), ref.get(k) ?? -1, `key ${k}`);
   assert.equal(t.get(3, 0), 0);
+});
+
+test('sampled column statistics: min, max, NaN/Inf counts and constant columns stay exact; std is estimated; a rarely varying column keeps a positive std', () => {
+  const g = new ax.Generator(7);
+  const n = 9000, d = 12;
+  const v = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) v[i * d + j] = j === 1 ? 3 : j === 2 ? (i === 4321 ? 5 : 0) : g.normal() * (j + 1) + 10 * j;
+  v[77 * d + 3] = NaN;
+  v[8000 * d + 4] = -Infinity;
+  const x = ax.tensor(Array.from(v)).reshape(n, d);
+  const m = asMatrix(x);
+  const full = columnStats(m);
+  const s = tensorColumnStats(x, m, { sampleRows: 1024 });
+  assert.deepEqual(Array.from(s.nonFinite), Array.from(full.nonFinite));
+  assert.deepEqual(Array.from(s.min), Array.from(full.min));
+  assert.deepEqual(Array.from(s.max), Array.from(full.max));
+  assert.equal(s.std[1], 0, 'a constant column is constant');
+  assert.ok(s.std[2]! > 0 && s.std[2]! <= 5 * Math.sqrt(3 / 1024) + 1e-12, `rare column: ${s.std[2]} (a positive bound, not 0)`);
+  for (const j of [0, 3, 4, 5, 8, 11]) {
+    assert.ok(Math.abs(s.std[j]! / full.std[j]! - 1) < 0.1, `std ${j}: ${s.std[j]} vs ${full.std[j]}`);
+    assert.ok(Math.abs(s.mean[j]! - full.mean[j]!) < 0.2 * full.std[j]!, `mean ${j}: ${s.mean[j]} vs ${full.mean[j]}`);
+  }
+});
+
+test('the logistic baseline predicts the same on the host (small data, float64) and with backend GEMMs (float32)', async () => {
+  const d = await ax.loadIris({ seed: 0 });
+  const n = d.x.shape[0]!;
+  const D = 5, K = 3;
+  const xv = d.x.data();
+  const X = new Float32Array(n * D);
+  const st = columnStats(asMatrix(d.x));
+  for (let i = 0; i < n; i++) { X[i * D] = 1; for (let j = 0; j < 4; j++) X[i * D + j + 1] = (xv[i * 4 + j]! - st.mean[j]!) / st.std[j]!; } // standardized, as the baseline does
+  const labels = Int32Array.from(d.y.data());
+  const host = logisticHost(X, labels, n, D, K, 300, 1e-4);
+  const back = ax.noGrad(() => ax.scope(() => logisticBackend(ax.fromArray(X, [n, D], 'float32'), labels, n, D, K, 300, 1e-4)));
+  // Adam's normalized steps amplify float32-vs-float64 noise in tiny gradient components, so
+  // compare what the weights predict: class probabilities per row.
+  const probs = (W: Float64Array): number[] => {
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const z = [0, 1, 2].map((k) => { let s = 0; for (let j = 0; j < D; j++) s += X[i * D + j]! * W[j * K + k]!; return s; });
+      const mx = Math.max(...z);
+      const e = z.map((v) => Math.exp(v - mx));
+      const tot = e.reduce((a, b) => a + b, 0);
+      out.push(...e.map((v) => v / tot));
+    }
+    return out;
+  };
+  const ph = probs(host), pb = probs(back);
+  const worst = Math.max(...ph.map((p, i) => Math.abs(p - pb[i]!)));
+  assert.ok(worst < 1e-2, `largest probability difference ${worst} (float64 host vs float32 GEMMs)`);
+  const argmax = (p: number[], i: number): number => [0, 1, 2].reduce((b, k) => (p[i * 3 + k]! > p[i * 3 + b]! ? k : b), 0);
+  for (let i = 0; i < n; i++) assert.equal(argmax(ph, i), argmax(pb, i), `row ${i}: the same class`);
+  assert.ok(ph.filter((_, i) => i % 3 === labels[Math.floor(i / 3)]).reduce((a, b) => a + b, 0) / n > 0.8, 'the fit predicts the classes');
 });

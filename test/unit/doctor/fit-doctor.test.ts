@@ -148,3 +148,30 @@ test('lrFind proposes a rate that trains MNIST, and puts the weights back', asyn
   const h = ax.fit(net, { ...quiet, data: m.train, validation: m.test, epochs: 1, batchSize: 64, optimizer: new ax.Adam(net.parameters(), { lr: r.suggestion }) });
   assert.ok(h.epochs[0]!.valAccuracy! > 0.8, JSON.stringify(h.epochs[0]));
 });
+
+test('activation probes stay within 1% of the training steps: every epoch on MNIST-sized epochs, a few on iris, the final state always; history.doctorMs reports the cost', async () => {
+  /** Eval-mode forwards over the probe batch (min(128, N) rows): fit has no validation here, so only the doctor's probes. */
+  const countProbes = (net: ax.Sequential, rows: number): { n: number } => {
+    const c = { n: 0 };
+    const fwd = net.forward.bind(net);
+    net.forward = (x: ax.Tensor): ax.Tensor => { if (!net.training && x.shape[0] === rows) c.n++; return fwd(x) as ax.Tensor; };
+    return c;
+  };
+  const d = await tabular(ax.loadIris); // 120 training rows, batch 16: 8 steps an epoch
+  let net = mlp([4, 16, 3]);
+  let c = countProbes(net, 120);
+  const t0 = performance.now();
+  let h = ax.fit(net, { ...quiet, data: d.std.train, epochs: 50, batchSize: 16 });
+  const ms = performance.now() - t0;
+  // a probe of 120 rows counts as 2.5 steps of 16 rows: the start, epoch 32 (1% of its 256 steps first covers one probe) and the end
+  assert.equal(c.n, 3);
+  assert.ok(h.doctorMs! > 0 && h.doctorMs! < ms, `${h.doctorMs} of ${ms} ms`);
+  const g = new ax.Generator(2);
+  const x = ax.randn([8000, 4], { generator: g });
+  const y = ax.gt(ax.sum(x, { dim: 1 }), 0).int();
+  net = mlp([4, 8, 2]);
+  c = countProbes(net, 128);
+  h = ax.fit(net, { ...quiet, data: { x, y }, epochs: 3, batchSize: 64, doctor: { baselines: false } });
+  assert.equal(c.n, 4, '125 steps an epoch: the start and every epoch');
+  assert.equal(ax.fit(mlp([4, 8, 2]), { ...quiet, data: { x, y }, epochs: 1, doctor: false }).doctorMs, undefined);
+});
