@@ -1,8 +1,11 @@
 // Check: rows of the validation/test set that also occur in training, exactly (same values) or
 // nearly (RMS difference ≤ 2% of a standard deviation per feature after standardizing with the
-// training statistics). Exact: a cheap key over 32 consecutive high-spread columns, then a hash of the
-// whole row for the rows whose key another row shares. Near: locality-sensitive hashing with
-// random sign projections (a near pair lands in the same bucket of one of a few hash tables with high
+// training statistics). Every row is first projected on 12 random sign directions of the
+// standardized features (one GEMM per split on the backend; wide rows through a window of their
+// widest-spread columns). Exact: rows with equal values have
+// bit-equal projections, so the projections are a cheap first key and only rows whose key another
+// row shares are hashed and compared in full. Near: locality-sensitive hashing on the same
+// projections (a near pair lands in the same bucket of one of a few hash tables with high
 // probability; a far pair almost never), then each candidate pair is measured exactly — O(n·d)
 // instead of comparing every pair (O(n²·d)).
 import { noGrad } from '../autograd/grad-mode.js';
@@ -10,6 +13,7 @@ import { fromArray } from '../tensor/creation.js';
 import { scope } from '../tensor/lifetime.js';
 import { Generator } from '../tensor/random.js';
 import { matmul } from '../ops/linalg.js';
+import { slice } from '../ops/movement.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Finding } from './finding.js';
 import { IntTable } from './int-table.js';
@@ -58,27 +62,12 @@ function rowHash(b: Uint32Array, off: number, d: number): number {
   return (h1 >>> 0) * 2 ** 21 + ((h2 >>> 0) & 0x1fffff);
 }
 
-/**
- * Columns of the stage-1 key: all of them up to 32, else the 32 consecutive columns with the
- * largest summed spread (consecutive: 2–3 cache lines per row instead of 32 scattered reads).
- */
-function keyColumns(stats: ColumnStats, d: number): Int32Array {
-  const w = Math.min(32, d);
-  let best = 0, bestSum = -1, acc = 0;
-  for (let j = 0; j < d; j++) {
-    acc += stats.std[j]!;
-    if (j >= w) acc -= stats.std[j - w]!;
-    if (j >= w - 1 && acc > bestSum) { bestSum = acc; best = j - w + 1; }
-  }
-  return Int32Array.from({ length: w }, (_, i) => best + i);
-}
-
-/** A 30-bit hash of the columns `cols` only. */
-function subsetHash(b: Uint32Array, off: number, cols: Int32Array): number {
+/** A 30-bit hash of the k projections of row i (their float32 bit patterns). */
+function projectionKey(p: Uint32Array, i: number, k: number): number {
   let h1 = 0x811c9dc5;
   let h2 = 0x01000193;
-  for (let c = 0; c < cols.length; c++) {
-    const w = b[off + cols[c]!]!;
+  for (let c = 0; c < k; c++) {
+    const w = p[i * k + c]!;
     h1 = Math.imul(h1 ^ w, 0x01000193);
     h2 = Math.imul(h2 ^ (w >>> 7), 0x5bd1e995);
   }
@@ -102,17 +91,23 @@ const BITS = 4;
 export function findDuplicates(train: Matrix, other: Matrix, stats: ColumnStats, xTrain: Tensor, xOther: Tensor, opts: DuplicateOptions = {}): DuplicateReport {
   const { nearTolerance = 0.02, seed = 0 } = opts;
   const d = train.d;
+  const sc = scales(stats);
+  const proj = other.n > 0 ? projections(sc, xTrain, train.n, xOther, other.n, seed) : null;
   const trainBits = bits(train.values);
   const otherBits = bits(other.values);
-  // Stage 1: a cheap key over 32 consecutive high-spread columns. A row whose key no other row shares
-  // has no exact twin, so only rows in shared keys are hashed in full (stage 2): on image-like
-  // data that is almost none of them; on coarse data all of them, as before.
-  const cols = keyColumns(stats, d);
+  // Stage 1: the projections as a key (0 for every row when no column varies). A row whose key no
+  // other row shares has no exact twin, so only rows in shared keys are hashed in full (stage 2):
+  // on image-like data that is almost none of them; on coarse data many, as it must be.
   const trainKeys = new Int32Array(train.n);
   const otherKeys = new Int32Array(other.n);
+  if (proj) {
+    const pt = bits(proj.train), po = bits(proj.other);
+    for (let i = 0; i < train.n; i++) trainKeys[i] = projectionKey(pt, i, proj.k);
+    for (let i = 0; i < other.n; i++) otherKeys[i] = projectionKey(po, i, proj.k);
+  }
   const keyCount = new IntTable(train.n + other.n);
-  for (let i = 0; i < train.n; i++) { const k = subsetHash(trainBits, i * d, cols); trainKeys[i] = k; keyCount.set(k, keyCount.get(k, 0) + 1); }
-  for (let i = 0; i < other.n; i++) { const k = subsetHash(otherBits, i * d, cols); otherKeys[i] = k; keyCount.set(k, keyCount.get(k, 0) + 1); }
+  for (let i = 0; i < train.n; i++) keyCount.set(trainKeys[i]!, keyCount.get(trainKeys[i]!, 0) + 1);
+  for (let i = 0; i < other.n; i++) keyCount.set(otherKeys[i]!, keyCount.get(otherKeys[i]!, 0) + 1);
   const table = new Map<number, number[]>();
   let withinTwins = 0;
   for (let i = 0; i < train.n; i++) {
@@ -136,9 +131,66 @@ export function findDuplicates(train: Matrix, other: Matrix, stats: ColumnStats,
       if (examples.length < 5) examples.push(i);
     }
   }
-  const near = nearCount(train, other, stats, xTrain, xOther, isExact, Math.max(nearTolerance, 1e-9), seed, examples);
+  const near = proj ? nearCount(train, other, stats, sc, proj, isExact, Math.max(nearTolerance, 1e-9), examples) : 0;
   const chanceRepeats = exact + near > 0 ? other.n * train.n * Math.exp(logCollision(train)) : 0;
   return { exact, near, examples, withinTrainRate: train.n > 0 ? (2 * withinTwins) / train.n : 0, chanceRepeats };
+}
+
+/** Both splits projected on k random sign directions of the standardized features, and the bucket offsets. */
+interface Projections { train: Float32Array; other: Float32Array; k: number; offsets: Float64Array }
+
+/** Rows wider than this are projected through a window of their columns (see `projectionWindow`). */
+const WINDOW_FROM = 256;
+
+/**
+ * The consecutive columns the projections read: all of them up to WINDOW_FROM, else the window of
+ * max(128, ⌈d/4⌉) consecutive columns with the largest summed spread. A pair near in every column
+ * is near inside any window (its distance there can only be smaller), so the window loses no near
+ * pair; pairs that differ only outside it become candidates and are measured on every column.
+ * It cuts the projection GEMM (and its packing of the whole matrix) about fourfold on images.
+ */
+export function projectionWindow(sc: Float64Array): [number, number] {
+  const d = sc.length;
+  if (d <= WINDOW_FROM) return [0, d];
+  const w = Math.max(128, Math.ceil(d / 4));
+  let best = 0, bestSum = -1, acc = 0;
+  for (let j = 0; j < d; j++) {
+    acc += sc[j]!;
+    if (j >= w) acc -= sc[j - w]!;
+    if (j >= w - 1 && acc > bestSum) { bestSum = acc; best = j - w + 1; }
+  }
+  return [best, best + w];
+}
+
+/**
+ * Project every row on TABLES·BITS random sign directions over the standardized features of the
+ * projection window: z·r = x·(r/σ) − (μ/σ)·r, so the raw rows are projected (one matmul per
+ * split) and the constant shift drops out of every difference. Null when no column varies.
+ *
+ * Shape: xTrain (n, *), xOther (m, *) → (n, k), (m, k) row-major.
+ */
+function projections(sc: Float64Array, xTrain: Tensor, n: number, xOther: Tensor, m: number, seed: number): Projections | null {
+  const d = sc.length;
+  if (!sc.some((v) => v > 0)) return null;
+  const [a, b] = projectionWindow(sc);
+  const w = b - a;
+  const g = new Generator(seed + 104729);
+  const k = TABLES * BITS;
+  // Random signs (Rademacher: as good as Gaussian directions for this; 32 per random draw) over σ.
+  const r = new Float64Array(w * k);
+  let word = 0;
+  for (let q = 0; q < w * k; q++) {
+    if (q % 32 === 0) word = g.nextUint32();
+    const j = a + Math.floor(q / k);
+    r[q] = sc[j]! > 0 ? ((word >>> (q % 32)) & 1 ? 1 : -1) / sc[j]! : 0;
+  }
+  const offsets = Float64Array.from({ length: k }, () => g.uniform()); // as a fraction of the bucket width
+  const project = (x: Tensor, rows: number): Float32Array => noGrad(() => scope(() => {
+    let flat = x.reshape(rows, d).to(x.dtype === 'float64' ? 'float64' : 'float32'); // (rows, d)
+    if (w < d) flat = slice(flat, [null, [a, b]]); // (rows, w)
+    return matmul(flat, fromArray(r, [w, k], flat.dtype, flat.storage.backend)).to('float32').data() as Float32Array; // (rows, k)
+  }));
+  return { train: project(xTrain, n), other: project(xOther, m), k, offsets };
 }
 
 /** Floor for per-column scales: columns that almost never change must not dominate distances. */
@@ -161,88 +213,83 @@ function logCollision(m: Matrix): number {
   return logP;
 }
 
-function nearCount(train: Matrix, other: Matrix, stats: ColumnStats, xTrain: Tensor, xOther: Tensor, isExact: Uint8Array, tol: number, seed: number, examples: number[]): number {
-  const d = train.d;
-  const sc = scales(stats);
-  const active = sc.reduce((c, s) => c + (s > 0 ? 1 : 0), 0);
-  if (active === 0 || other.n === 0) return 0;
-  const g = new Generator(seed + 104729);
-  const k = TABLES * BITS;
-  // Projection matrix on standardized features: z·r = x·(r/σ) − (μ/σ)·r, so project raw x. Random
-  // signs (Rademacher, as good as Gaussian directions for this; 32 per random draw) over σ.
-  const r = new Float64Array(d * k);
-  let bits = 0;
-  for (let q = 0; q < d * k; q++) {
-    if (q % 32 === 0) bits = g.nextUint32();
-    const j = Math.floor(q / k);
-    r[q] = sc[j]! > 0 ? ((bits >>> (q % 32)) & 1 ? 1 : -1) / sc[j]! : 0;
+/**
+ * Bucket key of every row in each of the TABLES hash tables: the grid cells ⌊p/width + offset⌋ of
+ * the table's BITS projections, hashed. Shape: p (rows, k) → out (rows, TABLES).
+ */
+function bucketKeys(p: Float32Array, rows: number, k: number, width: number, offsets: Float64Array): Int32Array {
+  const out = new Int32Array(rows * TABLES);
+  const inv = 1 / width;
+  for (let i = 0; i < rows; i++) {
+    for (let t = 0; t < TABLES; t++) {
+      let h = t + 1;
+      for (let b = 0; b < BITS; b++) {
+        const c = t * BITS + b;
+        h = Math.imul(h ^ Math.floor(p[i * k + c]! * inv + offsets[c]!), 0x01000193);
+      }
+      out[i * TABLES + t] = h & 0x3fffffff; // an IntTable key; a hash collision only adds a candidate, which is then measured exactly
+    }
   }
-  const offsets = Array.from({ length: k }, () => g.uniform()); // as a fraction of the bucket width
-  const project = (x: Tensor, n: number): Float32Array | Float64Array => noGrad(() => scope(() => {
-    const flat = x.reshape(n, d).to(x.dtype === 'float64' ? 'float64' : 'float32'); // (n, d)
-    return matmul(flat, fromArray(r, [d, k], flat.dtype, flat.storage.backend)).data() as Float32Array; // (n, k)
-  }));
-  const pt = project(xTrain, train.n);
-  const po = project(xOther, other.n);
+  return out;
+}
+
+/** Squared standardized distance of rows a[ai..] and b[bi..] over the columns in `order`, stopping once it exceeds `limit`. */
+function dist2(a: ArrayLike<number>, ai: number, b: ArrayLike<number>, bi: number, order: Int32Array, inv: Float64Array, limit: number): number {
+  let s = 0;
+  for (let q = 0; q < order.length && s <= limit; q++) {
+    const j = order[q]!;
+    const z = (a[ai + j]! - b[bi + j]!) * inv[j]!;
+    s += z * z;
+  }
+  return s;
+}
+
+function nearCount(train: Matrix, other: Matrix, stats: ColumnStats, sc: Float64Array, proj: Projections, isExact: Uint8Array, tol: number, examples: number[]): number {
+  const d = train.d;
+  const n = train.n;
+  let active = 0;
+  for (let j = 0; j < d; j++) if (sc[j]! > 0) active++;
   // Active columns, widest spread first: a far candidate pair usually differs there, so the
-  // early exit below comes after a few columns instead of after the (often blank) leading ones.
+  // early exit of dist2 comes after a few columns instead of after the (often blank) leading ones.
   const order = Int32Array.from([...sc.keys()].filter((j) => sc[j]! > 0).sort((x, y) => stats.std[y]! - stats.std[x]! || x - y));
   const inv = sc.map((v) => (v > 0 ? 1 / v : 0));
-  const dist2 = (a: ArrayLike<number>, ai: number, b: ArrayLike<number>, bi: number, limit: number): number => {
-    let s = 0;
-    for (let q = 0; q < order.length && s <= limit; q++) {
-      const j = order[q]!;
-      const z = (a[ai + j]! - b[bi + j]!) * inv[j]!;
-      s += z * z;
+  const radius = tol * Math.sqrt(active);
+  const r2 = radius * radius;
+  // bucket width: a pair at the threshold shares a bucket per direction w.p. ≈ 0.9, so one
+  // table of BITS directions w.p. ≈ 0.66 and one of TABLES tables w.p. ≈ 0.96
+  const width = 8 * radius;
+  const kt = bucketKeys(proj.train, n, proj.k, width, proj.offsets);
+  const ko = bucketKeys(proj.other, other.n, proj.k, width, proj.offsets);
+  // Each bucket is a linked list through next[t·n + row], rows in ascending order (built
+  // backwards), its head in a typed-array hash table: no Map entry or array per bucket.
+  const heads = Array.from({ length: TABLES }, () => new IntTable(n));
+  const next = new Int32Array(TABLES * n);
+  for (let i = n - 1; i >= 0; i--) {
+    for (let t = 0; t < TABLES; t++) {
+      const key = kt[i * TABLES + t]!;
+      next[t * n + i] = heads[t]!.get(key);
+      heads[t]!.set(key, i);
     }
-    return s;
-  };
-  const search = (radius: number, queries: Matrix, pq: ArrayLike<number>, rows: Iterable<number>, onHit: (i: number) => void): void => {
-    // bucket width: a pair at the threshold shares a bucket per direction w.p. ≈ 0.9, so one
-    // table of BITS directions w.p. ≈ 0.66 and one of TABLES tables w.p. ≈ 0.96
-    const width = 8 * radius;
-    // Grid cell of every projection, once: cell = ⌊p / width + offset⌋ (offsets as a fraction of the width).
-    const cellsOf = (p: ArrayLike<number>, n: number): Int32Array => {
-      const c = new Int32Array(n * k);
-      for (let q = 0; q < n * k; q++) c[q] = Math.floor(p[q]! / width + offsets[q % k]!);
-      return c;
-    };
-    const ct = cellsOf(pt, train.n);
-    const cq = cellsOf(pq, queries.n);
-    const key = (c: Int32Array, i: number, t: number): number => {
-      let h = t + 1;
-      for (let b = 0; b < BITS; b++) h = Math.imul(h ^ c[i * k + t * BITS + b]!, 0x01000193);
-      return h & 0x3fffffff; // an IntTable key; a hash collision only adds a candidate, which is then measured exactly
-    };
-    // Each bucket is a linked list through next[t·n + row], rows in ascending order (built
-    // backwards), its head in a typed-array hash table: no Map entry or array per bucket.
-    const heads = Array.from({ length: TABLES }, () => new IntTable(train.n));
-    const next = new Int32Array(TABLES * train.n);
-    for (let i = train.n - 1; i >= 0; i--) {
-      for (let t = 0; t < TABLES; t++) {
-        const kk = key(ct, i, t);
-        next[t * train.n + i] = heads[t]!.get(kk);
-        heads[t]!.set(kk, i);
-      }
-    }
-    const r2 = radius * radius;
-    for (const i of rows) {
-      let hit = false;
-      let checked = 0;
-      for (let t = 0; t < TABLES && !hit; t++) {
-        for (let tr = heads[t]!.get(key(cq, i, t)); tr >= 0; tr = next[t * train.n + tr]!) {
-          if (++checked > 200) break; // a crowded bucket: the data is dense here, stop looking
-          if (dist2(train.values, tr * d, queries.values, i * d, r2) <= r2) { hit = true; break; }
-        }
-      }
-      if (hit) onHit(i);
-    }
-  };
+  }
   let near = 0;
-  const candidates = [...Array(other.n).keys()].filter((i) => !isExact[i]);
-  search(tol * Math.sqrt(active), other, po, candidates, (i) => { near++; if (examples.length < 5) examples.push(i); });
+  for (let i = 0; i < other.n; i++) {
+    if (isExact[i]) continue;
+    let hit = false;
+    let checked = 0;
+    for (let t = 0; t < TABLES && !hit; t++) {
+      for (let tr = heads[t]!.get(ko[i * TABLES + t]!); tr >= 0; tr = next[t * n + tr]!) {
+        if (++checked > 200) break; // a crowded bucket: the data is dense here, stop looking
+        if (dist2(train.values, tr * d, other.values, i * d, order, inv, r2) <= r2) { hit = true; break; }
+      }
+    }
+    if (hit) {
+      near++;
+      if (examples.length < 5) examples.push(i);
+    }
+  }
   return near;
 }
+
 /** The finding for duplicates between training and `split` ('validation' or 'test'). */
 export function duplicateFinding(rep: DuplicateReport, split: string, m: number): Finding | null {
   const count = rep.exact + rep.near;

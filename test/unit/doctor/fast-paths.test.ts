@@ -1,14 +1,14 @@
 // The doctor's cheap paths give the same answers as the plain ones: column statistics via backend
 // min/max + a blocked host pass equal the full scan (NaN/Inf counts, constant columns, rare
 // values included), and from a row sample keep every exact part exact; the two-stage
-// exact-duplicate search still finds copies that differ from other rows only outside its key
-// columns; the typed-array hash table maps keys like a Map; the logistic baseline's host loop
+// exact-duplicate search (projection key, then full rows) finds copies among rows that differ
+// only in their low-spread columns; the typed-array hash table maps keys like a Map; the logistic baseline's host loop
 // and its GEMM version predict the same.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ax from '../../../src/index.js';
 import { tensorColumnStats } from '../../../src/doctor/column-stats.js';
-import { findDuplicates } from '../../../src/doctor/duplicates.js';
+import { findDuplicates, projectionWindow } from '../../../src/doctor/duplicates.js';
 import { IntTable } from '../../../src/doctor/int-table.js';
 import { logisticBackend, logisticHost } from '../../../src/doctor/baselines.js';
 import { asMatrix, columnStats } from '../../../src/doctor/matrix.js';
@@ -39,11 +39,11 @@ test('tensorColumnStats equals columnStats: NaN/Inf counts, constant columns, a 
   }
 });
 
-test('exact duplicates are found when rows agree on the key columns and differ elsewhere', () => {
+test('exact duplicates are found among rows that agree on their widest-spread columns and differ only in low-spread ones', () => {
   const g = new ax.Generator(4);
   const n = 1200, m = 300, d = 100;
-  // Columns 0–31 (the widest spread, so the stage-1 key) hold one of two patterns, ×10; the
-  // other 68 columns are noise: every row shares its stage-1 key with half of all rows.
+  // Columns 0–31 (the widest spread) hold one of two patterns, ×10; the other 68 columns are
+  // noise: every row agrees with half of all rows on its 32 dominant columns.
   const patterns = [0, 1].map(() => Array.from({ length: 32 }, () => 10 * g.normal()));
   const fill = (rows: number): Float32Array => {
     const a = new Float32Array(rows * d);
@@ -133,4 +133,30 @@ test('the logistic baseline predicts the same on the host (small data, float64) 
   const argmax = (p: number[], i: number): number => [0, 1, 2].reduce((b, k) => (p[i * 3 + k]! > p[i * 3 + b]! ? k : b), 0);
   for (let i = 0; i < n; i++) assert.equal(argmax(ph, i), argmax(pb, i), `row ${i}: the same class`);
   assert.ok(ph.filter((_, i) => i % 3 === labels[Math.floor(i / 3)]).reduce((a, b) => a + b, 0) / n > 0.8, 'the fit predicts the classes');
+});
+
+test('wide rows are projected through a window of their widest-spread columns, and no near pair outside it is lost', () => {
+  const g = new ax.Generator(12);
+  const n = 1500, m = 300, d = 600;
+  const spread = (j: number): number => (j >= 200 && j < 350 ? 3 : 1); // the widest columns: 200–349
+  const fill = (rows: number): Float32Array => Float32Array.from({ length: rows * d }, (_, q) => g.normal() * spread(q % d));
+  const tr = fill(n);
+  const ot = fill(m);
+  const noisy = (src: number, dst: number, cols: (j: number) => boolean): void => {
+    for (let j = 0; j < d; j++) ot[dst * d + j] = tr[src * d + j]! + (cols(j) ? 0.004 * spread(j) * g.normal() : 0);
+  };
+  noisy(5, 10, () => true); // near everywhere
+  noisy(6, 11, (j) => j < 200); // near, differing only outside the window
+  noisy(7, 12, (j) => j >= 200 && j < 350); // near, differing only inside it
+  for (let j = 0; j < d; j++) ot[13 * d + j] = j >= 200 && j < 350 ? tr[8 * d + j]! : g.normal() * 5; // equal inside the window, far outside
+  const xt = ax.tensor(Array.from(tr)).reshape(n, d);
+  const xo = ax.tensor(Array.from(ot)).reshape(m, d);
+  const mt = asMatrix(xt);
+  const stats = columnStats(mt);
+  const [a, b] = projectionWindow(stats.std);
+  assert.deepEqual([a, b], [200, 350], 'the 150 widest consecutive columns');
+  const r = findDuplicates(mt, asMatrix(xo), stats, xt, xo);
+  assert.equal(r.exact, 0);
+  assert.equal(r.near, 3);
+  assert.deepEqual([...r.examples].sort((p, q) => p - q), [10, 11, 12]);
 });
