@@ -119,8 +119,7 @@ export class DoctorCallback implements Callback {
     const train = isXY(info.data) ? info.data : null;
     const val = info.validation !== undefined && isXY(info.validation) ? info.validation : null;
     this.lossName = lossName(info.loss, train?.y);
-    const targets = train ? readTargets(train.y) : null;
-    this.classes = targets?.classes ?? 0;
+    let classes = 0;
     if (train && opts.data !== false) {
       const d = diagnoseData({
         train, validation: val ?? undefined, timeIndex: opts.timeIndex, featureNames: opts.featureNames,
@@ -128,10 +127,14 @@ export class DoctorCallback implements Callback {
         classWeighted: info.classWeight !== undefined,
       });
       this.baselines = d.baselines;
+      classes = d.classes;
       if (d.baselines) this.doctor.report(this.baselineFinding(d.baselines, null));
       this.doctor.reportAll(d.findings);
       if ((opts.stopOnError ?? false) && d.findings.some((f) => f.severity === 'error')) throw new DoctorError(this.doctor.findings);
+    } else if (train) {
+      classes = readTargets(train.y).classes;
     }
+    this.classes = classes;
     this.monitor = new RunMonitor({ baselineTrainLoss: this.lossName === 'crossEntropy' ? this.baselines?.linearTrain.loss : undefined });
     this.probe = train && opts.gradients !== false ? noGrad(() => probeBatch(train.x)) : null;
     this.spentMs = performance.now() - t0;

@@ -99,7 +99,8 @@ export function labelLossFindings({ y, targets, loss, model, outputShape }: Labe
   if (outputShape && targets.labels && y.dtype === 'int32' && loss && CLASS_LOSSES.includes(loss) && outputShape.length >= 2) {
     const c = outputShape[1]!;
     let lo = Infinity, hi = -Infinity;
-    for (const l of targets.labels) { if (l < lo) lo = l; if (l > hi) hi = l; }
+    const labels = targets.labels;
+    for (let i = 0; i < labels.length; i++) { const l = labels[i]!; if (l < lo) lo = l; if (l > hi) hi = l; }
     if (hi >= c || lo < 0) {
       out.push({
         id: 'labels-out-of-range', severity: 'error',

@@ -107,14 +107,14 @@ export function readTargets(y: Tensor, task?: Task): Targets {
     }
   }
   let classes = k > 1 ? k : 0;
-  for (const l of labels) if (l + 1 > classes) classes = l + 1;
+  for (let i = 0; i < n; i++) if (labels[i]! + 1 > classes) classes = labels[i]! + 1;
   return { task: 'classification', labels, classes, values: null, oneHot };
 }
 
 /** Count of each class 0..classes−1. */
 export function classCounts(labels: Int32Array, classes: number): number[] {
   const c = new Array<number>(classes).fill(0);
-  for (const l of labels) if (l >= 0 && l < classes) c[l]!++;
+  for (let i = 0; i < labels.length; i++) { const l = labels[i]!; if (l >= 0 && l < classes) c[l]!++; }
   return c;
 }
 
