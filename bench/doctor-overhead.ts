@@ -1,55 +1,97 @@
-// The training doctor's cost: fit() with the default doctor vs doctor: false on the same run, in
-// CPU seconds of the process (wall time means little on a loaded shared machine), alternating,
-// 5 repeats each (--repeats); the overhead from the medians and as the median of paired runs.
-// Workloads: W1's MLP on 8,000/2,000 MNIST digits (3 epochs, or --epochs=N), and the iris MLP
-// (tabular: baselines included) for 50 epochs.
-// Run: npm run build && node dist/bench/doctor-overhead.js [--epochs=N] [--repeats=N] [--json]
+// The training doctor's cost: fit() with the default doctor against doctor: false on the same
+// seeded run, and the doctor's own time (history.doctorMs: its data checks before the first step
+// plus its callbacks) as a share of the rest of the fit.
+//   warm (default): both fits alternate in one process after warm-up runs, `--repeats` pairs
+//     (default 5); medians of wall time.
+//   --cold: every fit in a fresh process (the first fit() of a program: nothing compiled yet,
+//     thread pool not started), `--repeats` alternating pairs (default 10).
+// Workloads: the W1 MLP on 8,000/2,000 MNIST digits for 1, 3 and 10 epochs (or --epochs=a,b),
+// and the iris MLP (tabular: baselines included) for 50 epochs.
+// Run: npm run build && node dist/bench/doctor-overhead.js [--cold] [--repeats=N] [--epochs=1,3,10] [--json]
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import * as ax from '../src/index.js';
+import { machine } from './machine.js';
+import { median } from './timing.js';
 
+const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const pick = (t: ax.Tensor, idx: readonly number[]): ax.Tensor => ax.indexSelect(t, 0, ax.tensor([...idx], { dtype: 'int32' }));
-const EPOCHS = Number(process.argv.find((a) => a.startsWith("--epochs="))?.slice(9) ?? 3);
-const REPEATS = Number(process.argv.find((a) => a.startsWith("--repeats="))?.slice(10) ?? 5);
-/** CPU seconds of this process (all threads) since t0: steadier than wall time on a shared machine. */
-const cpuSeconds = (t0: NodeJS.CpuUsage): number => { const d = process.cpuUsage(t0); return (d.user + d.system) / 1e6; };
-const median = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
 
-async function main(): Promise<void> {
-  const json = process.argv.includes('--json');
-  const { train, test } = await ax.loadMnist();
+/** One fit: wall milliseconds and the doctor's own milliseconds (0 when off). */
+interface Run { ms: number; doctorMs: number }
+type Workload = (doctor: boolean) => Run;
+
+async function workload(name: string, epochs: number): Promise<Workload> {
+  const time = (model: ax.Module, opts: Omit<ax.FitOptions, 'doctor' | 'verbose'>, doctor: boolean): Run => {
+    const t0 = performance.now();
+    const h = ax.fit(model, { ...opts, verbose: false, doctor });
+    return { ms: performance.now() - t0, doctorMs: h.doctorMs ?? 0 };
+  };
+  if (name === 'mnist-mlp') {
+    const { train, test } = await ax.loadMnist();
+    return (doctor) => {
+      ax.manualSeed(0);
+      const m = new ax.Sequential(new ax.Linear(784, 256), new ax.ReLU(), new ax.Linear(256, 128), new ax.ReLU(), new ax.Linear(128, 10));
+      return time(m, { data: train, validation: test, epochs, batchSize: 64, optimizer: new ax.Adam(m.parameters(), { lr: 1e-3 }) }, doctor);
+    };
+  }
   const iris = await ax.loadIris({ seed: 0 });
   const s = ax.stratifiedSplit(iris.y, { testFraction: 0.2, seed: 0 });
   const sc = new ax.StandardScaler().fit(pick(iris.x, s.train));
-  const itr = { x: sc.transform(pick(iris.x, s.train)), y: pick(iris.y, s.train) };
-  const iva = { x: sc.transform(pick(iris.x, s.test)), y: pick(iris.y, s.test) };
-  const workloads = {
-    'mnist-mlp': (doctor: boolean): number => {
-      ax.manualSeed(0);
-      const m = new ax.Sequential(new ax.Linear(784, 256), new ax.ReLU(), new ax.Linear(256, 128), new ax.ReLU(), new ax.Linear(128, 10));
-      const t0 = process.cpuUsage();
-      ax.fit(m, { data: train, validation: test, epochs: EPOCHS, batchSize: 64, verbose: false, doctor, optimizer: new ax.Adam(m.parameters(), { lr: 1e-3 }) });
-      return cpuSeconds(t0);
-    },
-    'iris-mlp': (doctor: boolean): number => {
-      ax.manualSeed(0);
-      const m = new ax.Sequential(new ax.Linear(4, 16), new ax.ReLU(), new ax.Linear(16, 3));
-      const t0 = process.cpuUsage();
-      ax.fit(m, { data: itr, validation: iva, epochs: 50, batchSize: 16, verbose: false, doctor, optimizer: new ax.Adam(m.parameters(), { lr: 0.01 }) });
-      return cpuSeconds(t0);
-    },
+  const data = { x: sc.transform(pick(iris.x, s.train)), y: pick(iris.y, s.train) };
+  const validation = { x: sc.transform(pick(iris.x, s.test)), y: pick(iris.y, s.test) };
+  return (doctor) => {
+    ax.manualSeed(0);
+    const m = new ax.Sequential(new ax.Linear(4, 16), new ax.ReLU(), new ax.Linear(16, 3));
+    return time(m, { data, validation, epochs, batchSize: 16, optimizer: new ax.Adam(m.parameters(), { lr: 0.01 }) }, doctor);
   };
-  const results: Record<string, { off: number; on: number; overheadPct: number; pairedPct: number }> = {};
-  for (const [name, run] of Object.entries(workloads)) {
-    run(true); run(false); // warm-up
-    const on: number[] = [];
-    const off: number[] = [];
-    for (let r = 0; r < REPEATS; r++) { off.push(run(false)); on.push(run(true)); }
-    // Paired: each on-run against the off-run just before it, so a load change between pairs cancels.
-    const paired = median(on.map((v, r) => 100 * (v / off[r]! - 1)));
-    const res = { off: median(off), on: median(on), overheadPct: 100 * (median(on) / median(off) - 1), pairedPct: paired };
-    results[name] = res;
-    console.log(`${name}: doctor off ${res.off.toFixed(2)} CPU s, on ${res.on.toFixed(2)} CPU s → overhead ${res.overheadPct.toFixed(1)}% (medians), ${paired.toFixed(1)}% (median of paired runs) (${REPEATS} repeats, ${EPOCHS} MNIST epochs)`);
-  }
-  if (json) console.log(JSON.stringify({ bench: 'doctor-overhead', backend: ax.getBackend().name, results }));
 }
 
-await main();
+interface Result { workload: string; epochs: number; mode: 'warm' | 'cold'; offMs: number; onMs: number; overheadPct: number; pairedPct: number; doctorMs: number; doctorPct: number }
+
+function summarize(workloadName: string, epochs: number, mode: 'warm' | 'cold', pairs: [Run, Run][]): Result {
+  const off = median(pairs.map(([o]) => o.ms));
+  const on = median(pairs.map(([, d]) => d.ms));
+  const doctorMs = median(pairs.map(([, d]) => d.doctorMs));
+  return {
+    workload: workloadName, epochs, mode, offMs: off, onMs: on,
+    overheadPct: 100 * (on / off - 1),
+    // each on-run against the off-run just before it: a load change between pairs cancels
+    pairedPct: median(pairs.map(([o, d]) => 100 * (d.ms / o.ms - 1))),
+    doctorMs,
+    // the doctor's own time over the rest of the fit: steadier than the difference of two noisy fits
+    doctorPct: median(pairs.map(([, d]) => 100 * d.doctorMs / (d.ms - d.doctorMs))),
+  };
+}
+
+/** A child process runs one fit and prints its Run as JSON. */
+async function child(): Promise<void> {
+  const run = await workload(arg('workload')!, Number(arg('epochs')));
+  console.log(JSON.stringify(run(arg('doctor') === 'on')));
+}
+
+async function main(): Promise<void> {
+  const cold = process.argv.includes('--cold');
+  const repeats = Number(arg('repeats') ?? (cold ? 10 : 5));
+  const mnistEpochs = (arg('epochs') ?? '1,3,10').split(',').map(Number);
+  const plan: [string, number][] = [...mnistEpochs.map((e) => ['mnist-mlp', e] as [string, number]), ['iris-mlp', 50]];
+  const results: Result[] = [];
+  for (const [name, epochs] of plan) {
+    const pairs: [Run, Run][] = [];
+    if (cold) {
+      const self = fileURLToPath(import.meta.url);
+      const once = (doctor: 'on' | 'off'): Run => JSON.parse(execFileSync(process.execPath, [self, '--child', `--workload=${name}`, `--epochs=${epochs}`, `--doctor=${doctor}`], { encoding: 'utf8' }).trim().split('\n').at(-1)!) as Run;
+      for (let r = 0; r < repeats; r++) pairs.push([once('off'), once('on')]);
+    } else {
+      const run = await workload(name, epochs);
+      run(true); run(false); // warm-up
+      for (let r = 0; r < repeats; r++) pairs.push([run(false), run(true)]);
+    }
+    const res = summarize(name, epochs, cold ? 'cold' : 'warm', pairs);
+    results.push(res);
+    console.log(`${name} ${epochs} epochs (${res.mode}, ${repeats} pairs): doctor off ${res.offMs.toFixed(0)} ms, on ${res.onMs.toFixed(0)} ms → +${res.overheadPct.toFixed(1)}% (medians), +${res.pairedPct.toFixed(1)}% (paired); the doctor's own time ${res.doctorMs.toFixed(1)} ms = ${res.doctorPct.toFixed(1)}% of the rest of the fit`);
+  }
+  if (process.argv.includes('--json')) console.log(JSON.stringify({ bench: 'doctor-overhead', machine: machine(), backend: ax.getBackend().name, results }));
+}
+
+await (process.argv.includes('--child') ? child() : main());
