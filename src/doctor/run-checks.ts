@@ -106,7 +106,10 @@ export class RunMonitor {
       for (let i = 2; i < w.length; i++) if (Math.sign(w[i]! - w[i - 1]!) !== Math.sign(w[i - 1]! - w[i - 2]!)) flips++;
       const amp = w.slice(1).reduce((s, v, i) => s + Math.abs(v - w[i]!), 0) / 5;
       const level = w.reduce((a, b) => a + b, 0) / 6;
-      if (flips >= 3 && amp >= 0.1 * level) {
+      // Swings of ≥ 10% of the current level that are also ≥ 5% of the starting loss: near convergence
+      // (a loss already 10× down) epoch-to-epoch noise of a small dataset is 10% of the level too,
+      // but a rate that is too high keeps the swings large on the scale the run started from.
+      if (flips >= 3 && amp >= 0.1 * level && amp >= 0.05 * this.startLoss) {
         out.push(...this.once({
           id: 'lr-oscillating', severity: 'warning', epoch,
           title: `the training loss jumps up and down between epochs (${flips} reversals in the last 6, mean jump ${(100 * amp / level).toFixed(0)}% of its level)`,
