@@ -3,8 +3,8 @@
 // plus its callbacks) as a share of the rest of the fit.
 //   warm (default): both fits alternate in one process after warm-up runs, `--repeats` pairs
 //     (default 5); medians of wall time.
-//   --cold: every fit in a fresh process (the first fit() of a program: nothing compiled yet,
-//     thread pool not started), `--repeats` alternating pairs (default 10).
+//   --cold: every fit in a fresh process (the first fit() of a program: nothing compiled yet;
+//     the worker threads are started first, see child()), `--repeats` alternating pairs (default 10).
 // Workloads: the W1 MLP on 8,000/2,000 MNIST digits for 1, 3 and 10 epochs (or --epochs=a,b),
 // and the iris MLP (tabular: baselines included) for 50 epochs.
 // Run: npm run build && node dist/bench/doctor-overhead.js [--cold] [--repeats=N] [--epochs=1,3,10] [--json]
@@ -64,9 +64,14 @@ function summarize(workloadName: string, epochs: number, mode: 'warm' | 'cold', 
   };
 }
 
-/** A child process runs one fit and prints its Run as JSON. */
+/**
+ * A child process runs one fit and prints its Run as JSON. It first starts the backend's worker
+ * threads with one large product: whichever work comes first waits ~20–30 ms for them to boot,
+ * a cost of the process, not of the doctor (which would otherwise be first).
+ */
 async function child(): Promise<void> {
   const run = await workload(arg('workload')!, Number(arg('epochs')));
+  ax.scope(() => ax.matmul(ax.ones([512, 512]), ax.ones([512, 512])).data());
   console.log(JSON.stringify(run(arg('doctor') === 'on')));
 }
 

@@ -54,6 +54,7 @@ export async function run({ epochs = 60, seed = 0, verbose = true }: ExampleOpti
     metrics: { testMae: mae / n, seasonalNaiveMae: naive / n, persistenceMae: persistence / n, testMonths: n, trainLoss: history.epochs.at(-1)?.loss ?? NaN },
     epochs: history.epochs.length,
     seconds: (performance.now() - t0) / 1000,
+    doctorMs: history.doctorMs,
     note: `one-month-ahead test MAE ${(mae / n).toFixed(3)} ppm vs seasonal-naive ${(naive / n).toFixed(3)} ppm over the last ${n} months`,
   };
 }

@@ -13,6 +13,8 @@ export interface ExampleResult {
   metrics: Record<string, number>;
   epochs: number;
   seconds: number;
+  /** Milliseconds of those seconds the training doctor took (history.doctorMs). */
+  doctorMs?: number;
   /** One human sentence on what the numbers mean. */
   note?: string;
 }

@@ -15,7 +15,7 @@ export async function run({ epochs = 60, seed = 0, verbose = true }: ExampleOpti
   const xTest = scaler.transform(pick(iris.x, test)); // (30, 4)
   const model = new Sequential(new Linear(4, 16), new ReLU(), new Linear(16, 3)); // 4-16-3
   const optimizer = new Adam(model.parameters(), { lr: 0.01 });
-  fit(model, { data: { x: xTrain, y: pick(iris.y, train) }, validation: 0.15, epochs, batchSize: 16, optimizer, seed, verbose });
+  const history = fit(model, { data: { x: xTrain, y: pick(iris.y, train) }, validation: 0.15, epochs, batchSize: 16, optimizer, seed, verbose });
   const r = evaluate(model, { x: xTest, y: pick(iris.y, test) });
-  return { example: 'iris-mlp', metrics: { testAccuracy: r.accuracy!, testLoss: r.loss }, epochs, seconds: (performance.now() - t0) / 1000 };
+  return { example: 'iris-mlp', metrics: { testAccuracy: r.accuracy!, testLoss: r.loss }, epochs, seconds: (performance.now() - t0) / 1000, doctorMs: history.doctorMs };
 }

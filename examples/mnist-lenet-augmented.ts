@@ -48,5 +48,6 @@ export async function run({ epochs = 15, seed = 0, verbose = true }: ExampleOpti
     metrics: { testAccuracy: r.accuracy!, testLoss: r.loss, trainLoss: last?.loss ?? NaN, valAccuracy: last?.valAccuracy ?? NaN },
     epochs: history.epochs.length,
     seconds: (performance.now() - t0) / 1000,
+    doctorMs: history.doctorMs,
   };
 }

@@ -10,9 +10,9 @@ export async function run({ epochs = 300, seed = 0, verbose = true }: ExampleOpt
   const y = tensor([[0], [1], [1], [0]]); // (4, 1) targets for a single logit
   const model = new Sequential(new Linear(2, 4), new Tanh(), new Linear(4, 1)); // 2-4-1
   const optimizer = new Adam(model.parameters(), { lr: 0.05 });
-  fit(model, { data: { x, y }, epochs, batchSize: 4, optimizer, loss: 'binaryCrossEntropyWithLogits', metrics: ['accuracy'], seed, verbose });
+  const history = fit(model, { data: { x, y }, epochs, batchSize: 4, optimizer, loss: 'binaryCrossEntropyWithLogits', metrics: ['accuracy'], seed, verbose });
   const pred = gt(predict(model, x), 0).data(); // (4, 1) logit > 0 ⇒ class 1
   const truth = [0, 1, 1, 0];
   const acc = truth.filter((t, i) => pred[i] === t).length / 4;
-  return { example: 'xor-mlp', metrics: { testAccuracy: acc }, epochs, seconds: (performance.now() - t0) / 1000, note: `the 2-4-1 MLP gets ${acc * 4}/4 XOR cases right` };
+  return { example: 'xor-mlp', metrics: { testAccuracy: acc }, epochs, seconds: (performance.now() - t0) / 1000, doctorMs: history.doctorMs, note: `the 2-4-1 MLP gets ${acc * 4}/4 XOR cases right` };
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { ROOT } from '../../helpers.js';
 
 const axon = (...args: string[]): string => execFileSync(process.execPath, [path.join(ROOT, 'bin/axon.js'), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-const lastJson = (out: string): { example: string; metrics: Record<string, number>; epochs: number; seconds: number } =>
+const lastJson = (out: string): { example: string; metrics: Record<string, number>; epochs: number; seconds: number; doctorMs?: number } =>
   JSON.parse(out.trim().split('\n').at(-1)!);
 
 test('xor-perceptron stays at or below 75% and says why', () => {
@@ -20,7 +20,8 @@ test('xor-perceptron stays at or below 75% and says why', () => {
 
 test('xor-mlp reaches 100% and prints the JSON contract last', () => {
   const r = lastJson(axon('train', 'xor-mlp', '--json', '--seed', '0'));
-  assert.deepEqual(Object.keys(r), ['example', 'metrics', 'epochs', 'seconds']);
+  assert.deepEqual(Object.keys(r), ['example', 'metrics', 'epochs', 'seconds', 'doctorMs']);
+  assert.ok(r.doctorMs! > 0 && r.doctorMs! < 1000 * r.seconds, `the doctor's share of the run: ${r.doctorMs} ms of ${r.seconds} s`);
   assert.equal(r.metrics.testAccuracy, 1);
   assert.equal(r.epochs, 300);
 });
