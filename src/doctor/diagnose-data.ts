@@ -114,7 +114,7 @@ export function diagnoseData(opts: DiagnoseDataOptions): DataDiagnosis {
   const stats = tensorColumnStats(train.x, mTrain, { sampleRows: STATS_SAMPLE_ROWS });
   const loss = opts.loss ?? null;
   const outputShape = model ? probeOutputShape(model, train.x) : null;
-  findings.push(...inputHealthFindings(mTrain, stats, { names, parameters: model?.numParameters({ trainableOnly: true }) }));
+  findings.push(...inputHealthFindings(mTrain, stats, { names, parameters: model?.numParameters({ trainableOnly: true }), indices: train.x.dtype === 'int32' }));
   if (tTrain.task === 'regression' && loss !== null && ['mse', 'l1', 'huber', 'smoothL1'].includes(loss)) {
     const f = targetScaleFinding(tTrain.values!);
     if (f) findings.push(f);

@@ -27,6 +27,8 @@ export interface Finding {
   epoch?: number;
   /** Global optimizer step (1-based) at which it was raised, when it came from a step. */
   step?: number;
+  /** This finding replaces the earlier one with the same id whatever their severities: later epochs disproved a warning (e.g. validation recovered after an overfitting alarm). */
+  revised?: boolean;
 }
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
@@ -51,7 +53,8 @@ export function fmtNum(v: number): string {
 
 /**
  * Collects findings: one per id (a later report of the same id replaces the earlier one only
- * when it is more severe), in the order they were first raised; listeners hear each new one.
+ * when it is more severe, or when it is marked `revised`), in the order they were first raised;
+ * listeners hear each new one.
  *
  * @example
  * const doctor = new Doctor();
@@ -66,7 +69,7 @@ export class Doctor {
   report(f: Finding): boolean {
     const i = this.findings.findIndex((g) => g.id === f.id);
     if (i >= 0) {
-      if (RANK[f.severity] <= RANK[this.findings[i]!.severity]) return false;
+      if (!f.revised && RANK[f.severity] <= RANK[this.findings[i]!.severity]) return false;
       this.findings[i] = f;
     } else this.findings.push(f);
     for (const l of this.listeners) l(f);

@@ -11,7 +11,7 @@ import { indexSelect } from '../ops/indexing.js';
 import type { Module } from '../nn/module.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { isXY, type FitData, type XY } from '../train/batches.js';
-import type { Callback, EpochLogs, TrainContext } from '../train/callbacks.js';
+import { EarlyStopping, type Callback, type EpochLogs, type TrainContext } from '../train/callbacks.js';
 import type { LossFn, LossName } from '../train/loss-fn.js';
 import { scoreOutputs, type BaselineScores, type Score } from './baselines.js';
 import { diagnoseData } from './diagnose-data.js';
@@ -135,7 +135,8 @@ export class DoctorCallback implements Callback {
       classes = readTargets(train.y).classes;
     }
     this.classes = classes;
-    this.monitor = new RunMonitor({ baselineTrainLoss: this.lossName === 'crossEntropy' ? this.baselines?.linearTrain.loss : undefined });
+    const earlyStoppingRestores = info.callbacks.some((cb) => cb instanceof EarlyStopping && cb.restoreBestWeights && cb.monitor.startsWith('val'));
+    this.monitor = new RunMonitor({ baselineTrainLoss: this.lossName === 'crossEntropy' ? this.baselines?.linearTrain.loss : undefined, earlyStoppingRestores });
     this.probe = train && opts.gradients !== false ? noGrad(() => probeBatch(train.x)) : null;
     this.spentMs = performance.now() - t0;
   }

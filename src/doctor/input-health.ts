@@ -13,6 +13,8 @@ export interface InputHealthOptions {
   names?: readonly string[];
   /** The model's parameter count, for the examples-per-parameter rule. */
   parameters?: number;
+  /** The inputs are integer indices (token ids, category codes for an Embedding), not measurements: no scale check. */
+  indices?: boolean;
 }
 
 /** Findings about the training inputs (stats fitted on the training rows). */
@@ -42,7 +44,7 @@ export function inputHealthFindings(m: Matrix, stats: ColumnStats, opts: InputHe
   }
   const mags: { j: number; s: number }[] = [];
   for (let j = 0; j < d; j++) if (stats.std[j]! > 0) mags.push({ j, s: Math.max(Math.abs(stats.min[j]!), Math.abs(stats.max[j]!)) });
-  if (mags.length >= 2) {
+  if (mags.length >= 2 && !opts.indices) {
     const sorted = mags.map((x) => x.s).sort((a, b) => a - b);
     // many columns (images): compare the 10th and 90th percentile so a few rare pixels don't count
     const lo = d >= 20 ? quantile(sorted, 0.1) : sorted[0]!;
@@ -53,7 +55,9 @@ export function inputHealthFindings(m: Matrix, stats: ColumnStats, opts: InputHe
       const small = mags.reduce((a, b) => (b.s < a.s ? b : a));
       out.push({
         id: 'feature-scales', severity: 'warning',
-        title: `features are on wildly different scales: '${name(big.j)}' reaches ${big.s.toPrecision(3)} while '${name(small.j)}' stays within ${small.s.toPrecision(3)} (ratio ${ratio.toFixed(0)})`,
+        title: ratio >= 100
+          ? `features are on wildly different scales: '${name(big.j)}' reaches ${big.s.toPrecision(3)} while '${name(small.j)}' stays within ${small.s.toPrecision(3)} (ratio ${ratio.toFixed(0)})`
+          : `features reach large magnitudes: '${name(big.j)}' up to ${big.s.toPrecision(3)} (most columns reach ${hi.toPrecision(3)}); large inputs saturate activations and need tiny learning rates`,
         evidence: { ratio, largest: big.s, smallest: small.s, largestColumn: big.j, smallestColumn: small.j },
         fix: 'standardize the features: fit a StandardScaler on the training rows only, then transform train, validation and test with it (fitting on all rows leaks test statistics into training)',
       });

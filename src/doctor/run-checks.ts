@@ -7,6 +7,9 @@ import type { Finding } from './finding.js';
 const median = (a: readonly number[]): number => { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]!; };
 const fmt = (v: number): string => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toFixed(4));
 
+/** Steps before a flat training loss counts as stagnating. */
+const STAGNATION_MIN_STEPS = 10;
+
 /** Fix text for a learning rate that is too high. */
 export function tooHighFix(lr: number): string {
   return `the learning rate is too high: divide it by 4 (lr ${lr} → ${lr / 4}) and retry, or run lrFind(model, data) to pick one; clipGradNorm: 1 and a warm-up also help`;
@@ -15,17 +18,23 @@ export function tooHighFix(lr: number): string {
 export interface RunMonitorOptions {
   /** Training loss a linear model reaches on the same data (underfitting reference), if known. */
   baselineTrainLoss?: number;
+  /** An EarlyStopping callback on a validation figure restores the best weights: overfitting is then handled (information). */
+  earlyStoppingRestores?: boolean;
 }
 
 /** Watches losses as they come; each method returns the findings it raises (each id once). */
 export class RunMonitor {
   private first = NaN;
+  /** Optimizer steps seen so far. */
+  private steps = 0;
   private readonly recent: number[] = [];
   private readonly early: number[] = [];
   private readonly train: number[] = [];
   private readonly val: number[] = [];
   private bestVal = Infinity;
   private bestEpoch = -1;
+  /** The best validation loss and its epoch when overfitting was flagged (for the end-of-run review). */
+  private overfitAt: { bestVal: number; bestEpoch: number; epoch: number } | null = null;
   private readonly raised = new Set<string>();
 
   constructor(private readonly opts: RunMonitorOptions = {}) {}
@@ -44,6 +53,7 @@ export class RunMonitor {
 
   /** A batch loss at global step `step` (1-based). A non-finite loss is divergence. */
   batch(step: number, epoch: number, loss: number, lr: number): Finding[] {
+    this.steps = step;
     if (!Number.isFinite(loss)) {
       return this.once({
         id: 'lr-too-high', severity: 'error', step, epoch,
@@ -87,8 +97,10 @@ export class RunMonitor {
           fix: tooHighFix(lr),
         }));
       }
+      // Stagnating: still within 3% of the first 5 steps' loss after ≥ 2 epochs and ≥ 10 steps (a
+      // run of one step an epoch, like XOR on 4 rows, has not had a chance to move at epoch 2).
       const start = this.startLoss;
-      if (loss >= 0.97 * start && !this.raised.has('lr-too-high')) {
+      if (this.steps >= STAGNATION_MIN_STEPS && loss >= 0.97 * start && !this.raised.has('lr-too-high')) {
         const small = lr <= 1e-4;
         out.push(...this.once({
           id: 'loss-stagnating', severity: 'warning', epoch,
@@ -122,15 +134,27 @@ export class RunMonitor {
       this.val.push(valLoss);
       if (valLoss < this.bestVal) { this.bestVal = valLoss; this.bestEpoch = e; }
       const b = this.bestEpoch;
-      // Overfitting: validation worse than its best for the last 2 epochs, now ≥ 2% above it (and
-      // by ≥ 1% of the first epoch's validation loss, so noise on a tiny loss does not count), while the training loss kept improving over the same epochs (what EarlyStopping with
+      // Overfitting: validation worse than its best in each of the last 2 epochs by ≥ 1% of the best,
+      // now ≥ 2% above it (and by ≥ 1% of the first epoch's validation loss, so noise on a tiny loss
+      // does not count) and by more than the largest one-epoch rise of the 8 epochs up to the best
+      // (a bump this run has already shown and recovered from is the noise of its validation set),
+      // while the training loss kept improving over the same epochs (what EarlyStopping with
       // patience 2 would act on).
-      if (e - b >= 2 && this.val[e - 2]! > this.bestVal && valLoss - this.bestVal >= Math.max(0.02 * this.bestVal, 0.01 * this.val[0]!) && loss < this.train[b - 1]!) {
+      const rise = valLoss - this.bestVal;
+      let bump = 0;
+      for (let i = Math.max(1, b - 8); i < b; i++) bump = Math.max(bump, this.val[i]! - this.val[i - 1]!);
+      const sustained = e - b >= 2 && this.val[e - 2]! - this.bestVal >= 0.01 * this.bestVal;
+      if (sustained && rise >= Math.max(0.02 * this.bestVal, 0.01 * this.val[0]!) && rise > bump && loss < this.train[b - 1]! && !this.overfitAt) {
+        this.overfitAt = { bestVal: this.bestVal, bestEpoch: b, epoch: e };
+        const handled = this.opts.earlyStoppingRestores ?? false;
+        const cures = 'dropout, data augmentation, weight decay (AdamW), a smaller model, or more data';
         out.push(...this.once({
-          id: 'overfitting', severity: 'warning', epoch,
-          title: `overfitting since epoch ${b + 1}: the validation loss went from ${fmt(this.bestVal)} (epoch ${b}) to ${fmt(valLoss)} while the training loss kept falling (${fmt(this.train[b - 1]!)} → ${fmt(loss)})`,
+          id: 'overfitting', severity: handled ? 'info' : 'warning', epoch,
+          title: `overfitting since epoch ${b + 1}: the validation loss went from ${fmt(this.bestVal)} (epoch ${b}) to ${fmt(valLoss)} while the training loss kept falling (${fmt(this.train[b - 1]!)} → ${fmt(loss)})${handled ? `; your EarlyStopping restores the weights of epoch ${b}` : ''}`,
           evidence: { beganEpoch: b + 1, bestEpoch: b, bestValLoss: this.bestVal, valLoss, trainLoss: loss },
-          fix: `stop at epoch ${b} (EarlyStopping({ monitor: 'valLoss', patience: 2, restoreBestWeights: true })), and regularize: dropout, data augmentation, weight decay (AdamW), a smaller model, or more data`,
+          fix: handled
+            ? `nothing urgent: EarlyStopping keeps the best epoch's weights; to overfit less, regularize: ${cures}`
+            : `stop at epoch ${b} (EarlyStopping({ monitor: 'valLoss', patience: 2, restoreBestWeights: true })), and regularize: ${cures}`,
         }));
       }
     }
@@ -139,6 +163,27 @@ export class RunMonitor {
 
   /** End of training: underfitting. */
   end(lr: number): Finding[] {
+    const review = this.reviewOverfitting();
+    return review ? [review] : this.underfitting(lr);
+  }
+
+  /**
+   * An overfitting alarm that later epochs disproved: validation came back to a new best at least
+   * 2% below the one it had risen from. Raised within 2 epochs of the turn, the alarm cannot tell a
+   * lasting rise from a long bump of a noisy validation set; at the end of the run it can.
+   */
+  private reviewOverfitting(): Finding | null {
+    const o = this.overfitAt;
+    if (!o || this.bestEpoch <= o.epoch || this.bestVal > 0.98 * o.bestVal) return null;
+    return {
+      id: 'overfitting', severity: 'info', epoch: this.bestEpoch, revised: true,
+      title: `no lasting overfitting: the validation loss rose after epoch ${o.bestEpoch} (${fmt(o.bestVal)}) but reached a new best of ${fmt(this.bestVal)} at epoch ${this.bestEpoch}; the earlier warning was a bump of a noisy validation set`,
+      evidence: { flaggedEpoch: o.epoch, earlierBestEpoch: o.bestEpoch, earlierBestValLoss: o.bestVal, bestEpoch: this.bestEpoch, bestValLoss: this.bestVal },
+      fix: `nothing to do; with EarlyStopping, use a patience longer than ${o.epoch - o.bestEpoch} epochs on this data (or restoreBestWeights), and a larger validation set makes the curve steadier`,
+    };
+  }
+
+  private underfitting(lr: number): Finding[] {
     const e = this.train.length;
     if (e < 3 || this.raised.has('lr-too-high') || this.raised.has('loss-stagnating') || this.raised.has('overfitting')) return [];
     const last = this.train[e - 1]!;

@@ -81,7 +81,8 @@ export class EarlyStopping implements Callback {
   private readonly patience: number;
   private readonly minDelta: number;
   private readonly mode: 'min' | 'max';
-  private readonly restore: boolean;
+  /** Whether the weights of the best epoch are put back at the end. */
+  readonly restoreBestWeights: boolean;
   private best = NaN;
   private wait = 0;
   private bestWeights: Record<string, Tensor> | null = null;
@@ -94,7 +95,7 @@ export class EarlyStopping implements Callback {
     this.patience = patience;
     this.minDelta = Math.abs(minDelta);
     this.mode = resolveMode(mode, monitor);
-    this.restore = restoreBestWeights;
+    this.restoreBestWeights = restoreBestWeights;
   }
 
   onTrainBegin(): void { this.best = NaN; this.wait = 0; this.bestEpoch = -1; this.stoppedEpoch = -1; }
@@ -106,7 +107,7 @@ export class EarlyStopping implements Callback {
       this.best = v;
       this.bestEpoch = epoch;
       this.wait = 0;
-      if (this.restore) this.snapshot(ctx.model);
+      if (this.restoreBestWeights) this.snapshot(ctx.model);
       return;
     }
     this.wait++;
@@ -117,7 +118,7 @@ export class EarlyStopping implements Callback {
   }
 
   onTrainEnd(ctx: TrainContext): void {
-    if (this.restore && this.bestWeights) ctx.model.loadStateDict(this.bestWeights);
+    if (this.restoreBestWeights && this.bestWeights) ctx.model.loadStateDict(this.bestWeights);
     if (this.bestWeights) for (const t of Object.values(this.bestWeights)) unkeep(t);
     this.bestWeights = null;
   }

@@ -125,7 +125,7 @@ test('label/loss mismatches on iris: MSE on labels or one-hot, cross-entropy on 
   assert.deepEqual(alarms(clean), []);
 });
 
-test('input health: NaN, constant and wildly scaled columns, few examples per parameter', async () => {
+test('input health: NaN, constant and wildly scaled columns, large magnitudes, token ids left alone, few examples per parameter', async () => {
   const d = await tabular(ax.loadPenguins);
   const x = d.raw.train.x.clone();
   const v = Array.from(x.data());
@@ -140,6 +140,14 @@ test('input health: NaN, constant and wildly scaled columns, few examples per pa
   assert.ok(find(r2.findings, 'examples-per-parameter')!.evidence.perParameter! < 0.01);
   const constant = ax.cat([d.std.train.x, ax.ones([d.std.train.x.shape[0]!, 1])], 1);
   assert.equal(find(ax.diagnoseData({ train: { x: constant, y: d.std.train.y } }).findings, 'constant-columns')!.evidence.columns, 1);
+  // every column large (but alike): a magnitude problem, named as one
+  const big = ax.add(ax.mul(d.std.train.x, 100), 2e4);
+  assert.match(find(ax.diagnoseData({ train: { x: big, y: d.std.train.y } }).findings, 'feature-scales')!.title, /large magnitudes/);
+  // token ids for an Embedding are indices, not measurements: no scale finding however large
+  const g = new ax.Generator(3);
+  const ids = ax.randint(0, 20000, [400, 32], { generator: g });
+  const r3 = ax.diagnoseData({ train: { x: ids, y: ax.randint(0, 2, [400], { generator: g }) } });
+  assert.equal(find(r3.findings, 'feature-scales'), undefined);
 });
 
 test('validation sets: one class (a sorted file cut at the end) and rows shaped unlike training', async () => {

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ax from '../../../src/index.js';
+import { RunMonitor } from '../../../src/doctor/run-checks.js';
 import { alarms, find, mlp, pick, range, tabular } from './helpers.js';
 
 const mnist = ax.loadMnist({ trainSize: 2000, testSize: 500 });
@@ -65,6 +66,13 @@ test('an overfitting run (few MNIST digits, 30% wrong labels, big MLP) is flagge
   assert.ok(f.epoch! <= turning + 2, `validation turned at epoch ${turning}, flagged at ${f.epoch}`);
   assert.match(f.fix, /EarlyStopping/);
   for (const w of ['dropout', 'augmentation', 'weight decay', 'smaller model', 'more data']) assert.match(f.fix, new RegExp(w));
+  // The same run with EarlyStopping(restoreBestWeights) already in place: handled, so information.
+  const net2 = mlp([784, 512, 10]);
+  const h2 = ax.fit(net2, { ...quiet, data: { x: pick(m.train.x, range(300)), y: ax.tensor(labels, { dtype: 'int32' }) }, validation: { x: pick(m.test.x, range(300)), y: pick(m.test.y, range(300)) }, epochs: 10, batchSize: 32, optimizer: new ax.Adam(net2.parameters(), { lr: 3e-3 }), callbacks: [new ax.EarlyStopping({ patience: 5, restoreBestWeights: true })] });
+  const f2 = find(h2.findings, 'overfitting')!;
+  assert.equal(f2.severity, 'info');
+  assert.match(f2.title, /your EarlyStopping restores the weights of epoch/);
+  assert.match(f2.fix, /nothing urgent/);
 });
 
 test('underfitting: a 1-unit bottleneck on MNIST levels off near its starting loss', async () => {
@@ -180,4 +188,26 @@ test('activation probes stay within 1% of the training steps: every epoch on MNI
   h = ax.fit(net, { ...quiet, data: { x, y }, epochs: 3, batchSize: 64, doctor: { baselines: false } });
   assert.equal(c.n, 4, '125 steps an epoch: the start and every epoch');
   assert.equal(ax.fit(mlp([4, 8, 2]), { ...quiet, data: { x, y }, epochs: 1, doctor: false }).doctorMs, undefined);
+});
+
+test('an overfitting alarm that later epochs disprove is withdrawn at the end (info, revised); a lasting one stays', () => {
+  const run = (val: number[]): ax.Finding[] => {
+    const doctor = new ax.Doctor();
+    const mon = new RunMonitor();
+    mon.batch(1, 1, 1.0, 1e-3);
+    val.forEach((v, i) => doctor.reportAll(mon.epochEnd(i + 1, 0.9 - 0.01 * i, v, 1e-3))); // training loss keeps falling
+    doctor.reportAll(mon.end(1e-3));
+    return doctor.findings;
+  };
+  // a long bump of a noisy validation set: flagged at epoch 8, new best at epoch 12
+  const bump = run([1.0, 0.8, 0.7, 0.6, 0.55, 0.5, 0.53, 0.56, 0.55, 0.52, 0.49, 0.45]);
+  const f = find(bump, 'overfitting')!;
+  assert.equal(f.severity, 'info');
+  assert.equal(f.revised, true);
+  assert.equal(f.evidence.flaggedEpoch, 8);
+  assert.equal(f.evidence.bestEpoch, 12);
+  assert.match(f.title, /no lasting overfitting/);
+  // the validation loss keeps rising: the warning stands
+  const lasting = run([1.0, 0.8, 0.7, 0.6, 0.55, 0.5, 0.53, 0.56, 0.6, 0.63, 0.66, 0.7]);
+  assert.equal(find(lasting, 'overfitting')!.severity, 'warning');
 });
