@@ -55,6 +55,7 @@ export async function run({ epochs = 60, seed = 0, verbose = true }: ExampleOpti
     epochs: history.epochs.length,
     seconds: (performance.now() - t0) / 1000,
     doctorMs: history.doctorMs,
+    findings: history.findings,
     note: `one-month-ahead test MAE ${(mae / n).toFixed(3)} ppm vs seasonal-naive ${(naive / n).toFixed(3)} ppm over the last ${n} months`,
   };
 }

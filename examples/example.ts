@@ -1,4 +1,5 @@
 // The contract every runnable example follows (the CLI and the README rely on it).
+import type { Finding } from '../src/index.js';
 
 export interface ExampleOptions {
   epochs?: number;
@@ -15,6 +16,8 @@ export interface ExampleResult {
   seconds: number;
   /** Milliseconds of those seconds the training doctor took (history.doctorMs). */
   doctorMs?: number;
+  /** What the training doctor found (history.findings). */
+  findings?: Finding[];
   /** One human sentence on what the numbers mean. */
   note?: string;
 }

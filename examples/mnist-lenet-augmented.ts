@@ -49,5 +49,6 @@ export async function run({ epochs = 15, seed = 0, verbose = true }: ExampleOpti
     epochs: history.epochs.length,
     seconds: (performance.now() - t0) / 1000,
     doctorMs: history.doctorMs,
+    findings: history.findings,
   };
 }

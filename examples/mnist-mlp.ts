@@ -41,5 +41,6 @@ export async function run({ epochs = 30, seed = 0, verbose = true }: ExampleOpti
     epochs: history.epochs.length,
     seconds: (performance.now() - t0) / 1000,
     doctorMs: history.doctorMs,
+    findings: history.findings,
   };
 }

@@ -94,6 +94,7 @@ export async function run({ epochs = 10, seed = 0, verbose = true }: ExampleOpti
     epochs: history.epochs.length,
     seconds: (performance.now() - t0) / 1000,
     doctorMs: history.doctorMs,
+    findings: history.findings,
     note: 'F1 of the spam class on the held-out 20%; weights of the epoch with the lowest validation loss; the majority baseline predicts ham for everything (F1 0)',
   };
 }
