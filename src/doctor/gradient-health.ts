@@ -97,12 +97,15 @@ export function activationStats(model: Module, probe: Tensor): ActStat[] {
     const kind = m instanceof ReLU ? 'relu' : m instanceof Sigmoid ? 'sigmoid' : m instanceof Tanh ? 'tanh' : null;
     if (!kind) continue;
     const orig = m.forward;
+    const own = Object.prototype.hasOwnProperty.call(m, 'forward');
     m.forward = (x: Tensor): Tensor => {
       const y = orig.call(m, x) as Tensor;
       stats.push(measure(name, kind, y));
       return y;
     };
-    restore.push(() => { m.forward = orig; });
+    // Put the object back as it was: an own `forward` left behind (even the same function) would
+    // give the layer a different shape from its siblings and slow every later call of the model.
+    restore.push(() => { if (own) m.forward = orig; else delete (m as { forward?: unknown }).forward; });
   }
   if (restore.length === 0) return stats;
   const was = model.training;

@@ -187,6 +187,7 @@ test('activation probes stay within 1% of the training steps: every epoch on MNI
   c = countProbes(net, 128);
   h = ax.fit(net, { ...quiet, data: { x, y }, epochs: 3, batchSize: 64, doctor: { baselines: false } });
   assert.equal(c.n, 4, '125 steps an epoch: the start and every epoch');
+  for (const [, mod] of net.namedModules()) if (mod instanceof ax.ReLU) assert.ok(!Object.hasOwn(mod, 'forward'), 'the probe leaves the layers as they were');
   assert.equal(ax.fit(mlp([4, 8, 2]), { ...quiet, data: { x, y }, epochs: 1, doctor: false }).doctorMs, undefined);
 });
 
