@@ -107,8 +107,7 @@ export class DoctorCallback implements Callback {
   private probes = 0;
   private probedEpoch = 0;
   private ctx: TrainContext | null = null;
-  /** Milliseconds spent in the doctor so far: data checks, callbacks, probes (fit puts it in history.doctorMs). */
-  spentMs = 0;
+  private ms = 0;
 
   constructor(private readonly opts: DoctorOptions, private readonly info: FitDoctorInfo) {
     const t0 = performance.now();
@@ -138,8 +137,11 @@ export class DoctorCallback implements Callback {
     const earlyStoppingRestores = info.callbacks.some((cb) => cb instanceof EarlyStopping && cb.restoreBestWeights && cb.monitor.startsWith('val'));
     this.monitor = new RunMonitor({ baselineTrainLoss: this.lossName === 'crossEntropy' ? this.baselines?.linearTrain.loss : undefined, earlyStoppingRestores });
     this.probe = train && opts.gradients !== false ? noGrad(() => probeBatch(train.x)) : null;
-    this.spentMs = performance.now() - t0;
+    this.ms = performance.now() - t0;
   }
+
+  /** Milliseconds spent in the doctor so far: data checks, callbacks, probes (fit's history.doctorMs). */
+  get spentMs(): number { return this.ms; }
 
   /** Run a callback's work, adding its time to spentMs (and to the history). */
   private timed(fn: () => void): void {
@@ -147,8 +149,8 @@ export class DoctorCallback implements Callback {
     try {
       fn();
     } finally {
-      this.spentMs += performance.now() - t0;
-      if (this.ctx) this.ctx.history.doctorMs = this.spentMs;
+      this.ms += performance.now() - t0;
+      if (this.ctx) this.ctx.history.doctorMs = this.ms;
     }
   }
 
