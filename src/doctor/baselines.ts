@@ -1,13 +1,13 @@
-// The "always benchmark" baselines: logistic regression (softmax, L2, full-batch Adam on Axon
-// tensors) or ridge linear regression (normal equations), plus gradient-boosted trees, each fitted
-// on the training rows and scored on held-out rows beside the network.
+// The "always benchmark" baselines: logistic regression (softmax, L2 as scikit-learn's default,
+// L-BFGS: logistic.ts) or ridge linear regression (normal equations), plus gradient-boosted trees,
+// each fitted on the training rows (a spread sample of them on large data) and scored on held-out
+// rows beside the network.
 import { noGrad } from '../autograd/grad-mode.js';
 import { fromArray } from '../tensor/creation.js';
 import { scope } from '../tensor/lifetime.js';
 import { matmul } from '../ops/linalg.js';
-import { softmax } from '../ops/activation.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { columnStats, type Matrix, type Targets } from './matrix.js';
+import { backendObjective, hostObjective, lbfgs } from './logistic.js';
+import { columnStats, thin, type Matrix, type Targets } from './matrix.js';
 import { fitGbt } from './gbt.js';
 
 /** Held-out figures of one model: accuracy + loss for classes, mse/mae/r2 for regression. */
@@ -55,13 +55,23 @@ export function scoreOutputs(out: ArrayLike<number>, y: Targets, n: number): Sco
   return { mse: se / n, mae: ae / n, r2: tot > 0 ? 1 - se / tot : 0 };
 }
 
+/** Training rows the logistic fit uses at most (evenly spread): a linear model with ≤ 100 features has settled long before. */
+const LOGISTIC_ROWS = 1500;
+
+/**
+ * Up to this many multiply-adds per evaluation (n·D·K), the logistic objective runs on the host in
+ * float64 (an evaluation on iris, 120 × 5 × 3, takes ~4 µs there against ~25 µs of op dispatch;
+ * 1,500 × 21 × 2 ~0.1 ms); above, as GEMMs on the backend.
+ */
+const HOST_LOGISTIC_WORK = 200_000;
+
 /**
  * Logistic (softmax) regression for classes, ridge regression for values: the linear baseline.
  * Returns held-out scores and the training loss it reaches (for the underfitting check).
  *
  * Shape: train (n, d), held (m, d) matrices; targets of length n and m.
  */
-export function linearBaseline(train: Matrix, yTrain: Targets, held: Matrix, yHeld: Targets, { iterations = 300, l2 = 1e-4 } = {}): { held: Score; train: Score } {
+export function linearBaseline(train: Matrix, yTrain: Targets, held: Matrix, yHeld: Targets, { l2 = 1e-4 } = {}): { held: Score; train: Score } {
   const stats = columnStats(train);
   const Xt = design(train, stats.mean, stats.std);
   const Xh = design(held, stats.mean, stats.std);
@@ -74,7 +84,16 @@ export function linearBaseline(train: Matrix, yTrain: Targets, held: Matrix, yHe
     let K: number;
     if (yTrain.task === 'classification') {
       K = Math.max(2, yTrain.classes, yHeld.classes);
-      W = n * D * K <= HOST_LOGISTIC_WORK ? logisticHost(Xt, yTrain.labels!, n, D, K, iterations, l2) : logisticBackend(XT, yTrain.labels!, n, D, K, iterations, l2);
+      const rows = thin(n, LOGISTIC_ROWS);
+      const nf = rows.length;
+      const Xf = nf === n ? Xt : new Float32Array(nf * D);
+      if (nf < n) rows.forEach((r, i) => Xf.set(Xt.subarray(r * D, (r + 1) * D), i * D));
+      const labels = Int32Array.from(rows, (r) => yTrain.labels![r]!);
+      const lambda = 1 / nf; // C = 1
+      const objective = nf * D * K <= HOST_LOGISTIC_WORK
+        ? hostObjective(Xf, labels, nf, D, K, lambda)
+        : backendObjective(nf === n ? XT : fromArray(Xf, [nf, D], 'float32'), labels, nf, D, K, lambda); // (nf, D)
+      W = lbfgs(objective, D * K);
     } else {
       K = 1;
       // ridge: (XᵀX + λ n I) w = Xᵀy, solved by Cholesky (D is small for tabular data)
@@ -90,65 +109,6 @@ export function linearBaseline(train: Matrix, yTrain: Targets, held: Matrix, yHe
       train: scoreOutputs(matmul(XT, Wt).data(), yTrain, n),
     };
   }));
-}
-
-/**
- * Below this many multiply-adds per pass (n·D·K), the logistic fit runs on the host in float64:
- * a pass of iris (120 × 5 × 3) takes ~4 µs there against ~25 µs of tensor-op dispatch.
- */
-const HOST_LOGISTIC_WORK = 50_000;
-
-/** One full-batch Adam step on W (D × K) from the gradient `grad`, step number `it` (1-based). */
-function adamStep(W: Float64Array, grad: ArrayLike<number>, m1: Float64Array, m2: Float64Array, it: number, l2: number): void {
-  const lr = 0.05;
-  for (let q = 0; q < W.length; q++) {
-    const gq = grad[q]! + l2 * W[q]!;
-    m1[q] = 0.9 * m1[q]! + 0.1 * gq;
-    m2[q] = 0.999 * m2[q]! + 0.001 * gq * gq;
-    W[q] -= (lr * (m1[q]! / (1 - 0.9 ** it))) / (Math.sqrt(m2[q]! / (1 - 0.999 ** it)) + 1e-8);
-  }
-}
-
-/** Softmax regression by full-batch Adam on the host. Shape: X (n, D) row-major → W (D, K). */
-export function logisticHost(X32: Float32Array, labels: Int32Array, n: number, D: number, K: number, iterations: number, l2: number): Float64Array {
-  const X = Float64Array.from(X32);
-  const W = new Float64Array(D * K), m1 = new Float64Array(D * K), m2 = new Float64Array(D * K);
-  const grad = new Float64Array(D * K);
-  const z = new Float64Array(K);
-  for (let it = 1; it <= iterations; it++) {
-    grad.fill(0);
-    for (let i = 0; i < n; i++) {
-      const off = i * D;
-      z.fill(0);
-      for (let j = 0; j < D; j++) { const x = X[off + j]!; for (let k = 0; k < K; k++) z[k] += x * W[j * K + k]!; } // logits (K)
-      let mx = -Infinity;
-      for (let k = 0; k < K; k++) if (z[k]! > mx) mx = z[k]!;
-      let tot = 0;
-      for (let k = 0; k < K; k++) { z[k] = Math.exp(z[k]! - mx); tot += z[k]!; }
-      const inv = 1 / (tot * n);
-      for (let k = 0; k < K; k++) z[k] *= inv; // p / n
-      z[labels[i]!] -= 1 / n; // (p − onehot) / n
-      for (let j = 0; j < D; j++) { const x = X[off + j]!; for (let k = 0; k < K; k++) grad[j * K + k] += x * z[k]!; }
-    }
-    adamStep(W, grad, m1, m2, it, l2);
-  }
-  return W;
-}
-
-/** The same fit with tensor ops (GEMMs on the backend) for larger data. Shape: XT (n, D) → W (D, K). */
-export function logisticBackend(XT: Tensor, labels: Int32Array, n: number, D: number, K: number, iterations: number, l2: number): Float64Array {
-  const W = new Float64Array(D * K), m1 = new Float64Array(D * K), m2 = new Float64Array(D * K);
-  const XTt = XT.transpose(0, 1); // (D, n)
-  for (let it = 1; it <= iterations; it++) {
-    const grad = scope(() => {
-      const P = softmax(matmul(XT, fromArray(W, [D, K], 'float32')), { dim: 1 }).data(); // (n, K)
-      const R = new Float32Array(n * K);
-      for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) R[i * K + k] = (P[i * K + k]! - (labels[i] === k ? 1 : 0)) / n;
-      return matmul(XTt, fromArray(R, [n, K], 'float32')).data(); // (D, K)
-    });
-    adamStep(W, grad, m1, m2, it, l2);
-  }
-  return W;
 }
 
 function choleskySolve(A: Float64Array, b: Float64Array, n: number): Float64Array {

@@ -2,15 +2,15 @@
 // min/max + a blocked host pass equal the full scan (NaN/Inf counts, constant columns, rare
 // values included), and from a row sample keep every exact part exact; the two-stage
 // exact-duplicate search (projection key, then full rows) finds copies among rows that differ
-// only in their low-spread columns; the typed-array hash table maps keys like a Map; the logistic baseline's host loop
-// and its GEMM version predict the same.
+// only in their low-spread columns; the typed-array hash table maps keys like a Map; the logistic
+// objective is the same on the host and as GEMMs, and L-BFGS minimizes it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ax from '../../../src/index.js';
 import { tensorColumnStats } from '../../../src/doctor/column-stats.js';
 import { findDuplicates, projectionWindow } from '../../../src/doctor/duplicates.js';
 import { IntTable } from '../../../src/doctor/int-table.js';
-import { logisticBackend, logisticHost } from '../../../src/doctor/baselines.js';
+import { backendObjective, hostObjective, lbfgs } from '../../../src/doctor/logistic.js';
 import { asMatrix, columnStats } from '../../../src/doctor/matrix.js';
 
 test('tensorColumnStats equals columnStats: NaN/Inf counts, constant columns, a value in one row only', () => {
@@ -103,36 +103,34 @@ test('sampled column statistics: min, max, NaN/Inf counts and constant columns s
   }
 });
 
-test('the logistic baseline predicts the same on the host (small data, float64) and with backend GEMMs (float32)', async () => {
+test('the logistic objective is the same on the host (float64) and as backend GEMMs (float32), and L-BFGS reaches its minimum', async () => {
   const d = await ax.loadIris({ seed: 0 });
   const n = d.x.shape[0]!;
   const D = 5, K = 3;
   const xv = d.x.data();
-  const X = new Float32Array(n * D);
   const st = columnStats(asMatrix(d.x));
+  const X = new Float32Array(n * D);
   for (let i = 0; i < n; i++) { X[i * D] = 1; for (let j = 0; j < 4; j++) X[i * D + j + 1] = (xv[i * 4 + j]! - st.mean[j]!) / st.std[j]!; } // standardized, as the baseline does
   const labels = Int32Array.from(d.y.data());
-  const host = logisticHost(X, labels, n, D, K, 300, 1e-4);
-  const back = ax.noGrad(() => ax.scope(() => logisticBackend(ax.fromArray(X, [n, D], 'float32'), labels, n, D, K, 300, 1e-4)));
-  // Adam's normalized steps amplify float32-vs-float64 noise in tiny gradient components, so
-  // compare what the weights predict: class probabilities per row.
-  const probs = (W: Float64Array): number[] => {
-    const out: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const z = [0, 1, 2].map((k) => { let s = 0; for (let j = 0; j < D; j++) s += X[i * D + j]! * W[j * K + k]!; return s; });
-      const mx = Math.max(...z);
-      const e = z.map((v) => Math.exp(v - mx));
-      const tot = e.reduce((a, b) => a + b, 0);
-      out.push(...e.map((v) => v / tot));
-    }
-    return out;
-  };
-  const ph = probs(host), pb = probs(back);
-  const worst = Math.max(...ph.map((p, i) => Math.abs(p - pb[i]!)));
-  assert.ok(worst < 1e-2, `largest probability difference ${worst} (float64 host vs float32 GEMMs)`);
-  const argmax = (p: number[], i: number): number => [0, 1, 2].reduce((b, k) => (p[i * 3 + k]! > p[i * 3 + b]! ? k : b), 0);
-  for (let i = 0; i < n; i++) assert.equal(argmax(ph, i), argmax(pb, i), `row ${i}: the same class`);
-  assert.ok(ph.filter((_, i) => i % 3 === labels[Math.floor(i / 3)]).reduce((a, b) => a + b, 0) / n > 0.8, 'the fit predicts the classes');
+  const host = hostObjective(X, labels, n, D, K, 1 / n);
+  const g = new ax.Generator(4);
+  const W = Float64Array.from({ length: D * K }, () => g.normal());
+  const h = host(W);
+  const b = ax.noGrad(() => ax.scope(() => backendObjective(ax.fromArray(X, [n, D], 'float32'), labels, n, D, K, 1 / n)(W)));
+  assert.ok(Math.abs(h.f - b.f) < 1e-5 * (1 + h.f), `loss ${h.f} vs ${b.f}`);
+  for (let q = 0; q < D * K; q++) assert.ok(Math.abs(h.g[q]! - b.g[q]!) < 1e-5, `gradient[${q}]: ${h.g[q]} vs ${b.g[q]}`);
+  // finite differences agree with the host gradient
+  for (const q of [0, 4, 11]) {
+    const e = 1e-6;
+    const Wp = W.slice(); Wp[q] += e;
+    const Wm = W.slice(); Wm[q] -= e;
+    assert.ok(Math.abs((host(Wp).f - host(Wm).f) / (2 * e) - h.g[q]!) < 1e-6, `d/dW[${q}]`);
+  }
+  // the minimum: a vanishing gradient, the classes predicted
+  const Wmin = lbfgs(host, D * K);
+  const at = host(Wmin);
+  assert.ok(at.g.every((v) => Math.abs(v) < 1e-5), `gradient at the minimum: ${Math.max(...at.g.map(Math.abs))}`);
+  assert.ok(at.f < 0.3 && at.f < h.f, `loss at the minimum ${at.f} (cross-entropy plus the C = 1 penalty)`);
 });
 
 test('wide rows are projected through a window of their widest-spread columns, and no near pair outside it is lost', () => {
