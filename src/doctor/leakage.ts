@@ -37,6 +37,25 @@ function column(m: Matrix, rows: readonly number[], j: number): Float64Array {
   return out;
 }
 
+/**
+ * The indices of `vals` in ascending order of value, ties in index order (what a stable sort by
+ * value gives), without a comparator: a native sort of the values, each value's rank by binary
+ * search, then a counting placement — several times faster than Array.sort with a callback.
+ */
+export function argsort(vals: Float64Array): Int32Array {
+  const n = vals.length;
+  const sorted = Float64Array.from(vals).sort();
+  const out = new Int32Array(n);
+  const used = new Int32Array(n); // slots already filled from each rank
+  for (let i = 0; i < n; i++) {
+    const v = vals[i]!;
+    let lo = 0, hi = n;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (sorted[mid]! < v) lo = mid + 1; else hi = mid; } // first slot of v
+    out[lo + used[lo]!++] = i;
+  }
+  return out;
+}
+
 export interface LeakScore { feature: number; score: number; baseline: number; rows: number }
 
 /** One-sided 99% Wilson lower bound of a proportion p measured on n rows. */
@@ -51,9 +70,10 @@ function wilsonLower(p: number, n: number): number {
  * the held-out rows, with the score of predicting the majority class / mean beside it.
  */
 export function singleFeatureScores(train: Matrix, yTrain: Targets, held: Matrix, yHeld: Targets): LeakScore[] {
-  // Wide data (images: a leak would be one pixel) gets a smaller sample to stay cheap.
-  const tr = thin(train.n, train.d > 100 ? 700 : 4000);
-  const he = thin(held.n, train.d > 100 ? 300 : 4000);
+  // A spread sample of rows (a leak shows on a few thousand rows); wide data (images: a leak
+  // would be one pixel) gets a smaller one to stay cheap.
+  const tr = thin(train.n, train.d > 100 ? 700 : 1500);
+  const he = thin(held.n, train.d > 100 ? 300 : 750);
   const out: LeakScore[] = [];
   const C = Math.max(yTrain.classes, yHeld.classes);
   for (let j = 0; j < train.d; j++) {
@@ -72,7 +92,7 @@ export function singleFeatureScores(train: Matrix, yTrain: Targets, held: Matrix
       const labs = new Int32Array(tr.length + he.length);
       tr.forEach((r, i) => { vals[i] = colT[i]!; labs[i] = yTrain.labels![r]!; });
       he.forEach((r, i) => { vals[tr.length + i] = colH[i]!; labs[tr.length + i] = yHeld.labels![r]!; });
-      const idx = Array.from(vals.keys()).sort((p, q) => vals[p]! - vals[q]!);
+      const idx = argsort(vals);
       const cnt = new Float64Array(C);
       for (const l of labs) cnt[l]++;
       const majority = argmax(cnt, 0, C);
@@ -81,8 +101,10 @@ export function singleFeatureScores(train: Matrix, yTrain: Targets, held: Matrix
         const left = i > 0 ? vals[idx[i]!]! - vals[idx[i - 1]!]! : Infinity;
         const rightD = i + 1 < idx.length ? vals[idx[i + 1]!]! - vals[idx[i]!]! : Infinity;
         // on a tie, count it right only when both neighbours agree with the row
-        const nb = left < rightD ? [idx[i - 1]!] : rightD < left ? [idx[i + 1]!] : [idx[i - 1]!, idx[i + 1]!];
-        if (nb.every((k) => labs[k] === labs[idx[i]!])) right++;
+        const own = labs[idx[i]!];
+        const okLeft = left <= rightD ? labs[idx[i - 1]!] === own : true;
+        const okRight = rightD <= left ? labs[idx[i + 1]!] === own : true;
+        if (okLeft && okRight) right++;
       }
       out.push({ feature: j, score: right / idx.length, baseline: cnt[majority]! / idx.length, rows: idx.length });
     } else if (yTrain.task === 'classification') {
