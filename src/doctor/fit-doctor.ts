@@ -245,11 +245,16 @@ export class DoctorCallback implements Callback {
     const nv = net[key]!;
     evidence['networkValidation'] = nv;
     const wins = better(best.v, nv);
+    const tie = !wins && !better(nv, best.v); // within the margin either way
     return {
       id: wins ? 'baseline-wins' : 'baseline', severity: wins ? 'warning' : 'info', epoch: this.ctx?.history.epochs.length,
-      title: `validation ${key}: network ${fmt(nv)}, logistic/linear regression ${fmt(lin)}, gradient-boosted trees ${fmt(gbt)}${wins ? ` — the ${best.name} baseline beats the network` : ''}`,
+      title: `validation ${key}: network ${fmt(nv)}, logistic/linear regression ${fmt(lin)}, gradient-boosted trees ${fmt(gbt)}${wins ? ` — the ${best.name} baseline beats the network` : tie ? ` — the ${best.name} baseline does as well as the network` : ''}`,
       evidence,
-      fix: wins ? `use the ${best.name} model, or tune the network (standardize the inputs, train longer, tune the learning rate, add capacity) until it beats ${fmt(best.v)}` : 'nothing to do: the network beats the baselines',
+      fix: wins
+        ? `use the ${best.name} model, or tune the network (standardize the inputs, train longer, tune the learning rate, add capacity) until it beats ${fmt(best.v)}`
+        : tie
+          ? `the simpler ${best.name} model is as good on this data: prefer it unless the network brings something else, or tune the network until it pulls ahead`
+          : 'nothing to do: the network beats the baselines',
     };
   }
 }

@@ -27,6 +27,10 @@ test('clean runs on MNIST, iris and penguins raise no warning, and the doctor do
     assert.deepEqual(alarms(h2.findings), [], loader.name);
     const b = find(h2.findings, 'baseline')!;
     assert.ok(b.evidence.networkValidation! >= 0.9 && b.evidence.linearValidation! >= 0.9, JSON.stringify(b.evidence));
+    // a network within a point of the best baseline is a tie, and said to be one
+    const bestBaseline = Math.max(b.evidence.linearValidation!, b.evidence.gbtValidation!);
+    if (b.evidence.networkValidation! <= bestBaseline + 0.01) assert.match(b.title, /baseline does as well as the network/, loader.name);
+    else assert.match(b.fix, /the network beats the baselines/, loader.name);
   }
 });
 
