@@ -11,6 +11,7 @@ import { tensorColumnStats } from '../../../src/doctor/column-stats.js';
 import { findDuplicates, projectionWindow } from '../../../src/doctor/duplicates.js';
 import { IntTable } from '../../../src/doctor/int-table.js';
 import { backendObjective, hostObjective, lbfgs } from '../../../src/doctor/logistic.js';
+import { argsort } from '../../../src/doctor/leakage.js';
 import { asMatrix, columnStats } from '../../../src/doctor/matrix.js';
 
 test('tensorColumnStats equals columnStats: NaN/Inf counts, constant columns, a value in one row only', () => {
@@ -157,4 +158,14 @@ test('wide rows are projected through a window of their widest-spread columns, a
   assert.equal(r.exact, 0);
   assert.equal(r.near, 3);
   assert.deepEqual([...r.examples].sort((p, q) => p - q), [10, 11, 12]);
+});
+
+test('argsort orders by value with ties in index order, like a stable sort', () => {
+  const g = new ax.Generator(6);
+  for (const n of [0, 1, 2, 7, 500]) {
+    const vals = Float64Array.from({ length: n }, () => Math.round(g.normal() * 3) / 2); // many ties, negatives, -0 and 0
+    if (n > 3) { vals[0] = -0; vals[1] = 0; }
+    const ref = Array.from(vals.keys()).sort((p, q) => vals[p]! - vals[q]!);
+    assert.deepEqual(Array.from(argsort(vals)), ref, `n = ${n}`);
+  }
 });
