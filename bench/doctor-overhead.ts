@@ -5,8 +5,9 @@
 //     (default 5); medians of wall time.
 //   --cold: every fit in a fresh process (the first fit() of a program: nothing compiled yet;
 //     the worker threads are started first, see child()), `--repeats` alternating pairs (default 10).
-// Workloads: the W1 MLP on 8,000/2,000 MNIST digits for 1, 3 and 10 epochs (or --epochs=a,b),
-// and the iris MLP (tabular: baselines included) for 50 epochs.
+// Workloads: the W1 MLP on 8,000/2,000 MNIST digits for 1, 3 and 10 epochs (or --epochs=a,b), a
+// 20-64-2 MLP on 8,000/2,000 synthetic tabular rows × 20 features for 20 epochs, and the iris MLP
+// for 50 epochs (tabular: leak check and baselines included).
 // Run: npm run build && node dist/bench/doctor-overhead.js [--cold] [--repeats=N] [--epochs=1,3,10] [--json]
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,20 @@ async function workload(name: string, epochs: number): Promise<Workload> {
       ax.manualSeed(0);
       const m = new ax.Sequential(new ax.Linear(784, 256), new ax.ReLU(), new ax.Linear(256, 128), new ax.ReLU(), new ax.Linear(128, 10));
       return time(m, { data: train, validation: test, epochs, batchSize: 64, optimizer: new ax.Adam(m.parameters(), { lr: 1e-3 }) }, doctor);
+    };
+  }
+  if (name === 'tabular-mlp') {
+    // 10,000 synthetic rows × 20 features, two classes from a noisy linear rule (seeded): the
+    // heaviest default doctor (leak check and both baselines run on tabular data).
+    const g = new ax.Generator(1);
+    const x = ax.randn([10000, 20], { generator: g }); // (10000, 20)
+    const y = ax.argmax(ax.add(ax.matmul(x, ax.randn([20, 2], { generator: g })), ax.mul(ax.randn([10000, 2], { generator: g }), 0.5)), { dim: 1 }); // (10000)
+    const data = { x: ax.slice(x, [[0, 8000]]), y: ax.slice(y, [[0, 8000]]) };
+    const validation = { x: ax.slice(x, [[8000, 10000]]), y: ax.slice(y, [[8000, 10000]]) };
+    return (doctor) => {
+      ax.manualSeed(0);
+      const m = new ax.Sequential(new ax.Linear(20, 64), new ax.ReLU(), new ax.Linear(64, 2));
+      return time(m, { data, validation, epochs, batchSize: 32, optimizer: new ax.Adam(m.parameters(), { lr: 1e-3 }) }, doctor);
     };
   }
   const iris = await ax.loadIris({ seed: 0 });
@@ -79,7 +94,7 @@ async function main(): Promise<void> {
   const cold = process.argv.includes('--cold');
   const repeats = Number(arg('repeats') ?? (cold ? 10 : 5));
   const mnistEpochs = (arg('epochs') ?? '1,3,10').split(',').map(Number);
-  const plan: [string, number][] = [...mnistEpochs.map((e) => ['mnist-mlp', e] as [string, number]), ['iris-mlp', 50]];
+  const plan: [string, number][] = [...mnistEpochs.map((e) => ['mnist-mlp', e] as [string, number]), ['tabular-mlp', 20], ['iris-mlp', 50]];
   const results: Result[] = [];
   for (const [name, epochs] of plan) {
     const pairs: [Run, Run][] = [];
