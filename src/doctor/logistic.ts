@@ -35,12 +35,13 @@ export function hostObjective(X: Float32Array, labels: Int32Array, n: number, D:
       for (let j = 0; j < D; j++) { const x = Xd[off + j]!; for (let k = 0; k < K; k++) z[k] += x * W[j * K + k]!; } // logits (K)
       let mx = -Infinity;
       for (let k = 0; k < K; k++) if (z[k]! > mx) mx = z[k]!;
-      let tot = 0;
-      for (let k = 0; k < K; k++) tot += Math.exp(z[k]! - mx);
-      const lse = mx + Math.log(tot);
       const label = labels[i]!;
-      f += lse - z[label]!;
-      for (let k = 0; k < K; k++) z[k] = Math.exp(z[k]! - lse) / n; // p / n
+      const zl = z[label]!;
+      let tot = 0;
+      for (let k = 0; k < K; k++) { z[k] = Math.exp(z[k]! - mx); tot += z[k]!; } // exp(z − max)
+      f += mx + Math.log(tot) - zl;
+      const scale = 1 / (tot * n);
+      for (let k = 0; k < K; k++) z[k] *= scale; // p / n
       z[label] -= 1 / n; // (p − onehot) / n
       for (let j = 0; j < D; j++) { const x = Xd[off + j]!; for (let k = 0; k < K; k++) g[j * K + k] += x * z[k]!; }
     }
