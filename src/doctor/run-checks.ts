@@ -68,16 +68,20 @@ export class RunMonitor {
     if (this.recent.length > 5) this.recent.shift();
     // Rising fast: the median of the last 5 batch losses is 4× (and ≥ 1 above) the first loss.
     // The median ignores a single bad batch; a too-high rate lifts them all within a few steps.
-    if (this.recent.length >= 3) {
-      const m = median(this.recent);
-      if (m >= Math.max(4 * this.first, this.first + 1)) {
-        return this.once({
-          id: 'lr-too-high', severity: 'error', step, epoch,
-          title: `the loss is rising fast: ${fmt(this.first)} at step 1, median ${fmt(m)} over the last ${this.recent.length} steps (step ${step})`,
-          evidence: { step, firstLoss: this.first, recentMedian: m, lr },
-          fix: tooHighFix(lr),
-        });
-      }
+    // The median (element ⌊len/2⌋ of the sorted window) reaches the bar exactly when at least
+    // len − ⌊len/2⌋ of the window do: count them, no sorted copy at every step.
+    const bar = Math.max(4 * this.first, this.first + 1);
+    const len = this.recent.length;
+    let high = 0;
+    for (let i = 0; i < len; i++) if (this.recent[i]! >= bar) high++;
+    if (len >= 3 && high >= len - Math.floor(len / 2)) {
+      const m = median(this.recent); // ≥ bar
+      return this.once({
+        id: 'lr-too-high', severity: 'error', step, epoch,
+        title: `the loss is rising fast: ${fmt(this.first)} at step 1, median ${fmt(m)} over the last ${len} steps (step ${step})`,
+        evidence: { step, firstLoss: this.first, recentMedian: m, lr },
+        fix: tooHighFix(lr),
+      });
     }
     return [];
   }
