@@ -15,7 +15,7 @@ import { imbalanceFinding } from './imbalance.js';
 import { inputHealthFindings, targetScaleFinding } from './input-health.js';
 import { labelLossFindings } from './label-loss.js';
 import { leakFinding, singleFeatureScores } from './leakage.js';
-import { asMatrix, classCounts, readTargets, type Matrix, type Targets, type Task } from './matrix.js';
+import { asMatrix, classCounts, pickRows, readTargets, type Matrix, type Targets, type Task } from './matrix.js';
 import { timeOrderFindings, type TimeIndex } from './time-order.js';
 import { validationSetFindings } from './validation.js';
 
@@ -85,17 +85,8 @@ function internalSplit(m: Matrix, t: Targets): { fit: Matrix; fitT: Targets; hel
   const fitRows: number[] = [];
   const heldRows: number[] = [];
   for (let i = 0; i < m.n; i++) (i % 5 === 4 ? heldRows : fitRows).push(i);
-  const pick = (rows: number[]): [Matrix, Targets] => {
-    const v = new Float64Array(rows.length * m.d);
-    rows.forEach((r, i) => { for (let j = 0; j < m.d; j++) v[i * m.d + j] = m.values[r * m.d + j]!; });
-    return [{ values: v, n: rows.length, d: m.d }, {
-      ...t,
-      labels: t.labels ? Int32Array.from(rows, (r) => t.labels![r]!) : null,
-      values: t.values ? Float64Array.from(rows, (r) => t.values![r]!) : null,
-    }];
-  };
-  const [fit, fitT] = pick(fitRows);
-  const [held, heldT] = pick(heldRows);
+  const [fit, fitT] = pickRows(m, t, fitRows);
+  const [held, heldT] = pickRows(m, t, heldRows);
   return { fit, fitT, held, heldT };
 }
 

@@ -118,6 +118,17 @@ export function classCounts(labels: Int32Array, classes: number): number[] {
   return c;
 }
 
+/** The rows `rows` of a matrix and its targets, copied. Shape: (n, d) → (rows.length, d). */
+export function pickRows(m: Matrix, t: Targets, rows: readonly number[]): [Matrix, Targets] {
+  const v = new Float64Array(rows.length * m.d);
+  rows.forEach((r, i) => { for (let j = 0; j < m.d; j++) v[i * m.d + j] = m.values[r * m.d + j]!; });
+  return [{ values: v, n: rows.length, d: m.d }, {
+    ...t,
+    labels: t.labels ? Int32Array.from(rows, (r) => t.labels![r]!) : null,
+    values: t.values ? Float64Array.from(rows, (r) => t.values![r]!) : null,
+  }];
+}
+
 /** Indices 0..n−1 evenly thinned to at most `max` (deterministic, keeps order). */
 export function thin(n: number, max: number): number[] {
   if (n <= max) return Array.from({ length: n }, (_, i) => i);
