@@ -13,7 +13,7 @@ import { duplicateFinding, findDuplicates } from './duplicates.js';
 import type { Finding } from './finding.js';
 import { imbalanceFinding } from './imbalance.js';
 import { inputHealthFindings, targetScaleFinding } from './input-health.js';
-import { labelLossFindings } from './label-loss.js';
+import { BINARY_LOSSES, labelLossFindings } from './label-loss.js';
 import { leakFinding, singleFeatureScores } from './leakage.js';
 import { asMatrix, classCounts, pickRows, readTargets, type Matrix, type Targets, type Task } from './matrix.js';
 import { timeOrderFindings, type TimeIndex } from './time-order.js';
@@ -26,7 +26,7 @@ export interface DiagnoseDataOptions {
   train: Split;
   validation?: Split;
   test?: Split;
-  /** Default: classification for int32 (or one-hot) targets, else regression. */
+  /** Default: classification for int32 (or one-hot) targets, or one 0/1 column under a binary loss; else regression. */
   task?: Task;
   /** Time stamps of each split's rows: checks that validation/test come after training. */
   timeIndex?: TimeIndex;
@@ -101,7 +101,10 @@ export function diagnoseData(opts: DiagnoseDataOptions): DataDiagnosis {
   const { train, validation, test, featureNames: names, model, seed = 0 } = opts;
   const findings: Finding[] = [];
   const mTrain = asMatrix(train.x);
-  const tTrain = readTargets(train.y, opts.task);
+  // A binary loss on one target column makes float 0/1 targets two classes, not a regression.
+  const columns = train.y.shape[0] ? train.y.numel / train.y.shape[0] : 1;
+  const loss0 = opts.loss ?? null;
+  const tTrain = readTargets(train.y, opts.task ?? (loss0 !== null && BINARY_LOSSES.includes(loss0) && columns === 1 ? 'classification' : undefined));
   const stats = tensorColumnStats(train.x, mTrain, { sampleRows: STATS_SAMPLE_ROWS });
   const loss = opts.loss ?? null;
   const outputShape = model ? probeOutputShape(model, train.x) : null;

@@ -17,7 +17,7 @@ import { scoreOutputs, type BaselineScores, type Score } from './baselines.js';
 import { diagnoseData } from './diagnose-data.js';
 import { Doctor, DoctorError, type Finding } from './finding.js';
 import { activationFindings, activationStats, GradientWatch, isSampleStep, probeBatch } from './gradient-health.js';
-import { readTargets } from './matrix.js';
+import { readTargets, type Task } from './matrix.js';
 import { RunMonitor } from './run-checks.js';
 import type { TimeIndex } from './time-order.js';
 import { initialLossFinding } from './validation.js';
@@ -100,6 +100,8 @@ export class DoctorCallback implements Callback {
   private readonly probe: Tensor | null;
   private readonly lossName: string | null;
   private readonly classes: number;
+  /** The task the data checks settled on (the network is scored the same way at the end). */
+  private task: Task | undefined;
   private baselines: BaselineScores | null = null;
   private step = 0;
   private rows = 0;
@@ -127,6 +129,7 @@ export class DoctorCallback implements Callback {
       });
       this.baselines = d.baselines;
       classes = d.classes;
+      this.task = d.task;
       if (d.baselines) this.doctor.report(this.baselineFinding(d.baselines, null));
       this.doctor.reportAll(d.findings);
       if ((opts.stopOnError ?? false) && d.findings.some((f) => f.severity === 'error')) throw new DoctorError(this.doctor.findings);
@@ -184,7 +187,7 @@ export class DoctorCallback implements Callback {
 
   onEpochEnd(epoch: number, logs: EpochLogs, ctx: TrainContext): void {
     this.timed(() => {
-      this.doctor.reportAll(this.monitor.epochEnd(epoch + 1, logs.loss, logs['valLoss'], ctx.optimizer.paramGroups[0]!.lr));
+      this.doctor.reportAll(this.monitor.epochEnd(epoch + 1, logs.loss, logs['valLoss'], ctx.optimizer.paramGroups[0]!.lr, logs['valAccuracy']));
       if (this.probeDue()) this.checkActivations(epoch + 1);
     });
   }
@@ -196,8 +199,11 @@ export class DoctorCallback implements Callback {
       if (last > this.probedEpoch) this.checkActivations(last); // the final state is always probed
       const val = this.info.validation !== undefined && isXY(this.info.validation) ? this.info.validation : null;
       if (this.baselines && val && last > 0) {
-        const net = scoreOutputs(outputs(ctx.model, val.x), readTargets(val.y), val.x.shape[0]!);
-        this.doctor.report(this.baselineFinding(this.baselines, net));
+        let out = outputs(ctx.model, val.x); // (m, outputs)
+        // probabilities (binaryCrossEntropy) → logits, which scoreOutputs thresholds at 0
+        if (this.lossName === 'binaryCrossEntropy') out = Float64Array.from(out, (p) => Math.log(p / (1 - p)));
+        const m = val.x.shape[0]!;
+        this.doctor.report(this.baselineFinding(this.baselines, scoreOutputs(out, readTargets(val.y, this.task), m), m));
       }
     });
   }
@@ -229,15 +235,18 @@ export class DoctorCallback implements Callback {
     this.doctor.reportAll(activationFindings(activationStats(this.info.model, this.probe), epoch));
   }
 
-  /** The baselines beside the network (info), or a warning when a baseline beats it. */
-  private baselineFinding(b: BaselineScores, net: Score | null): Finding {
+  /** The baselines beside the network (info), or a warning when a baseline beats it; `rows` = validation rows. */
+  private baselineFinding(b: BaselineScores, net: Score | null, rows = 0): Finding {
     const cls = b.linear.accuracy !== undefined;
     const key = cls ? 'accuracy' : 'mae';
-    const better = (a: number, c: number): boolean => (cls ? a > c + 0.01 : a < c * 0.95);
+    // Better by more than a point of accuracy and more than two validation rows (on 67 rows one row
+    // is 1.5 points: noise), or by 5% of the error.
+    const margin = Math.max(0.01, rows > 0 ? 2 / rows : 0);
+    const better = (a: number, c: number): boolean => (cls ? a > c + margin : a < c * 0.95);
     const lin = b.linear[key]!;
     const gbt = b.gbt[key]!;
     const best = better(gbt, lin) ? { name: 'gradient-boosted trees', v: gbt } : { name: 'logistic/linear regression', v: lin };
-    const evidence: Record<string, number> = { linearValidation: lin, gbtValidation: gbt };
+    const evidence: Record<string, number> = { linearValidation: lin, gbtValidation: gbt, ...(rows > 0 ? { rows } : {}) };
     const fmt = (v: number): string => (cls ? `${(100 * v).toFixed(1)}%` : v.toPrecision(4));
     if (!net) {
       return { id: 'baseline-scores', severity: 'info', title: `baselines on the validation rows: logistic/linear regression ${key} ${fmt(lin)}, gradient-boosted trees ${fmt(gbt)}`, evidence, fix: 'the network should beat these; if it does not, prefer the simpler model' };

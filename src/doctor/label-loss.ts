@@ -10,7 +10,8 @@ import type { Targets } from './matrix.js';
 
 const REGRESSION_LOSSES = ['mse', 'l1', 'huber', 'smoothL1'];
 const CLASS_LOSSES = ['crossEntropy', 'nll'];
-const BINARY_LOSSES = ['binaryCrossEntropy', 'binaryCrossEntropyWithLogits'];
+/** Losses for 0/1 targets (one output per label). */
+export const BINARY_LOSSES = ['binaryCrossEntropy', 'binaryCrossEntropyWithLogits'];
 
 /** The last layer applied by a (nested) Sequential model, or null for other modules. */
 export function lastLayer(model: Module): Module | null {

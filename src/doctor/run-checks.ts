@@ -31,6 +31,7 @@ export class RunMonitor {
   private readonly early: number[] = [];
   private readonly train: number[] = [];
   private readonly val: number[] = [];
+  private readonly valAcc: (number | undefined)[] = [];
   private bestVal = Infinity;
   private bestEpoch = -1;
   /** The best validation loss and its epoch when overfitting was flagged (for the end-of-run review). */
@@ -86,8 +87,8 @@ export class RunMonitor {
     return [];
   }
 
-  /** End of epoch `epoch` (1-based) with its mean training loss and validation loss (if any). */
-  epochEnd(epoch: number, loss: number, valLoss: number | undefined, lr: number): Finding[] {
+  /** End of epoch `epoch` (1-based) with its mean training loss, and validation loss and accuracy (if any). */
+  epochEnd(epoch: number, loss: number, valLoss: number | undefined, lr: number, valAccuracy?: number): Finding[] {
     const out: Finding[] = [];
     this.train.push(loss);
     const e = this.train.length;
@@ -136,30 +137,46 @@ export class RunMonitor {
     }
     if (valLoss !== undefined && Number.isFinite(valLoss)) {
       this.val.push(valLoss);
+      this.valAcc.push(valAccuracy);
       if (valLoss < this.bestVal) { this.bestVal = valLoss; this.bestEpoch = e; }
       const b = this.bestEpoch;
       // Overfitting: validation worse than its best in each of the last 2 epochs by ≥ 1% of the best,
-      // now ≥ 2% above it (and by ≥ 1% of the first epoch's validation loss, so noise on a tiny loss
-      // does not count) and by more than the largest one-epoch rise of the 8 epochs up to the best
-      // (a bump this run has already shown and recovered from is the noise of its validation set),
-      // while the training loss kept improving over the same epochs (what EarlyStopping with
-      // patience 2 would act on).
+      // now ≥ 2% above it (and by ≥ 2% of the first epoch's validation loss, so noise on a loss
+      // already 20× down does not count) and by more than the largest one-epoch rise of the 8
+      // epochs up to the best (a bump this run has already shown and recovered from is the noise of
+      // its validation set), while the training loss kept improving over the same epochs (what
+      // EarlyStopping with patience 2 would act on).
       const rise = valLoss - this.bestVal;
       let bump = 0;
       for (let i = Math.max(1, b - 8); i < b; i++) bump = Math.max(bump, this.val[i]! - this.val[i - 1]!);
       const sustained = e - b >= 2 && this.val[e - 2]! - this.bestVal >= 0.01 * this.bestVal;
-      if (sustained && rise >= Math.max(0.02 * this.bestVal, 0.01 * this.val[0]!) && rise > bump && loss < this.train[b - 1]! && !this.overfitAt) {
-        this.overfitAt = { bestVal: this.bestVal, bestEpoch: b, epoch: e };
-        const handled = this.opts.earlyStoppingRestores ?? false;
-        const cures = 'dropout, data augmentation, weight decay (AdamW), a smaller model, or more data';
-        out.push(...this.once({
-          id: 'overfitting', severity: handled ? 'info' : 'warning', epoch,
-          title: `overfitting since epoch ${b + 1}: the validation loss went from ${fmt(this.bestVal)} (epoch ${b}) to ${fmt(valLoss)} while the training loss kept falling (${fmt(this.train[b - 1]!)} → ${fmt(loss)})${handled ? `; your EarlyStopping restores the weights of epoch ${b}` : ''}`,
-          evidence: { beganEpoch: b + 1, bestEpoch: b, bestValLoss: this.bestVal, valLoss, trainLoss: loss },
-          fix: handled
-            ? `nothing urgent: EarlyStopping keeps the best epoch's weights; to overfit less, regularize: ${cures}`
-            : `stop at epoch ${b} (EarlyStopping({ monitor: 'valLoss', patience: 2, restoreBestWeights: true })), and regularize: ${cures}`,
-        }));
+      if (sustained && rise >= Math.max(0.02 * this.bestVal, 0.02 * this.val[0]!) && rise > bump && loss < this.train[b - 1]! && !this.overfitAt) {
+        const accBest = this.valAcc[b - 1];
+        if (valAccuracy !== undefined && accBest !== undefined && valAccuracy >= accBest) {
+          // The loss rises but no validation row was lost: over-confidence, worth knowing; the
+          // warning comes if the accuracy drops too.
+          if (!this.raised.has('overfitting-noted')) {
+            this.raised.add('overfitting-noted');
+            out.push({
+              id: 'overfitting', severity: 'info', epoch,
+              title: `the validation loss has risen since epoch ${b + 1} (${fmt(this.bestVal)} → ${fmt(valLoss)}) while the validation accuracy holds at ${(100 * valAccuracy).toFixed(1)}%: the model grows over-confident, its accuracy has not suffered (yet)`,
+              evidence: { beganEpoch: b + 1, bestEpoch: b, bestValLoss: this.bestVal, valLoss, valAccuracy, bestValAccuracy: accBest },
+              fix: `nothing urgent; EarlyStopping on valLoss would stop at epoch ${b}; label smoothing or weight decay curb over-confidence (a warning follows if the accuracy drops)`,
+            });
+          }
+        } else {
+          this.overfitAt = { bestVal: this.bestVal, bestEpoch: b, epoch: e };
+          const handled = this.opts.earlyStoppingRestores ?? false;
+          const cures = 'dropout, data augmentation, weight decay (AdamW), a smaller model, or more data';
+          out.push(...this.once({
+            id: 'overfitting', severity: handled ? 'info' : 'warning', epoch,
+            title: `overfitting since epoch ${b + 1}: the validation loss went from ${fmt(this.bestVal)} (epoch ${b}) to ${fmt(valLoss)} while the training loss kept falling (${fmt(this.train[b - 1]!)} → ${fmt(loss)})${handled ? `; your EarlyStopping restores the weights of epoch ${b}` : ''}`,
+            evidence: { beganEpoch: b + 1, bestEpoch: b, bestValLoss: this.bestVal, valLoss, trainLoss: loss },
+            fix: handled
+              ? `nothing urgent: EarlyStopping keeps the best epoch's weights; to overfit less, regularize: ${cures}`
+              : `stop at epoch ${b} (EarlyStopping({ monitor: 'valLoss', patience: 2, restoreBestWeights: true })), and regularize: ${cures}`,
+          }));
+        }
       }
     }
     return out;

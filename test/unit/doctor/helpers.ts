@@ -9,10 +9,10 @@ export interface XY { x: ax.Tensor; y: ax.Tensor }
 export const alarms = (fs: readonly ax.Finding[] | undefined): string[] => (fs ?? []).filter((f) => f.severity !== 'info').map((f) => `${f.id}: ${f.title}`);
 export const find = (fs: readonly ax.Finding[] | undefined, id: string): ax.Finding | undefined => (fs ?? []).find((f) => f.id === id);
 
-/** A dataset split 80/20 stratified (seed 0), raw and standardized with training statistics. */
-export async function tabular(loader: (o: { seed?: number }) => Promise<{ x: ax.Tensor; y: ax.Tensor; featureNames: string[] }>): Promise<{ raw: { train: XY; val: XY }; std: { train: XY; val: XY }; names: string[] }> {
-  const d = await loader({ seed: 0 });
-  const s = ax.stratifiedSplit(d.y, { testFraction: 0.2, seed: 0 });
+/** A dataset split 80/20 stratified (seeded, 0 by default), raw and standardized with training statistics. */
+export async function tabular(loader: (o: { seed?: number }) => Promise<{ x: ax.Tensor; y: ax.Tensor; featureNames: string[] }>, seed = 0): Promise<{ raw: { train: XY; val: XY }; std: { train: XY; val: XY }; names: string[] }> {
+  const d = await loader({ seed });
+  const s = ax.stratifiedSplit(d.y, { testFraction: 0.2, seed });
   const train = { x: pick(d.x, s.train), y: pick(d.y, s.train) };
   const val = { x: pick(d.x, s.test), y: pick(d.y, s.test) };
   const sc = new ax.StandardScaler().fit(train.x);
