@@ -10,8 +10,11 @@ import { backendObjective, hostObjective, lbfgs } from './logistic.js';
 import { columnStats, pickRows, thin, type Matrix, type Targets } from './matrix.js';
 import { fitGbt } from './gbt.js';
 
-/** Held-out figures of one model: accuracy + loss for classes, mse/mae/r2 for regression. */
-export interface Score { accuracy?: number; loss?: number; mse?: number; mae?: number; r2?: number }
+/**
+ * Held-out figures of one model: accuracy, balanced accuracy (the mean recall over the classes
+ * present: what imbalanced data should be judged by) and loss for classes; mse/mae/r2 for regression.
+ */
+export interface Score { accuracy?: number; balancedAccuracy?: number; loss?: number; mse?: number; mae?: number; r2?: number }
 
 /** Standardized design matrix with a leading column of ones. Shape: (n, d) → (n, d + 1). */
 function design(m: Matrix, mean: Float64Array, std: Float64Array): Float32Array {
@@ -32,6 +35,8 @@ export function scoreOutputs(out: ArrayLike<number>, y: Targets, n: number): Sco
   if (y.task === 'classification') {
     const K = out.length / n;
     let right = 0, loss = 0;
+    const C = Math.max(2, K, y.classes);
+    const seen = new Float64Array(C), hit = new Float64Array(C); // per true class: rows, correct
     for (let i = 0; i < n; i++) {
       let best = 0, mx = -Infinity;
       for (let k = 0; k < K; k++) if (out[i * K + k]! > mx) { mx = out[i * K + k]!; best = k; }
@@ -41,8 +46,11 @@ export function scoreOutputs(out: ArrayLike<number>, y: Targets, n: number): Sco
       loss += Math.log(s) - ((l < K ? out[i * K + l]! : -Infinity) - mx);
       if (K === 1) best = out[i]! >= 0 ? 1 : 0;
       if (best === l) right++;
+      if (l >= 0 && l < C) { seen[l]++; if (best === l) hit[l]++; }
     }
-    return { accuracy: right / n, loss: K > 1 ? loss / n : undefined };
+    let recall = 0, present = 0;
+    for (let c = 0; c < C; c++) if (seen[c]! > 0) { recall += hit[c]! / seen[c]!; present++; }
+    return { accuracy: right / n, balancedAccuracy: present > 0 ? recall / present : 0, loss: K > 1 ? loss / n : undefined };
   }
   const K = out.length / n;
   let se = 0, ae = 0, mean = 0, tot = 0;

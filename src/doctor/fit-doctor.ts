@@ -102,6 +102,8 @@ export class DoctorCallback implements Callback {
   private readonly classes: number;
   /** The task the data checks settled on (the network is scored the same way at the end). */
   private task: Task | undefined;
+  /** Imbalanced classes (≥ 4:1): the baselines are compared on balanced accuracy, as the imbalance finding advises. */
+  private imbalanced = false;
   private baselines: BaselineScores | null = null;
   private step = 0;
   private rows = 0;
@@ -130,6 +132,7 @@ export class DoctorCallback implements Callback {
       this.baselines = d.baselines;
       classes = d.classes;
       this.task = d.task;
+      this.imbalanced = d.findings.some((f) => f.id === 'class-imbalance');
       if (d.baselines) this.doctor.report(this.baselineFinding(d.baselines, null));
       this.doctor.reportAll(d.findings);
       if ((opts.stopOnError ?? false) && d.findings.some((f) => f.severity === 'error')) throw new DoctorError(this.doctor.findings);
@@ -238,7 +241,8 @@ export class DoctorCallback implements Callback {
   /** The baselines beside the network (info), or a warning when a baseline beats it; `rows` = validation rows. */
   private baselineFinding(b: BaselineScores, net: Score | null, rows = 0): Finding {
     const cls = b.linear.accuracy !== undefined;
-    const key = cls ? 'accuracy' : 'mae';
+    const key = !cls ? 'mae' : this.imbalanced ? 'balancedAccuracy' : 'accuracy';
+    const metric = key === 'balancedAccuracy' ? 'balanced accuracy' : key;
     // Better by more than a point of accuracy and more than two validation rows (on 67 rows one row
     // is 1.5 points: noise), or by 5% of the error.
     const margin = Math.max(0.01, rows > 0 ? 2 / rows : 0);
@@ -249,7 +253,7 @@ export class DoctorCallback implements Callback {
     const evidence: Record<string, number> = { linearValidation: lin, gbtValidation: gbt, ...(rows > 0 ? { rows } : {}) };
     const fmt = (v: number): string => (cls ? `${(100 * v).toFixed(1)}%` : v.toPrecision(4));
     if (!net) {
-      return { id: 'baseline-scores', severity: 'info', title: `baselines on the validation rows: logistic/linear regression ${key} ${fmt(lin)}, gradient-boosted trees ${fmt(gbt)}`, evidence, fix: 'the network should beat these; if it does not, prefer the simpler model' };
+      return { id: 'baseline-scores', severity: 'info', title: `baselines on the validation rows: logistic/linear regression ${metric} ${fmt(lin)}, gradient-boosted trees ${fmt(gbt)}`, evidence, fix: 'the network should beat these; if it does not, prefer the simpler model' };
     }
     const nv = net[key]!;
     evidence['networkValidation'] = nv;
@@ -257,7 +261,7 @@ export class DoctorCallback implements Callback {
     const tie = !wins && !better(nv, best.v); // within the margin either way
     return {
       id: wins ? 'baseline-wins' : 'baseline', severity: wins ? 'warning' : 'info', epoch: this.ctx?.history.epochs.length,
-      title: `validation ${key}: network ${fmt(nv)}, logistic/linear regression ${fmt(lin)}, gradient-boosted trees ${fmt(gbt)}${wins ? ` — the ${best.name} baseline beats the network` : tie ? ` — the ${best.name} baseline does as well as the network` : ''}`,
+      title: `validation ${metric}: network ${fmt(nv)}, logistic/linear regression ${fmt(lin)}, gradient-boosted trees ${fmt(gbt)}${wins ? ` — the ${best.name} baseline beats the network` : tie ? ` — the ${best.name} baseline does as well as the network` : ''}`,
       evidence,
       fix: wins
         ? `use the ${best.name} model, or tune the network (standardize the inputs, train longer, tune the learning rate, add capacity) until it beats ${fmt(best.v)}`

@@ -252,3 +252,18 @@ test('a rising validation loss with the accuracy held is noted as over-confidenc
   assert.equal(f.severity, 'warning');
   assert.equal(f.epoch, 10, 'the accuracy dropped at epoch 10');
 });
+
+test('on imbalanced classes the baselines are compared on balanced accuracy (the imbalance finding says accuracy misleads): a class-weighted network that wins on it is not called beaten', async () => {
+  const w = await ax.loadSeattleWeather(); // 5 weather classes, 24:1
+  const s = ax.stratifiedSplit(w.y, { testFraction: 0.2, seed: 0 });
+  const sc = new ax.StandardScaler().fit(pick(w.x, s.train));
+  const data = { x: sc.transform(pick(w.x, s.train)), y: pick(w.y, s.train) };
+  const validation = { x: sc.transform(pick(w.x, s.test)), y: pick(w.y, s.test) };
+  const net = mlp([4, 32, 5]);
+  const h = ax.fit(net, { ...quiet, data, validation, epochs: 40, batchSize: 32, classWeight: 'balanced', optimizer: new ax.Adam(net.parameters(), { lr: 3e-3 }) });
+  const b = find(h.findings, 'baseline')!;
+  assert.match(b.title, /validation balanced accuracy/);
+  assert.ok(b.evidence.networkValidation! > b.evidence.gbtValidation! && b.evidence.networkValidation! > b.evidence.linearValidation!, JSON.stringify(b.evidence));
+  assert.equal(find(h.findings, 'baseline-wins'), undefined);
+  assert.equal(find(h.findings, 'class-imbalance')!.severity, 'info', 'class weights are on');
+});
