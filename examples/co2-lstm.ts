@@ -5,7 +5,7 @@
 // (standardized with training statistics only) and predicts the next change, which is added to the
 // last known value. Baseline: the seasonal-naive forecast (the value 12 months earlier).
 import { LSTM, Linear, Module, Adam, fit, loadCo2, manualSeed, noGrad, windowedTimeSplit, type Tensor } from '../src/index.js';
-import type { ExampleOptions, ExampleResult } from './example.js';
+import { fitReport, type ExampleOptions, type ExampleResult } from './example.js';
 
 const WINDOW = 24; // two seasonal cycles of monthly changes
 const HIDDEN = 32;
@@ -49,13 +49,5 @@ export async function run({ epochs = 60, seed = 0, verbose = true }: ExampleOpti
     persistence += Math.abs(level[j]! - truth);
   });
   const n = s.test.targetIndex.length;
-  return {
-    example: 'co2-lstm',
-    metrics: { testMae: mae / n, seasonalNaiveMae: naive / n, persistenceMae: persistence / n, testMonths: n, trainLoss: history.epochs.at(-1)?.loss ?? NaN },
-    epochs: history.epochs.length,
-    seconds: (performance.now() - t0) / 1000,
-    doctorMs: history.doctorMs,
-    findings: history.findings,
-    note: `one-month-ahead test MAE ${(mae / n).toFixed(3)} ppm vs seasonal-naive ${(naive / n).toFixed(3)} ppm over the last ${n} months`,
-  };
+  return fitReport('co2-lstm', { testMae: mae / n, seasonalNaiveMae: naive / n, persistenceMae: persistence / n, testMonths: n, trainLoss: history.epochs.at(-1)?.loss ?? NaN }, history, t0, `one-month-ahead test MAE ${(mae / n).toFixed(3)} ppm vs seasonal-naive ${(naive / n).toFixed(3)} ppm over the last ${n} months`);
 }

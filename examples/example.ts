@@ -1,5 +1,5 @@
 // The contract every runnable example follows (the CLI and the README rely on it).
-import type { Finding } from '../src/index.js';
+import type { Finding, History } from '../src/index.js';
 
 export interface ExampleOptions {
   epochs?: number;
@@ -23,3 +23,14 @@ export interface ExampleResult {
 }
 
 export type Example = (opts: ExampleOptions) => Promise<ExampleResult>;
+
+/**
+ * An ExampleResult for a run trained with fit(): the epochs it ran, the seconds since `t0`, and
+ * the training doctor's time and findings from its History.
+ */
+export function fitReport(example: string, metrics: Record<string, number>, history: History, t0: number, note?: string): ExampleResult {
+  return {
+    example, metrics, epochs: history.epochs.length, seconds: (performance.now() - t0) / 1000,
+    doctorMs: history.doctorMs, findings: history.findings, ...(note !== undefined ? { note } : {}),
+  };
+}

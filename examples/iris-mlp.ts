@@ -2,7 +2,7 @@
 // standardization fitted on the training part only, Adam, cross-entropy.
 import { Adam, Linear, ReLU, Sequential, StandardScaler, evaluate, fit, fromArray, indexSelect, loadIris, manualSeed, stratifiedSplit } from '../src/index.js';
 import type { Tensor } from '../src/index.js';
-import type { ExampleOptions, ExampleResult } from './example.js';
+import { fitReport, type ExampleOptions, type ExampleResult } from './example.js';
 
 export async function run({ epochs = 60, seed = 0, verbose = true }: ExampleOptions = {}): Promise<ExampleResult> {
   const t0 = performance.now();
@@ -17,5 +17,5 @@ export async function run({ epochs = 60, seed = 0, verbose = true }: ExampleOpti
   const optimizer = new Adam(model.parameters(), { lr: 0.01 });
   const history = fit(model, { data: { x: xTrain, y: pick(iris.y, train) }, validation: 0.15, epochs, batchSize: 16, optimizer, seed, verbose });
   const r = evaluate(model, { x: xTest, y: pick(iris.y, test) });
-  return { example: 'iris-mlp', metrics: { testAccuracy: r.accuracy!, testLoss: r.loss }, epochs, seconds: (performance.now() - t0) / 1000, doctorMs: history.doctorMs, findings: history.findings };
+  return fitReport('iris-mlp', { testAccuracy: r.accuracy!, testLoss: r.loss }, history, t0);
 }

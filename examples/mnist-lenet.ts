@@ -6,9 +6,9 @@
 // batches (never on test data), Adam at lr 2e-3 with a cosine decay to 0 over the run.
 import {
   Adam, Conv2d, CosineAnnealingLR, Flatten, Generator, LRSchedulerCallback, Linear, MaxPool2d, ReLU, Sequential,
-  crossEntropy, div, evaluate, fit, loadMnist, manualSeed, randomShift, reshape, sub,
+  crossEntropy, div, evaluate, fit, loadMnist, manualSeed, randomShift, reshape, sub, type Module, type Tensor,
 } from '../src/index.js';
-import type { ExampleOptions, ExampleResult } from './example.js';
+import { fitReport, type ExampleOptions, type ExampleResult } from './example.js';
 
 /** The W2 network. Shape: (N, 1, 28, 28) → (N, 10) logits. */
 export function leNet5(): Sequential {
@@ -24,15 +24,29 @@ export function leNet5(): Sequential {
   );
 }
 
-export async function run({ epochs = 30, seed = 0, verbose = true }: ExampleOptions = {}): Promise<ExampleResult> {
+export interface MnistCnnRecipe {
+  /** The network, built after the seed is set. Shape: (N, 1, 28, 28) → (N, 10) logits. */
+  model: () => Module;
+  /** Adam's learning rate (cosine-decayed to 0 over the run). */
+  lr: number;
+  /** The training-batch augmentation, drawing from `g`; `fill` is the standardized background (black). */
+  augment: (g: Generator, fill: number) => (x: Tensor) => Tensor;
+}
+
+/**
+ * The MNIST CNN recipe both LeNet examples share: the 8,000/2,000 split with inputs standardized by
+ * MNIST's mean/std, a 5% stratified hold-out, Adam with cosine decay, batch 64, the augmentation
+ * on training batches only; scored on the test digits.
+ */
+export async function trainMnistCnn(example: string, recipe: MnistCnnRecipe, { epochs, seed, verbose }: Required<ExampleOptions>): Promise<ExampleResult> {
   const t0 = performance.now();
   manualSeed(seed);
   const { train, test } = await loadMnist({ seed }); // x (8000, 784) in [0, 1], y (8000) int32
   const [mean, std] = [0.1307, 0.3081]; // MNIST pixel statistics: standardized inputs train faster with Adam
-  const images = (x: typeof train.x) => div(sub(reshape(x, [x.shape[0]!, 1, 28, 28]), mean), std); // (N, 784) -> (N, 1, 28, 28)
-  const model = leNet5();
-  const optimizer = new Adam(model.parameters(), { lr: 2e-3 });
-  const shifts = new Generator(seed + 1);
+  const images = (x: Tensor): Tensor => div(sub(reshape(x, [x.shape[0]!, 1, 28, 28]), mean), std); // (N, 784) -> (N, 1, 28, 28)
+  const model = recipe.model();
+  const optimizer = new Adam(model.parameters(), { lr: recipe.lr });
+  const augment = recipe.augment(new Generator(seed + 1), -mean / std); // (N, 1, 28, 28) -> same
   const history = fit(model, {
     data: { x: images(train.x), y: train.y },
     validation: 0.05, // 400 digits held out (stratified, after a seeded shuffle) to watch overfitting
@@ -40,19 +54,20 @@ export async function run({ epochs = 30, seed = 0, verbose = true }: ExampleOpti
     batchSize: 64,
     optimizer,
     loss: crossEntropy,
-    augment: (x) => randomShift(x, { maxShift: 2, fill: -mean / std, generator: shifts }), // (N, 1, 28, 28) -> same, shifted in background
+    augment,
     callbacks: [new LRSchedulerCallback(new CosineAnnealingLR(optimizer, { tMax: epochs }))],
     seed,
     verbose,
   });
   const r = evaluate(model, { x: images(test.x), y: test.y });
   const last = history.epochs.at(-1);
-  return {
-    example: 'mnist-lenet',
-    metrics: { testAccuracy: r.accuracy!, testLoss: r.loss, trainLoss: last?.loss ?? NaN, valAccuracy: last?.valAccuracy ?? NaN },
-    epochs: history.epochs.length,
-    seconds: (performance.now() - t0) / 1000,
-    doctorMs: history.doctorMs,
-    findings: history.findings,
-  };
+  return fitReport(example, { testAccuracy: r.accuracy!, testLoss: r.loss, trainLoss: last?.loss ?? NaN, valAccuracy: last?.valAccuracy ?? NaN }, history, t0);
+}
+
+export async function run({ epochs = 30, seed = 0, verbose = true }: ExampleOptions = {}): Promise<ExampleResult> {
+  return trainMnistCnn('mnist-lenet', {
+    model: leNet5,
+    lr: 2e-3,
+    augment: (g, fill) => (x) => randomShift(x, { maxShift: 2, fill, generator: g }), // ±2 px shifts
+  }, { epochs, seed, verbose });
 }

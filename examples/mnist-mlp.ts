@@ -8,7 +8,7 @@ import {
   Adam, CosineAnnealingLR, Dropout, Generator, LRSchedulerCallback, Linear, ReLU, Sequential,
   crossEntropy, evaluate, fit, loadMnist, manualSeed, randomShift,
 } from '../src/index.js';
-import type { ExampleOptions, ExampleResult } from './example.js';
+import { fitReport, type ExampleOptions, type ExampleResult } from './example.js';
 
 export async function run({ epochs = 30, seed = 0, verbose = true }: ExampleOptions = {}): Promise<ExampleResult> {
   const t0 = performance.now();
@@ -35,12 +35,5 @@ export async function run({ epochs = 30, seed = 0, verbose = true }: ExampleOpti
   });
   const r = evaluate(model, test);
   const last = history.epochs.at(-1);
-  return {
-    example: 'mnist-mlp',
-    metrics: { testAccuracy: r.accuracy!, testLoss: r.loss, trainLoss: last?.loss ?? NaN, valAccuracy: last?.valAccuracy ?? NaN },
-    epochs: history.epochs.length,
-    seconds: (performance.now() - t0) / 1000,
-    doctorMs: history.doctorMs,
-    findings: history.findings,
-  };
+  return fitReport('mnist-mlp', { testAccuracy: r.accuracy!, testLoss: r.loss, trainLoss: last?.loss ?? NaN, valAccuracy: last?.valAccuracy ?? NaN }, history, t0);
 }

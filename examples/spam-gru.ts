@@ -12,7 +12,7 @@ import {
   accuracy, cat, f1, fit, fromArray, indexSelect, loadSpamAssassin, manualSeed, predict, stratifiedSplit, tensor, where,
   type Tensor,
 } from '../src/index.js';
-import type { ExampleOptions, ExampleResult } from './example.js';
+import { fitReport, type ExampleOptions, type ExampleResult } from './example.js';
 
 const MAX_WORDS = 128; // median message is ~280 tokens; the opening 128 carry most of the signal, and time grows linearly
 const VOCAB = 20000; // 8,000 left spam's rarer words as <unk>; validation F1 rose with 20,000
@@ -83,18 +83,10 @@ export async function run({ epochs = 10, seed = 0, verbose = true }: ExampleOpti
   const yTest = testSet.y.data();
   const majority = new Array<number>(yTest.length).fill(0); // "ham" is the majority class
   const best = history.epochs[stopper.bestEpoch];
-  return {
-    example: 'spam-gru',
-    metrics: {
+  return fitReport('spam-gru', {
       testAccuracy: accuracy(pred, testSet.y), testF1: f1(pred, testSet.y),
       majorityAccuracy: accuracy(majority, yTest), majorityF1: f1(majority, yTest),
       bestEpoch: stopper.bestEpoch + 1, bestValLoss: best?.valLoss ?? NaN, bestValAccuracy: best?.valAccuracy ?? NaN,
       testMessages: yTest.length, vocabulary: vocab.size,
-    },
-    epochs: history.epochs.length,
-    seconds: (performance.now() - t0) / 1000,
-    doctorMs: history.doctorMs,
-    findings: history.findings,
-    note: 'F1 of the spam class on the held-out 20%; weights of the epoch with the lowest validation loss; the majority baseline predicts ham for everything (F1 0)',
-  };
+    }, history, t0, 'F1 of the spam class on the held-out 20%; weights of the epoch with the lowest validation loss; the majority baseline predicts ham for everything (F1 0)');
 }

@@ -1,7 +1,7 @@
 // XOR with a 2-4-1 multilayer perceptron trained by backpropagation: the hidden layer bends the
 // decision boundary so the four points separate.
 import { Adam, Linear, Sequential, Tanh, fit, gt, manualSeed, predict, tensor } from '../src/index.js';
-import type { ExampleOptions, ExampleResult } from './example.js';
+import { fitReport, type ExampleOptions, type ExampleResult } from './example.js';
 
 export async function run({ epochs = 300, seed = 0, verbose = true }: ExampleOptions = {}): Promise<ExampleResult> {
   const t0 = performance.now();
@@ -14,5 +14,5 @@ export async function run({ epochs = 300, seed = 0, verbose = true }: ExampleOpt
   const pred = gt(predict(model, x), 0).data(); // (4, 1) logit > 0 ⇒ class 1
   const truth = [0, 1, 1, 0];
   const acc = truth.filter((t, i) => pred[i] === t).length / 4;
-  return { example: 'xor-mlp', metrics: { testAccuracy: acc }, epochs, seconds: (performance.now() - t0) / 1000, doctorMs: history.doctorMs, findings: history.findings, note: `the 2-4-1 MLP gets ${acc * 4}/4 XOR cases right` };
+  return fitReport('xor-mlp', { testAccuracy: acc }, history, t0, `the 2-4-1 MLP gets ${acc * 4}/4 XOR cases right`);
 }
