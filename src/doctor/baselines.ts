@@ -1,12 +1,8 @@
 // The "always benchmark" baselines: logistic regression (softmax, L2 as scikit-learn's default,
 // L-BFGS: logistic.ts) or ridge linear regression (normal equations), plus gradient-boosted trees,
 // each fitted on the training rows (a spread sample of them on large data) and scored on held-out
-// rows beside the network.
-import { noGrad } from '../autograd/grad-mode.js';
-import { fromArray } from '../tensor/creation.js';
-import { scope } from '../tensor/lifetime.js';
-import { matmul } from '../ops/linalg.js';
-import { backendObjective, hostObjective, lbfgs } from './logistic.js';
+// rows beside the network. Host code only (no tensors): the doctor runs it on a worker thread.
+import { hostObjective, lbfgs, type ObjectiveFor } from './logistic.js';
 import { columnStats, pickRows, thin, type Matrix, type Targets } from './matrix.js';
 import { fitGbt } from './gbt.js';
 
@@ -71,51 +67,60 @@ export function scoreOutputs(out: ArrayLike<number>, y: Targets, n: number): Sco
 const LINEAR_ROWS = 1500;
 
 /**
- * Up to this many multiply-adds per evaluation (n·D·K), the logistic objective runs on the host in
- * float64 (an evaluation on iris, 120 × 5 × 3, takes ~4 µs there against ~25 µs of op dispatch;
- * 1,500 × 21 × 2 ~0.1 ms); above, as GEMMs on the backend.
- */
-const HOST_LOGISTIC_WORK = 200_000;
-
-/**
  * Logistic (softmax) regression for classes, ridge regression for values: the linear baseline,
  * fitted on (a spread sample of ≤ 1,500 of) the training rows. Returns held-out scores and the
  * training loss it reaches on the rows it was fitted on (for the underfitting check).
  *
  * Shape: train (n, d), held (m, d) matrices; targets of length n and m.
  */
-export function linearBaseline(trainAll: Matrix, yAll: Targets, held: Matrix, yHeld: Targets, { l2 = 1e-4 } = {}): { held: Score; train: Score } {
+export function linearBaseline(trainAll: Matrix, yAll: Targets, held: Matrix, yHeld: Targets, { l2 = 1e-4, objective = hostObjective }: { l2?: number; objective?: ObjectiveFor } = {}): { held: Score; train: Score } {
   const [train, yTrain] = trainAll.n > LINEAR_ROWS ? pickRows(trainAll, yAll, thin(trainAll.n, LINEAR_ROWS)) : [trainAll, yAll];
   const stats = columnStats(train);
-  const Xt = design(train, stats.mean, stats.std);
-  const Xh = design(held, stats.mean, stats.std);
+  const Xt = design(train, stats.mean, stats.std); // (n, D)
+  const Xh = design(held, stats.mean, stats.std); // (m, D)
   const D = train.d + 1;
   const n = train.n;
-  return noGrad(() => scope(() => {
-    const XT = fromArray(Xt, [n, D], 'float32'); // (n, D)
-    const XH = fromArray(Xh, [held.n, D], 'float32'); // (m, D)
-    let W: Float64Array;
-    let K: number;
-    if (yTrain.task === 'classification') {
-      K = Math.max(2, yTrain.classes, yHeld.classes);
-      const lambda = 1 / n; // C = 1
-      const objective = n * D * K <= HOST_LOGISTIC_WORK ? hostObjective(Xt, yTrain.labels!, n, D, K, lambda) : backendObjective(XT, yTrain.labels!, n, D, K, lambda);
-      W = lbfgs(objective, D * K);
-    } else {
-      K = 1;
-      // ridge: (XᵀX + λ n I) w = Xᵀy, solved by Cholesky (D is small for tabular data)
-      const XtX = matmul(XT.transpose(0, 1), XT).data(); // (D, D)
-      const Xty = matmul(XT.transpose(0, 1), fromArray(yTrain.values!, [n, 1], 'float32')).data(); // (D, 1)
-      const A = Float64Array.from(XtX);
-      for (let j = 1; j < D; j++) A[j * D + j] += l2 * n;
-      W = choleskySolve(A, Float64Array.from(Xty), D);
+  let W: Float64Array; // (D, K)
+  let K: number;
+  if (yTrain.task === 'classification') {
+    K = Math.max(2, yTrain.classes, yHeld.classes);
+    const lambda = 1 / n; // C = 1
+    W = lbfgs(objective(Xt, yTrain.labels!, n, D, K, lambda), D * K);
+  } else {
+    K = 1;
+    // ridge: (XᵀX + λ n I) w = Xᵀy, solved by Cholesky (D is small for tabular data)
+    const A = new Float64Array(D * D); // XᵀX (D, D)
+    const b = new Float64Array(D); // Xᵀy (D)
+    for (let i = 0; i < n; i++) {
+      const off = i * D;
+      const yi = yTrain.values![i]!;
+      for (let j = 0; j < D; j++) {
+        const xj = Xt[off + j]!;
+        b[j] += xj * yi;
+        for (let k = 0; k <= j; k++) A[j * D + k] += xj * Xt[off + k]!;
+      }
     }
-    const Wt = fromArray(W, [D, K], 'float32');
-    return {
-      held: scoreOutputs(matmul(XH, Wt).data(), yHeld, held.n),
-      train: scoreOutputs(matmul(XT, Wt).data(), yTrain, n),
-    };
-  }));
+    for (let j = 0; j < D; j++) for (let k = 0; k < j; k++) A[k * D + j] = A[j * D + k]!;
+    for (let j = 1; j < D; j++) A[j * D + j] += l2 * n;
+    W = choleskySolve(A, b, D);
+  }
+  return {
+    held: scoreOutputs(linearOutputs(Xh, W, held.n, D, K), yHeld, held.n),
+    train: scoreOutputs(linearOutputs(Xt, W, n, D, K), yTrain, n),
+  };
+}
+
+/** X·W on the host. Shape: X (n, D), W (D, K) → (n, K). */
+function linearOutputs(X: Float32Array, W: Float64Array, n: number, D: number, K: number): Float64Array {
+  const out = new Float64Array(n * K);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < D; j++) {
+      const x = X[i * D + j]!;
+      if (x === 0) continue;
+      for (let k = 0; k < K; k++) out[i * K + k] += x * W[j * K + k]!;
+    }
+  }
+  return out;
 }
 
 function choleskySolve(A: Float64Array, b: Float64Array, n: number): Float64Array {
@@ -143,7 +148,8 @@ export function gbtBaseline(train: Matrix, yTrain: Targets, held: Matrix, yHeld:
 /** Both baselines. */
 export interface BaselineScores { linear: Score; linearTrain: Score; gbt: Score }
 
-export function runBaselines(train: Matrix, yTrain: Targets, held: Matrix, yHeld: Targets): BaselineScores {
-  const lin = linearBaseline(train, yTrain, held, yHeld);
+/** Both baselines; `objective` builds the logistic objective (default: on the host, float64). */
+export function runBaselines(train: Matrix, yTrain: Targets, held: Matrix, yHeld: Targets, objective: ObjectiveFor = hostObjective): BaselineScores {
+  const lin = linearBaseline(train, yTrain, held, yHeld, { objective });
   return { linear: lin.held, linearTrain: lin.train, gbt: gbtBaseline(train, yTrain, held, yHeld) };
 }

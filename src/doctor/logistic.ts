@@ -2,18 +2,17 @@
 // the weights (scikit-learn's LogisticRegression default, C = 1; the bias is not penalized),
 // minimized by L-BFGS — a smooth convex problem that converges in tens of evaluations, where
 // full-batch gradient descent needs hundreds. The objective runs on the host in float64 for small
-// problems and as two GEMMs on the backend for larger ones; both compute the same numbers.
-import { fromArray } from '../tensor/creation.js';
-import { scope } from '../tensor/lifetime.js';
-import { matmul } from '../ops/linalg.js';
-import { logSoftmax } from '../ops/activation.js';
-import type { Tensor } from '../tensor/tensor.js';
+// problems (and always on the doctor's worker thread); logistic-backend.ts computes the same
+// numbers as two GEMMs on the backend for larger ones. No tensors here: a worker imports this file.
 
 /** The objective at W (D × K, row-major): its value and gradient. */
 export type Objective = (W: Float64Array) => { f: number; g: Float64Array };
 
+/** Builds the objective for a design matrix X (n, D) row-major, labels, K classes, penalty λ. */
+export type ObjectiveFor = (X: Float32Array, labels: Int32Array, n: number, D: number, K: number, lambda: number) => Objective;
+
 /** Add (λ/2)·‖W‖² over the rows after the first (the bias row) to f, and λ·W to g. */
-function penalize(W: Float64Array, g: Float64Array, K: number, lambda: number): number {
+export function penalize(W: Float64Array, g: Float64Array, K: number, lambda: number): number {
   let p = 0;
   for (let q = K; q < W.length; q++) { p += W[q]! * W[q]!; g[q] += lambda * W[q]!; }
   return 0.5 * lambda * p;
@@ -47,23 +46,6 @@ export function hostObjective(X: Float32Array, labels: Int32Array, n: number, D:
     }
     return { f: f / n + penalize(W, g, K, lambda), g };
   };
-}
-
-/** The same objective with the two products as backend GEMMs (float32). Shape: XT (n, D). */
-export function backendObjective(XT: Tensor, labels: Int32Array, n: number, D: number, K: number, lambda: number): Objective {
-  const XTt = XT.transpose(0, 1); // (D, n)
-  return (W) => scope(() => {
-    const L = logSoftmax(matmul(XT, fromArray(W, [D, K], 'float32', XT.storage.backend)), { dim: 1 }).data(); // (n, K) log-probabilities
-    const R = new Float32Array(n * K);
-    let f = 0;
-    for (let i = 0; i < n; i++) {
-      const label = labels[i]!;
-      f -= L[i * K + label]!;
-      for (let k = 0; k < K; k++) R[i * K + k] = (Math.exp(L[i * K + k]!) - (k === label ? 1 : 0)) / n;
-    }
-    const g = Float64Array.from(matmul(XTt, fromArray(R, [n, K], 'float32', XT.storage.backend)).data()); // (D, K)
-    return { f: f / n + penalize(W, g, K, lambda), g };
-  });
 }
 
 export interface LbfgsOptions {

@@ -16,8 +16,6 @@ export function tooHighFix(lr: number): string {
 }
 
 export interface RunMonitorOptions {
-  /** Training loss a linear model reaches on the same data (underfitting reference), if known. */
-  baselineTrainLoss?: number;
   /** An EarlyStopping callback on a validation figure restores the best weights: overfitting is then handled (information). */
   earlyStoppingRestores?: boolean;
 }
@@ -38,7 +36,12 @@ export class RunMonitor {
   private overfitAt: { bestVal: number; bestEpoch: number; epoch: number } | null = null;
   private readonly raised = new Set<string>();
 
-  constructor(private readonly opts: RunMonitorOptions = {}) {}
+  /** Training loss a linear model reaches on the same data (the underfitting reference at the end), if known. */
+  baselineTrainLoss: number | undefined;
+
+  constructor(private readonly opts: RunMonitorOptions = {}, baselineTrainLoss?: number) {
+    this.baselineTrainLoss = baselineTrainLoss;
+  }
 
   private once(f: Finding): Finding[] {
     if (this.raised.has(f.id)) return [];
@@ -212,7 +215,7 @@ export class RunMonitor {
     const plateau = (prev - last) / Math.abs(prev) < 0.02;
     const start = this.startLoss;
     const nearStart = last >= 0.5 * start;
-    const base = this.opts.baselineTrainLoss;
+    const base = this.baselineTrainLoss;
     const aboveBaseline = base !== undefined && last > 1.5 * base + 0.05;
     const valNear = this.val.length === 0 || this.val[this.val.length - 1]! <= 1.5 * last + 0.05;
     if (!plateau || !(nearStart || aboveBaseline) || !valNear) return [];

@@ -26,6 +26,8 @@ export interface History {
   findings?: Finding[];
   /** Milliseconds the training doctor took: its data checks before the first step plus its callbacks (absent with `doctor: false`). */
   doctorMs?: number;
+  /** Milliseconds the doctor's leak check and baselines took on its worker thread, beside training (not in doctorMs; absent when they ran in place or not at all). */
+  doctorThreadMs?: number;
 }
 
 export interface TrainContext {

@@ -10,7 +10,8 @@ import * as ax from '../../../src/index.js';
 import { tensorColumnStats } from '../../../src/doctor/column-stats.js';
 import { findDuplicates, projectionWindow } from '../../../src/doctor/duplicates.js';
 import { IntTable } from '../../../src/doctor/int-table.js';
-import { backendObjective, hostObjective, lbfgs } from '../../../src/doctor/logistic.js';
+import { hostObjective, lbfgs } from '../../../src/doctor/logistic.js';
+import { backendObjective } from '../../../src/doctor/logistic-backend.js';
 import { argsort } from '../../../src/doctor/leakage.js';
 import { asMatrix, columnStats } from '../../../src/doctor/matrix.js';
 
