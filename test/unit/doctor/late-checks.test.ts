@@ -2,6 +2,7 @@
 // answer matched to its job, and fit() waiting for them (so its findings do not depend on timing).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import * as ax from '../../../src/index.js';
 import { asMatrix, readTargets } from '../../../src/doctor/matrix.js';
 import { runLateChecks, type LateChecksJob, type LateChecksResult } from '../../../src/doctor/late-checks.js';
@@ -65,4 +66,20 @@ test('fit() runs the late checks on the worker thread and waits for them: the le
   assert.equal(h2.doctorThreadMs, undefined, 'ran in place');
   assert.equal(leakAt, -1, 'reported before the first step');
   assert.deepEqual(h2.findings!.map((f) => f.id).sort(), h.findings!.map((f) => f.id).sort());
+});
+
+test('the worker thread loads only host code: no tensor, backend or op module in the late checks\' imports', () => {
+  const seen = new Set<string>();
+  const visit = (url: URL): void => {
+    if (seen.has(url.href)) return;
+    seen.add(url.href);
+    const src = readFileSync(url, 'utf8');
+    for (const m of src.matchAll(/^import\s[^'"]*['"]([^'"]+)['"]/gm)) {
+      const spec = m[1]!;
+      assert.ok(spec.startsWith('./') || spec.startsWith('node:'), `${url.pathname.split('/').pop()} imports ${spec}: the worker would load the library`);
+      if (spec.startsWith('./')) visit(new URL(spec, url));
+    }
+  };
+  visit(new URL('../../../src/doctor/late-checks-worker.js', import.meta.url));
+  assert.ok(seen.size >= 6, `${seen.size} modules`);
 });
