@@ -1,8 +1,8 @@
 // The training doctor's cost: fit() with the default doctor against doctor: false on the same
 // seeded run, and the doctor's own time (history.doctorMs: its data checks before the first step
-// plus its callbacks) as a share of the rest of the fit. The leak check and baselines of tabular
-// data run on the doctor's worker thread beside training: their time there is printed apart (the
-// fit waits for them at its end only if they are not done by then, which counts in its own time).
+// plus its callbacks) as a share of the rest of the fit. The baselines of tabular data are fitted
+// on the doctor's worker thread beside training: their time there is printed apart (the fit waits
+// for them at its end only if they are not done by then, which counts in its own time).
 //   warm (default): both fits alternate in one process after warm-up runs, `--repeats` pairs
 //     (default 5); medians of wall time.
 //   --cold: every fit in a fresh process (the first fit() of a program: nothing compiled yet;

@@ -16,7 +16,7 @@ export interface ExampleResult {
   seconds: number;
   /** Milliseconds of those seconds the training doctor took (history.doctorMs). */
   doctorMs?: number;
-  /** Milliseconds its leak check and baselines took on its worker thread, beside training (history.doctorThreadMs). */
+  /** Milliseconds its baselines took on its worker thread, beside training (history.doctorThreadMs). */
   doctorThreadMs?: number;
   /** What the training doctor found (history.findings). */
   findings?: Finding[];

@@ -1,7 +1,7 @@
 // diagnoseData: every check that needs only the data (and optionally the model and loss), run
 // before training — duplicates across splits, single-feature leaks, time order, class balance,
-// label/loss fit, input health, validation set sanity, and the linear/GBT baselines (the last two
-// in place or, for fit(), on a worker thread: late-checks-thread.ts).
+// label/loss fit, input health, validation set sanity, and the linear/GBT baselines (in place or,
+// for fit(), on a worker thread: baseline-thread.ts).
 import { noGrad } from '../autograd/grad-mode.js';
 import { fromArray } from '../tensor/creation.js';
 import { scope } from '../tensor/lifetime.js';
@@ -15,9 +15,8 @@ import type { Finding } from './finding.js';
 import { imbalanceFinding } from './imbalance.js';
 import { inputHealthFindings, targetScaleFinding } from './input-health.js';
 import { BINARY_LOSSES, labelLossFindings } from './label-loss.js';
-import { leakFinding } from './leakage.js';
-import type { LateChecksJob, LateChecksResult } from './late-checks.js';
-import { startLateChecks, type PendingChecks } from './late-checks-thread.js';
+import { leakFinding, singleFeatureScores } from './leakage.js';
+import { startBaselines, type PendingBaselines } from './baseline-thread.js';
 import { asMatrix, classCounts, pickRows, readTargets, type Matrix, type Targets, type Task } from './matrix.js';
 import { timeOrderFindings, type TimeIndex } from './time-order.js';
 import { validationSetFindings } from './validation.js';
@@ -47,8 +46,8 @@ export interface DiagnoseDataOptions {
   leakCheck?: boolean | 'auto';
   /** Near-duplicate threshold (RMS of the standardized difference per feature). Default 0.02. */
   nearTolerance?: number;
-  /** Where the leak check and baselines run: 'inline' (default; their findings and scores are in the result) or 'thread' (fit()'s doctor: on a worker thread beside training, see `late`). */
-  lateChecks?: 'inline' | 'thread';
+  /** Where the baselines are fitted: 'inline' (default; their scores are in the result) or 'thread' (fit()'s doctor: on a worker thread beside training, see `pendingBaselines`). */
+  baselinesOn?: 'inline' | 'thread';
   /** Seed of the doctor's own random numbers (never the global generator). Default 0. */
   seed?: number;
 }
@@ -59,32 +58,8 @@ export interface DataDiagnosis {
   task: Task;
   classes: number;
   baselines: BaselineScores | null;
-  /** With `lateChecks: 'thread'`: the leak check and baselines still under way (their findings and scores come from it), else null. */
-  late: LateDiagnosis | null;
-}
-
-/** What the late checks add: the leak finding (if any) and the baseline scores. */
-export interface LateOutcome { findings: Finding[]; baselines: BaselineScores | null; ms: number }
-
-/** The late checks (leak check, baselines) under way on the doctor's worker thread. */
-export interface LateDiagnosis {
-  readonly where: 'thread' | 'inline';
-  /** The outcome if it is there (never blocks). */
-  poll(): LateOutcome | null;
-  /** The outcome, blocking until it is there. */
-  wait(): LateOutcome;
-}
-
-function lateDiagnosis(p: PendingChecks, task: Task, names: readonly string[] | undefined, timeSeries: boolean): LateDiagnosis {
-  const outcome = (r: LateChecksResult): LateOutcome => {
-    const f = r.leakScores ? leakFinding(r.leakScores, task, names, timeSeries) : null;
-    return { findings: f ? [f] : [], baselines: r.baselines, ms: r.ms };
-  };
-  return {
-    where: p.where,
-    poll: () => { const r = p.poll(); return r ? outcome(r) : null; },
-    wait: () => outcome(p.wait()),
-  };
+  /** With `baselinesOn: 'thread'`: the baselines still being fitted on the worker thread (their scores come from it), else null. */
+  pendingBaselines: PendingBaselines | null;
 }
 
 /** The model's output shape for the first two rows of x (eval mode, no gradients), or null if it fails. */
@@ -171,27 +146,31 @@ export function diagnoseData(opts: DiagnoseDataOptions): DataDiagnosis {
     }
   }
   if (opts.timeIndex) findings.push(...timeOrderFindings(opts.timeIndex));
-  // The leak check and the baselines: one job on the same split (the validation set, else every
-  // fifth training row), in place, or on the doctor's worker thread for fit() (lateChecks).
+  // The leak check and the baselines, on the same split (the validation set, else every fifth
+  // training row); the baselines in place, or for fit() on the doctor's worker thread (they are
+  // compared with the network only at its end).
   const tabularish = train.x.ndim === 2;
   const finite = !stats.nonFinite.some((c) => c > 0);
   const wantLeak = tabularish && finite && (opts.leakCheck === 'auto' ? mTrain.d <= 100 : opts.leakCheck ?? true);
   const wantBaselines = finite && mTrain.n >= 10 && (opts.baselines === undefined || opts.baselines === 'auto' ? tabularish && mTrain.d <= 100 : opts.baselines);
-  let late: LateDiagnosis | null = null;
+  let baselines: BaselineScores | null = null;
+  let pendingBaselines: PendingBaselines | null = null;
   if (wantLeak || wantBaselines) {
     const heldSet = other[0] ?? null;
     const sp = heldSet ? { fit: mTrain, fitT: tTrain, held: heldSet.m, heldT: heldSet.t } : internalSplit(mTrain, tTrain);
-    const job: LateChecksJob = { ...sp, leak: wantLeak && sp.held.n >= 10, baselines: wantBaselines };
-    if (job.leak || job.baselines) late = lateDiagnosis(startLateChecks(job, opts.lateChecks ?? 'inline'), tTrain.task, names, opts.timeIndex !== undefined);
-  }
-  let baselines: BaselineScores | null = null;
-  if (late?.where === 'inline') {
-    const r = late.wait();
-    findings.push(...r.findings);
-    baselines = r.baselines;
-    late = null;
+    if (wantLeak && sp.held.n >= 10) {
+      const f = leakFinding(singleFeatureScores(sp.fit, sp.fitT, sp.held, sp.heldT), tTrain.task, names, opts.timeIndex !== undefined);
+      if (f) findings.push(f);
+    }
+    if (wantBaselines) {
+      pendingBaselines = startBaselines(sp, opts.baselinesOn ?? 'inline');
+      if (pendingBaselines.where === 'inline') {
+        baselines = pendingBaselines.wait().scores;
+        pendingBaselines = null;
+      }
+    }
   }
   const rank = { error: 0, warning: 1, info: 2 } as const;
   findings.sort((a, b) => rank[a.severity] - rank[b.severity]);
-  return { findings, task: tTrain.task, classes: tTrain.classes, baselines, late };
+  return { findings, task: tTrain.task, classes: tTrain.classes, baselines, pendingBaselines };
 }

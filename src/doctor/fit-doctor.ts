@@ -14,7 +14,8 @@ import { isXY, type FitData, type XY } from '../train/batches.js';
 import { EarlyStopping, type Callback, type EpochLogs, type TrainContext } from '../train/callbacks.js';
 import type { LossFn, LossName } from '../train/loss-fn.js';
 import { scoreOutputs, type BaselineScores, type Score } from './baselines.js';
-import { diagnoseData, type LateDiagnosis } from './diagnose-data.js';
+import { diagnoseData } from './diagnose-data.js';
+import type { PendingBaselines } from './baseline-thread.js';
 import { Doctor, DoctorError, type Finding } from './finding.js';
 import { activationFindings, activationStats, GradientWatch, isSampleStep, probeBatch } from './gradient-health.js';
 import { readTargets, type Task } from './matrix.js';
@@ -24,8 +25,8 @@ import { initialLossFinding } from './validation.js';
 
 /** Share of the training steps the epoch-end activation probes may cost (besides the probes of the initial and the final state). */
 const PROBE_BUDGET = 0.01;
-/** Training steps between looks for the worker thread's late-check results (a look costs ~1 µs). */
-const LATE_POLL_STEPS = 16;
+/** Training steps between looks for the baselines from the worker thread (a look costs ~1 µs). */
+const POLL_STEPS = 16;
 
 /** What fit()'s `doctor` option takes. */
 export interface DoctorOptions {
@@ -107,10 +108,8 @@ export class DoctorCallback implements Callback {
   /** Imbalanced classes (≥ 4:1): the baselines are compared on balanced accuracy, as the imbalance finding advises. */
   private imbalanced = false;
   private baselines: BaselineScores | null = null;
-  /** The leak check and baselines while they run on the worker thread. */
-  private late: LateDiagnosis | null = null;
-  /** Milliseconds the late checks took on the worker thread (beside training, not in spentMs). */
-  private lateMs = 0;
+  /** The baselines while they are fitted on the worker thread. */
+  private pendingBaselines: PendingBaselines | null = null;
   private step = 0;
   private rows = 0;
   private epoch = 1;
@@ -134,12 +133,12 @@ export class DoctorCallback implements Callback {
         train, validation: val ?? undefined, timeIndex: opts.timeIndex, featureNames: opts.featureNames,
         loss: this.lossName, model: info.model, baselines: opts.baselines ?? 'auto', leakCheck: 'auto',
         classWeighted: info.classWeight !== undefined,
-        // The leak check and baselines go to a worker thread beside training (their findings come
-        // when ready; the end of the fit waits for them), unless an error must stop the fit first.
-        lateChecks: opts.stopOnError ? 'inline' : 'thread',
+        // The baselines are fitted on a worker thread beside training (reported when ready; the end
+        // of the fit, which compares them with the network, waits for them).
+        baselinesOn: 'thread',
       });
       this.baselines = d.baselines;
-      this.late = d.late;
+      this.pendingBaselines = d.pendingBaselines;
       classes = d.classes;
       this.task = d.task;
       this.imbalanced = d.findings.some((f) => f.id === 'class-imbalance');
@@ -160,27 +159,21 @@ export class DoctorCallback implements Callback {
   /** Milliseconds spent in the doctor so far: data checks, callbacks, probes (fit's history.doctorMs). */
   get spentMs(): number { return this.ms; }
 
-  /** Milliseconds the leak check and baselines took on the doctor's worker thread (0 when they ran in place). */
-  get threadMs(): number { return this.lateMs; }
-
   private baselineTrainLoss(b: BaselineScores): number | undefined {
     return this.lossName === 'crossEntropy' ? b.linearTrain.loss : undefined;
   }
 
-  /** Take in the late checks' outcome once it is there (`block`: wait for it). */
-  private collectLate(block: boolean): void {
-    if (!this.late) return;
-    const r = block ? this.late.wait() : this.late.poll();
+  /** Take in the baselines once they are there (`block`: wait for them). */
+  private collectBaselines(block: boolean): void {
+    const p = this.pendingBaselines;
+    if (!p) return;
+    const r = block ? p.wait() : p.poll();
     if (!r) return;
-    this.late = null;
-    this.lateMs = r.ms;
+    this.pendingBaselines = null;
     if (this.ctx) this.ctx.history.doctorThreadMs = r.ms;
-    if (r.baselines) {
-      this.baselines = r.baselines;
-      this.monitor.baselineTrainLoss = this.baselineTrainLoss(r.baselines);
-      this.doctor.report(this.baselineFinding(r.baselines, null));
-    }
-    this.doctor.reportAll(r.findings);
+    this.baselines = r.scores;
+    this.monitor.baselineTrainLoss = this.baselineTrainLoss(r.scores);
+    this.doctor.report(this.baselineFinding(r.scores, null));
   }
 
   /** Run a callback's work, adding its time to spentMs (and to the history). */
@@ -219,13 +212,13 @@ export class DoctorCallback implements Callback {
       const lr = ctx.optimizer.paramGroups[0]!.lr;
       this.doctor.reportAll(this.monitor.batch(this.step, this.epoch, logs.loss, lr));
       if (this.opts.gradients !== false && isSampleStep(this.step)) this.doctor.reportAll(this.grads.sample(ctx.model, this.step, this.epoch));
-      if (this.late && this.step % LATE_POLL_STEPS === 0) this.collectLate(false);
+      if (this.pendingBaselines && this.step % POLL_STEPS === 0) this.collectBaselines(false);
     });
   }
 
   onEpochEnd(epoch: number, logs: EpochLogs, ctx: TrainContext): void {
     this.timed(() => {
-      this.collectLate(false);
+      this.collectBaselines(false);
       this.doctor.reportAll(this.monitor.epochEnd(epoch + 1, logs.loss, logs['valLoss'], ctx.optimizer.paramGroups[0]!.lr, logs['valAccuracy']));
       if (this.probeDue()) this.checkActivations(epoch + 1);
     });
@@ -233,7 +226,7 @@ export class DoctorCallback implements Callback {
 
   onTrainEnd(ctx: TrainContext): void {
     this.timed(() => {
-      this.collectLate(true); // the baselines are needed now (underfitting, and beside the network)
+      this.collectBaselines(true); // the baselines are needed now (underfitting, and beside the network)
       this.doctor.reportAll(this.monitor.end(ctx.optimizer.paramGroups[0]!.lr));
       const last = ctx.history.epochs.length;
       if (last > this.probedEpoch) this.checkActivations(last); // the final state is always probed

@@ -161,12 +161,19 @@ test('wide rows are projected through a window of their widest-spread columns, a
   assert.deepEqual([...r.examples].sort((p, q) => p - q), [10, 11, 12]);
 });
 
-test('argsort orders by value with ties in index order, like a stable sort', () => {
+test('argsort orders by value with ties in index order, like a stable sort: float32 values (packed keys) and others', () => {
   const g = new ax.Generator(6);
-  for (const n of [0, 1, 2, 7, 500]) {
-    const vals = Float64Array.from({ length: n }, () => Math.round(g.normal() * 3) / 2); // many ties, negatives, -0 and 0
-    if (n > 3) { vals[0] = -0; vals[1] = 0; }
-    const ref = Array.from(vals.keys()).sort((p, q) => vals[p]! - vals[q]!);
-    assert.deepEqual(Array.from(argsort(vals)), ref, `n = ${n}`);
+  for (const n of [0, 1, 2, 7, 500, 3000]) {
+    // float32 values: many ties, negatives, -0 and 0, tiny and huge magnitudes, ±Infinity
+    const vals = Float64Array.from({ length: n }, () => Math.round(g.normal() * 3) / 2);
+    if (n > 6) { vals[0] = -0; vals[1] = 0; vals[2] = 1e-40; vals[3] = -3e38; vals[4] = Infinity; vals[5] = -Infinity; }
+    // the same with one value that is no float32 (the general path), and all of them off the float32 grid
+    const mixed = Float64Array.from(vals);
+    if (n > 6) mixed[6] = 0.1;
+    const wide = Float64Array.from(vals, (v) => v + 1e-9 * g.normal());
+    for (const [label, v] of [['float32', vals], ['mixed', mixed], ['float64', wide]] as const) {
+      const ref = Array.from(v.keys()).sort((p, q) => (v[p]! < v[q]! ? -1 : v[p]! > v[q]! ? 1 : 0));
+      assert.deepEqual(Array.from(argsort(v)), ref, `${label}, n = ${n}`);
+    }
   }
 });

@@ -1,23 +1,29 @@
-// Where fit()'s doctor runs its late checks (late-checks.ts): on one worker thread beside training
-// in Node, so that the leak scores and the baselines, needed only at the end of the fit, cost the
-// training thread nothing but a copy of the rows; in place in a browser, when the worker cannot
-// start, or when asked to. The main thread collects the result without an event loop (a fit is
-// synchronous): receiveMessageOnPort, and Atomics.wait on a counter the worker bumps.
+// Where fit()'s doctor fits its linear and GBT baselines: on one worker thread beside training in
+// Node (baseline-worker.ts), so that the baselines, compared with the network only at the end of
+// the fit, cost the training thread nothing but a copy of the rows; in place in a browser, when
+// the worker cannot start, or when asked to. The main thread collects the scores without an event
+// loop (a fit is synchronous): receiveMessageOnPort, and Atomics.wait on a counter the worker bumps.
 import { noGrad } from '../autograd/grad-mode.js';
 import { nodeEnv } from '../backend/wasm/env.js';
 import { scope } from '../tensor/lifetime.js';
-import { runLateChecks, type LateChecksJob, type LateChecksResult } from './late-checks.js';
+import { runBaselines, type BaselineScores } from './baselines.js';
 import { fastestObjective } from './logistic-backend.js';
-import type { Matrix } from './matrix.js';
+import type { Matrix, Targets } from './matrix.js';
 
-/** A late-checks job under way. */
-export interface PendingChecks {
+/** Training rows and held-out rows (validation, or an internal split) of one tabular dataset. */
+export interface BaselineJob { fit: Matrix; fitT: Targets; held: Matrix; heldT: Targets }
+
+/** The baselines' scores, and the milliseconds their fit took where it ran. */
+export interface BaselineRun { scores: BaselineScores; ms: number }
+
+/** A baseline job under way. */
+export interface PendingBaselines {
   /** Where it runs. */
   readonly where: 'thread' | 'inline';
   /** The result if it is there (never blocks). */
-  poll(): LateChecksResult | null;
+  poll(): BaselineRun | null;
   /** The result, blocking until it is there (or running the job here if the thread fails). */
-  wait(): LateChecksResult;
+  wait(): BaselineRun;
 }
 
 /** The worker must report ready within this time of its start, else the job runs in place. */
@@ -28,11 +34,13 @@ const RESULT_TIMEOUT_MS = 60_000;
 const MAX_WAITING = 8;
 
 /** Run the job on this thread (the backend's GEMMs for a large logistic objective). */
-export function runInPlace(job: LateChecksJob): LateChecksResult {
-  return noGrad(() => scope(() => runLateChecks(job, fastestObjective)));
+export function runInPlace(job: BaselineJob): BaselineRun {
+  const t0 = performance.now();
+  const scores = noGrad(() => scope(() => runBaselines(job.fit, job.fitT, job.held, job.heldT, fastestObjective)));
+  return { scores, ms: performance.now() - t0 };
 }
 
-type Answer = { result: LateChecksResult } | { error: string };
+type Answer = { result: BaselineRun } | { error: string };
 type NodeWorker = InstanceType<NonNullable<typeof nodeEnv>['workerThreads']['Worker']>;
 type NodePort = InstanceType<NonNullable<typeof nodeEnv>['workerThreads']['MessagePort']>;
 
@@ -44,7 +52,7 @@ function own(m: Matrix): { m: Matrix; buffer: ArrayBuffer } {
 }
 
 /** The one worker thread of the process (started at the first job, never keeps the process alive). */
-class LateChecksThread {
+class BaselineThread {
   private readonly flag = new Int32Array(new SharedArrayBuffer(8)); // [0] ready, [1] results posted
   private readonly worker: NodeWorker;
   private readonly port: NodePort;
@@ -63,7 +71,7 @@ class LateChecksThread {
     this.port = port1;
   }
 
-  submit(job: LateChecksJob): number {
+  submit(job: BaselineJob): number {
     const id = this.nextId++;
     this.waiting.push(id);
     if (this.waiting.length > MAX_WAITING) this.answers.delete(this.waiting.shift()!);
@@ -100,33 +108,33 @@ class LateChecksThread {
   }
 }
 
-let thread: LateChecksThread | null | undefined;
+let thread: BaselineThread | null | undefined;
 
 /** The worker thread, started on first use; null where there is none (browser, no worker file). */
-function lateThread(): LateChecksThread | null {
+function baselineThread(): BaselineThread | null {
   if (thread === undefined) {
     thread = null;
     const wt = nodeEnv?.workerThreads;
-    const url = new URL('./late-checks-worker.js', import.meta.url);
+    const url = new URL('./baseline-worker.js', import.meta.url);
     if (wt && typeof SharedArrayBuffer !== 'undefined' && url.protocol === 'file:' && nodeEnv!.fs.existsSync(url)) {
-      try { thread = new LateChecksThread(wt, url); } catch { thread = null; }
+      try { thread = new BaselineThread(wt, url); } catch { thread = null; }
     }
   }
   return thread && !thread.broken ? thread : null;
 }
 
 /** Start the job: on the worker thread ('thread', where there is one) or here at once ('inline'). */
-export function startLateChecks(job: LateChecksJob, where: 'thread' | 'inline'): PendingChecks {
-  const t = where === 'thread' ? lateThread() : null;
+export function startBaselines(job: BaselineJob, where: 'thread' | 'inline'): PendingBaselines {
+  const t = where === 'thread' ? baselineThread() : null;
   if (!t) {
     const result = runInPlace(job);
     return { where: 'inline', poll: () => result, wait: () => result };
   }
   const id = t.submit(job);
-  let result: LateChecksResult | null = null;
-  const settle = (a: Answer | null): LateChecksResult => {
+  let result: BaselineRun | null = null;
+  const settle = (a: Answer | null): BaselineRun => {
     if (a && 'result' in a) return a.result;
-    return runInPlace(job); // the thread failed: run it here (an error in the checks throws here, as in place)
+    return runInPlace(job); // the thread failed: run it here (an error in the baselines throws here, as in place)
   };
   return {
     where: 'thread',
