@@ -100,6 +100,7 @@ class BaselineThread {
       const posted = Atomics.load(this.flag, 1);
       const a = this.take(id);
       if (a) return a;
+      if (!this.waiting.includes(id)) return null; // evicted by MAX_WAITING newer jobs: run it in place
       const now = performance.now();
       if (this.broken || (Atomics.load(this.flag, 0) === 0 && now - this.started > READY_TIMEOUT_MS)) { this.broken = true; return null; }
       if (now - t0 > RESULT_TIMEOUT_MS) return null;

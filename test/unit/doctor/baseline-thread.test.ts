@@ -41,6 +41,14 @@ test('on the worker thread the baselines score as fitted in place, and each answ
   assert.deepEqual(inPlace.poll()!.scores, here);
 });
 
+test('a job whose answer is no longer kept (more than 8 newer jobs under way) is fitted in place, with the same scores', async () => {
+  const job = await penguinJob();
+  const here = runBaselines(job.fit, job.fitT, job.held, job.heldT);
+  const jobs = Array.from({ length: 10 }, () => startBaselines(job, 'thread'));
+  assert.deepEqual(jobs[0]!.wait().scores, here, 'evicted: fitted in place');
+  for (const p of jobs.slice(1)) assert.deepEqual(p.wait().scores, here);
+});
+
 test('fit() fits the baselines on the worker thread and waits for them at its end; the leak check still reports before the first step', async () => {
   const d = await tabular(ax.loadPenguins);
   const train = { x: leaky(d.std.train), y: d.std.train.y };
