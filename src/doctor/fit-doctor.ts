@@ -127,6 +127,8 @@ export class DoctorCallback implements Callback {
     const train = isXY(info.data) ? info.data : null;
     const val = info.validation !== undefined && isXY(info.validation) ? info.validation : null;
     this.lossName = lossName(info.loss, train?.y);
+    const earlyStoppingRestores = info.callbacks.some((cb) => cb instanceof EarlyStopping && cb.restoreBestWeights && cb.monitor.startsWith('val'));
+    this.monitor = new RunMonitor({ earlyStoppingRestores });
     let classes = 0;
     if (train && opts.data !== false) {
       const d = diagnoseData({
@@ -137,21 +139,17 @@ export class DoctorCallback implements Callback {
         // of the fit, which compares them with the network, waits for them).
         baselinesOn: 'thread',
       });
-      this.baselines = d.baselines;
       this.pendingBaselines = d.pendingBaselines;
       classes = d.classes;
       this.task = d.task;
       this.imbalanced = d.findings.some((f) => f.id === 'class-imbalance');
-      if (d.baselines) this.doctor.report(this.baselineFinding(d.baselines, null));
+      if (d.baselines) this.useBaselines(d.baselines);
       this.doctor.reportAll(d.findings);
       if ((opts.stopOnError ?? false) && d.findings.some((f) => f.severity === 'error')) throw new DoctorError(this.doctor.findings);
     } else if (train) {
       classes = readTargets(train.y).classes;
     }
     this.classes = classes;
-    const earlyStoppingRestores = info.callbacks.some((cb) => cb instanceof EarlyStopping && cb.restoreBestWeights && cb.monitor.startsWith('val'));
-    this.monitor = new RunMonitor({ earlyStoppingRestores });
-    if (this.baselines) this.monitor.baselineTrainLoss = this.baselineTrainLoss(this.baselines);
     this.probe = train && opts.gradients !== false ? noGrad(() => probeBatch(train.x)) : null;
     this.ms = performance.now() - t0;
   }
@@ -159,8 +157,11 @@ export class DoctorCallback implements Callback {
   /** Milliseconds spent in the doctor so far: data checks, callbacks, probes (fit's history.doctorMs). */
   get spentMs(): number { return this.ms; }
 
-  private baselineTrainLoss(b: BaselineScores): number | undefined {
-    return this.lossName === 'crossEntropy' ? b.linearTrain.loss : undefined;
+  /** The baselines' scores are in: the underfitting reference, and the scores the network is judged beside at the end (information now). */
+  private useBaselines(scores: BaselineScores): void {
+    this.baselines = scores;
+    this.monitor.baselineTrainLoss = this.lossName === 'crossEntropy' ? scores.linearTrain.loss : undefined;
+    this.doctor.report(this.baselineFinding(scores, null));
   }
 
   /** Take in the baselines once they are there (`block`: wait for them). */
@@ -171,9 +172,7 @@ export class DoctorCallback implements Callback {
     if (!r) return;
     this.pendingBaselines = null;
     if (this.ctx) this.ctx.history.doctorThreadMs = r.ms;
-    this.baselines = r.scores;
-    this.monitor.baselineTrainLoss = this.baselineTrainLoss(r.scores);
-    this.doctor.report(this.baselineFinding(r.scores, null));
+    this.useBaselines(r.scores);
   }
 
   /** Run a callback's work, adding its time to spentMs (and to the history). */

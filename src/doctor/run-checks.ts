@@ -37,11 +37,9 @@ export class RunMonitor {
   private readonly raised = new Set<string>();
 
   /** Training loss a linear model reaches on the same data (the underfitting reference at the end), if known. */
-  baselineTrainLoss: number | undefined;
+  baselineTrainLoss: number | undefined = undefined;
 
-  constructor(private readonly opts: RunMonitorOptions = {}, baselineTrainLoss?: number) {
-    this.baselineTrainLoss = baselineTrainLoss;
-  }
+  constructor(private readonly opts: RunMonitorOptions = {}) {}
 
   private once(f: Finding): Finding[] {
     if (this.raised.has(f.id)) return [];

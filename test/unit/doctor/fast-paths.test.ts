@@ -13,7 +13,8 @@ import { IntTable } from '../../../src/doctor/int-table.js';
 import { hostObjective, lbfgs } from '../../../src/doctor/logistic.js';
 import { backendObjective } from '../../../src/doctor/logistic-backend.js';
 import { argsort } from '../../../src/doctor/leakage.js';
-import { asMatrix, columnStats } from '../../../src/doctor/matrix.js';
+import { asMatrix, columnStats, readTargets } from '../../../src/doctor/matrix.js';
+import { linearBaseline } from '../../../src/doctor/baselines.js';
 
 test('tensorColumnStats equals columnStats: NaN/Inf counts, constant columns, a value in one row only', () => {
   const g = new ax.Generator(3);
@@ -103,6 +104,17 @@ test('sampled column statistics: min, max, NaN/Inf counts and constant columns s
     assert.ok(Math.abs(s.std[j]! / full.std[j]! - 1) < 0.1, `std ${j}: ${s.std[j]} vs ${full.std[j]}`);
     assert.ok(Math.abs(s.mean[j]! - full.mean[j]!) < 0.2 * full.std[j]!, `mean ${j}: ${s.mean[j]} vs ${full.mean[j]}`);
   }
+});
+
+test('the ridge baseline (host normal equations) recovers a noisy linear rule: held-out error at the noise level', () => {
+  const g = new ax.Generator(3);
+  const x = ax.randn([3000, 7], { generator: g }); // (3000, 7)
+  const w = ax.tensor([[1], [2], [-3], [0.5], [0], [4], [-1]]); // (7, 1)
+  const y = ax.add(ax.add(ax.matmul(x, w).reshape(-1), 5), ax.mul(ax.randn([3000], { generator: g }), 0.1)); // (3000): intercept 5, noise σ 0.1
+  const part = (t: ax.Tensor, a: number, b: number): ax.Tensor => ax.slice(t, [[a, b]]);
+  const r = linearBaseline(asMatrix(part(x, 0, 2500)), readTargets(part(y, 0, 2500)), asMatrix(part(x, 2500, 3000)), readTargets(part(y, 2500, 3000)));
+  assert.ok(r.held.mse! > 0.005 && r.held.mse! < 0.02, `held-out MSE ${r.held.mse} (noise variance 0.01)`);
+  assert.ok(r.held.r2! > 0.999 && r.train.r2! > 0.999, `R² ${r.held.r2}, ${r.train.r2}`);
 });
 
 test('the logistic objective is the same on the host (float64) and as backend GEMMs (float32), and L-BFGS reaches its minimum', async () => {
