@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../../helpers.js';
@@ -19,8 +19,9 @@ function rows(g: Generator, n: number, leak: boolean, positive: number): string[
   });
 }
 
-test('axon doctor reports a duplicated test row, a leaking column and a 95/5 imbalance; a clean CSV none', () => {
+test('axon doctor reports a duplicated test row, a leaking column and a 95/5 imbalance; a clean CSV none', (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'axon-doctor-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const g = new Generator(3);
   const head = (leak: boolean): string => ['a', 'b', 'c', 'd', ...(leak ? ['leak'] : []), 'label'].join(',');
   const train = rows(g, 800, true, 0.05);

@@ -1,7 +1,7 @@
 // Image decoding (PNG, JPEG), ImageFolder and the transforms, on tiny images the test writes itself.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pngjs from 'pngjs';
@@ -52,8 +52,9 @@ test('decodeImage: a non-image gives an error naming the source', () => {
   assert.throws(() => ax.decodeImage(new TextEncoder().encode('hello world'), { source: 'notes.txt' }), /notes\.txt is not a PNG or JPEG/);
 });
 
-test('ImageFolder: classes from sorted sub-folders, labels, transform; a stray file is named', () => {
+test('ImageFolder: classes from sorted sub-folders, labels, transform; a stray file is named', (t) => {
   const root = mkdtempSync(path.join(tmpdir(), 'axon-imgs-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
   for (const [cls, v] of [['zebra', 255], ['ant', 0]] as const) {
     mkdirSync(path.join(root, cls));
     for (let k = 0; k < 2; k++) writeFileSync(path.join(root, cls, `${k}.png`), png(4, 4, () => [v, v, v, 255], true));

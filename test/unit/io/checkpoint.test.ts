@@ -1,14 +1,15 @@
 // save/load: identical predictions after a round trip, optimizer state resumes exactly,
 // corrupted files are refused whole, ModelCheckpoint writes the best epoch.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as ax from '../../../src/index.js';
 import { AxonError } from '../../../src/index.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'axon-ckpt-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 const net = (): ax.Sequential => new ax.Sequential(new ax.Linear(3, 8), new ax.GELU({ approximate: 'tanh' }), new ax.Dropout(0.1), new ax.Linear(8, 2));
 
 test('save then load rebuilds the model with identical predictions', () => {
