@@ -10,4 +10,5 @@ export { stridedCopy } from './copy';
 export { erfF32 } from './erf';
 export { argF32, gather32, scatterAddF32 } from './indexing';
 export { attentionF32 } from './attention';
+export { nearRowsF32, nearRowsScratchBytes } from './near-rows';
 export { heapBase } from './layout';

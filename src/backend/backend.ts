@@ -61,6 +61,42 @@ export interface Backend {
    * dtype or mask layout without a kernel); scaledDotProductAttention then runs its composite.
    */
   attention?(q: TensorView, k: TensorView, v: TensorView, out: TensorView, args: AttentionArgs): boolean;
+  /**
+   * Optional: the training doctor's near-duplicate search compiled ahead (the JavaScript version,
+   * doctor/duplicates.ts, runs interpreted in a program's first fit). The same answers as that
+   * version; null when it does not apply (another dtype or backend), and the doctor runs its own.
+   */
+  nearRows?(req: NearRowsRequest): Uint8Array | null;
+}
+
+/**
+ * Arguments of Backend.nearRows (see doctor/duplicates.ts, nearCount): per row of `other`, whether
+ * a training row sharing one of its hash buckets lies within √limit (standardized distance).
+ */
+export interface NearRowsRequest {
+  /** Training rows (n × d) and the rows checked against them (m × d), row-major from the storages' start. */
+  train: Storage;
+  other: Storage;
+  n: number;
+  m: number;
+  d: number;
+  /** Projections of the rows (n × k and m × k), k = tables · bits. */
+  pTrain: Float32Array;
+  pOther: Float32Array;
+  tables: number;
+  bits: number;
+  /** 1 / bucket width, and each projection's grid offset (k). */
+  invWidth: number;
+  offsets: Float64Array;
+  /** Columns measured, in this order, and every column's inverse scale (d). */
+  order: Int32Array;
+  inv: Float64Array;
+  /** Squared distance at or below which a pair is near. */
+  limit: number;
+  /** Candidates measured per row at most. */
+  maxChecks: number;
+  /** Rows of `other` not to check (1: already an exact duplicate). */
+  skip: Uint8Array;
 }
 
 /** Arguments of Backend.attention. */

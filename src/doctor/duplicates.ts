@@ -16,6 +16,7 @@ import { slice } from '../ops/movement.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Finding } from './finding.js';
 import { IntTable } from './int-table.js';
+import { argsort } from './leakage.js';
 import type { ColumnStats, Matrix } from './matrix.js';
 
 export interface DuplicateOptions {
@@ -130,7 +131,7 @@ export function findDuplicates(train: Matrix, other: Matrix, stats: ColumnStats,
       if (examples.length < 5) examples.push(i);
     }
   }
-  const near = proj ? nearCount(train, other, stats, sc, proj, isExact, Math.max(nearTolerance, 1e-9), examples) : 0;
+  const near = proj ? nearCount(train, other, xTrain, xOther, stats, sc, proj, isExact, Math.max(nearTolerance, 1e-9), examples) : 0;
   const chanceRepeats = exact + near > 0 ? other.n * train.n * Math.exp(logCollision(train)) : 0;
   return { exact, near, examples, withinTrainRate: train.n > 0 ? (2 * withinTwins) / train.n : 0, chanceRepeats };
 }
@@ -243,20 +244,37 @@ function dist2(a: ArrayLike<number>, ai: number, b: ArrayLike<number>, bi: numbe
   return s;
 }
 
-function nearCount(train: Matrix, other: Matrix, stats: ColumnStats, sc: Float64Array, proj: Projections, isExact: Uint8Array, tol: number, examples: number[]): number {
+/** Candidates measured per row at most: a crowded bucket means dense data, where looking further costs without telling. */
+const MAX_CHECKS = 200;
+
+function nearCount(train: Matrix, other: Matrix, xTrain: Tensor, xOther: Tensor, stats: ColumnStats, sc: Float64Array, proj: Projections, isExact: Uint8Array, tol: number, examples: number[]): number {
   const d = train.d;
   const n = train.n;
-  let active = 0;
-  for (let j = 0; j < d; j++) if (sc[j]! > 0) active++;
   // Active columns, widest spread first: a far candidate pair usually differs there, so the
   // early exit of dist2 comes after a few columns instead of after the (often blank) leading ones.
-  const order = Int32Array.from([...sc.keys()].filter((j) => sc[j]! > 0).sort((x, y) => stats.std[y]! - stats.std[x]! || x - y));
+  const active = Int32Array.from([...sc.keys()].filter((j) => sc[j]! > 0));
+  const order = argsort(Float64Array.from(active, (j) => -stats.std[j]!)).map((q) => active[q]!); // std descending, ties by column
   const inv = sc.map((v) => (v > 0 ? 1 / v : 0));
-  const radius = tol * Math.sqrt(active);
+  const radius = tol * Math.sqrt(active.length);
   const r2 = radius * radius;
   // bucket width: a pair at the threshold shares a bucket per direction w.p. ≈ 0.9, so one
   // table of BITS directions w.p. ≈ 0.66 and one of TABLES tables w.p. ≈ 0.96
   const width = 8 * radius;
+  // The backend's compiled search where it has one (the same answers; no JIT warm-up in a
+  // program's first fit), else the loops below.
+  const hits = xTrain.storage.backend.nearRows?.({
+    train: xTrain.storage, other: xOther.storage, n, m: other.n, d, pTrain: proj.train, pOther: proj.other,
+    tables: TABLES, bits: BITS, invWidth: 1 / width, offsets: proj.offsets, order, inv, limit: r2, maxChecks: MAX_CHECKS, skip: isExact,
+  }) ?? null;
+  if (hits) {
+    let near = 0;
+    for (let i = 0; i < other.n; i++) {
+      if (!hits[i]) continue;
+      near++;
+      if (examples.length < 5) examples.push(i);
+    }
+    return near;
+  }
   const kt = bucketKeys(proj.train, n, proj.k, width, proj.offsets);
   const ko = bucketKeys(proj.other, other.n, proj.k, width, proj.offsets);
   // Each bucket is a linked list through next[t·n + row], rows in ascending order (built
@@ -277,7 +295,7 @@ function nearCount(train: Matrix, other: Matrix, stats: ColumnStats, sc: Float64
     let checked = 0;
     for (let t = 0; t < TABLES && !hit; t++) {
       for (let tr = heads[t]!.get(ko[i * TABLES + t]!); tr >= 0; tr = next[t * n + tr]!) {
-        if (++checked > 200) break; // a crowded bucket: the data is dense here, stop looking
+        if (++checked > MAX_CHECKS) break; // a crowded bucket: the data is dense here, stop looking
         if (dist2(train.values, tr * d, other.values, i * d, order, inv, r2) <= r2) { hit = true; break; }
       }
     }

@@ -51,6 +51,10 @@ export interface KernelExports {
     lr: number, momentum: number, dampening: number, wd: number, nesterov: number, first: number): void;
   attentionF32(q: number, k: number, v: number, out: number, mask: number, maskKind: number, maskBatch: number,
     L: number, S: number, E: number, Ev: number, scale: number, causal: number, r0: number, r1: number, scratch: number): void;
+  nearRowsF32(train: number, other: number, n: number, m: number, d: number, pTrain: number, pOther: number, k: number,
+    tables: number, bits: number, invWidth: number, offsets: number, order: number, nOrder: number, inv: number, limit: number,
+    maxChecks: number, skip: number, hit: number, cap: number, scratch: number): void;
+  nearRowsScratchBytes(n: number, tables: number, cap: number): number;
 }
 
 const FILES: Record<Variant, string> = {

@@ -4,7 +4,7 @@
 // copies), so the whole op set works here. Library scopes free intermediates; storages the garbage
 // collector reclaims without a free are returned too (FinalizationRegistry).
 import { AxonError, UseAfterFreeError } from '../../errors.js';
-import type { AttentionArgs, Backend, Storage, TensorView } from '../backend.js';
+import type { AttentionArgs, Backend, NearRowsRequest, Storage, TensorView } from '../backend.js';
 import { assertLive } from '../backend.js';
 import { bytesPerElement, type DType, type TypedArray } from '../../tensor/dtype.js';
 import type { KernelOp, PrimAttrs } from '../../ops/prims.js';
@@ -233,6 +233,35 @@ export class WasmBackend implements Backend, Engine {
     if (!attentionPath(this, q, k, v, out, args)) return false;
     ob.dirty = false; // the kernel writes every output row
     return true;
+  }
+
+  /** The doctor's near-duplicate search on float32 rows in this memory (assembly/near-rows.ts); null otherwise. */
+  nearRows(r: NearRowsRequest): Uint8Array | null {
+    const { n, m, d } = r;
+    if (r.train.backend !== this || r.other.backend !== this || r.train.dtype !== 'float32' || r.other.dtype !== 'float32') return null;
+    if (r.train.size !== n * d || r.other.size !== m * d || r.order.length > d || r.inv.length !== d) return null;
+    const tb = this.live('nearRows', r.train), ob = this.live('nearRows', r.other);
+    this.clean(tb);
+    this.clean(ob);
+    const k = r.tables * r.bits;
+    let cap = 16;
+    while (cap < 2 * n) cap *= 2; // hash tables at most half full
+    const sizes = [n * k * 4, m * k * 4, k * 8, r.order.length * 4, d * 8, m, m, this.ex.nearRowsScratchBytes(n, r.tables, cap)];
+    const blocks = sizes.map((b) => this.allocator.alloc(Math.max(8, b)));
+    try {
+      const [pT, pO, off, ord, inv, skip, hit, scratch] = blocks.map((b) => b.ptr) as [number, number, number, number, number, number, number, number];
+      const buf = this.buf(); // after every allocation (memory may have grown)
+      new Float32Array(buf, pT, n * k).set(r.pTrain);
+      new Float32Array(buf, pO, m * k).set(r.pOther);
+      new Float64Array(buf, off, k).set(r.offsets);
+      new Int32Array(buf, ord, r.order.length).set(r.order);
+      new Float64Array(buf, inv, d).set(r.inv);
+      new Uint8Array(buf, skip, m).set(r.skip);
+      this.ex.nearRowsF32(tb.ptr, ob.ptr, n, m, d, pT, pO, k, r.tables, r.bits, r.invWidth, off, ord, r.order.length, inv, r.limit, r.maxChecks, skip, hit, cap, scratch);
+      return new Uint8Array(this.buf(), hit, m).slice();
+    } finally {
+      for (const b of blocks) this.allocator.release(b);
+    }
   }
 
   // ---- Engine (used by fast-paths.ts) ----

@@ -189,3 +189,43 @@ test('argsort orders by value with ties in index order, like a stable sort: floa
     }
   }
 });
+
+test('the compiled near-duplicate search (wasm Backend.nearRows) gives the JavaScript search\'s answers: odd widths, coarse data with crowded buckets, exact twins, empty splits', () => {
+  const wasm = ax.getBackend('wasm');
+  assert.ok(wasm.nearRows, 'the wasm backend has the kernel');
+  assert.equal(ax.getBackend('ts').nearRows, undefined, 'the reference backend runs the JavaScript search');
+  const kernel = wasm.nearRows.bind(wasm);
+  let calls = 0;
+  const g = new ax.Generator(21);
+  const cases: { name: string; n: number; m: number; d: number; value: () => number }[] = [
+    { name: 'continuous, d = 7', n: 900, m: 250, d: 7, value: () => g.normal() },
+    { name: 'coarse (crowded buckets), d = 3', n: 1200, m: 300, d: 3, value: () => Math.round(g.normal() * 2) / 2 },
+    { name: 'wide, d = 301 (a window)', n: 400, m: 120, d: 301, value: () => g.normal() * 3 },
+    { name: 'one row each, d = 1', n: 1, m: 1, d: 1, value: () => g.normal() },
+    { name: 'no other rows', n: 50, m: 0, d: 5, value: () => g.normal() },
+  ];
+  try {
+    for (const c of cases) {
+      const tr = Float32Array.from({ length: c.n * c.d }, c.value);
+      const ot = Float32Array.from({ length: c.m * c.d }, c.value);
+      for (let i = 0; i < Math.min(c.m, 40); i++) { // exact twins, near copies and far rows
+        const src = (i * 7) % c.n;
+        for (let j = 0; j < c.d; j++) ot[i * c.d + j] = tr[src * c.d + j]! + (i % 3 === 0 ? 0 : i % 3 === 1 ? 0.003 * g.normal() : 0.5 * g.normal());
+      }
+      const xt = ax.fromArray(tr, [c.n, c.d], 'float32', wasm);
+      const xo = ax.fromArray(ot, [c.m, c.d], 'float32', wasm);
+      const mt = asMatrix(xt);
+      const run = (): unknown => findDuplicates(mt, asMatrix(xo), tensorColumnStats(xt, mt), xt, xo);
+      wasm.nearRows = (r) => { calls++; return kernel(r); };
+      const viaKernel = run();
+      wasm.nearRows = undefined; // the same inputs through the JavaScript loops
+      const viaJs = run();
+      assert.deepEqual(viaKernel, viaJs, c.name);
+      if (c.m >= 40) assert.ok((viaJs as { near: number }).near > 0 && (viaJs as { exact: number }).exact > 0, `${c.name}: the case has near and exact rows`);
+    }
+  } finally {
+    delete (wasm as { nearRows?: unknown }).nearRows; // back to the class's method
+  }
+  assert.equal(calls, 3, 'the kernel ran in every case with rows to check and a varying column');
+  assert.equal(typeof wasm.nearRows, 'function', 'the method is back');
+});
