@@ -13,6 +13,7 @@ import { scope } from '../tensor/lifetime.js';
 import { Generator } from '../tensor/random.js';
 import { matmul } from '../ops/linalg.js';
 import { slice } from '../ops/movement.js';
+import type { NearRowsRequest } from '../backend/backend.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Finding } from './finding.js';
 import { IntTable } from './int-table.js';
@@ -214,12 +215,11 @@ function logCollision(m: Matrix): number {
 }
 
 /**
- * Bucket key of every row in each of the TABLES hash tables: the grid cells ⌊p/width + offset⌋ of
- * the table's BITS projections, hashed. Shape: p (rows, k) → out (rows, TABLES).
+ * Bucket key of every row in each of the TABLES hash tables: the grid cells ⌊p·inv + offset⌋ of
+ * the table's BITS projections (inv = 1 / bucket width), hashed. Shape: p (rows, k) → out (rows, TABLES).
  */
-function bucketKeys(p: Float32Array, rows: number, k: number, width: number, offsets: Float64Array): Int32Array {
+function bucketKeys(p: Float32Array, rows: number, k: number, inv: number, offsets: Float64Array): Int32Array {
   const out = new Int32Array(rows * TABLES);
-  const inv = 1 / width;
   for (let i = 0; i < rows; i++) {
     for (let t = 0; t < TABLES; t++) {
       let h = t + 1;
@@ -261,22 +261,27 @@ function nearCount(train: Matrix, other: Matrix, xTrain: Tensor, xOther: Tensor,
   // table of BITS directions w.p. ≈ 0.66 and one of TABLES tables w.p. ≈ 0.96
   const width = 8 * radius;
   // The backend's compiled search where it has one (the same answers; no JIT warm-up in a
-  // program's first fit), else the loops below.
-  const hits = xTrain.storage.backend.nearRows?.({
+  // program's first fit), else the loops of nearHits.
+  const req: NearRowsRequest = {
     train: xTrain.storage, other: xOther.storage, n, m: other.n, d, pTrain: proj.train, pOther: proj.other,
     tables: TABLES, bits: BITS, invWidth: 1 / width, offsets: proj.offsets, order, inv, limit: r2, maxChecks: MAX_CHECKS, skip: isExact,
-  }) ?? null;
-  if (hits) {
-    let near = 0;
-    for (let i = 0; i < other.n; i++) {
-      if (!hits[i]) continue;
-      near++;
-      if (examples.length < 5) examples.push(i);
-    }
-    return near;
+  };
+  const hits = xTrain.storage.backend.nearRows?.(req) ?? nearHits(train.values, other.values, req);
+  let near = 0;
+  for (let i = 0; i < other.n; i++) {
+    if (!hits[i]) continue;
+    near++;
+    if (examples.length < 5) examples.push(i);
   }
-  const kt = bucketKeys(proj.train, n, proj.k, width, proj.offsets);
-  const ko = bucketKeys(proj.other, other.n, proj.k, width, proj.offsets);
+  return near;
+}
+
+/** Backend.nearRows in JavaScript (the reference the wasm kernel is tested against): hit[i] = 1 when row i of other has a near training row. */
+function nearHits(train: ArrayLike<number>, other: ArrayLike<number>, r: NearRowsRequest): Uint8Array {
+  const { n, m, d, order, inv, limit } = r;
+  const k = r.tables * r.bits;
+  const kt = bucketKeys(r.pTrain, n, k, r.invWidth, r.offsets);
+  const ko = bucketKeys(r.pOther, m, k, r.invWidth, r.offsets);
   // Each bucket is a linked list through next[t·n + row], rows in ascending order (built
   // backwards), its head in a typed-array hash table: no Map entry or array per bucket.
   const heads = Array.from({ length: TABLES }, () => new IntTable(n));
@@ -288,23 +293,18 @@ function nearCount(train: Matrix, other: Matrix, xTrain: Tensor, xOther: Tensor,
       heads[t]!.set(key, i);
     }
   }
-  let near = 0;
-  for (let i = 0; i < other.n; i++) {
-    if (isExact[i]) continue;
-    let hit = false;
+  const hit = new Uint8Array(m);
+  for (let i = 0; i < m; i++) {
+    if (r.skip[i]) continue;
     let checked = 0;
-    for (let t = 0; t < TABLES && !hit; t++) {
+    for (let t = 0; t < TABLES && !hit[i]; t++) {
       for (let tr = heads[t]!.get(ko[i * TABLES + t]!); tr >= 0; tr = next[t * n + tr]!) {
-        if (++checked > MAX_CHECKS) break; // a crowded bucket: the data is dense here, stop looking
-        if (dist2(train.values, tr * d, other.values, i * d, order, inv, r2) <= r2) { hit = true; break; }
+        if (++checked > r.maxChecks) break; // a crowded bucket: the data is dense here, stop looking
+        if (dist2(train, tr * d, other, i * d, order, inv, limit) <= limit) { hit[i] = 1; break; }
       }
     }
-    if (hit) {
-      near++;
-      if (examples.length < 5) examples.push(i);
-    }
   }
-  return near;
+  return hit;
 }
 
 /** The finding for duplicates between training and `split` ('validation' or 'test'). */
