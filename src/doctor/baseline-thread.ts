@@ -34,7 +34,7 @@ const RESULT_TIMEOUT_MS = 60_000;
 const MAX_WAITING = 8;
 
 /** Run the job on this thread (the backend's GEMMs for a large logistic objective). */
-export function runInPlace(job: BaselineJob): BaselineRun {
+function runInPlace(job: BaselineJob): BaselineRun {
   const t0 = performance.now();
   const scores = noGrad(() => scope(() => runBaselines(job.fit, job.fitT, job.held, job.heldT, fastestObjective)));
   return { scores, ms: performance.now() - t0 };
