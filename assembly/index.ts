@@ -11,4 +11,7 @@ export { erfF32 } from './erf';
 export { argF32, gather32, scatterAddF32 } from './indexing';
 export { attentionF32 } from './attention';
 export { nearRowsF32, nearRowsScratchBytes } from './near-rows';
+export { boostU8, boostScratchBytes, forestScoresU8 } from './boost';
+export { softmaxRegressionF32 } from './softmax-regression';
+export { math64 } from './math64';
 export { heapBase } from './layout';

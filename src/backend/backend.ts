@@ -4,6 +4,7 @@ import { AxonError, UseAfterFreeError } from '../errors.js';
 import type { DType, TypedArray } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
 import type { KernelOp, PrimAttrs } from '../ops/prims.js';
+import type { BoostRequest, Forest } from '../doctor/gbt.js';
 import { TsBackend } from './ts/ts-backend.js';
 import { WasmBackend, type AdamArgs, type SgdArgs } from './wasm/wasm-backend.js';
 
@@ -67,6 +68,16 @@ export interface Backend {
    * version; null when it does not apply (another dtype or backend), and the doctor runs its own.
    */
   nearRows?(req: NearRowsRequest): Uint8Array | null;
+  /**
+   * Optional: the training doctor's baselines compiled ahead (their JavaScript, doctor/gbt.ts and
+   * doctor/logistic.ts, runs interpreted in a program's first fit): the gradient-boosted trees'
+   * loop (the same trees as `boost`) and scoring (as `forestScores`), and the mean softmax
+   * cross-entropy of X·W with its gradient (hostObjective's, without the L2 penalty). Host arrays
+   * in and out.
+   */
+  boostTrees?(req: BoostRequest): Forest;
+  forestScores?(forest: Forest, X: Uint8Array, m: number, d: number): Float64Array;
+  softmaxRegression?(X: Float32Array, labels: Int32Array, n: number, D: number, K: number, W: Float64Array): { f: number; g: Float64Array };
 }
 
 /**

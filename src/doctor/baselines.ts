@@ -1,10 +1,20 @@
 // The "always benchmark" baselines: logistic regression (softmax, L2 as scikit-learn's default,
 // L-BFGS: logistic.ts) or ridge linear regression (normal equations), plus gradient-boosted trees,
 // each fitted on the training rows (a spread sample of them on large data) and scored on held-out
-// rows beside the network. Host code only (no tensors): the doctor runs it on a worker thread.
+// rows beside the network. Host code only (no tensors): the doctor may run it on a worker thread.
+// On the main thread the backend may lend compiled versions of the hot loops (BaselineKernels).
 import { hostObjective, lbfgs, type ObjectiveFor } from './logistic.js';
 import { columnStats, pickRows, thin, type Matrix, type Targets } from './matrix.js';
-import { fitGbt } from './gbt.js';
+import { fitGbt, type GbtKernels } from './gbt.js';
+
+/**
+ * Compiled versions of the baselines' hot loops (see baseline-kernels.ts: the backend's); each
+ * one missing is this module's JavaScript.
+ */
+export interface BaselineKernels extends GbtKernels {
+  /** The logistic objective (default: hostObjective). */
+  objective?: ObjectiveFor;
+}
 
 /**
  * Held-out figures of one model: accuracy, balanced accuracy (the mean recall over the classes
@@ -73,7 +83,7 @@ const LINEAR_ROWS = 1500;
  *
  * Shape: train (n, d), held (m, d) matrices; targets of length n and m.
  */
-export function linearBaseline(trainAll: Matrix, yAll: Targets, held: Matrix, yHeld: Targets, { l2 = 1e-4, objective = hostObjective }: { l2?: number; objective?: ObjectiveFor } = {}): { held: Score; train: Score } {
+export function linearBaseline(trainAll: Matrix, yAll: Targets, held: Matrix, yHeld: Targets, { l2 = 1e-4, objective = hostObjective }: { l2?: number; objective?: ObjectiveFor | undefined } = {}): { held: Score; train: Score } {
   const [train, yTrain] = trainAll.n > LINEAR_ROWS ? pickRows(trainAll, yAll, thin(trainAll.n, LINEAR_ROWS)) : [trainAll, yAll];
   const stats = columnStats(train);
   const Xt = design(train, stats.mean, stats.std); // (n, D)
@@ -140,16 +150,16 @@ function choleskySolve(A: Float64Array, b: Float64Array, n: number): Float64Arra
 }
 
 /** Gradient-boosted trees scored on the held-out rows. */
-export function gbtBaseline(train: Matrix, yTrain: Targets, held: Matrix, yHeld: Targets): Score {
-  const model = fitGbt(train, yTrain);
+export function gbtBaseline(train: Matrix, yTrain: Targets, held: Matrix, yHeld: Targets, kernels: GbtKernels = {}): Score {
+  const model = fitGbt(train, yTrain, {}, kernels);
   return scoreOutputs(model.predict(held), yHeld, held.n);
 }
 
 /** Both baselines. */
 export interface BaselineScores { linear: Score; linearTrain: Score; gbt: Score }
 
-/** Both baselines; `objective` builds the logistic objective (default: on the host, float64). */
-export function runBaselines(train: Matrix, yTrain: Targets, held: Matrix, yHeld: Targets, objective: ObjectiveFor = hostObjective): BaselineScores {
-  const lin = linearBaseline(train, yTrain, held, yHeld, { objective });
-  return { linear: lin.held, linearTrain: lin.train, gbt: gbtBaseline(train, yTrain, held, yHeld) };
+/** Both baselines, with the compiled kernels given (default: all JavaScript). */
+export function runBaselines(train: Matrix, yTrain: Targets, held: Matrix, yHeld: Targets, kernels: BaselineKernels = {}): BaselineScores {
+  const lin = linearBaseline(train, yTrain, held, yHeld, { objective: kernels.objective });
+  return { linear: lin.held, linearTrain: lin.train, gbt: gbtBaseline(train, yTrain, held, yHeld, kernels) };
 }

@@ -1,8 +1,11 @@
 // A compact gradient-boosted-trees baseline (histogram splits, second-order leaf values as in
 // XGBoost/LightGBM): logistic loss for two classes, softmax for more, squared loss for regression. Written here because
 // the npm GBT packages are wasm builds (ml-xgboost) or unmaintained; the doctor needs only a
-// strong, deterministic tabular baseline, not a full library.
-import { thin, type Matrix, type Targets } from './matrix.js';
+// strong, deterministic tabular baseline, not a full library. The boosting loop (`boost`) and the
+// scoring (`forestScores`) are this file's JavaScript, or the same loops compiled ahead in the
+// backend's wasm module (assembly/boost.ts, passed in as GbtKernels), which a program's first fit
+// runs at full speed while the JavaScript would still run interpreted.
+import { gatherRows, thin, type Matrix, type Targets } from './matrix.js';
 
 export interface GbtOptions {
   /** Boosting rounds. Default 40. */
@@ -19,32 +22,83 @@ export interface GbtOptions {
   bins?: number;
 }
 
-interface Tree { feature: Int32Array; bin: Int32Array; left: Int32Array; right: Int32Array; value: Float64Array }
+/**
+ * The trees of a boosted model in flat arrays: tree t = round·T + k adds to score k and holds
+ * nodes t·nodes … (t + 1)·nodes − 1 (left/right are ids within the tree; feature −1 marks a leaf).
+ */
+export interface Forest {
+  trees: number;
+  /** Trees a round (scores per row). */
+  T: number;
+  /** Nodes per tree: 2^(depth + 1). */
+  nodes: number;
+  /** Starting score of each of the T outputs. */
+  init: Float64Array;
+  feature: Int32Array;
+  bin: Int32Array;
+  left: Int32Array;
+  right: Int32Array;
+  value: Float64Array;
+}
+
+/** The loss boosted: squared error on values, logistic on labels 0/1 (one tree a round), softmax over T classes. */
+export type BoostLoss = 'squared' | 'logistic' | 'softmax';
+
+/** The boosting loop on binned rows: what `boost` below and a backend's compiled `boostTrees` both run. */
+export interface BoostRequest {
+  /** Binned rows (n × d): bin of each value. */
+  X: Uint8Array;
+  n: number;
+  d: number;
+  loss: BoostLoss;
+  T: number;
+  /** Class of each row (logistic, softmax) or its value (squared). */
+  labels: Int32Array | null;
+  values: Float64Array | null;
+  /** Starting scores (T). */
+  init: Float64Array;
+  rounds: number;
+  depth: number;
+  learningRate: number;
+  lambda: number;
+  minChildWeight: number;
+  bins: number;
+}
+
+/** Compiled versions of `boost` and `forestScores` (a backend's, see BaselineKernels), used where given. */
+export interface GbtKernels {
+  boost?: (req: BoostRequest) => Forest;
+  forestScores?: (forest: Forest, X: Uint8Array, m: number, d: number) => Float64Array;
+}
 
 /** A fitted model: raw scores (logits per class, or the value) for new rows. */
 export interface GbtModel { predict(m: Matrix): Float64Array; outputs: number }
 
-function edgesOf(m: Matrix, rows: readonly number[], j: number, bins: number): Float64Array {
-  const col = Float64Array.from(rows, (r) => m.values[r * m.d + j]!).sort();
+/** Column j's bin edges: the distinct values among its bins − 1 quantiles. Shape: X (n, d) → (≤ bins − 1). */
+function edgesOf(X: Float64Array, n: number, d: number, j: number, bins: number): Float64Array {
+  const col = new Float64Array(n);
+  for (let i = 0; i < n; i++) col[i] = X[i * d + j]!;
+  col.sort();
   const e: number[] = [];
   for (let q = 1; q < bins; q++) {
-    const v = col[Math.floor((q * col.length) / bins)]!;
+    const v = col[Math.floor((q * n) / bins)]!;
     if (e.length === 0 || v > e[e.length - 1]!) e.push(v);
   }
   return Float64Array.from(e);
 }
 
-function binRows(m: Matrix, rows: readonly number[], edges: Float64Array[]): Uint8Array {
-  const out = new Uint8Array(rows.length * m.d);
-  rows.forEach((r, i) => {
-    for (let j = 0; j < m.d; j++) {
-      const v = m.values[r * m.d + j]!;
-      const e = edges[j]!;
-      let lo = 0, hi = e.length;
+/** The bin of every value: how many of its column's edges are ≤ it. Shape: X (n, d) → (n, d). */
+function binRows(X: ArrayLike<number>, n: number, d: number, edges: readonly Float64Array[]): Uint8Array {
+  const out = new Uint8Array(n * d);
+  for (let j = 0; j < d; j++) {
+    const e = edges[j]!, ne = e.length;
+    for (let i = 0; i < n; i++) {
+      const v = X[i * d + j]!;
+      let lo = 0, hi = ne;
       while (lo < hi) { const mid = (lo + hi) >> 1; if (v < e[mid]!) hi = mid; else lo = mid + 1; }
-      out[i * m.d + j] = lo;
+      out[i * d + j] = lo;
     }
-  });
+  }
   return out;
 }
 
@@ -64,7 +118,7 @@ const GBT_WORK = 3_000_000;
  * const model = fitGbt(trainMatrix, readTargets(yTrain));
  * const logits = model.predict(valMatrix); // (m × classes) row-major
  */
-export function fitGbt(train: Matrix, y: Targets, opts: GbtOptions = {}): GbtModel {
+export function fitGbt(train: Matrix, y: Targets, opts: GbtOptions = {}, kernels: GbtKernels = {}): GbtModel {
   const { rounds = 40, depth = 3, learningRate = 0.25, lambda = 1, minChildWeight = 1, bins = 32 } = opts;
   const cls = y.task === 'classification';
   const K = cls ? Math.max(2, y.classes) : 1;
@@ -73,76 +127,102 @@ export function fitGbt(train: Matrix, y: Targets, opts: GbtOptions = {}): GbtMod
   const cap = Math.min(5000, Math.max(500, Math.floor(GBT_WORK / (rounds * T * Math.max(1, d) * depth))));
   const rows = thin(train.n, cap);
   const n = rows.length;
-  const edges = Array.from({ length: d }, (_, j) => edgesOf(train, rows, j, bins));
-  const X = binRows(train, rows, edges);
-  const label = (i: number): number => y.labels![rows[i]!]!;
+  const S = gatherRows(train, rows); // (n, d)
+  const edges = Array.from({ length: d }, (_, j) => edgesOf(S, n, d, j, bins));
+  const labels = cls ? new Int32Array(n) : null;
+  const values = cls ? null : new Float64Array(n);
+  for (let i = 0; i < n; i++) if (labels) labels[i] = y.labels![rows[i]!]!; else values![i] = y.values![rows[i]!]!;
   const init = new Float64Array(T);
-  if (cls) {
+  if (labels) {
     const cnt = new Float64Array(K).fill(1);
-    for (let i = 0; i < n; i++) cnt[label(i)]++;
+    for (let i = 0; i < n; i++) cnt[labels[i]!]++;
     if (T === 1) init[0] = Math.log(cnt[1]! / cnt[0]!); // log-odds of class 1
     else for (let k = 0; k < K; k++) init[k] = Math.log(cnt[k]! / (n + K));
   } else {
-    init[0] = rows.reduce((s, r) => s + y.values![r]!, 0) / n;
+    init[0] = values!.reduce((s, v) => s + v, 0) / n;
   }
+  const req: BoostRequest = {
+    X: binRows(S, n, d, edges), n, d, loss: !cls ? 'squared' : T === 1 ? 'logistic' : 'softmax', T, labels, values, init,
+    rounds, depth, learningRate, lambda, minChildWeight, bins,
+  };
+  const forest = (kernels.boost ?? boost)(req);
+  return {
+    outputs: K,
+    predict(m: Matrix): Float64Array {
+      const Xm = binRows(m.values, m.n, d, edges);
+      const s = (kernels.forestScores ?? forestScores)(forest, Xm, m.n, d); // (m, T)
+      if (!(cls && T === 1)) return s;
+      const out = new Float64Array(m.n * K); // binary: logits [0, F] (softmax of them is [1 − σ(F), σ(F)])
+      for (let i = 0; i < m.n; i++) out[i * K + 1] = s[i]!;
+      return out;
+    },
+  };
+}
+
+/** Grow every tree of `req` (the JavaScript reference of Backend.boostTrees). */
+export function boost(req: BoostRequest): Forest {
+  const { X, n, d, loss, T, labels, values, init, rounds, depth } = req;
+  const nodes = 2 ** (depth + 1);
+  const trees = rounds * T;
+  const forest: Forest = {
+    trees, T, nodes, init,
+    feature: new Int32Array(trees * nodes).fill(-1), bin: new Int32Array(trees * nodes),
+    left: new Int32Array(trees * nodes), right: new Int32Array(trees * nodes), value: new Float64Array(trees * nodes),
+  };
   const F = new Float64Array(n * T); // (n, T) scores
   for (let i = 0; i < n; i++) F.set(init, i * T);
-  const trees: Tree[][] = [];
   const G = new Float64Array(n * T); // gradients, tree-major: (T, n)
   const H = new Float64Array(n * T); // hessians
   const p = new Float64Array(T);
+  const work = treeWork(n, d, nodes, req.bins);
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < n; i++) {
-      if (cls && T > 1) {
+      if (loss === 'softmax') {
         let mx = -Infinity;
         for (let k = 0; k < T; k++) mx = Math.max(mx, F[i * T + k]!);
         let s = 0;
         for (let k = 0; k < T; k++) { p[k] = Math.exp(F[i * T + k]! - mx); s += p[k]!; }
         for (let k = 0; k < T; k++) {
           const pk = p[k]! / s;
-          G[k * n + i] = pk - (k === label(i) ? 1 : 0);
+          G[k * n + i] = pk - (k === labels![i] ? 1 : 0);
           H[k * n + i] = Math.max(pk * (1 - pk), 1e-6);
         }
-      } else if (cls) {
+      } else if (loss === 'logistic') {
         const pk = 1 / (1 + Math.exp(-F[i]!));
-        G[i] = pk - (label(i) === 1 ? 1 : 0);
+        G[i] = pk - (labels![i] === 1 ? 1 : 0);
         H[i] = Math.max(pk * (1 - pk), 1e-6);
       } else {
-        G[i] = F[i]! - y.values![rows[i]!]!;
+        G[i] = F[i]! - values![i]!;
         H[i] = 1;
       }
     }
-    const roundTrees: Tree[] = [];
     for (let k = 0; k < T; k++) {
-      const tree = growTree(X, n, d, G.subarray(k * n, (k + 1) * n), H.subarray(k * n, (k + 1) * n), depth, lambda, minChildWeight, bins, learningRate);
-      roundTrees.push(tree);
-      for (let i = 0; i < n; i++) F[i * T + k] += leafValue(tree, X, i * d);
+      const base = (round * T + k) * nodes;
+      growTree(req, G.subarray(k * n, (k + 1) * n), H.subarray(k * n, (k + 1) * n), forest, base, work);
+      for (let i = 0; i < n; i++) F[i * T + k] += leafValue(forest, base, X, i * d);
     }
-    trees.push(roundTrees);
   }
-  return {
-    outputs: K,
-    predict(m: Matrix): Float64Array {
-      const all = Array.from({ length: m.n }, (_, i) => i);
-      const Xm = binRows(m, all, edges);
-      const out = new Float64Array(m.n * K);
-      for (let i = 0; i < m.n; i++) {
-        for (let k = 0; k < T; k++) {
-          let s = init[k]!;
-          for (const rt of trees) s += leafValue(rt[k]!, Xm, i * d);
-          // binary: logits [0, F] (softmax of them is [1 − σ(F), σ(F)])
-          out[i * K + (cls && T === 1 ? 1 : k)] = s;
-        }
-      }
-      return out;
-    },
-  };
+  return forest;
 }
 
-function leafValue(t: Tree, X: Uint8Array, off: number): number {
+/** Raw scores of binned rows X (m × d) under a forest: init + the leaves, (m, T) (the JavaScript reference of Backend.forestScores). */
+export function forestScores(f: Forest, X: Uint8Array, m: number, d: number): Float64Array {
+  const out = new Float64Array(m * f.T);
+  for (let i = 0; i < m; i++) {
+    for (let k = 0; k < f.T; k++) {
+      let s = f.init[k]!;
+      for (let t = k; t < f.trees; t += f.T) s += leafValue(f, t * f.nodes, X, i * d);
+      out[i * f.T + k] = s;
+    }
+  }
+  return out;
+}
+
+/** The value of the leaf that the row at X[off…] falls into in the tree whose nodes start at `base`. */
+function leafValue(f: Forest, base: number, X: Uint8Array, off: number): number {
   let node = 0;
-  while (t.feature[node]! >= 0) node = X[off + t.feature[node]!]! < t.bin[node]! ? t.left[node]! : t.right[node]!;
-  return t.value[node]!;
+  while (f.feature[base + node]! >= 0) node = X[off + f.feature[base + node]!]! < f.bin[base + node]! ? f.left[base + node]! : f.right[base + node]!;
+  return f.value[base + node]!;
 }
 
 /** Add the gradient and hessian of rows idx[lo..end) to the per-feature histograms at `at` (d·bins slots each). */
@@ -155,29 +235,34 @@ function accumulate(X: Uint8Array, d: number, bins: number, g: Float64Array, h: 
   }
 }
 
+/** Buffers one tree's growth reuses: row indices, the right side of a split, node histograms (nodes × d·bins each). */
+interface TreeWork { idx: Int32Array; spill: Int32Array; hg: Float64Array; hh: Float64Array }
+
+function treeWork(n: number, d: number, nodes: number, bins: number): TreeWork {
+  return { idx: new Int32Array(n), spill: new Int32Array(n), hg: new Float64Array(nodes * d * bins), hh: new Float64Array(nodes * d * bins) };
+}
+
 /**
- * One depth-limited tree on gradients g and hessians h. The rows of each node are a range of one
- * index array, split stably in place (no per-node arrays); a node's histograms of every feature
- * come from one pass over the rows of the smaller child of a split, the larger child's by
- * subtracting those from its parent's (a third less work than a pass per node).
+ * One depth-limited tree on gradients g and hessians h, written into the forest's nodes from
+ * `base` (every node gets its scaled value). The rows of each node are a range of one index
+ * array, split stably in place (no per-node arrays); a node's histograms of every feature come
+ * from one pass over the rows of the smaller child of a split, the larger child's by subtracting
+ * those from its parent's (a third less work than a pass per node).
  */
-function growTree(X: Uint8Array, n: number, d: number, g: Float64Array, h: Float64Array, depth: number, lambda: number, minChild: number, bins: number, lr: number): Tree {
-  const maxNodes = 2 ** (depth + 1);
-  const t: Tree = { feature: new Int32Array(maxNodes).fill(-1), bin: new Int32Array(maxNodes), left: new Int32Array(maxNodes), right: new Int32Array(maxNodes), value: new Float64Array(maxNodes) };
+function growTree(req: BoostRequest, g: Float64Array, h: Float64Array, f: Forest, base: number, w: TreeWork): void {
+  const { X, n, d, depth, lambda, minChildWeight: minChild, bins, learningRate: lr } = req;
+  const { idx, spill, hg, hh } = w;
   let count = 1;
-  const idx = Int32Array.from({ length: n }, (_, i) => i);
-  const spill = new Int32Array(n); // the right side while a range is split
+  for (let i = 0; i < n; i++) idx[i] = i;
   const size = d * bins;
-  const hg = new Float64Array(maxNodes * size); // node k's histograms at k·size
-  const hh = new Float64Array(maxNodes * size);
-  accumulate(X, d, bins, g, h, idx, 0, n, hg, hh, 0);
+  accumulate(X, d, bins, g, h, idx, 0, n, hg, hh, 0); // node k's histograms at k·size
   // Pending nodes: node, first and end of its rows in idx, level (a stack, depth-first).
   const stack: number[] = [0, 0, n, 0];
   while (stack.length) {
     const level = stack.pop()!, end = stack.pop()!, lo = stack.pop()!, node = stack.pop()!;
     let G = 0, H = 0;
     for (let q = lo; q < end; q++) { const i = idx[q]!; G += g[i]!; H += h[i]!; }
-    t.value[node] = (-G / (H + lambda)) * lr;
+    f.value[base + node] = (-G / (H + lambda)) * lr;
     if (level >= depth || end - lo < 2) continue;
     const parent = (G * G) / (H + lambda);
     const at = node * size;
@@ -189,7 +274,7 @@ function growTree(X: Uint8Array, n: number, d: number, g: Float64Array, h: Float
         const gr = G - gl, hr = H - hl;
         if (hl < minChild || hr < minChild) continue;
         const gain = (gl * gl) / (hl + lambda) + (gr * gr) / (hr + lambda) - parent;
-        if (gain > bestGain) { bestGain = gain; bestF = j; bestB = b; }
+        if (gain > bestGain * (1 + 1e-9)) { bestGain = gain; bestF = j; bestB = b; } // a gain within rounding of the best is a tie: the first split wins
       }
     }
     if (bestF < 0) continue;
@@ -198,12 +283,12 @@ function growTree(X: Uint8Array, n: number, d: number, g: Float64Array, h: Float
     for (let q = lo; q < end; q++) { const i = idx[q]!; if (X[i * d + bestF]! < bestB) idx[nl++] = i; else spill[nr++] = i; }
     idx.set(spill.subarray(0, nr), nl);
     const l = count++, r = count++;
-    t.feature[node] = bestF; t.bin[node] = bestB;
-    t.left[node] = l; t.right[node] = r;
+    f.feature[base + node] = bestF; f.bin[base + node] = bestB;
+    f.left[base + node] = l; f.right[base + node] = r;
     if (level + 1 < depth) { // the children split again: they need histograms
-      const [small, big] = nl - lo <= end - nl ? [l, r] : [r, l];
-      const [sLo, sEnd] = small === l ? [lo, nl] : [nl, end];
-      accumulate(X, d, bins, g, h, idx, sLo, sEnd, hg, hh, small * size);
+      const smallIsLeft = nl - lo <= end - nl;
+      const small = smallIsLeft ? l : r, big = smallIsLeft ? r : l;
+      accumulate(X, d, bins, g, h, idx, smallIsLeft ? lo : nl, smallIsLeft ? nl : end, hg, hh, small * size);
       for (let q = 0; q < size; q++) {
         hg[big * size + q] = hg[at + q]! - hg[small * size + q]!;
         hh[big * size + q] = hh[at + q]! - hh[small * size + q]!;
@@ -211,5 +296,4 @@ function growTree(X: Uint8Array, n: number, d: number, g: Float64Array, h: Float
     }
     stack.push(l, lo, nl, level + 1, r, nl, end, level + 1);
   }
-  return t;
 }

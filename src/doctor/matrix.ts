@@ -118,14 +118,26 @@ export function classCounts(labels: Int32Array, classes: number): number[] {
   return c;
 }
 
+/** The rows `rows` of a matrix, copied. Shape: (n, d) → (rows.length, d). */
+export function gatherRows(m: Matrix, rows: readonly number[]): Float64Array {
+  const { values: src, d } = m;
+  const v = new Float64Array(rows.length * d);
+  const typed = ArrayBuffer.isView(src) ? (src as unknown as Float32Array) : null;
+  for (let i = 0; i < rows.length; i++) {
+    const o = rows[i]! * d;
+    if (typed) v.set(typed.subarray(o, o + d), i * d); // converts natively
+    else for (let j = 0; j < d; j++) v[i * d + j] = src[o + j]!;
+  }
+  return v;
+}
+
 /** The rows `rows` of a matrix and its targets, copied. Shape: (n, d) → (rows.length, d). */
 export function pickRows(m: Matrix, t: Targets, rows: readonly number[]): [Matrix, Targets] {
-  const v = new Float64Array(rows.length * m.d);
-  rows.forEach((r, i) => { for (let j = 0; j < m.d; j++) v[i * m.d + j] = m.values[r * m.d + j]!; });
-  return [{ values: v, n: rows.length, d: m.d }, {
+  const pick = <A extends Int32Array | Float64Array>(a: A): A => { const out = new (a.constructor as new (n: number) => A)(rows.length); for (let i = 0; i < rows.length; i++) out[i] = a[rows[i]!]!; return out; };
+  return [{ values: gatherRows(m, rows), n: rows.length, d: m.d }, {
     ...t,
-    labels: t.labels ? Int32Array.from(rows, (r) => t.labels![r]!) : null,
-    values: t.values ? Float64Array.from(rows, (r) => t.values![r]!) : null,
+    labels: t.labels ? pick(t.labels) : null,
+    values: t.values ? pick(t.values) : null,
   }];
 }
 

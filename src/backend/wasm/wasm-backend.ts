@@ -5,6 +5,7 @@
 // collector reclaims without a free are returned too (FinalizationRegistry).
 import { AxonError, UseAfterFreeError } from '../../errors.js';
 import type { AttentionArgs, Backend, NearRowsRequest, Storage, TensorView } from '../backend.js';
+import type { BoostRequest, Forest } from '../../doctor/gbt.js';
 import { assertLive } from '../backend.js';
 import { bytesPerElement, type DType, type TypedArray } from '../../tensor/dtype.js';
 import type { KernelOp, PrimAttrs } from '../../ops/prims.js';
@@ -262,6 +263,57 @@ export class WasmBackend implements Backend, Engine {
     } finally {
       for (const b of blocks) this.allocator.release(b);
     }
+  }
+
+  /**
+   * Run `fn` on copies of host arrays in linear memory: `arrays` are copied in, `bytes` more
+   * blocks are allocated as they are (outputs, scratch); fn gets every block's address, in that
+   * order, and the blocks are released after it.
+   */
+  private withHostBlocks<T>(arrays: readonly ArrayBufferView[], bytes: readonly number[], fn: (ptrs: number[]) => T): T {
+    const blocks = [...arrays.map((a) => a.byteLength), ...bytes].map((b) => this.allocator.alloc(Math.max(16, b)));
+    try {
+      const buf = this.buf(); // after every allocation (memory may have grown)
+      arrays.forEach((a, i) => new Uint8Array(buf, blocks[i]!.ptr, a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)));
+      return fn(blocks.map((b) => b.ptr));
+    } finally {
+      for (const b of blocks) this.allocator.release(b);
+    }
+  }
+
+  boostTrees(r: BoostRequest): Forest {
+    const nodes = 2 ** (r.depth + 1);
+    const trees = r.rounds * r.T;
+    const size = trees * nodes;
+    const targets = r.loss === 'squared' ? Float64Array.from(r.values!) : Int32Array.from(r.labels!);
+    return this.withHostBlocks([r.X, targets, Float64Array.from(r.init)],
+      [size * 4, size * 4, size * 4, size * 4, size * 8, this.ex.boostScratchBytes(r.n, r.d, r.T, r.depth, r.bins)],
+      ([X, t, init, feature, bin, left, right, value, scratch]) => {
+        const loss = r.loss === 'squared' ? 0 : r.loss === 'logistic' ? 1 : 2;
+        this.ex.boostU8(X!, r.n, r.d, loss, r.T, t!, t!, init!, r.rounds, r.depth, r.learningRate, r.lambda, r.minChildWeight, r.bins,
+          feature!, bin!, left!, right!, value!, scratch!);
+        const buf = this.buf();
+        return {
+          trees, T: r.T, nodes, init: Float64Array.from(r.init),
+          feature: new Int32Array(buf, feature!, size).slice(), bin: new Int32Array(buf, bin!, size).slice(),
+          left: new Int32Array(buf, left!, size).slice(), right: new Int32Array(buf, right!, size).slice(),
+          value: new Float64Array(buf, value!, size).slice(),
+        };
+      });
+  }
+
+  forestScores(f: Forest, X: Uint8Array, m: number, d: number): Float64Array {
+    return this.withHostBlocks([X, f.feature, f.bin, f.left, f.right, f.value, f.init], [m * f.T * 8], ([x, feature, bin, left, right, value, init, out]) => {
+      this.ex.forestScoresU8(x!, m, d, f.trees, f.T, f.nodes, feature!, bin!, left!, right!, value!, init!, out!);
+      return new Float64Array(this.buf(), out!, m * f.T).slice();
+    });
+  }
+
+  softmaxRegression(X: Float32Array, labels: Int32Array, n: number, D: number, K: number, W: Float64Array): { f: number; g: Float64Array } {
+    return this.withHostBlocks([X, labels, W], [D * K * 8, K * 8], ([x, l, w, g, z]) => {
+      const f = this.ex.softmaxRegressionF32(x!, l!, n, D, K, w!, g!, z!);
+      return { f, g: new Float64Array(this.buf(), g!, D * K).slice() };
+    });
   }
 
   // ---- Engine (used by fast-paths.ts) ----

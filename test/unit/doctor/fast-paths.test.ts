@@ -2,8 +2,8 @@
 // min/max + a blocked host pass equal the full scan (NaN/Inf counts, constant columns, rare
 // values included), and from a row sample keep every exact part exact; the two-stage
 // exact-duplicate search (projection key, then full rows) finds copies among rows that differ
-// only in their low-spread columns; the typed-array hash table maps keys like a Map; the logistic
-// objective is the same on the host and as GEMMs, and L-BFGS minimizes it.
+// only in their low-spread columns; the typed-array hash table maps keys like a Map; L-BFGS
+// minimizes the logistic objective (whose gradient finite differences confirm).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ax from '../../../src/index.js';
@@ -11,7 +11,6 @@ import { tensorColumnStats } from '../../../src/doctor/column-stats.js';
 import { findDuplicates, projectionWindow } from '../../../src/doctor/duplicates.js';
 import { IntTable } from '../../../src/doctor/int-table.js';
 import { hostObjective, lbfgs } from '../../../src/doctor/logistic.js';
-import { backendObjective } from '../../../src/doctor/logistic-backend.js';
 import { argsort } from '../../../src/doctor/leakage.js';
 import { asMatrix, columnStats, readTargets } from '../../../src/doctor/matrix.js';
 import { linearBaseline } from '../../../src/doctor/baselines.js';
@@ -117,7 +116,7 @@ test('the ridge baseline (host normal equations) recovers a noisy linear rule: h
   assert.ok(r.held.r2! > 0.999 && r.train.r2! > 0.999, `R² ${r.held.r2}, ${r.train.r2}`);
 });
 
-test('the logistic objective is the same on the host (float64) and as backend GEMMs (float32), and L-BFGS reaches its minimum', async () => {
+test('the logistic objective\'s gradient agrees with finite differences, and L-BFGS reaches its minimum', async () => {
   const d = await ax.loadIris({ seed: 0 });
   const n = d.x.shape[0]!;
   const D = 5, K = 3;
@@ -130,9 +129,6 @@ test('the logistic objective is the same on the host (float64) and as backend GE
   const g = new ax.Generator(4);
   const W = Float64Array.from({ length: D * K }, () => g.normal());
   const h = host(W);
-  const b = ax.noGrad(() => ax.scope(() => backendObjective(ax.fromArray(X, [n, D], 'float32'), labels, n, D, K, 1 / n)(W)));
-  assert.ok(Math.abs(h.f - b.f) < 1e-5 * (1 + h.f), `loss ${h.f} vs ${b.f}`);
-  for (let q = 0; q < D * K; q++) assert.ok(Math.abs(h.g[q]! - b.g[q]!) < 1e-5, `gradient[${q}]: ${h.g[q]} vs ${b.g[q]}`);
   // finite differences agree with the host gradient
   for (const q of [0, 4, 11]) {
     const e = 1e-6;
