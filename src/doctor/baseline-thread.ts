@@ -3,11 +3,9 @@
 // the fit, cost the training thread nothing but a copy of the rows; in place in a browser, when
 // the worker cannot start, or when asked to. The main thread collects the scores without an event
 // loop (a fit is synchronous): receiveMessageOnPort, and Atomics.wait on a counter the worker bumps.
-import { noGrad } from '../autograd/grad-mode.js';
 import { nodeEnv } from '../backend/wasm/env.js';
-import { scope } from '../tensor/lifetime.js';
 import { runBaselines, type BaselineScores } from './baselines.js';
-import { fastestObjective } from './logistic-backend.js';
+import { backendBaselineKernels } from './baseline-kernels.js';
 import type { Matrix, Targets } from './matrix.js';
 
 /** Training rows and held-out rows (validation, or an internal split) of one tabular dataset. */
@@ -33,10 +31,10 @@ const RESULT_TIMEOUT_MS = 60_000;
 /** Jobs whose results are still wanted, at most (older ones belong to fits that threw). */
 const MAX_WAITING = 8;
 
-/** Run the job on this thread (the backend's GEMMs for a large logistic objective). */
+/** Run the job on this thread (with the backend's compiled kernels where it has them). */
 function runInPlace(job: BaselineJob): BaselineRun {
   const t0 = performance.now();
-  const scores = noGrad(() => scope(() => runBaselines(job.fit, job.fitT, job.held, job.heldT, fastestObjective)));
+  const scores = runBaselines(job.fit, job.fitT, job.held, job.heldT, backendBaselineKernels());
   return { scores, ms: performance.now() - t0 };
 }
 

@@ -14,6 +14,7 @@ import { isXY, type FitData, type XY } from '../train/batches.js';
 import { EarlyStopping, type Callback, type EpochLogs, type TrainContext } from '../train/callbacks.js';
 import type { LossFn, LossName } from '../train/loss-fn.js';
 import { scoreOutputs, type BaselineScores, type Score } from './baselines.js';
+import { hasCompiledBaselines } from './baseline-kernels.js';
 import { diagnoseData } from './diagnose-data.js';
 import type { PendingBaselines } from './baseline-thread.js';
 import { Doctor, DoctorError, type Finding } from './finding.js';
@@ -135,9 +136,10 @@ export class DoctorCallback implements Callback {
         train, validation: val ?? undefined, timeIndex: opts.timeIndex, featureNames: opts.featureNames,
         loss: this.lossName, model: info.model, baselines: opts.baselines ?? 'auto', leakCheck: 'auto',
         classWeighted: info.classWeight !== undefined,
-        // The baselines are fitted on a worker thread beside training (reported when ready; the end
-        // of the fit, which compares them with the network, waits for them).
-        baselinesOn: 'thread',
+        // The baselines run compiled in place where the backend has their kernels (a few ms, also
+        // in a program's first fit), else their JavaScript on a worker thread beside training
+        // (reported when ready; the end of the fit, which compares them with the network, waits).
+        baselinesOn: hasCompiledBaselines() ? 'inline' : 'thread',
       });
       this.pendingBaselines = d.pendingBaselines;
       classes = d.classes;

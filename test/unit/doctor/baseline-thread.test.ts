@@ -1,12 +1,14 @@
-// The baselines on the doctor's worker thread: the same scores as fitted in place, each answer
-// matched to its job, and fit() waiting for them (so its findings do not depend on timing), while
-// the leak check stays before the first step.
+// The baselines on the doctor's worker thread (their JavaScript): the same scores as fitted in
+// place (with the wasm backend's compiled kernels: equal to rounding), each answer matched to its
+// job; fit() runs them compiled in place where the backend has the kernels, else on the worker and
+// waits for them (so its findings do not depend on timing), while the leak check stays before the
+// first step.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as ax from '../../../src/index.js';
 import { asMatrix, readTargets } from '../../../src/doctor/matrix.js';
-import { runBaselines } from '../../../src/doctor/baselines.js';
+import { runBaselines, type BaselineScores } from '../../../src/doctor/baselines.js';
 import { startBaselines, type BaselineJob } from '../../../src/doctor/baseline-thread.js';
 import { find, mlp, tabular } from './helpers.js';
 
@@ -15,6 +17,17 @@ const quiet = { verbose: false } as const;
 /** A column that encodes the label (3·class + noise), appended to x. Shape: (N, d) → (N, d + 1). */
 const leaky = (s: { x: ax.Tensor; y: ax.Tensor }): ax.Tensor =>
   ax.cat([s.x, ax.add(ax.mul(s.y.float(), 3).reshape(-1, 1), ax.mul(ax.randn([s.x.shape[0]!, 1], { generator: new ax.Generator(1) }), 0.1))], 1);
+
+/** The same scores up to float64 rounding (compiled and JavaScript exp/log may differ in the last bit). */
+function sameScores(a: BaselineScores, b: BaselineScores, what: string): void {
+  for (const part of ['linear', 'linearTrain', 'gbt'] as const) {
+    assert.deepEqual(Object.keys(a[part]).sort(), Object.keys(b[part]).sort(), `${what}: ${part}`);
+    for (const [k, v] of Object.entries(a[part])) {
+      const w = (b[part] as Record<string, number>)[k]!;
+      assert.ok(Math.abs(v - w) <= 1e-9 * (1 + Math.abs(v)), `${what}: ${part}.${k} ${v} vs ${w}`);
+    }
+  }
+}
 
 async function penguinJob(): Promise<BaselineJob> {
   const d = await tabular(ax.loadPenguins);
@@ -36,20 +49,21 @@ test('on the worker thread the baselines score as fitted in place, and each answ
   assert.ok(rb.ms > 0);
   assert.deepEqual(a.wait().scores, here);
   assert.equal(a.poll(), a.wait(), 'once there, the result stays');
-  const inPlace = startBaselines(job, 'inline');
+  const inPlace = startBaselines(job, 'inline'); // with the wasm backend's compiled kernels
   assert.equal(inPlace.where, 'inline');
-  assert.deepEqual(inPlace.poll()!.scores, here);
+  sameScores(inPlace.poll()!.scores, here, 'compiled in place vs JavaScript');
 });
 
 test('a job whose answer is no longer kept (more than 8 newer jobs under way) is fitted in place, with the same scores', async () => {
   const job = await penguinJob();
   const here = runBaselines(job.fit, job.fitT, job.held, job.heldT);
   const jobs = Array.from({ length: 10 }, () => startBaselines(job, 'thread'));
-  assert.deepEqual(jobs[0]!.wait().scores, here, 'evicted: fitted in place');
-  for (const p of jobs.slice(1)) assert.deepEqual(p.wait().scores, here);
+  sameScores(jobs[0]!.wait().scores, here, 'evicted: fitted in place');
+  for (const p of jobs.slice(1)) sameScores(p.wait().scores, here, 'on the worker or, evicted, in place');
 });
 
-test('fit() fits the baselines on the worker thread and waits for them at its end; the leak check still reports before the first step', async () => {
+/** A penguin fit whose last column leaks the label: its history, and the step at which the leak was reported (−1: before the first). */
+async function leakyPenguinFit(): Promise<{ h: ax.History; leakAt: number | undefined; train: ax.XY; validation: ax.XY; featureNames: string[] }> {
   const d = await tabular(ax.loadPenguins);
   const train = { x: leaky(d.std.train), y: d.std.train.y };
   const validation = { x: leaky(d.std.val), y: d.std.val.y };
@@ -62,16 +76,38 @@ test('fit() fits the baselines on the worker thread and waits for them at its en
     callbacks: [{ onBatchEnd: (s: number) => { step = s; } }],
     doctor: { featureNames, onFinding: (f) => { if (f.id === 'feature-leak') leakAt = step; } },
   });
-  assert.ok(h.doctorThreadMs! > 0, 'the baselines were fitted on the worker thread');
-  assert.match(find(h.findings, 'feature-leak')!.title, /speciesCode/);
+  return { h, leakAt, train, validation, featureNames };
+}
+
+test('fit() on the reference backend fits the baselines on the worker thread and waits for them at its end; the leak check still reports before the first step', async () => {
+  const before = ax.getBackend();
+  ax.setBackend('ts'); // no compiled baselines: their JavaScript runs beside training
+  try {
+    const { h, leakAt, train, validation, featureNames } = await leakyPenguinFit();
+    assert.ok(h.doctorThreadMs! > 0, 'the baselines were fitted on the worker thread');
+    assert.match(find(h.findings, 'feature-leak')!.title, /speciesCode/);
+    assert.equal(leakAt, -1, 'the leak is reported before the first step');
+    assert.ok(find(h.findings, 'baseline-scores'));
+    const end = find(h.findings, 'baseline') ?? find(h.findings, 'baseline-wins');
+    assert.equal(end!.epoch, 1, 'the network is compared with the baselines at the end');
+    // the same findings with the baselines fitted in place
+    const d2 = ax.diagnoseData({ train, validation, featureNames, loss: 'crossEntropy' });
+    assert.equal(d2.pendingBaselines, null);
+    assert.deepEqual(d2.baselines!.gbt, { ...d2.baselines!.gbt, accuracy: end!.evidence.gbtValidation });
+  } finally {
+    ax.setBackend(before.name);
+  }
+});
+
+test('fit() on the wasm backend fits the baselines compiled, in place, before the first step', async () => {
+  assert.equal(ax.getBackend().name, 'wasm');
+  const { h, leakAt } = await leakyPenguinFit();
+  assert.equal(h.doctorThreadMs, undefined, 'no worker thread');
   assert.equal(leakAt, -1, 'the leak is reported before the first step');
-  assert.ok(find(h.findings, 'baseline-scores'));
+  const scores = find(h.findings, 'baseline-scores')!;
+  assert.ok(scores.evidence.gbtValidation! > 0.9 && scores.evidence.linearValidation! > 0.9, JSON.stringify(scores.evidence));
   const end = find(h.findings, 'baseline') ?? find(h.findings, 'baseline-wins');
   assert.equal(end!.epoch, 1, 'the network is compared with the baselines at the end');
-  // the same findings with the baselines fitted in place
-  const d2 = ax.diagnoseData({ train, validation, featureNames, loss: 'crossEntropy' });
-  assert.equal(d2.pendingBaselines, null);
-  assert.deepEqual(d2.baselines!.gbt, { ...d2.baselines!.gbt, accuracy: end!.evidence.gbtValidation });
 });
 
 test('the worker thread loads only host code: no tensor, backend or op module among the imports of baseline-worker', () => {
