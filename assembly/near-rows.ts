@@ -104,3 +104,59 @@ export function nearRowsF32(train: usize, other: usize, n: i32, m: i32, d: i32, 
     if (found) store<u8>(hit + <usize>i, 1);
   }
 }
+
+/**
+ * Project rows on k directions over the columns a … a + w − 1: out[i, c] = Σ_j x[i, a + j]·r[j, c]
+ * (f32, j ascending; x n × d f32, r w × k f32), and each row's 30-bit key of the bit patterns of
+ * its k projections (projectionKey in duplicates.ts). Reads the window in place: no copy of it.
+ */
+export function projectRowsF32(x: usize, n: i32, d: i32, a: i32, w: i32, r: usize, k: i32, out: usize, keys: usize): void {
+  const k4 = k & ~3;
+  for (let i = 0; i < n; i++) {
+    const row = x + (<usize>(i * d + a) << 2);
+    const o = out + (<usize>(i * k) << 2);
+    if (k == 12) { // the doctor's k: accumulators in locals (the baseline compiler keeps them in registers)
+      let p0 = f32x4.splat(0), p1 = f32x4.splat(0), p2 = f32x4.splat(0);
+      for (let j = 0; j < w; j++) {
+        const xv = f32x4.splat(load<f32>(row + (<usize>j << 2)));
+        const rj = r + (<usize>(j * 12) << 2);
+        p0 = f32x4.add(p0, f32x4.mul(xv, v128.load(rj)));
+        p1 = f32x4.add(p1, f32x4.mul(xv, v128.load(rj, 16)));
+        p2 = f32x4.add(p2, f32x4.mul(xv, v128.load(rj, 32)));
+      }
+      v128.store(o, p0);
+      v128.store(o, p1, 16);
+      v128.store(o, p2, 32);
+      projectionKey(o, k, keys + (<usize>i << 2));
+      continue;
+    }
+    memory.fill(o, 0, <usize>k << 2);
+    for (let j = 0; j < w; j++) {
+      const xj = load<f32>(row + (<usize>j << 2));
+      const rj = r + (<usize>(j * k) << 2);
+      const xv = f32x4.splat(xj);
+      let c = 0;
+      for (; c < k4; c += 4) {
+        const p = o + (<usize>c << 2);
+        v128.store(p, f32x4.add(v128.load(p), f32x4.mul(xv, v128.load(rj + (<usize>c << 2)))));
+      }
+      for (; c < k; c++) {
+        const p = o + (<usize>c << 2);
+        store<f32>(p, load<f32>(p) + xj * load<f32>(rj + (<usize>c << 2)));
+      }
+    }
+    projectionKey(o, k, keys + (<usize>i << 2));
+  }
+}
+
+/** Store at `key` the 30-bit key of the k f32 projections at p (their bit patterns, FNV-style: projectionKey in duplicates.ts). */
+function projectionKey(p: usize, k: i32, key: usize): void {
+  let h1: u32 = 0x811c9dc5;
+  let h2: u32 = 0x01000193;
+  for (let c = 0; c < k; c++) {
+    const b = load<u32>(p + (<usize>c << 2));
+    h1 = (h1 ^ b) * 0x01000193;
+    h2 = (h2 ^ (b >>> 7)) * 0x5bd1e995;
+  }
+  store<i32>(key, <i32>((h1 ^ (h2 >>> 15)) & 0x3fffffff));
+}

@@ -69,6 +69,13 @@ export interface Backend {
    */
   nearRows?(req: NearRowsRequest): Uint8Array | null;
   /**
+   * Optional, with nearRows: the rows of x (n × d, float32) projected on k directions r (w × k)
+   * over the column window a … a + w − 1 (Σ in float32, columns ascending), read in place, and
+   * each row's 30-bit key of its projections' bit patterns (doctor/duplicates.ts, projectionKey).
+   * Null for other dtypes.
+   */
+  projectRows?(x: Storage, n: number, d: number, a: number, w: number, r: Float32Array, k: number): { p: Float32Array; keys: Int32Array } | null;
+  /**
    * Optional: the training doctor's baselines compiled ahead (their JavaScript, doctor/gbt.ts and
    * doctor/logistic.ts, runs interpreted in a program's first fit): the gradient-boosted trees'
    * loop (the same trees as `boost`) and scoring (as `forestScores`), and the mean softmax
@@ -76,6 +83,13 @@ export interface Backend {
    * in and out.
    */
   boostTrees?(req: BoostRequest): Forest;
+  /**
+   * Optional: the doctor's column statistics of a float32 matrix (doctor/column-stats.ts) in one
+   * compiled pass: per column the min and max over every row (a NaN wins), and the float64 sums
+   * and sums of squares over every row (rows ≥ n) or over the spread 8-row blocks of a sample of
+   * `rows` rows, summed in the JavaScript's order (the same numbers). Null for other dtypes.
+   */
+  columnStats?(x: Storage, n: number, d: number, rows: number): { lo: Float32Array; hi: Float32Array; sum: Float64Array; sq: Float64Array } | null;
   forestScores?(forest: Forest, X: Uint8Array, m: number, d: number): Float64Array;
   softmaxRegression?(X: Float32Array, labels: Int32Array, n: number, D: number, K: number, W: Float64Array): { f: number; g: Float64Array };
 }

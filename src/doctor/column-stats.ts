@@ -6,7 +6,8 @@
 // ~18 ms → ~5 ms). With `sampleRows`, the sums read only that many evenly spaced rows (mean and
 // std become estimates; ~1 ms on MNIST) while min, max, NaN/Inf counts and constant columns stay
 // exact; a column the sample sees as constant but whose min and max differ gets an upper bound of
-// its std (rule of three) instead of a second pass.
+// its std (rule of three) instead of a second pass. The wasm backend does the min/max and the sums
+// in one compiled pass (assembly/column-stats.ts, Backend.columnStats): the same numbers.
 import { noGrad } from '../autograd/grad-mode.js';
 import { scope } from '../tensor/lifetime.js';
 import { max, min } from '../ops/reduce.js';
@@ -97,13 +98,16 @@ export interface TensorColumnStatsOptions {
  */
 export function tensorColumnStats(x: Tensor, m: Matrix, opts: TensorColumnStatsOptions = {}): ColumnStats {
   if (m.n < FAST_STATS_ROWS || m.d === 0 || (x.dtype !== 'float32' && x.dtype !== 'float64')) return columnStats(m);
-  const [lo, hi] = noGrad(() => scope(() => {
-    const flat = x.reshape(m.n, m.d); // (N, d)
-    return [min(flat, { dim: 0 }).data(), max(flat, { dim: 0 }).data()]; // (d), (d)
-  }));
   const d = m.d;
   const rows = opts.sampleRows !== undefined && opts.sampleRows >= 8 && opts.sampleRows < m.n ? 8 * Math.floor(opts.sampleRows / 8) : m.n;
-  const [sum, sq] = sums(m, rows); // a NaN/Inf only spoils its own column, scanned alone below
+  // One compiled pass where the backend has it; else two backend reductions and the host sums.
+  // A NaN/Inf only spoils its own column's sums: such a column is scanned alone below.
+  const k = x.storage.backend.columnStats?.(x.storage, m.n, d, rows) ?? null;
+  const [lo, hi] = k ? [k.lo, k.hi] : noGrad(() => scope(() => {
+    const flat = x.reshape(m.n, d); // (N, d)
+    return [min(flat, { dim: 0 }).data(), max(flat, { dim: 0 }).data()]; // (d), (d)
+  }));
+  const [sum, sq] = k ? [k.sum, k.sq] : sums(m, rows);
   const s: ColumnStats = { mean: new Float64Array(d), std: new Float64Array(d), min: new Float64Array(d), max: new Float64Array(d), nonFinite: new Int32Array(d) };
   for (let j = 0; j < d; j++) {
     const a = lo[j]!, b = hi[j]!;

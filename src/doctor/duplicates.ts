@@ -1,8 +1,8 @@
 // Check: rows of the validation/test set that also occur in training, exactly (same values) or
 // nearly (RMS difference ≤ 2% of a standard deviation per feature after standardizing with the
 // training statistics). Every row is first projected on 12 random sign directions of the
-// standardized features (one GEMM per split on the backend; wide rows through a window of their
-// widest-spread columns). Exact: rows with equal values have bit-equal projections, so the
+// standardized features (one GEMM per split on the backend, or the backend's compiled projection;
+// wide rows through a window of their widest-spread columns). Exact: rows with equal values have bit-equal projections, so the
 // projections are a cheap first key and only rows whose key another row shares are hashed and
 // compared in full. Near: locality-sensitive hashing on the same projections (a near pair lands
 // in the same bucket of one of a few hash tables with high probability; a far pair almost never),
@@ -99,13 +99,8 @@ export function findDuplicates(train: Matrix, other: Matrix, stats: ColumnStats,
   // Stage 1: the projections as a key (0 for every row when no column varies). A row whose key no
   // other row shares has no exact twin, so only rows in shared keys are hashed in full (stage 2):
   // on image-like data that is almost none of them; on coarse data many, as it must be.
-  const trainKeys = new Int32Array(train.n);
-  const otherKeys = new Int32Array(other.n);
-  if (proj) {
-    const pt = bits(proj.train), po = bits(proj.other);
-    for (let i = 0; i < train.n; i++) trainKeys[i] = projectionKey(pt, i, proj.k);
-    for (let i = 0; i < other.n; i++) otherKeys[i] = projectionKey(po, i, proj.k);
-  }
+  const trainKeys = proj?.trainKeys ?? new Int32Array(train.n);
+  const otherKeys = proj?.otherKeys ?? new Int32Array(other.n);
   const keyCount = new IntTable(train.n + other.n);
   for (let i = 0; i < train.n; i++) keyCount.set(trainKeys[i]!, keyCount.get(trainKeys[i]!, 0) + 1);
   for (let i = 0; i < other.n; i++) keyCount.set(otherKeys[i]!, keyCount.get(otherKeys[i]!, 0) + 1);
@@ -137,8 +132,8 @@ export function findDuplicates(train: Matrix, other: Matrix, stats: ColumnStats,
   return { exact, near, examples, withinTrainRate: train.n > 0 ? (2 * withinTwins) / train.n : 0, chanceRepeats };
 }
 
-/** Both splits projected on k random sign directions of the standardized features, and the bucket offsets. */
-interface Projections { train: Float32Array; other: Float32Array; k: number; offsets: Float64Array }
+/** Both splits projected on k random sign directions of the standardized features, each row's key of its projections (projectionKey), and the bucket offsets. */
+interface Projections { train: Float32Array; other: Float32Array; k: number; offsets: Float64Array; trainKeys: Int32Array; otherKeys: Int32Array }
 
 /** Rows wider than this are projected through a window of their columns (see `projectionWindow`). */
 const WINDOW_FROM = 256;
@@ -186,12 +181,28 @@ function projections(sc: Float64Array, xTrain: Tensor, n: number, xOther: Tensor
     r[q] = sc[j]! > 0 ? ((word >>> (q % 32)) & 1 ? 1 : -1) / sc[j]! : 0;
   }
   const offsets = Float64Array.from({ length: k }, () => g.uniform()); // as a fraction of the bucket width
+  // The backend's compiled projection where it has one (reads the window in place, and hashes the
+  // keys too) for both splits or neither: the two must be projected alike.
+  const kernel = xTrain.storage.backend.projectRows;
+  if (kernel && xOther.storage.backend === xTrain.storage.backend) {
+    const rf = Float32Array.from(r);
+    const pt = kernel.call(xTrain.storage.backend, xTrain.storage, n, d, a, w, rf, k); // (n, k), (n)
+    const po = pt && kernel.call(xTrain.storage.backend, xOther.storage, m, d, a, w, rf, k); // (m, k), (m)
+    if (pt && po) return { train: pt.p, other: po.p, k, offsets, trainKeys: pt.keys, otherKeys: po.keys };
+  }
   const project = (x: Tensor, rows: number): Float32Array => noGrad(() => scope(() => {
     let flat = x.reshape(rows, d).to(x.dtype === 'float64' ? 'float64' : 'float32'); // (rows, d)
     if (w < d) flat = slice(flat, [null, [a, b]]); // (rows, w)
     return matmul(flat, fromArray(r, [w, k], flat.dtype, flat.storage.backend)).to('float32').data() as Float32Array; // (rows, k)
   }));
-  return { train: project(xTrain, n), other: project(xOther, m), k, offsets };
+  const pt = project(xTrain, n), po = project(xOther, m);
+  const keysOf = (p: Float32Array, rows: number): Int32Array => {
+    const pb = bits(p);
+    const keys = new Int32Array(rows);
+    for (let i = 0; i < rows; i++) keys[i] = projectionKey(pb, i, k);
+    return keys;
+  };
+  return { train: pt, other: po, k, offsets, trainKeys: keysOf(pt, n), otherKeys: keysOf(po, m) };
 }
 
 /** Floor for per-column scales: columns that almost never change must not dominate distances. */

@@ -55,6 +55,7 @@ export interface KernelExports {
     tables: number, bits: number, invWidth: number, offsets: number, order: number, nOrder: number, inv: number, limit: number,
     maxChecks: number, skip: number, hit: number, cap: number, scratch: number): void;
   nearRowsScratchBytes(n: number, tables: number, cap: number): number;
+  projectRowsF32(x: number, n: number, d: number, a: number, w: number, r: number, k: number, out: number, keys: number): void;
   boostU8(X: number, n: number, d: number, loss: number, T: number, labels: number, values: number, init: number,
     rounds: number, depth: number, lr: number, lambda: number, minChild: number, bins: number,
     feature: number, bin: number, left: number, right: number, value: number, scratch: number): void;
@@ -62,6 +63,7 @@ export interface KernelExports {
   forestScoresU8(X: number, m: number, d: number, trees: number, T: number, nodes: number,
     feature: number, bin: number, left: number, right: number, value: number, init: number, out: number): void;
   math64(op: number, x: number): number;
+  columnStatsF32(x: number, n: number, d: number, rows: number, lo: number, hi: number, sum: number, sq: number): void;
   softmaxRegressionF32(X: number, labels: number, n: number, D: number, K: number, W: number, g: number, z: number): number;
 }
 

@@ -281,6 +281,28 @@ export class WasmBackend implements Backend, Engine {
     }
   }
 
+  projectRows(x: Storage, n: number, d: number, a: number, w: number, r: Float32Array, k: number): { p: Float32Array; keys: Int32Array } | null {
+    if (x.backend !== this || x.dtype !== 'float32' || x.size !== n * d || a < 0 || w < 0 || a + w > d || r.length !== w * k) return null;
+    const xb = this.live('projectRows', x);
+    this.clean(xb);
+    return this.withHostBlocks([r], [n * k * 4, n * 4], ([rp, out, keys]) => {
+      this.ex.projectRowsF32(xb.ptr, n, d, a, w, rp!, k, out!, keys!);
+      const buf = this.buf();
+      return { p: new Float32Array(buf, out!, n * k).slice(), keys: new Int32Array(buf, keys!, n).slice() };
+    });
+  }
+
+  columnStats(x: Storage, n: number, d: number, rows: number): { lo: Float32Array; hi: Float32Array; sum: Float64Array; sq: Float64Array } | null {
+    if (x.backend !== this || x.dtype !== 'float32' || x.size !== n * d || n < 1 || d < 1) return null;
+    const xb = this.live('columnStats', x);
+    this.clean(xb);
+    return this.withHostBlocks([], [d * 4, d * 4, d * 8, d * 8], ([lo, hi, sum, sq]) => {
+      this.ex.columnStatsF32(xb.ptr, n, d, rows, lo!, hi!, sum!, sq!);
+      const buf = this.buf();
+      return { lo: new Float32Array(buf, lo!, d).slice(), hi: new Float32Array(buf, hi!, d).slice(), sum: new Float64Array(buf, sum!, d).slice(), sq: new Float64Array(buf, sq!, d).slice() };
+    });
+  }
+
   boostTrees(r: BoostRequest): Forest {
     const nodes = 2 ** (r.depth + 1);
     const trees = r.rounds * r.T;

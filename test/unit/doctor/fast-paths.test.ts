@@ -225,3 +225,83 @@ test('the compiled near-duplicate search (wasm Backend.nearRows) gives the JavaS
   assert.equal(calls, 3, 'the kernel ran in every case with rows to check and a varying column');
   assert.equal(typeof wasm.nearRows, 'function', 'the method is back');
 });
+
+test('the compiled column statistics (wasm Backend.columnStats) equal the backend reductions + host sums: odd widths, NaN/±Inf/−0, every row or a sample', () => {
+  const wasm = ax.getBackend('wasm');
+  assert.ok(wasm.columnStats, 'the wasm backend has the kernel');
+  const g = new ax.Generator(33);
+  let calls = 0;
+  const kernel = wasm.columnStats.bind(wasm);
+  const cases: { n: number; d: number; sample?: number; odd?: boolean }[] = [
+    { n: 1031, d: 7 }, { n: 1031, d: 7, sample: 100 }, { n: 1024, d: 4, sample: 1024 }, { n: 3001, d: 9, sample: 1024, odd: true },
+    { n: 2047, d: 1, sample: 63, odd: true }, { n: 1500, d: 130, sample: 512 },
+  ];
+  try {
+    for (const c of cases) {
+      const v = Float32Array.from({ length: c.n * c.d }, (_, q) => (q % c.d === 0 ? 3.25 : g.normal() * (1 + (q % c.d)) + (q % c.d)));
+      if (c.odd) {
+        v[5 * c.d] = NaN; v[17 * c.d + c.d - 1] = Infinity; v[c.n * c.d - 1] = -Infinity; v[9 * c.d] = -0;
+        v[(c.n - 3) * c.d] = -7; // a value in one row only, likely outside the sample
+      }
+      const x = ax.fromArray(v, [c.n, c.d], 'float32', wasm);
+      const m = asMatrix(x);
+      const opts = c.sample === undefined ? {} : { sampleRows: c.sample };
+      wasm.columnStats = (...a) => { calls++; return kernel(...a); };
+      const viaKernel = tensorColumnStats(x, m, opts);
+      wasm.columnStats = undefined; // the same rows through the two reductions and the host sums
+      const viaJs = tensorColumnStats(x, m, opts);
+      assert.deepEqual(viaKernel, viaJs, `n=${c.n} d=${c.d} sample=${c.sample}`);
+    }
+  } finally {
+    delete (wasm as { columnStats?: unknown }).columnStats;
+  }
+  assert.equal(calls, cases.length);
+  assert.equal(typeof wasm.columnStats, 'function', 'the method is back');
+});
+
+test('the compiled projection (wasm Backend.projectRows) matches the GEMM projection and gives the same duplicate findings: windows, odd widths, exact twins, near copies', () => {
+  const wasm = ax.getBackend('wasm');
+  assert.ok(wasm.projectRows, 'the wasm backend has the kernel');
+  const g = new ax.Generator(44);
+  // direct: the window a … a + w of rows projected on r, against a matmul of the sliced rows
+  const n = 37, d = 301, a = 50, w = 130, k = 13;
+  const xs = Float32Array.from({ length: n * d }, () => g.normal() * 2);
+  const r = Float32Array.from({ length: w * k }, () => (g.uniform() < 0.5 ? -1 : 1) / (0.5 + g.uniform()));
+  const x = ax.fromArray(xs, [n, d], 'float32', wasm);
+  const got = wasm.projectRows(x.storage, n, d, a, w, r, k)!;
+  const want = ax.matmul(ax.slice(x, [null, [a, a + w]]), ax.fromArray(r, [w, k], 'float32', wasm)).data();
+  for (let q = 0; q < n * k; q++) assert.ok(Math.abs(got.p[q]! - want[q]!) <= 1e-4 * (1 + Math.abs(want[q]!)), `p[${q}] ${got.p[q]} vs ${want[q]}`);
+  const twin = ax.fromArray(xs.slice(5 * d, 6 * d), [1, d], 'float32', wasm);
+  const t = wasm.projectRows(twin.storage, 1, d, a, w, r, k)!;
+  assert.deepEqual([...t.p], [...got.p.slice(5 * k, 6 * k)], 'a twin row projects bit for bit alike');
+  assert.equal(t.keys[0], got.keys[5], 'and gets the same key');
+  assert.equal(new Set(got.keys).size, n, 'distinct rows, distinct keys');
+  assert.ok(got.keys.every((v) => v >= 0 && v < 2 ** 30), '30-bit keys');
+  assert.equal(wasm.projectRows(x.storage, n, d, 200, 130, r, k), null, 'a window past the row: no kernel');
+  // end to end: findDuplicates with and without the kernel
+  const cases = [{ n: 900, m: 250, d: 7 }, { n: 400, m: 120, d: 301 }, { n: 600, m: 150, d: 784 }];
+  try {
+    for (const c of cases) {
+      const tr = Float32Array.from({ length: c.n * c.d }, () => g.normal());
+      const ot = Float32Array.from({ length: c.m * c.d }, () => g.normal());
+      for (let i = 0; i < 45; i++) {
+        const src = (i * 11) % c.n;
+        for (let j = 0; j < c.d; j++) ot[i * c.d + j] = tr[src * c.d + j]! + (i % 3 === 0 ? 0 : i % 3 === 1 ? 0.003 * g.normal() : 0.5 * g.normal());
+      }
+      const xt = ax.fromArray(tr, [c.n, c.d], 'float32', wasm);
+      const xo = ax.fromArray(ot, [c.m, c.d], 'float32', wasm);
+      const mt = asMatrix(xt);
+      const run = (): { exact: number; near: number } => findDuplicates(mt, asMatrix(xo), tensorColumnStats(xt, mt), xt, xo);
+      const viaKernel = run();
+      wasm.projectRows = undefined; // the GEMM projection and the JavaScript keys
+      const viaGemm = run();
+      delete (wasm as { projectRows?: unknown }).projectRows;
+      assert.deepEqual(viaKernel, viaGemm, `n=${c.n} m=${c.m} d=${c.d}`);
+      assert.equal(viaKernel.exact, 15, `d=${c.d}: every exact twin found`);
+      assert.equal(viaKernel.near, 15, `d=${c.d}: every near copy found`);
+    }
+  } finally {
+    delete (wasm as { projectRows?: unknown }).projectRows;
+  }
+  assert.equal(typeof wasm.projectRows, 'function', 'the method is back');
+});
