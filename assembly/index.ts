@@ -15,4 +15,5 @@ export { boostU8, boostScratchBytes, forestScoresU8 } from './boost';
 export { softmaxRegressionF32 } from './softmax-regression';
 export { math64 } from './math64';
 export { columnStatsF32 } from './column-stats';
+export { leakNearestF32, leakNearestScratchBytes } from './leak-nearest';
 export { heapBase } from './layout';

@@ -5,6 +5,7 @@ import type { DType, TypedArray } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
 import type { KernelOp, PrimAttrs } from '../ops/prims.js';
 import type { BoostRequest, Forest } from '../doctor/gbt.js';
+import type { LeakNearestRequest } from '../doctor/leakage.js';
 import { TsBackend } from './ts/ts-backend.js';
 import { WasmBackend, type AdamArgs, type SgdArgs } from './wasm/wasm-backend.js';
 
@@ -83,6 +84,8 @@ export interface Backend {
    * in and out.
    */
   boostTrees?(req: BoostRequest): Forest;
+  /** Optional: the doctor's single-feature nearest-neighbour leak counts (doctor/leakage.ts, LeakNearestRequest), compiled: the same counts. */
+  leakNearest?(req: LeakNearestRequest): Int32Array;
   /**
    * Optional: the doctor's column statistics of a float32 matrix (doctor/column-stats.ts) in one
    * compiled pass: per column the min and max over every row (a NaN wins), and the float64 sums

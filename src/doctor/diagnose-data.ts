@@ -15,7 +15,7 @@ import type { Finding } from './finding.js';
 import { imbalanceFinding } from './imbalance.js';
 import { inputHealthFindings, targetScaleFinding } from './input-health.js';
 import { BINARY_LOSSES, labelLossFindings } from './label-loss.js';
-import { leakFinding, singleFeatureScores } from './leakage.js';
+import { leakFinding, singleFeatureScores, type LeakNearestRequest } from './leakage.js';
 import { startBaselines, type PendingBaselines } from './baseline-thread.js';
 import { asMatrix, classCounts, pickRows, readTargets, type Matrix, type Targets, type Task } from './matrix.js';
 import { timeOrderFindings, type TimeIndex } from './time-order.js';
@@ -159,7 +159,9 @@ export function diagnoseData(opts: DiagnoseDataOptions): DataDiagnosis {
     const heldSet = other[0] ?? null;
     const sp = heldSet ? { fit: mTrain, fitT: tTrain, held: heldSet.m, heldT: heldSet.t } : internalSplit(mTrain, tTrain);
     if (wantLeak && sp.held.n >= 10) {
-      const f = leakFinding(singleFeatureScores(sp.fit, sp.fitT, sp.held, sp.heldT), tTrain.task, names, opts.timeIndex !== undefined);
+      const backend = train.x.storage.backend;
+      const kernel = backend.leakNearest ? (r: LeakNearestRequest): Int32Array => backend.leakNearest!(r) : undefined; // compiled where the backend has it
+      const f = leakFinding(singleFeatureScores(sp.fit, sp.fitT, sp.held, sp.heldT, kernel), tTrain.task, names, opts.timeIndex !== undefined);
       if (f) findings.push(f);
     }
     if (wantBaselines) {

@@ -91,6 +91,44 @@ export function argsort(vals: Float64Array): Int32Array {
 
 export interface LeakScore { feature: number; score: number; baseline: number; rows: number }
 
+/**
+ * The 1-nearest-neighbour counts of several columns (what a backend's compiled leakNearest does:
+ * Backend.leakNearest): per column cols[c], the training rows tr and held-out rows he pooled,
+ * sorted by value (ties by pooled index, training rows first), and the rows whose nearest other
+ * value has their label counted (on a tie of distances, both neighbours must have it).
+ */
+export interface LeakNearestRequest {
+  /** Rows × d float32 values of the training and held-out matrices. */
+  train: Float32Array;
+  held: Float32Array;
+  d: number;
+  tr: Int32Array;
+  he: Int32Array;
+  /** Labels of the rows tr and he. */
+  labT: Int32Array;
+  labH: Int32Array;
+  cols: Int32Array;
+}
+
+/** A compiled LeakNearestRequest evaluator: right[c] per column. */
+export type LeakNearestKernel = (req: LeakNearestRequest) => Int32Array;
+
+/** Rows of one column's pooled sample agreeing with their nearest neighbour's label (see LeakNearestRequest). */
+function nearestAgreement(vals: Float64Array, labs: Int32Array): number {
+  const idx = argsort(vals);
+  let right = 0;
+  for (let i = 0; i < idx.length; i++) {
+    const left = i > 0 ? vals[idx[i]!]! - vals[idx[i - 1]!]! : Infinity;
+    const rightD = i + 1 < idx.length ? vals[idx[i + 1]!]! - vals[idx[i]!]! : Infinity;
+    // on a tie, count it right only when both neighbours agree with the row
+    const own = labs[idx[i]!];
+    const okLeft = left <= rightD ? labs[idx[i - 1]!] === own : true;
+    const okRight = rightD <= left ? labs[idx[i + 1]!] === own : true;
+    if (okLeft && okRight) right++;
+  }
+  return right;
+}
+
 /** One-sided 99% Wilson lower bound of a proportion p measured on n rows. */
 function wilsonLower(p: number, n: number): number {
   const z = 2.326;
@@ -102,45 +140,40 @@ function wilsonLower(p: number, n: number): number {
  * The best one-feature score over all columns: accuracy (classification) or R² (regression) on
  * the held-out rows, with the score of predicting the majority class / mean beside it.
  */
-export function singleFeatureScores(train: Matrix, yTrain: Targets, held: Matrix, yHeld: Targets): LeakScore[] {
+export function singleFeatureScores(train: Matrix, yTrain: Targets, held: Matrix, yHeld: Targets, nearestKernel?: LeakNearestKernel): LeakScore[] {
   // A spread sample of rows (a leak shows on a few thousand rows); wide data (images: a leak
   // would be one pixel) gets a smaller one to stay cheap.
   const tr = thin(train.n, train.d > 100 ? 700 : 1500);
   const he = thin(held.n, train.d > 100 ? 300 : 750);
   const out: LeakScore[] = [];
   const C = Math.max(yTrain.classes, yHeld.classes);
+  // Pooled labels of the nearest-neighbour path (training sample first), and its majority baseline.
+  const N = tr.length + he.length;
+  const labs = new Int32Array(N);
+  if (yTrain.task === 'classification') {
+    for (let i = 0; i < tr.length; i++) labs[i] = yTrain.labels![tr[i]!]!;
+    for (let i = 0; i < he.length; i++) labs[tr.length + i] = yHeld.labels![he[i]!]!;
+  }
+  const cnt = new Float64Array(C);
+  for (const l of labs) cnt[l]++;
+  const nearestBaseline = N > 0 && C > 0 ? cnt[argmax(cnt, 0, C)]! / N : 0;
+  const nearestCols: number[] = []; // columns for the nearest-neighbour path (scored together below)
   for (let j = 0; j < train.d; j++) {
     const colT = column(train, tr, j);
     let constant = true;
     for (let i = 1; i < colT.length && constant; i++) if (colT[i] !== colT[0]) constant = false;
     if (constant) continue;
     const distinct = distinctValues(colT);
-    const colH = column(held, he, j);
     if (yTrain.task === 'classification' && !distinct) {
       // Many distinct values: leave-one-out 1-nearest-neighbour on this one feature over the
       // training sample and the held-out rows together (a leak separates the classes by value,
       // so every row's nearest other row has its class; quantile bins would mix a small class
       // into a big one at the boundary). Pooling gives the most rows, so the most certainty.
-      const vals = new Float64Array(tr.length + he.length);
-      const labs = new Int32Array(tr.length + he.length);
-      tr.forEach((r, i) => { vals[i] = colT[i]!; labs[i] = yTrain.labels![r]!; });
-      he.forEach((r, i) => { vals[tr.length + i] = colH[i]!; labs[tr.length + i] = yHeld.labels![r]!; });
-      const idx = argsort(vals);
-      const cnt = new Float64Array(C);
-      for (const l of labs) cnt[l]++;
-      const majority = argmax(cnt, 0, C);
-      let right = 0;
-      for (let i = 0; i < idx.length; i++) {
-        const left = i > 0 ? vals[idx[i]!]! - vals[idx[i - 1]!]! : Infinity;
-        const rightD = i + 1 < idx.length ? vals[idx[i + 1]!]! - vals[idx[i]!]! : Infinity;
-        // on a tie, count it right only when both neighbours agree with the row
-        const own = labs[idx[i]!];
-        const okLeft = left <= rightD ? labs[idx[i - 1]!] === own : true;
-        const okRight = rightD <= left ? labs[idx[i + 1]!] === own : true;
-        if (okLeft && okRight) right++;
-      }
-      out.push({ feature: j, score: right / idx.length, baseline: cnt[majority]! / idx.length, rows: idx.length });
-    } else if (yTrain.task === 'classification') {
+      nearestCols.push(j);
+      continue;
+    }
+    const colH = column(held, he, j);
+    if (yTrain.task === 'classification') {
       const b = binning(colT, distinct);
       const counts = new Float64Array(b.bins * C);
       const global = new Float64Array(C);
@@ -186,7 +219,26 @@ export function singleFeatureScores(train: Matrix, yTrain: Targets, held: Matrix
       out.push({ feature: j, score: r2, baseline: 0, rows: he.length });
     }
   }
+  if (nearestCols.length > 0) {
+    const rights = nearestRights(train, held, Int32Array.from(tr), Int32Array.from(he), labs, Int32Array.from(nearestCols), nearestKernel);
+    nearestCols.forEach((j, c) => out.push({ feature: j, score: rights[c]! / N, baseline: nearestBaseline, rows: N }));
+    out.sort((a, b) => a.feature - b.feature);
+  }
   return out;
+}
+
+/** right[c] of a LeakNearestRequest: by the compiled kernel when given and the values are float32, else here. */
+function nearestRights(train: Matrix, held: Matrix, tr: Int32Array, he: Int32Array, labs: Int32Array, cols: Int32Array, kernel?: LeakNearestKernel): Int32Array {
+  const labT = labs.subarray(0, tr.length), labH = labs.subarray(tr.length);
+  if (kernel && train.values instanceof Float32Array && held.values instanceof Float32Array) {
+    return kernel({ train: train.values, held: held.values, d: train.d, tr, he, labT, labH, cols });
+  }
+  const vals = new Float64Array(tr.length + he.length);
+  return cols.map((j) => {
+    for (let i = 0; i < tr.length; i++) vals[i] = train.values[tr[i]! * train.d + j]!;
+    for (let i = 0; i < he.length; i++) vals[tr.length + i] = held.values[he[i]! * held.d + j]!;
+    return nearestAgreement(vals, labs);
+  });
 }
 
 function argmax(a: ArrayLike<number>, off: number, n: number): number {

@@ -63,6 +63,9 @@ export interface KernelExports {
   forestScoresU8(X: number, m: number, d: number, trees: number, T: number, nodes: number,
     feature: number, bin: number, left: number, right: number, value: number, init: number, out: number): void;
   math64(op: number, x: number): number;
+  leakNearestF32(train: number, held: number, d: number, tr: number, nt: number, he: number, nh: number,
+    labT: number, labH: number, cols: number, nc: number, right: number, scratch: number): void;
+  leakNearestScratchBytes(rows: number): number;
   columnStatsF32(x: number, n: number, d: number, rows: number, lo: number, hi: number, sum: number, sq: number): void;
   softmaxRegressionF32(X: number, labels: number, n: number, D: number, K: number, W: number, g: number, z: number): number;
 }

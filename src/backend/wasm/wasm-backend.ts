@@ -6,6 +6,7 @@
 import { AxonError, UseAfterFreeError } from '../../errors.js';
 import type { AttentionArgs, Backend, NearRowsRequest, Storage, TensorView } from '../backend.js';
 import type { BoostRequest, Forest } from '../../doctor/gbt.js';
+import type { LeakNearestRequest } from '../../doctor/leakage.js';
 import { assertLive } from '../backend.js';
 import { bytesPerElement, type DType, type TypedArray } from '../../tensor/dtype.js';
 import type { KernelOp, PrimAttrs } from '../../ops/prims.js';
@@ -271,14 +272,26 @@ export class WasmBackend implements Backend, Engine {
    * order, and the blocks are released after it.
    */
   private withHostBlocks<T>(arrays: readonly ArrayBufferView[], bytes: readonly number[], fn: (ptrs: number[]) => T): T {
-    const blocks = [...arrays.map((a) => a.byteLength), ...bytes].map((b) => this.allocator.alloc(Math.max(16, b)));
+    // An array that is already a view of this memory (Backend.peek's) is read in place.
+    const mem = this.buf();
+    const inPlace = arrays.map((a) => a.buffer === mem && a.byteOffset % 8 === 0);
+    const blocks = [...arrays.map((a, i) => (inPlace[i] ? 0 : a.byteLength)), ...bytes].map((b) => this.allocator.alloc(Math.max(16, b)));
     try {
       const buf = this.buf(); // after every allocation (memory may have grown)
-      arrays.forEach((a, i) => new Uint8Array(buf, blocks[i]!.ptr, a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)));
-      return fn(blocks.map((b) => b.ptr));
+      arrays.forEach((a, i) => { if (!inPlace[i]) new Uint8Array(buf, blocks[i]!.ptr, a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)); });
+      return fn(blocks.map((b, i) => (i < arrays.length && inPlace[i] ? arrays[i]!.byteOffset : b.ptr)));
     } finally {
       for (const b of blocks) this.allocator.release(b);
     }
+  }
+
+  leakNearest(r: LeakNearestRequest): Int32Array {
+    const nt = r.tr.length, nh = r.he.length, nc = r.cols.length;
+    return this.withHostBlocks([r.train, r.held, r.tr, r.he, r.labT, r.labH, r.cols], [nc * 4, this.ex.leakNearestScratchBytes(nt + nh)],
+      ([train, held, tr, he, labT, labH, cols, right, scratch]) => {
+        this.ex.leakNearestF32(train!, held!, r.d, tr!, nt, he!, nh, labT!, labH!, cols!, nc, right!, scratch!);
+        return new Int32Array(this.buf(), right!, nc).slice();
+      });
   }
 
   projectRows(x: Storage, n: number, d: number, a: number, w: number, r: Float32Array, k: number): { p: Float32Array; keys: Int32Array } | null {

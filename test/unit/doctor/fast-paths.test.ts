@@ -11,7 +11,7 @@ import { tensorColumnStats } from '../../../src/doctor/column-stats.js';
 import { findDuplicates, projectionWindow } from '../../../src/doctor/duplicates.js';
 import { IntTable } from '../../../src/doctor/int-table.js';
 import { hostObjective, lbfgs } from '../../../src/doctor/logistic.js';
-import { argsort } from '../../../src/doctor/leakage.js';
+import { argsort, singleFeatureScores } from '../../../src/doctor/leakage.js';
 import { asMatrix, columnStats, readTargets } from '../../../src/doctor/matrix.js';
 import { linearBaseline } from '../../../src/doctor/baselines.js';
 
@@ -304,4 +304,28 @@ test('the compiled projection (wasm Backend.projectRows) matches the GEMM projec
     delete (wasm as { projectRows?: unknown }).projectRows;
   }
   assert.equal(typeof wasm.projectRows, 'function', 'the method is back');
+});
+
+test('the compiled leak check (wasm Backend.leakNearest) counts as the JavaScript: ties of values and of distances, −0, a leaking column, odd sizes', () => {
+  const wasm = ax.getBackend('wasm');
+  assert.ok(wasm.leakNearest, 'the wasm backend has the kernel');
+  const g = new ax.Generator(55);
+  for (const [n, m, d, C] of [[1500, 700, 6, 2], [333, 91, 3, 5], [12, 10, 2, 3]] as const) {
+    const y = Int32Array.from({ length: n + m }, () => Math.floor(g.uniform() * C));
+    const v = new Float32Array((n + m) * d);
+    for (let i = 0; i < n + m; i++) {
+      v[i * d] = y[i]! * 3 + g.normal() * 0.1; // leaks the label
+      v[i * d + 1] = Math.round(g.normal() * 40) / 4; // coarse: many equal values and equal distances
+      for (let j = 2; j < d; j++) v[i * d + j] = j === 2 && i % 7 === 0 ? (i % 2 ? -0 : 0) : g.normal() * j;
+    }
+    const split = (a: number, b: number): { x: ax.Tensor; y: ax.Tensor } => ({ x: ax.fromArray(v.slice(a * d, b * d), [b - a, d], 'float32', wasm), y: ax.fromArray(y.slice(a, b), [b - a], 'int32', wasm) });
+    const tr = split(0, n), he = split(n, n + m);
+    const args = [asMatrix(tr.x), readTargets(tr.y), asMatrix(he.x), readTargets(he.y)] as const;
+    let calls = 0;
+    const viaKernel = singleFeatureScores(...args, (r) => { calls++; return wasm.leakNearest!(r); });
+    const viaJs = singleFeatureScores(...args);
+    assert.equal(calls, n > 64 ? 1 : 0, 'the continuous columns went to the kernel (≤ 64 distinct values: the binned path)');
+    assert.deepEqual(viaKernel, viaJs, `n=${n} m=${m} d=${d}`);
+    if (n > 64) assert.ok(viaJs.find((s) => s.feature === 0)!.score > 0.99, 'the leaking column scores');
+  }
 });
