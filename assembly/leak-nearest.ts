@@ -5,36 +5,11 @@
 // interpreted for ~20 ms on 20 columns of 2,250 rows. The same order (value, then pooled index),
 // the same float64 differences and tie rule, so the same counts.
 
+import { mergeSortU64, orderedBits } from './sort';
+
 /** Bytes of scratch leakNearestF32 needs for `rows` pooled rows. */
 export function leakNearestScratchBytes(rows: i32): i32 {
   return 16 * rows;
-}
-
-/** The value's order-preserving 32 bits (−0 as 0, as a comparison treats it). */
-// @ts-ignore: decorator
-@inline
-function ordered(v: f32): u64 {
-  const b = reinterpret<u32>(v == 0 ? <f32>0 : v);
-  return <u64>((b & 0x80000000) != 0 ? ~b : b | 0x80000000);
-}
-
-/** Sort keys[0..n) ascending (u64), stably, by bottom-up merge sort through tmp; returns where the result is. */
-function mergeSort(keys: usize, tmp: usize, n: i32): usize {
-  let src = keys, dst = tmp;
-  for (let width = 1; width < n; width <<= 1) {
-    for (let lo = 0; lo < n; lo += 2 * width) {
-      const mid = min(lo + width, n), hi = min(lo + 2 * width, n);
-      let i = lo, j = mid, o = lo;
-      while (i < mid && j < hi) {
-        const a = load<u64>(src + (<usize>i << 3)), b = load<u64>(src + (<usize>j << 3));
-        if (b < a) { store<u64>(dst + (<usize>(o++) << 3), b); j++; } else { store<u64>(dst + (<usize>(o++) << 3), a); i++; }
-      }
-      while (i < mid) { store<u64>(dst + (<usize>(o++) << 3), load<u64>(src + (<usize>(i++) << 3))); }
-      while (j < hi) { store<u64>(dst + (<usize>(o++) << 3), load<u64>(src + (<usize>(j++) << 3))); }
-    }
-    const t = src; src = dst; dst = t;
-  }
-  return src;
 }
 
 /**
@@ -52,13 +27,13 @@ export function leakNearestF32(train: usize, held: usize, d: i32, tr: usize, nt:
     const j = load<i32>(cols + (<usize>c << 2));
     for (let i = 0; i < nt; i++) {
       const v = load<f32>(train + (<usize>(load<i32>(tr + (<usize>i << 2)) * d + j) << 2));
-      store<u64>(keys + (<usize>i << 3), (ordered(v) << 32) | <u64>i);
+      store<u64>(keys + (<usize>i << 3), (orderedBits(v) << 32) | <u64>i);
     }
     for (let i = 0; i < nh; i++) {
       const v = load<f32>(held + (<usize>(load<i32>(he + (<usize>i << 2)) * d + j) << 2));
-      store<u64>(keys + (<usize>(nt + i) << 3), (ordered(v) << 32) | <u64>(nt + i));
+      store<u64>(keys + (<usize>(nt + i) << 3), (orderedBits(v) << 32) | <u64>(nt + i));
     }
-    const s = mergeSort(keys, tmp, N);
+    const s = mergeSortU64(keys, tmp, N);
     let count = 0;
     let prevV = 0.0, prevL = 0;
     let curQ = <i32>(load<u64>(s) & 0xffffffff);

@@ -160,3 +160,32 @@ function projectionKey(p: usize, k: i32, key: usize): void {
   }
   store<i32>(key, <i32>((h1 ^ (h2 >>> 15)) & 0x3fffffff));
 }
+
+/** Bytes of scratch sharedKeysI32 needs (a hash table of capacity cap: keys and counts). */
+export function sharedKeysScratchBytes(cap: i32): i32 {
+  return 8 * cap;
+}
+
+/**
+ * out[i] = 1 when keys[i] (n non-negative 30-bit keys) occurs at least twice among the n keys,
+ * else 0: the duplicate check's first stage (only such rows can have an exact twin). cap: a power
+ * of two ≥ 2n.
+ */
+export function sharedKeysI32(keys: usize, n: i32, out: usize, cap: i32, scratch: usize): void {
+  const table = scratch; // (cap) i32 keys, −1 empty
+  const counts = scratch + (<usize>cap << 2); // (cap) i32
+  const shift = 32 - (31 - clz<i32>(cap));
+  const mask = cap - 1;
+  memory.fill(table, 0xff, <usize>cap << 2);
+  memory.fill(counts, 0, <usize>cap << 2);
+  for (let i = 0; i < n; i++) {
+    const key = load<i32>(keys + (<usize>i << 2));
+    const s = slot(table, key, shift, mask);
+    store<i32>(table + (<usize>s << 2), key);
+    store<i32>(counts + (<usize>s << 2), load<i32>(counts + (<usize>s << 2)) + 1);
+  }
+  for (let i = 0; i < n; i++) {
+    const s = slot(table, load<i32>(keys + (<usize>i << 2)), shift, mask);
+    store<u8>(out + <usize>i, load<i32>(counts + (<usize>s << 2)) >= 2 ? 1 : 0);
+  }
+}

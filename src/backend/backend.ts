@@ -4,8 +4,7 @@ import { AxonError, UseAfterFreeError } from '../errors.js';
 import type { DType, TypedArray } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
 import type { KernelOp, PrimAttrs } from '../ops/prims.js';
-import type { BoostRequest, Forest } from '../doctor/gbt.js';
-import type { LeakNearestRequest } from '../doctor/leakage.js';
+import type { DoctorKernels } from '../doctor/kernels.js';
 import { TsBackend } from './ts/ts-backend.js';
 import { WasmBackend, type AdamArgs, type SgdArgs } from './wasm/wasm-backend.js';
 
@@ -63,68 +62,8 @@ export interface Backend {
    * dtype or mask layout without a kernel); scaledDotProductAttention then runs its composite.
    */
   attention?(q: TensorView, k: TensorView, v: TensorView, out: TensorView, args: AttentionArgs): boolean;
-  /**
-   * Optional: the training doctor's near-duplicate search compiled ahead (the JavaScript version,
-   * doctor/duplicates.ts, runs interpreted in a program's first fit). The same answers as that
-   * version; null when it does not apply (another dtype or backend), and the doctor runs its own.
-   */
-  nearRows?(req: NearRowsRequest): Uint8Array | null;
-  /**
-   * Optional, with nearRows: the rows of x (n × d, float32) projected on k directions r (w × k)
-   * over the column window a … a + w − 1 (Σ in float32, columns ascending), read in place, and
-   * each row's 30-bit key of its projections' bit patterns (doctor/duplicates.ts, projectionKey).
-   * Null for other dtypes.
-   */
-  projectRows?(x: Storage, n: number, d: number, a: number, w: number, r: Float32Array, k: number): { p: Float32Array; keys: Int32Array } | null;
-  /**
-   * Optional: the training doctor's baselines compiled ahead (their JavaScript, doctor/gbt.ts and
-   * doctor/logistic.ts, runs interpreted in a program's first fit): the gradient-boosted trees'
-   * loop (the same trees as `boost`) and scoring (as `forestScores`), and the mean softmax
-   * cross-entropy of X·W with its gradient (hostObjective's, without the L2 penalty). Host arrays
-   * in and out.
-   */
-  boostTrees?(req: BoostRequest): Forest;
-  /** Optional: the doctor's single-feature nearest-neighbour leak counts (doctor/leakage.ts, LeakNearestRequest), compiled: the same counts. */
-  leakNearest?(req: LeakNearestRequest): Int32Array;
-  /**
-   * Optional: the doctor's column statistics of a float32 matrix (doctor/column-stats.ts) in one
-   * compiled pass: per column the min and max over every row (a NaN wins), and the float64 sums
-   * and sums of squares over every row (rows ≥ n) or over the spread 8-row blocks of a sample of
-   * `rows` rows, summed in the JavaScript's order (the same numbers). Null for other dtypes.
-   */
-  columnStats?(x: Storage, n: number, d: number, rows: number): { lo: Float32Array; hi: Float32Array; sum: Float64Array; sq: Float64Array } | null;
-  forestScores?(forest: Forest, X: Uint8Array, m: number, d: number): Float64Array;
-  softmaxRegression?(X: Float32Array, labels: Int32Array, n: number, D: number, K: number, W: Float64Array): { f: number; g: Float64Array };
-}
-
-/**
- * Arguments of Backend.nearRows (see doctor/duplicates.ts, nearCount): per row of `other`, whether
- * a training row sharing one of its hash buckets lies within √limit (standardized distance).
- */
-export interface NearRowsRequest {
-  /** Training rows (n × d) and the rows checked against them (m × d), row-major from the storages' start. */
-  train: Storage;
-  other: Storage;
-  n: number;
-  m: number;
-  d: number;
-  /** Projections of the rows (n × k and m × k), k = tables · bits. */
-  pTrain: Float32Array;
-  pOther: Float32Array;
-  tables: number;
-  bits: number;
-  /** 1 / bucket width, and each projection's grid offset (k). */
-  invWidth: number;
-  offsets: Float64Array;
-  /** Columns measured, in this order, and every column's inverse scale (d). */
-  order: Int32Array;
-  inv: Float64Array;
-  /** Squared distance at or below which a pair is near. */
-  limit: number;
-  /** Candidates measured per row at most. */
-  maxChecks: number;
-  /** Rows of `other` not to check (1: already an exact duplicate). */
-  skip: Uint8Array;
+  /** Optional: the training doctor's hot loops compiled (see doctor/kernels.ts); each missing one runs as the doctor's JavaScript. */
+  readonly doctor?: DoctorKernels;
 }
 
 /** Arguments of Backend.attention. */

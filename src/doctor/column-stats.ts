@@ -7,7 +7,7 @@
 // std become estimates; ~1 ms on MNIST) while min, max, NaN/Inf counts and constant columns stay
 // exact; a column the sample sees as constant but whose min and max differ gets an upper bound of
 // its std (rule of three) instead of a second pass. The wasm backend does the min/max and the sums
-// in one compiled pass (assembly/column-stats.ts, Backend.columnStats): the same numbers.
+// in one compiled pass (assembly/column-stats.ts, DoctorKernels.columnStats): the same numbers.
 import { noGrad } from '../autograd/grad-mode.js';
 import { scope } from '../tensor/lifetime.js';
 import { max, min } from '../ops/reduce.js';
@@ -102,7 +102,7 @@ export function tensorColumnStats(x: Tensor, m: Matrix, opts: TensorColumnStatsO
   const rows = opts.sampleRows !== undefined && opts.sampleRows >= 8 && opts.sampleRows < m.n ? 8 * Math.floor(opts.sampleRows / 8) : m.n;
   // One compiled pass where the backend has it; else two backend reductions and the host sums.
   // A NaN/Inf only spoils its own column's sums: such a column is scanned alone below.
-  const k = x.storage.backend.columnStats?.(x.storage, m.n, d, rows) ?? null;
+  const k = x.storage.backend.doctor?.columnStats?.(x.storage, m.n, d, rows) ?? null;
   const [lo, hi] = k ? [k.lo, k.hi] : noGrad(() => scope(() => {
     const flat = x.reshape(m.n, d); // (N, d)
     return [min(flat, { dim: 0 }).data(), max(flat, { dim: 0 }).data()]; // (d), (d)

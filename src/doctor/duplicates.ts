@@ -13,7 +13,7 @@ import { scope } from '../tensor/lifetime.js';
 import { Generator } from '../tensor/random.js';
 import { matmul } from '../ops/linalg.js';
 import { slice } from '../ops/movement.js';
-import type { NearRowsRequest } from '../backend/backend.js';
+import type { DoctorKernels, NearRowsRequest } from './kernels.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Finding } from './finding.js';
 import { IntTable } from './int-table.js';
@@ -101,13 +101,11 @@ export function findDuplicates(train: Matrix, other: Matrix, stats: ColumnStats,
   // on image-like data that is almost none of them; on coarse data many, as it must be.
   const trainKeys = proj?.trainKeys ?? new Int32Array(train.n);
   const otherKeys = proj?.otherKeys ?? new Int32Array(other.n);
-  const keyCount = new IntTable(train.n + other.n);
-  for (let i = 0; i < train.n; i++) keyCount.set(trainKeys[i]!, keyCount.get(trainKeys[i]!, 0) + 1);
-  for (let i = 0; i < other.n; i++) keyCount.set(otherKeys[i]!, keyCount.get(otherKeys[i]!, 0) + 1);
+  const shared = sharedKeys(trainKeys, otherKeys, xTrain.storage.backend.doctor); // (n + m): 1 where another row has the key
   const table = new Map<number, number[]>();
   let withinTwins = 0;
   for (let i = 0; i < train.n; i++) {
-    if (keyCount.get(trainKeys[i]!) < 2) continue;
+    if (!shared[i]) continue;
     const h = rowHash(trainBits, i * d, d);
     const list = table.get(h);
     if (list) {
@@ -119,7 +117,7 @@ export function findDuplicates(train: Matrix, other: Matrix, stats: ColumnStats,
   let exact = 0;
   const examples: number[] = [];
   for (let i = 0; i < other.n; i++) {
-    if (keyCount.get(otherKeys[i]!) < 2) continue;
+    if (!shared[train.n + i]) continue;
     const list = table.get(rowHash(otherBits, i * d, d));
     if (list && list.some((k) => sameRow(train.values, k * d, other.values, i * d, d))) {
       isExact[i] = 1;
@@ -130,6 +128,17 @@ export function findDuplicates(train: Matrix, other: Matrix, stats: ColumnStats,
   const near = proj ? nearCount(train, other, xTrain, xOther, stats, sc, proj, isExact, Math.max(nearTolerance, 1e-9), examples) : 0;
   const chanceRepeats = exact + near > 0 ? other.n * train.n * Math.exp(logCollision(train)) : 0;
   return { exact, near, examples, withinTrainRate: train.n > 0 ? (2 * withinTwins) / train.n : 0, chanceRepeats };
+}
+
+/** Per row of both splits (training rows first), 1 when another row has its key: compiled where the backend has it. */
+function sharedKeys(trainKeys: Int32Array, otherKeys: Int32Array, kernels: DoctorKernels | undefined): Uint8Array {
+  const all = new Int32Array(trainKeys.length + otherKeys.length);
+  all.set(trainKeys);
+  all.set(otherKeys, trainKeys.length);
+  if (kernels?.sharedKeys) return kernels.sharedKeys(all);
+  const count = new IntTable(all.length);
+  for (const k of all) count.set(k, count.get(k, 0) + 1);
+  return Uint8Array.from(all, (k) => (count.get(k) >= 2 ? 1 : 0));
 }
 
 /** Both splits projected on k random sign directions of the standardized features, each row's key of its projections (projectionKey), and the bucket offsets. */
@@ -183,11 +192,11 @@ function projections(sc: Float64Array, xTrain: Tensor, n: number, xOther: Tensor
   const offsets = Float64Array.from({ length: k }, () => g.uniform()); // as a fraction of the bucket width
   // The backend's compiled projection where it has one (reads the window in place, and hashes the
   // keys too) for both splits or neither: the two must be projected alike.
-  const kernel = xTrain.storage.backend.projectRows;
-  if (kernel && xOther.storage.backend === xTrain.storage.backend) {
+  const kernels = xTrain.storage.backend.doctor;
+  if (kernels?.projectRows && xOther.storage.backend === xTrain.storage.backend) {
     const rf = Float32Array.from(r);
-    const pt = kernel.call(xTrain.storage.backend, xTrain.storage, n, d, a, w, rf, k); // (n, k), (n)
-    const po = pt && kernel.call(xTrain.storage.backend, xOther.storage, m, d, a, w, rf, k); // (m, k), (m)
+    const pt = kernels.projectRows(xTrain.storage, n, d, a, w, rf, k); // (n, k), (n)
+    const po = pt && kernels.projectRows(xOther.storage, m, d, a, w, rf, k); // (m, k), (m)
     if (pt && po) return { train: pt.p, other: po.p, k, offsets, trainKeys: pt.keys, otherKeys: po.keys };
   }
   const project = (x: Tensor, rows: number): Float32Array => noGrad(() => scope(() => {
@@ -277,7 +286,7 @@ function nearCount(train: Matrix, other: Matrix, xTrain: Tensor, xOther: Tensor,
     train: xTrain.storage, other: xOther.storage, n, m: other.n, d, pTrain: proj.train, pOther: proj.other,
     tables: TABLES, bits: BITS, invWidth: 1 / width, offsets: proj.offsets, order, inv, limit: r2, maxChecks: MAX_CHECKS, skip: isExact,
   };
-  const hits = xTrain.storage.backend.nearRows?.(req) ?? nearHits(train.values, other.values, req);
+  const hits = xTrain.storage.backend.doctor?.nearRows?.(req) ?? nearHits(train.values, other.values, req);
   let near = 0;
   for (let i = 0; i < other.n; i++) {
     if (!hits[i]) continue;
@@ -287,7 +296,7 @@ function nearCount(train: Matrix, other: Matrix, xTrain: Tensor, xOther: Tensor,
   return near;
 }
 
-/** Backend.nearRows in JavaScript (the reference the wasm kernel is tested against): hit[i] = 1 when row i of other has a near training row. */
+/** DoctorKernels.nearRows in JavaScript (the reference the wasm kernel is tested against): hit[i] = 1 when row i of other has a near training row. */
 function nearHits(train: ArrayLike<number>, other: ArrayLike<number>, r: NearRowsRequest): Uint8Array {
   const { n, m, d, order, inv, limit } = r;
   const k = r.tables * r.bits;

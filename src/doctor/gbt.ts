@@ -65,10 +65,14 @@ export interface BoostRequest {
   bins: number;
 }
 
-/** Compiled versions of `boost` and `forestScores` (a backend's, see BaselineKernels), used where given. */
+/** Compiled versions of `boost`, `forestScores` and the binning (a backend's: DoctorKernels), used where given. */
 export interface GbtKernels {
   boost?: (req: BoostRequest) => Forest;
   forestScores?: (forest: Forest, X: Uint8Array, m: number, d: number) => Float64Array;
+  /** edgesOf of every column and binRows of the sampled rows, on float32 values (n × d). */
+  binColumns?: (values: Float32Array, d: number, rows: Int32Array, bins: number) => { edges: Float64Array[]; X: Uint8Array };
+  /** binRows of every row of float32 values (n × d). */
+  binRows?: (values: Float32Array, n: number, d: number, edges: readonly Float64Array[], bins: number) => Uint8Array;
 }
 
 /** A fitted model: raw scores (logits per class, or the value) for new rows. */
@@ -127,8 +131,14 @@ export function fitGbt(train: Matrix, y: Targets, opts: GbtOptions = {}, kernels
   const cap = Math.min(5000, Math.max(500, Math.floor(GBT_WORK / (rounds * T * Math.max(1, d) * depth))));
   const rows = thin(train.n, cap);
   const n = rows.length;
-  const S = gatherRows(train, rows); // (n, d)
-  const edges = Array.from({ length: d }, (_, j) => edgesOf(S, n, d, j, bins));
+  let edges: Float64Array[], X: Uint8Array; // bin edges of each column; bins of the sampled rows (n, d)
+  if (kernels.binColumns && train.values instanceof Float32Array) {
+    ({ edges, X } = kernels.binColumns(train.values, d, Int32Array.from(rows), bins));
+  } else {
+    const S = gatherRows(train, rows); // (n, d)
+    edges = Array.from({ length: d }, (_, j) => edgesOf(S, n, d, j, bins));
+    X = binRows(S, n, d, edges);
+  }
   const labels = cls ? new Int32Array(n) : null;
   const values = cls ? null : new Float64Array(n);
   for (let i = 0; i < n; i++) if (labels) labels[i] = y.labels![rows[i]!]!; else values![i] = y.values![rows[i]!]!;
@@ -142,14 +152,14 @@ export function fitGbt(train: Matrix, y: Targets, opts: GbtOptions = {}, kernels
     init[0] = values!.reduce((s, v) => s + v, 0) / n;
   }
   const req: BoostRequest = {
-    X: binRows(S, n, d, edges), n, d, loss: !cls ? 'squared' : T === 1 ? 'logistic' : 'softmax', T, labels, values, init,
+    X, n, d, loss: !cls ? 'squared' : T === 1 ? 'logistic' : 'softmax', T, labels, values, init,
     rounds, depth, learningRate, lambda, minChildWeight, bins,
   };
   const forest = (kernels.boost ?? boost)(req);
   return {
     outputs: K,
     predict(m: Matrix): Float64Array {
-      const Xm = binRows(m.values, m.n, d, edges);
+      const Xm = kernels.binRows && m.values instanceof Float32Array ? kernels.binRows(m.values, m.n, d, edges, bins) : binRows(m.values, m.n, d, edges); // (m, d)
       const s = (kernels.forestScores ?? forestScores)(forest, Xm, m.n, d); // (m, T)
       if (!(cls && T === 1)) return s;
       const out = new Float64Array(m.n * K); // binary: logits [0, F] (softmax of them is [1 − σ(F), σ(F)])

@@ -55,6 +55,8 @@ export interface KernelExports {
     tables: number, bits: number, invWidth: number, offsets: number, order: number, nOrder: number, inv: number, limit: number,
     maxChecks: number, skip: number, hit: number, cap: number, scratch: number): void;
   nearRowsScratchBytes(n: number, tables: number, cap: number): number;
+  sharedKeysI32(keys: number, n: number, out: number, cap: number, scratch: number): void;
+  sharedKeysScratchBytes(cap: number): number;
   projectRowsF32(x: number, n: number, d: number, a: number, w: number, r: number, k: number, out: number, keys: number): void;
   boostU8(X: number, n: number, d: number, loss: number, T: number, labels: number, values: number, init: number,
     rounds: number, depth: number, lr: number, lambda: number, minChild: number, bins: number,
@@ -66,6 +68,9 @@ export interface KernelExports {
   leakNearestF32(train: number, held: number, d: number, tr: number, nt: number, he: number, nh: number,
     labT: number, labH: number, cols: number, nc: number, right: number, scratch: number): void;
   leakNearestScratchBytes(rows: number): number;
+  binColumnsF32(x: number, d: number, rows: number, n: number, bins: number, edges: number, count: number, out: number, scratch: number): void;
+  binColumnsScratchBytes(n: number): number;
+  binRowsF32(x: number, n: number, d: number, bins: number, edges: number, count: number, out: number): void;
   columnStatsF32(x: number, n: number, d: number, rows: number, lo: number, hi: number, sum: number, sq: number): void;
   softmaxRegressionF32(X: number, labels: number, n: number, D: number, K: number, W: number, g: number, z: number): number;
 }

@@ -4,9 +4,8 @@
 // copies), so the whole op set works here. Library scopes free intermediates; storages the garbage
 // collector reclaims without a free are returned too (FinalizationRegistry).
 import { AxonError, UseAfterFreeError } from '../../errors.js';
-import type { AttentionArgs, Backend, NearRowsRequest, Storage, TensorView } from '../backend.js';
-import type { BoostRequest, Forest } from '../../doctor/gbt.js';
-import type { LeakNearestRequest } from '../../doctor/leakage.js';
+import type { AttentionArgs, Backend, Storage, TensorView } from '../backend.js';
+import { WasmDoctorKernels } from './doctor-kernels.js';
 import { assertLive } from '../backend.js';
 import { bytesPerElement, type DType, type TypedArray } from '../../tensor/dtype.js';
 import type { KernelOp, PrimAttrs } from '../../ops/prims.js';
@@ -50,6 +49,8 @@ export class WasmBackend implements Backend, Engine {
   private reclaimedByGc = 0;
   private buffer: ArrayBufferLike | null = null;
   private readonly reclaimer = new FinalizationRegistry<Block>((b) => this.reclaim(b));
+  /** The training doctor's compiled kernels (Backend.doctor). */
+  readonly doctor: WasmDoctorKernels;
 
   constructor(loaded: LoadedModule = loadModuleSync()) {
     this.variant = loaded.variant;
@@ -60,6 +61,11 @@ export class WasmBackend implements Backend, Engine {
     this.allocator = new Allocator(this.wasmMemory, Math.max(1024, Math.ceil(this.ex.heapBase() / 64) * 64));
     this.scratchBytes = this.ex.gemmScratchBytes() + this.ex.reduceScratchBytes();
     this.pool = loaded.shared && canBlock() ? new ThreadPool(loaded.module, this.wasmMemory, this.ex, (t) => this.scratch(t)) : null;
+    this.doctor = new WasmDoctorKernels({
+      backend: this, ex: this.ex, buf: () => this.buf(),
+      alloc: (bytes) => this.allocator.alloc(bytes), release: (b) => this.allocator.release(b),
+      ptr: (op, st) => { const b = this.live(op, st); this.clean(b); return b.ptr; },
+    });
   }
 
   // ---- storages ----
@@ -235,120 +241,6 @@ export class WasmBackend implements Backend, Engine {
     if (!attentionPath(this, q, k, v, out, args)) return false;
     ob.dirty = false; // the kernel writes every output row
     return true;
-  }
-
-  /** The doctor's near-duplicate search on float32 rows in this memory (assembly/near-rows.ts); null otherwise. */
-  nearRows(r: NearRowsRequest): Uint8Array | null {
-    const { n, m, d } = r;
-    if (r.train.backend !== this || r.other.backend !== this || r.train.dtype !== 'float32' || r.other.dtype !== 'float32') return null;
-    if (r.train.size !== n * d || r.other.size !== m * d || r.order.length > d || r.inv.length !== d) return null;
-    const tb = this.live('nearRows', r.train), ob = this.live('nearRows', r.other);
-    this.clean(tb);
-    this.clean(ob);
-    const k = r.tables * r.bits;
-    let cap = 16;
-    while (cap < 2 * n) cap *= 2; // hash tables at most half full
-    const sizes = [n * k * 4, m * k * 4, k * 8, r.order.length * 4, d * 8, m, m, this.ex.nearRowsScratchBytes(n, r.tables, cap)];
-    const blocks = sizes.map((b) => this.allocator.alloc(Math.max(8, b)));
-    try {
-      const [pT, pO, off, ord, inv, skip, hit, scratch] = blocks.map((b) => b.ptr) as [number, number, number, number, number, number, number, number];
-      const buf = this.buf(); // after every allocation (memory may have grown)
-      new Float32Array(buf, pT, n * k).set(r.pTrain);
-      new Float32Array(buf, pO, m * k).set(r.pOther);
-      new Float64Array(buf, off, k).set(r.offsets);
-      new Int32Array(buf, ord, r.order.length).set(r.order);
-      new Float64Array(buf, inv, d).set(r.inv);
-      new Uint8Array(buf, skip, m).set(r.skip);
-      this.ex.nearRowsF32(tb.ptr, ob.ptr, n, m, d, pT, pO, k, r.tables, r.bits, r.invWidth, off, ord, r.order.length, inv, r.limit, r.maxChecks, skip, hit, cap, scratch);
-      return new Uint8Array(this.buf(), hit, m).slice();
-    } finally {
-      for (const b of blocks) this.allocator.release(b);
-    }
-  }
-
-  /**
-   * Run `fn` on copies of host arrays in linear memory: `arrays` are copied in, `bytes` more
-   * blocks are allocated as they are (outputs, scratch); fn gets every block's address, in that
-   * order, and the blocks are released after it.
-   */
-  private withHostBlocks<T>(arrays: readonly ArrayBufferView[], bytes: readonly number[], fn: (ptrs: number[]) => T): T {
-    // An array that is already a view of this memory (Backend.peek's) is read in place.
-    const mem = this.buf();
-    const inPlace = arrays.map((a) => a.buffer === mem && a.byteOffset % 8 === 0);
-    const blocks = [...arrays.map((a, i) => (inPlace[i] ? 0 : a.byteLength)), ...bytes].map((b) => this.allocator.alloc(Math.max(16, b)));
-    try {
-      const buf = this.buf(); // after every allocation (memory may have grown)
-      arrays.forEach((a, i) => { if (!inPlace[i]) new Uint8Array(buf, blocks[i]!.ptr, a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)); });
-      return fn(blocks.map((b, i) => (i < arrays.length && inPlace[i] ? arrays[i]!.byteOffset : b.ptr)));
-    } finally {
-      for (const b of blocks) this.allocator.release(b);
-    }
-  }
-
-  leakNearest(r: LeakNearestRequest): Int32Array {
-    const nt = r.tr.length, nh = r.he.length, nc = r.cols.length;
-    return this.withHostBlocks([r.train, r.held, r.tr, r.he, r.labT, r.labH, r.cols], [nc * 4, this.ex.leakNearestScratchBytes(nt + nh)],
-      ([train, held, tr, he, labT, labH, cols, right, scratch]) => {
-        this.ex.leakNearestF32(train!, held!, r.d, tr!, nt, he!, nh, labT!, labH!, cols!, nc, right!, scratch!);
-        return new Int32Array(this.buf(), right!, nc).slice();
-      });
-  }
-
-  projectRows(x: Storage, n: number, d: number, a: number, w: number, r: Float32Array, k: number): { p: Float32Array; keys: Int32Array } | null {
-    if (x.backend !== this || x.dtype !== 'float32' || x.size !== n * d || a < 0 || w < 0 || a + w > d || r.length !== w * k) return null;
-    const xb = this.live('projectRows', x);
-    this.clean(xb);
-    return this.withHostBlocks([r], [n * k * 4, n * 4], ([rp, out, keys]) => {
-      this.ex.projectRowsF32(xb.ptr, n, d, a, w, rp!, k, out!, keys!);
-      const buf = this.buf();
-      return { p: new Float32Array(buf, out!, n * k).slice(), keys: new Int32Array(buf, keys!, n).slice() };
-    });
-  }
-
-  columnStats(x: Storage, n: number, d: number, rows: number): { lo: Float32Array; hi: Float32Array; sum: Float64Array; sq: Float64Array } | null {
-    if (x.backend !== this || x.dtype !== 'float32' || x.size !== n * d || n < 1 || d < 1) return null;
-    const xb = this.live('columnStats', x);
-    this.clean(xb);
-    return this.withHostBlocks([], [d * 4, d * 4, d * 8, d * 8], ([lo, hi, sum, sq]) => {
-      this.ex.columnStatsF32(xb.ptr, n, d, rows, lo!, hi!, sum!, sq!);
-      const buf = this.buf();
-      return { lo: new Float32Array(buf, lo!, d).slice(), hi: new Float32Array(buf, hi!, d).slice(), sum: new Float64Array(buf, sum!, d).slice(), sq: new Float64Array(buf, sq!, d).slice() };
-    });
-  }
-
-  boostTrees(r: BoostRequest): Forest {
-    const nodes = 2 ** (r.depth + 1);
-    const trees = r.rounds * r.T;
-    const size = trees * nodes;
-    const targets = r.loss === 'squared' ? Float64Array.from(r.values!) : Int32Array.from(r.labels!);
-    return this.withHostBlocks([r.X, targets, Float64Array.from(r.init)],
-      [size * 4, size * 4, size * 4, size * 4, size * 8, this.ex.boostScratchBytes(r.n, r.d, r.T, r.depth, r.bins)],
-      ([X, t, init, feature, bin, left, right, value, scratch]) => {
-        const loss = r.loss === 'squared' ? 0 : r.loss === 'logistic' ? 1 : 2;
-        this.ex.boostU8(X!, r.n, r.d, loss, r.T, t!, t!, init!, r.rounds, r.depth, r.learningRate, r.lambda, r.minChildWeight, r.bins,
-          feature!, bin!, left!, right!, value!, scratch!);
-        const buf = this.buf();
-        return {
-          trees, T: r.T, nodes, init: Float64Array.from(r.init),
-          feature: new Int32Array(buf, feature!, size).slice(), bin: new Int32Array(buf, bin!, size).slice(),
-          left: new Int32Array(buf, left!, size).slice(), right: new Int32Array(buf, right!, size).slice(),
-          value: new Float64Array(buf, value!, size).slice(),
-        };
-      });
-  }
-
-  forestScores(f: Forest, X: Uint8Array, m: number, d: number): Float64Array {
-    return this.withHostBlocks([X, f.feature, f.bin, f.left, f.right, f.value, f.init], [m * f.T * 8], ([x, feature, bin, left, right, value, init, out]) => {
-      this.ex.forestScoresU8(x!, m, d, f.trees, f.T, f.nodes, feature!, bin!, left!, right!, value!, init!, out!);
-      return new Float64Array(this.buf(), out!, m * f.T).slice();
-    });
-  }
-
-  softmaxRegression(X: Float32Array, labels: Int32Array, n: number, D: number, K: number, W: Float64Array): { f: number; g: Float64Array } {
-    return this.withHostBlocks([X, labels, W], [D * K * 8, K * 8], ([x, l, w, g, z]) => {
-      const f = this.ex.softmaxRegressionF32(x!, l!, n, D, K, w!, g!, z!);
-      return { f, g: new Float64Array(this.buf(), g!, D * K).slice() };
-    });
   }
 
   // ---- Engine (used by fast-paths.ts) ----

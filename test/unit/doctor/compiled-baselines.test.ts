@@ -1,21 +1,21 @@
-// The baselines' hot loops compiled ahead (the wasm backend's boostTrees, forestScores and
-// softmaxRegression) give the JavaScript loops' answers on the same inputs: the same trees on odd
+// The baselines' hot loops compiled ahead (the wasm backend's DoctorKernels: boostTrees, forestScores,
+// binColumns, binRows and softmaxRegression) give the JavaScript loops' answers on the same inputs: the same trees on odd
 // shapes and all three losses, the same scores, the same logistic objective; and the baselines
 // fitted with them score the same on real data; their table-free float64 exp and log are
 // accurate to a few ulp.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ax from '../../../src/index.js';
-import { boost, forestScores, type BoostLoss, type BoostRequest } from '../../../src/doctor/gbt.js';
+import { boost, forestScores, type BoostLoss, type BoostRequest, type GbtKernels } from '../../../src/doctor/gbt.js';
 import { hostObjective } from '../../../src/doctor/logistic.js';
 import { runBaselines } from '../../../src/doctor/baselines.js';
 import { backendBaselineKernels, hasCompiledBaselines } from '../../../src/doctor/baseline-kernels.js';
 import { asMatrix, readTargets } from '../../../src/doctor/matrix.js';
 
-const wasm = ax.getBackend('wasm');
+const wasm = ax.getBackend('wasm').doctor!;
 
 test('the kernels\' float64 exp and log (assembly/math64.ts) are within 2 ulp of Math.exp and Math.log, special values included', () => {
-  const { math64 } = (wasm as unknown as { ex: { math64(op: number, x: number): number } }).ex;
+  const { math64 } = (ax.getBackend('wasm') as unknown as { ex: { math64(op: number, x: number): number } }).ex;
   const ulps = (a: number, b: number): number => Math.abs(a - b) / (Math.abs(b) * Number.EPSILON);
   let worstExp = 0, worstLog = 0;
   for (let i = 0; i <= 20000; i++) {
@@ -51,7 +51,7 @@ function request(loss: BoostLoss, n: number, d: number, T: number, seed: number,
 
 test('the compiled boosting loop grows the JavaScript loop\'s trees and scores rows the same: squared, logistic, softmax; odd shapes, one row, one feature, depth 1', () => {
   assert.ok(wasm.boostTrees && wasm.forestScores, 'the wasm backend has the kernels');
-  assert.equal(ax.getBackend('ts').boostTrees, undefined, 'the reference backend runs the JavaScript');
+  assert.equal(ax.getBackend('ts').doctor, undefined, 'the reference backend runs the JavaScript');
   const cases: [BoostLoss, number, number, number, number, number?, number?][] = [
     ['squared', 257, 7, 1, 1], ['logistic', 333, 5, 1, 2], ['softmax', 301, 4, 3, 3], ['softmax', 150, 13, 5, 4, 2, 17],
     ['logistic', 1, 3, 1, 5], ['squared', 40, 1, 1, 6, 1, 2], ['logistic', 2, 1, 1, 7],
@@ -59,7 +59,7 @@ test('the compiled boosting loop grows the JavaScript loop\'s trees and scores r
   for (const [loss, n, d, T, seed, depth, bins] of cases) {
     const req = request(loss, n, d, T, seed, depth, bins);
     const js = boost(req);
-    const wa = wasm.boostTrees(req);
+    const wa = wasm.boostTrees!(req);
     const what = `${loss} n=${n} d=${d} T=${T}`;
     assert.deepEqual([wa.trees, wa.T, wa.nodes], [js.trees, js.T, js.nodes], what);
     assert.deepEqual(wa.feature, js.feature, `${what}: split features`);
@@ -70,9 +70,32 @@ test('the compiled boosting loop grows the JavaScript loop\'s trees and scores r
     assert.ok(js.feature.some((f) => f >= 0) || n < 20, `${what}: the trees split (the test means something)`);
     const held = request(loss, 61, d, T, seed + 100, depth, bins).X;
     const sj = forestScores(js, held, 61, d);
-    const sw: Float64Array = wasm.forestScores(js, held, 61, d);
+    const sw: Float64Array = wasm.forestScores!(js, held, 61, d);
     assert.deepEqual(sw, sj, `${what}: scores of new rows`);
-    assert.equal(wasm.forestScores(js, new Uint8Array(0), 0, d).length, 0, `${what}: no rows`);
+    assert.equal(wasm.forestScores!(js, new Uint8Array(0), 0, d).length, 0, `${what}: no rows`);
+  }
+});
+
+test('the compiled binning (binColumns, binRows) gives the JavaScript\'s bins: the same model and predictions on float32 rows with ties, −0, a constant column, a sample', () => {
+  assert.ok(wasm.binColumns && wasm.binRows, 'the wasm backend has the kernels');
+  const g = new ax.Generator(12);
+  for (const [n, d, task] of [[3000, 7, 'classification'], [700, 3, 'regression'], [40, 1, 'classification']] as const) {
+    const v = Float32Array.from({ length: n * d }, (_, q) => (q % d === 1 ? Math.round(g.normal() * 3) / 2 : q % d === 2 ? 4 : g.normal()));
+    for (let i = 0; i < n; i += 9) v[i * d] = i % 2 ? -0 : 0;
+    const y = task === 'classification' ? Int32Array.from({ length: n }, (_, i) => (v[i * d]! + (d > 1 ? v[i * d + 1]! : 0) > 0.3 ? 1 : 0)) : Float64Array.from({ length: n }, (_, i) => v[i * d]! * 2 + g.normal() * 0.1);
+    const t = ax.fromArray(y, [n], task === 'classification' ? 'int32' : 'float64');
+    const m = { values: v, n, d };
+    const targets = readTargets(t, task);
+    const held = { values: Float32Array.from({ length: 200 * d }, () => Math.round(g.normal() * 4) / 4), n: 200, d };
+    const js = ax.fitGbt(m, targets).predict(held);
+    let calls = 0;
+    const kernels: GbtKernels = {
+      binColumns: (values, dd, rows, bins) => { calls++; return wasm.binColumns!(values, dd, rows, bins); },
+      binRows: (values, nn, dd, edges, bins) => { calls++; return wasm.binRows!(values, nn, dd, edges, bins); },
+    };
+    const compiled: Float64Array = ax.fitGbt(m, targets, {}, kernels).predict(held);
+    assert.equal(calls, 2, 'both kernels ran');
+    assert.deepEqual(compiled, js, `n=${n} d=${d} ${task}`);
   }
 });
 

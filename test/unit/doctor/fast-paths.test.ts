@@ -186,10 +186,10 @@ test('argsort orders by value with ties in index order, like a stable sort: floa
   }
 });
 
-test('the compiled near-duplicate search (wasm Backend.nearRows) gives the JavaScript search\'s answers: odd widths, coarse data with crowded buckets, exact twins, empty splits', () => {
-  const wasm = ax.getBackend('wasm');
+test('the compiled near-duplicate search (wasm DoctorKernels.nearRows) gives the JavaScript search\'s answers: odd widths, coarse data with crowded buckets, exact twins, empty splits', () => {
+  const wasm = ax.getBackend('wasm').doctor!;
   assert.ok(wasm.nearRows, 'the wasm backend has the kernel');
-  assert.equal(ax.getBackend('ts').nearRows, undefined, 'the reference backend runs the JavaScript search');
+  assert.equal(ax.getBackend('ts').doctor, undefined, 'the reference backend runs the JavaScript search');
   const kernel = wasm.nearRows.bind(wasm);
   let calls = 0;
   const g = new ax.Generator(21);
@@ -208,8 +208,8 @@ test('the compiled near-duplicate search (wasm Backend.nearRows) gives the JavaS
         const src = (i * 7) % c.n;
         for (let j = 0; j < c.d; j++) ot[i * c.d + j] = tr[src * c.d + j]! + (i % 3 === 0 ? 0 : i % 3 === 1 ? 0.003 * g.normal() : 0.5 * g.normal());
       }
-      const xt = ax.fromArray(tr, [c.n, c.d], 'float32', wasm);
-      const xo = ax.fromArray(ot, [c.m, c.d], 'float32', wasm);
+      const xt = ax.fromArray(tr, [c.n, c.d], 'float32', ax.getBackend('wasm'));
+      const xo = ax.fromArray(ot, [c.m, c.d], 'float32', ax.getBackend('wasm'));
       const mt = asMatrix(xt);
       const run = (): unknown => findDuplicates(mt, asMatrix(xo), tensorColumnStats(xt, mt), xt, xo);
       wasm.nearRows = (r) => { calls++; return kernel(r); };
@@ -226,8 +226,8 @@ test('the compiled near-duplicate search (wasm Backend.nearRows) gives the JavaS
   assert.equal(typeof wasm.nearRows, 'function', 'the method is back');
 });
 
-test('the compiled column statistics (wasm Backend.columnStats) equal the backend reductions + host sums: odd widths, NaN/±Inf/−0, every row or a sample', () => {
-  const wasm = ax.getBackend('wasm');
+test('the compiled column statistics (wasm DoctorKernels.columnStats) equal the backend reductions + host sums: odd widths, NaN/±Inf/−0, every row or a sample', () => {
+  const wasm = ax.getBackend('wasm').doctor!;
   assert.ok(wasm.columnStats, 'the wasm backend has the kernel');
   const g = new ax.Generator(33);
   let calls = 0;
@@ -243,7 +243,7 @@ test('the compiled column statistics (wasm Backend.columnStats) equal the backen
         v[5 * c.d] = NaN; v[17 * c.d + c.d - 1] = Infinity; v[c.n * c.d - 1] = -Infinity; v[9 * c.d] = -0;
         v[(c.n - 3) * c.d] = -7; // a value in one row only, likely outside the sample
       }
-      const x = ax.fromArray(v, [c.n, c.d], 'float32', wasm);
+      const x = ax.fromArray(v, [c.n, c.d], 'float32', ax.getBackend('wasm'));
       const m = asMatrix(x);
       const opts = c.sample === undefined ? {} : { sampleRows: c.sample };
       wasm.columnStats = (...a) => { calls++; return kernel(...a); };
@@ -259,19 +259,19 @@ test('the compiled column statistics (wasm Backend.columnStats) equal the backen
   assert.equal(typeof wasm.columnStats, 'function', 'the method is back');
 });
 
-test('the compiled projection (wasm Backend.projectRows) matches the GEMM projection and gives the same duplicate findings: windows, odd widths, exact twins, near copies', () => {
-  const wasm = ax.getBackend('wasm');
+test('the compiled projection (wasm DoctorKernels.projectRows) matches the GEMM projection and gives the same duplicate findings: windows, odd widths, exact twins, near copies', () => {
+  const wasm = ax.getBackend('wasm').doctor!;
   assert.ok(wasm.projectRows, 'the wasm backend has the kernel');
   const g = new ax.Generator(44);
   // direct: the window a … a + w of rows projected on r, against a matmul of the sliced rows
   const n = 37, d = 301, a = 50, w = 130, k = 13;
   const xs = Float32Array.from({ length: n * d }, () => g.normal() * 2);
   const r = Float32Array.from({ length: w * k }, () => (g.uniform() < 0.5 ? -1 : 1) / (0.5 + g.uniform()));
-  const x = ax.fromArray(xs, [n, d], 'float32', wasm);
+  const x = ax.fromArray(xs, [n, d], 'float32', ax.getBackend('wasm'));
   const got = wasm.projectRows(x.storage, n, d, a, w, r, k)!;
-  const want = ax.matmul(ax.slice(x, [null, [a, a + w]]), ax.fromArray(r, [w, k], 'float32', wasm)).data();
+  const want = ax.matmul(ax.slice(x, [null, [a, a + w]]), ax.fromArray(r, [w, k], 'float32', ax.getBackend('wasm'))).data();
   for (let q = 0; q < n * k; q++) assert.ok(Math.abs(got.p[q]! - want[q]!) <= 1e-4 * (1 + Math.abs(want[q]!)), `p[${q}] ${got.p[q]} vs ${want[q]}`);
-  const twin = ax.fromArray(xs.slice(5 * d, 6 * d), [1, d], 'float32', wasm);
+  const twin = ax.fromArray(xs.slice(5 * d, 6 * d), [1, d], 'float32', ax.getBackend('wasm'));
   const t = wasm.projectRows(twin.storage, 1, d, a, w, r, k)!;
   assert.deepEqual([...t.p], [...got.p.slice(5 * k, 6 * k)], 'a twin row projects bit for bit alike');
   assert.equal(t.keys[0], got.keys[5], 'and gets the same key');
@@ -288,8 +288,8 @@ test('the compiled projection (wasm Backend.projectRows) matches the GEMM projec
         const src = (i * 11) % c.n;
         for (let j = 0; j < c.d; j++) ot[i * c.d + j] = tr[src * c.d + j]! + (i % 3 === 0 ? 0 : i % 3 === 1 ? 0.003 * g.normal() : 0.5 * g.normal());
       }
-      const xt = ax.fromArray(tr, [c.n, c.d], 'float32', wasm);
-      const xo = ax.fromArray(ot, [c.m, c.d], 'float32', wasm);
+      const xt = ax.fromArray(tr, [c.n, c.d], 'float32', ax.getBackend('wasm'));
+      const xo = ax.fromArray(ot, [c.m, c.d], 'float32', ax.getBackend('wasm'));
       const mt = asMatrix(xt);
       const run = (): { exact: number; near: number } => findDuplicates(mt, asMatrix(xo), tensorColumnStats(xt, mt), xt, xo);
       const viaKernel = run();
@@ -306,8 +306,8 @@ test('the compiled projection (wasm Backend.projectRows) matches the GEMM projec
   assert.equal(typeof wasm.projectRows, 'function', 'the method is back');
 });
 
-test('the compiled leak check (wasm Backend.leakNearest) counts as the JavaScript: ties of values and of distances, −0, a leaking column, odd sizes', () => {
-  const wasm = ax.getBackend('wasm');
+test('the compiled leak check (wasm DoctorKernels.leakNearest) counts as the JavaScript: ties of values and of distances, −0, a leaking column, odd sizes', () => {
+  const wasm = ax.getBackend('wasm').doctor!;
   assert.ok(wasm.leakNearest, 'the wasm backend has the kernel');
   const g = new ax.Generator(55);
   for (const [n, m, d, C] of [[1500, 700, 6, 2], [333, 91, 3, 5], [12, 10, 2, 3]] as const) {
@@ -318,7 +318,7 @@ test('the compiled leak check (wasm Backend.leakNearest) counts as the JavaScrip
       v[i * d + 1] = Math.round(g.normal() * 40) / 4; // coarse: many equal values and equal distances
       for (let j = 2; j < d; j++) v[i * d + j] = j === 2 && i % 7 === 0 ? (i % 2 ? -0 : 0) : g.normal() * j;
     }
-    const split = (a: number, b: number): { x: ax.Tensor; y: ax.Tensor } => ({ x: ax.fromArray(v.slice(a * d, b * d), [b - a, d], 'float32', wasm), y: ax.fromArray(y.slice(a, b), [b - a], 'int32', wasm) });
+    const split = (a: number, b: number): { x: ax.Tensor; y: ax.Tensor } => ({ x: ax.fromArray(v.slice(a * d, b * d), [b - a, d], 'float32', ax.getBackend('wasm')), y: ax.fromArray(y.slice(a, b), [b - a], 'int32', ax.getBackend('wasm')) });
     const tr = split(0, n), he = split(n, n + m);
     const args = [asMatrix(tr.x), readTargets(tr.y), asMatrix(he.x), readTargets(he.y)] as const;
     let calls = 0;
@@ -327,5 +327,20 @@ test('the compiled leak check (wasm Backend.leakNearest) counts as the JavaScrip
     assert.equal(calls, n > 64 ? 1 : 0, 'the continuous columns went to the kernel (≤ 64 distinct values: the binned path)');
     assert.deepEqual(viaKernel, viaJs, `n=${n} m=${m} d=${d}`);
     if (n > 64) assert.ok(viaJs.find((s) => s.feature === 0)!.score > 0.99, 'the leaking column scores');
+  }
+});
+
+test('the compiled shared-key count (wasm DoctorKernels.sharedKeys) flags exactly the keys that occur twice or more', () => {
+  const wasm = ax.getBackend('wasm').doctor!;
+  assert.ok(wasm.sharedKeys, 'the wasm backend has the kernel');
+  const g = new ax.Generator(66);
+  for (const n of [0, 1, 2, 7, 1000, 4097]) {
+    const keys = Int32Array.from({ length: n }, () => Math.floor(g.uniform() * (n < 10 ? 3 : 2 ** 30 - 1)));
+    for (let i = 5; i < n; i += 97) keys[i] = keys[i - 5]!; // repeats among otherwise unique keys
+    const count = new Map<number, number>();
+    for (const k of keys) count.set(k, (count.get(k) ?? 0) + 1);
+    const want = Uint8Array.from(keys, (k) => (count.get(k)! >= 2 ? 1 : 0));
+    assert.deepEqual(wasm.sharedKeys(keys), want, `n=${n}`);
+    if (n > 100) assert.ok(want.some((v) => v === 1) && want.some((v) => v === 0), 'both kinds present');
   }
 });

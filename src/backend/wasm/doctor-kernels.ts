@@ -1,0 +1,168 @@
+// The wasm backend's compiled training-doctor kernels (Backend.doctor, see doctor/kernels.ts):
+// each copies its host arrays into linear memory (or reads storages and views of this memory in
+// place), calls its assembly/ kernel and copies the results out.
+import type { Backend, Storage } from '../backend.js';
+import type { KernelColumnStats, DoctorKernels, NearRowsRequest } from '../../doctor/kernels.js';
+import type { BoostRequest, Forest } from '../../doctor/gbt.js';
+import type { LeakNearestRequest } from '../../doctor/leakage.js';
+import type { Block } from './allocator.js';
+import type { KernelExports } from './loader.js';
+
+/** What the kernels need of the backend: its exports, memory and allocator, and a live storage's address. */
+export interface WasmMemoryAccess {
+  backend: Backend;
+  ex: KernelExports;
+  buf(): ArrayBufferLike;
+  alloc(bytes: number): Block;
+  release(b: Block): boolean;
+  /** The address of a live storage's values (zeroed first if recycled). Throws UseAfterFreeError on a freed one. */
+  ptr(op: string, s: Storage): number;
+}
+
+export class WasmDoctorKernels implements DoctorKernels {
+  constructor(private readonly m: WasmMemoryAccess) {}
+
+  /** The doctor's near-duplicate search on float32 rows in this memory (assembly/near-rows.ts); null otherwise. */
+  nearRows(r: NearRowsRequest): Uint8Array | null {
+    const { n, m, d } = r;
+    if (r.train.backend !== this.m.backend || r.other.backend !== this.m.backend || r.train.dtype !== 'float32' || r.other.dtype !== 'float32') return null;
+    if (r.train.size !== n * d || r.other.size !== m * d || r.order.length > d || r.inv.length !== d) return null;
+    const tb = this.m.ptr('nearRows', r.train), ob = this.m.ptr('nearRows', r.other);
+    const k = r.tables * r.bits;
+    let cap = 16;
+    while (cap < 2 * n) cap *= 2; // hash tables at most half full
+    const sizes = [n * k * 4, m * k * 4, k * 8, r.order.length * 4, d * 8, m, m, this.m.ex.nearRowsScratchBytes(n, r.tables, cap)];
+    const blocks = sizes.map((b) => this.m.alloc(Math.max(8, b)));
+    try {
+      const [pT, pO, off, ord, inv, skip, hit, scratch] = blocks.map((b) => b.ptr) as [number, number, number, number, number, number, number, number];
+      const buf = this.m.buf(); // after every allocation (memory may have grown)
+      new Float32Array(buf, pT, n * k).set(r.pTrain);
+      new Float32Array(buf, pO, m * k).set(r.pOther);
+      new Float64Array(buf, off, k).set(r.offsets);
+      new Int32Array(buf, ord, r.order.length).set(r.order);
+      new Float64Array(buf, inv, d).set(r.inv);
+      new Uint8Array(buf, skip, m).set(r.skip);
+      this.m.ex.nearRowsF32(tb, ob, n, m, d, pT, pO, k, r.tables, r.bits, r.invWidth, off, ord, r.order.length, inv, r.limit, r.maxChecks, skip, hit, cap, scratch);
+      return new Uint8Array(this.m.buf(), hit, m).slice();
+    } finally {
+      for (const b of blocks) this.m.release(b);
+    }
+  }
+
+  /**
+   * Run `fn` on copies of host arrays in linear memory: `arrays` are copied in, `bytes` more
+   * blocks are allocated as they are (outputs, scratch); fn gets every block's address, in that
+   * order, and the blocks are released after it.
+   */
+  private withHostBlocks<T>(arrays: readonly ArrayBufferView[], bytes: readonly number[], fn: (ptrs: number[]) => T): T {
+    // An array that is already a view of this memory (Backend.peek's) is read in place.
+    const mem = this.m.buf();
+    const inPlace = arrays.map((a) => a.buffer === mem && a.byteOffset % 8 === 0);
+    const blocks = [...arrays.map((a, i) => (inPlace[i] ? 0 : a.byteLength)), ...bytes].map((b) => this.m.alloc(Math.max(16, b)));
+    try {
+      const buf = this.m.buf(); // after every allocation (memory may have grown)
+      arrays.forEach((a, i) => { if (!inPlace[i]) new Uint8Array(buf, blocks[i]!.ptr, a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)); });
+      return fn(blocks.map((b, i) => (i < arrays.length && inPlace[i] ? arrays[i]!.byteOffset : b.ptr)));
+    } finally {
+      for (const b of blocks) this.m.release(b);
+    }
+  }
+
+  leakNearest(r: LeakNearestRequest): Int32Array {
+    const nt = r.tr.length, nh = r.he.length, nc = r.cols.length;
+    return this.withHostBlocks([r.train, r.held, r.tr, r.he, r.labT, r.labH, r.cols], [nc * 4, this.m.ex.leakNearestScratchBytes(nt + nh)],
+      ([train, held, tr, he, labT, labH, cols, right, scratch]) => {
+        this.m.ex.leakNearestF32(train!, held!, r.d, tr!, nt, he!, nh, labT!, labH!, cols!, nc, right!, scratch!);
+        return new Int32Array(this.m.buf(), right!, nc).slice();
+      });
+  }
+
+  projectRows(x: Storage, n: number, d: number, a: number, w: number, r: Float32Array, k: number): { p: Float32Array; keys: Int32Array } | null {
+    if (x.backend !== this.m.backend || x.dtype !== 'float32' || x.size !== n * d || a < 0 || w < 0 || a + w > d || r.length !== w * k) return null;
+    const xb = this.m.ptr('projectRows', x);
+    return this.withHostBlocks([r], [n * k * 4, n * 4], ([rp, out, keys]) => {
+      this.m.ex.projectRowsF32(xb, n, d, a, w, rp!, k, out!, keys!);
+      const buf = this.m.buf();
+      return { p: new Float32Array(buf, out!, n * k).slice(), keys: new Int32Array(buf, keys!, n).slice() };
+    });
+  }
+
+  columnStats(x: Storage, n: number, d: number, rows: number): KernelColumnStats | null {
+    if (x.backend !== this.m.backend || x.dtype !== 'float32' || x.size !== n * d || n < 1 || d < 1) return null;
+    const xb = this.m.ptr('columnStats', x);
+    return this.withHostBlocks([], [d * 4, d * 4, d * 8, d * 8], ([lo, hi, sum, sq]) => {
+      this.m.ex.columnStatsF32(xb, n, d, rows, lo!, hi!, sum!, sq!);
+      const buf = this.m.buf();
+      return { lo: new Float32Array(buf, lo!, d).slice(), hi: new Float32Array(buf, hi!, d).slice(), sum: new Float64Array(buf, sum!, d).slice(), sq: new Float64Array(buf, sq!, d).slice() };
+    });
+  }
+
+  boostTrees(r: BoostRequest): Forest {
+    const nodes = 2 ** (r.depth + 1);
+    const trees = r.rounds * r.T;
+    const size = trees * nodes;
+    const targets = r.loss === 'squared' ? Float64Array.from(r.values!) : Int32Array.from(r.labels!);
+    return this.withHostBlocks([r.X, targets, Float64Array.from(r.init)],
+      [size * 4, size * 4, size * 4, size * 4, size * 8, this.m.ex.boostScratchBytes(r.n, r.d, r.T, r.depth, r.bins)],
+      ([X, t, init, feature, bin, left, right, value, scratch]) => {
+        const loss = r.loss === 'squared' ? 0 : r.loss === 'logistic' ? 1 : 2;
+        this.m.ex.boostU8(X!, r.n, r.d, loss, r.T, t!, t!, init!, r.rounds, r.depth, r.learningRate, r.lambda, r.minChildWeight, r.bins,
+          feature!, bin!, left!, right!, value!, scratch!);
+        const buf = this.m.buf();
+        return {
+          trees, T: r.T, nodes, init: Float64Array.from(r.init),
+          feature: new Int32Array(buf, feature!, size).slice(), bin: new Int32Array(buf, bin!, size).slice(),
+          left: new Int32Array(buf, left!, size).slice(), right: new Int32Array(buf, right!, size).slice(),
+          value: new Float64Array(buf, value!, size).slice(),
+        };
+      });
+  }
+
+  forestScores(f: Forest, X: Uint8Array, m: number, d: number): Float64Array {
+    return this.withHostBlocks([X, f.feature, f.bin, f.left, f.right, f.value, f.init], [m * f.T * 8], ([x, feature, bin, left, right, value, init, out]) => {
+      this.m.ex.forestScoresU8(x!, m, d, f.trees, f.T, f.nodes, feature!, bin!, left!, right!, value!, init!, out!);
+      return new Float64Array(this.m.buf(), out!, m * f.T).slice();
+    });
+  }
+
+  softmaxRegression(X: Float32Array, labels: Int32Array, n: number, D: number, K: number, W: Float64Array): { f: number; g: Float64Array } {
+    return this.withHostBlocks([X, labels, W], [D * K * 8, K * 8], ([x, l, w, g, z]) => {
+      const f = this.m.ex.softmaxRegressionF32(x!, l!, n, D, K, w!, g!, z!);
+      return { f, g: new Float64Array(this.m.buf(), g!, D * K).slice() };
+    });
+  }
+
+  binColumns(values: Float32Array, d: number, rows: Int32Array, bins: number): { edges: Float64Array[]; X: Uint8Array } {
+    const n = rows.length, E = bins - 1;
+    return this.withHostBlocks([values, rows], [d * E * 8, d * 4, n * d, this.m.ex.binColumnsScratchBytes(n)], ([x, r, edges, count, out, scratch]) => {
+      this.m.ex.binColumnsF32(x!, d, r!, n, bins, edges!, count!, out!, scratch!);
+      const buf = this.m.buf();
+      const cnt = new Int32Array(buf, count!, d);
+      return {
+        edges: Array.from({ length: d }, (_, j) => new Float64Array(buf, edges! + j * E * 8, cnt[j]!).slice()),
+        X: new Uint8Array(buf, out!, n * d).slice(),
+      };
+    });
+  }
+
+  binRows(values: Float32Array, n: number, d: number, edges: readonly Float64Array[], bins: number): Uint8Array {
+    const E = bins - 1;
+    const flat = new Float64Array(d * E); // (d, bins − 1): column j's edges first
+    edges.forEach((e, j) => flat.set(e.subarray(0, E), j * E));
+    const count = Int32Array.from(edges, (e) => Math.min(e.length, E));
+    return this.withHostBlocks([values, flat, count], [n * d], ([x, e, c, out]) => {
+      this.m.ex.binRowsF32(x!, n, d, bins, e!, c!, out!);
+      return new Uint8Array(this.m.buf(), out!, n * d).slice();
+    });
+  }
+
+  sharedKeys(keys: Int32Array): Uint8Array {
+    const n = keys.length;
+    let cap = 16;
+    while (cap < 2 * n) cap *= 2; // at most half full
+    return this.withHostBlocks([keys], [n, this.m.ex.sharedKeysScratchBytes(cap)], ([k, out, scratch]) => {
+      this.m.ex.sharedKeysI32(k!, n, out!, cap, scratch!);
+      return new Uint8Array(this.m.buf(), out!, n).slice();
+    });
+  }
+}
