@@ -21,14 +21,14 @@ function binOf(v: f64, e: usize, ne: i32): i32 {
 }
 
 /**
- * Edges and bins of the rows `rows` (n, indices into x: N × d f32): per column j the distinct
+ * Edges and bins of the rows `rows` (n, indices into x: N × d f32): per column j (j0 … j1 − 1) the distinct
  * values among the bins − 1 quantiles of its sampled values (value at sorted position
  * ⌊q·n/bins⌋, q = 1 … bins − 1) into edges (d × (bins − 1) f64, count[j] of them used), and each
  * sampled value's bin into out (n × d u8).
  */
-export function binColumnsF32(x: usize, d: i32, rows: usize, n: i32, bins: i32, edges: usize, count: usize, out: usize, scratch: usize): void {
+export function binColumnsF32(x: usize, d: i32, j0: i32, j1: i32, rows: usize, n: i32, bins: i32, edges: usize, count: usize, out: usize, scratch: usize): void {
   const keys = scratch, tmp = scratch + (<usize>n << 3);
-  for (let j = 0; j < d; j++) {
+  for (let j = j0; j < j1; j++) {
     for (let i = 0; i < n; i++) {
       const v = load<f32>(x + (<usize>(load<i32>(rows + (<usize>i << 2)) * d + j) << 2));
       store<u64>(keys + (<usize>i << 3), (orderedBits(v) << 32) | <u64>i);

@@ -130,13 +130,15 @@ function leafValue(feature: usize, bin: usize, left: usize, right: usize, value:
 }
 
 /**
- * Boost `rounds` rounds of T trees each on binned rows X (n × d, u8): loss 0 squared error on
+ * Boost rounds r0 … r1 − 1 of T trees each on binned rows X (n × d, u8): loss 0 squared error on
  * values (f64, n), 1 logistic on labels 0/1 (i32, n; T = 1), 2 softmax over T classes; scores
- * start at init (f64, T). Tree round·T + k goes to the node arrays (2^(depth+1) nodes a tree)
- * feature/bin/left/right (i32) and value (f64). Scratch: boostScratchBytes, 8-byte aligned.
+ * start at init (f64, T) in round 0 and live in scratch between calls (boostScratchBytes, 8-byte
+ * aligned). Tree round·T + k goes to the node arrays (2^(depth+1) nodes a tree)
+ * feature/bin/left/right (i32) and value (f64). Called a few rounds at a time (a long first call
+ * would run unoptimized code throughout).
  */
 export function boostU8(X: usize, n: i32, d: i32, loss: i32, T: i32, labels: usize, values: usize, init: usize,
-  rounds: i32, depth: i32, lr: f64, lambda: f64, minChild: f64, bins: i32,
+  r0: i32, r1: i32, depth: i32, lr: f64, lambda: f64, minChild: f64, bins: i32,
   feature: usize, bin: usize, left: usize, right: usize, value: usize, scratch: usize): void {
   const nodes = 1 << (depth + 1);
   const F = scratch; // (n, T) scores
@@ -148,8 +150,8 @@ export function boostU8(X: usize, n: i32, d: i32, loss: i32, T: i32, labels: usi
   const idx = p + (<usize>T << 3); // (n) i32
   const spill = idx + (<usize>n << 2);
   const stack = spill + (<usize>n << 2);
-  for (let i = 0; i < n; i++) for (let k = 0; k < T; k++) store<f64>(F + (<usize>(i * T + k) << 3), load<f64>(init + (<usize>k << 3)));
-  for (let round = 0; round < rounds; round++) {
+  if (r0 == 0) for (let i = 0; i < n; i++) for (let k = 0; k < T; k++) store<f64>(F + (<usize>(i * T + k) << 3), load<f64>(init + (<usize>k << 3)));
+  for (let round = r0; round < r1; round++) {
     for (let i = 0; i < n; i++) {
       const fi = F + (<usize>(i * T) << 3);
       if (loss == SQUARED) {

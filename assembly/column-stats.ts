@@ -1,9 +1,10 @@
 // The training doctor's column statistics of a large f32 matrix (src/doctor/column-stats.ts,
-// tensorColumnStats) in one kernel: per column the min and max over every row (reduce.ts's rule:
+// tensorColumnStats) in two kernels: per column the min and max over every row (reduce.ts's rule:
 // a NaN wins, so they also flag every column holding a NaN/Inf) and the f64 sums and sums of
 // squares of every row or of a spread sample of 8-row blocks, in the JavaScript's exact order
 // (8 rows added as a tree, then into the total). In a program's first fit the JavaScript sums run
-// interpreted (~3–20 ms over 1,024 MNIST rows); this runs compiled, with SIMD across columns.
+// interpreted (~3–20 ms over 1,024 MNIST rows); this runs compiled, with SIMD across columns
+// (the min/max on row ranges: see CHUNK_ROWS in src/backend/wasm/doctor-kernels.ts).
 
 // @ts-ignore: decorator
 @inline
@@ -57,15 +58,18 @@ function addRows(row: usize, d: i32, k: i32, sum: usize, sq: usize): void {
 }
 
 /**
- * Statistics of the columns of x (n × d f32, n ≥ 1): lo/hi (f32, d) the min and max over every
- * row (a NaN wins); sum/sq (f64, d) the sums of values and squares over every row when rows ≥ n,
- * else over ⌊rows/8⌋ blocks of 8 consecutive rows, block b starting at row ⌊b·(n − 8)/max(1, blocks − 1)⌋.
+ * Min and max of each column of x (rows i0 … i1 − 1 of an n × d f32 matrix) folded into lo and hi
+ * (f32, d; a NaN wins); from i0 = 0 they start as row 0. Called on row ranges so that a long scan
+ * in a program's first fit moves on to the optimized code of the kernel once the engine has it.
  */
-export function columnStatsF32(x: usize, n: i32, d: i32, rows: i32, lo: usize, hi: usize, sum: usize, sq: usize): void {
+export function columnMinMaxF32(x: usize, i0: i32, i1: i32, d: i32, lo: usize, hi: usize): void {
   const rb = <usize>d << 2;
-  memory.copy(lo, x, rb);
-  memory.copy(hi, x, rb);
-  for (let i = 1; i < n; i++) {
+  if (i0 == 0 && i1 > 0) {
+    memory.copy(lo, x, rb);
+    memory.copy(hi, x, rb);
+    i0 = 1;
+  }
+  for (let i = i0; i < i1; i++) {
     const row = x + <usize>i * rb;
     let j = 0;
     for (; j + 4 <= d; j += 4) {
@@ -81,6 +85,15 @@ export function columnStatsF32(x: usize, n: i32, d: i32, rows: i32, lo: usize, h
       if (v > b || v != v) store<f32>(hi + o, v);
     }
   }
+}
+
+/**
+ * sum/sq (f64, d): the sums of values and squares of each column of x (n × d f32) over every row
+ * when rows ≥ n, else over ⌊rows/8⌋ blocks of 8 consecutive rows, block b starting at row
+ * ⌊b·(n − 8)/max(1, blocks − 1)⌋.
+ */
+export function columnSumsF32(x: usize, n: i32, d: i32, rows: i32, sum: usize, sq: usize): void {
+  const rb = <usize>d << 2;
   memory.fill(sum, 0, <usize>d << 3);
   memory.fill(sq, 0, <usize>d << 3);
   if (rows < n) {
@@ -94,4 +107,11 @@ export function columnStatsF32(x: usize, n: i32, d: i32, rows: i32, lo: usize, h
   let i = 0;
   for (; i + 8 <= n; i += 8) addRows(x + <usize>i * rb, d, 8, sum, sq);
   addRows(x + <usize>i * rb, d, n - i, sum, sq);
+}
+
+/** Σ x² of n f32 values, in f64, in order (gradient-health.ts's rms: the same number). */
+export function sumSquaresF32(x: usize, n: i32): f64 {
+  let s = 0.0;
+  for (let i = 0; i < n; i++) { const v = <f64>load<f32>(x + (<usize>i << 2)); s += v * v; }
+  return s;
 }

@@ -53,14 +53,11 @@ export function nearRowsScratchBytes(n: i32, tables: i32, cap: i32): i32 {
 }
 
 /**
- * hit[i] = 1 when row i of other (m × d, f32) lies within √limit of a training row (n × d, f32)
- * sharing one of its `tables` buckets, else 0; rows with skip[i] = 1 are left 0. Projections
- * pTrain (n × k) and pOther (m × k) f32, k = tables·bits; offsets (k) f64; order (nOrder) i32 the
- * columns to measure, inv (d) f64 their inverse scales. cap: a power of two ≥ 2n.
+ * The hash tables of the training rows' buckets, built in scratch (nearRowsScratchBytes):
+ * projections pTrain (n × k f32), k = tables·bits; offsets (k) f64; cap: a power of two ≥ 2n.
+ * Then nearRowsF32 looks rows up in them.
  */
-export function nearRowsF32(train: usize, other: usize, n: i32, m: i32, d: i32, pTrain: usize, pOther: usize, k: i32,
-  tables: i32, bits: i32, invWidth: f64, offsets: usize, order: usize, nOrder: i32, inv: usize, limit: f64,
-  maxChecks: i32, skip: usize, hit: usize, cap: i32, scratch: usize): void {
+export function nearTablesF32(n: i32, pTrain: usize, k: i32, tables: i32, bits: i32, invWidth: f64, offsets: usize, cap: i32, scratch: usize): void {
   const kt = scratch; // (n, tables) i32
   const next = kt + (<usize>(n * tables) << 2); // (tables, n) i32
   const keys = next + (<usize>(n * tables) << 2); // (tables, cap) i32
@@ -84,8 +81,25 @@ export function nearRowsF32(train: usize, other: usize, n: i32, m: i32, d: i32, 
       store<i32>(th + (<usize>s << 2), i);
     }
   }
+}
+
+/**
+ * For rows i0 … i1 − 1 of other (m × d, f32): hit[i] = 1 when the row lies within √limit of a
+ * training row (n × d, f32) sharing one of its `tables` buckets (the tables nearTablesF32 built in
+ * scratch), else 0; rows with skip[i] = 1 are left 0. Projections pOther (m × k) f32; order
+ * (nOrder) i32 the columns to measure, inv (d) f64 their inverse scales. Called on row ranges (a
+ * long first call would run unoptimized code throughout).
+ */
+export function nearRowsF32(train: usize, other: usize, i0: i32, i1: i32, n: i32, d: i32, pOther: usize, k: i32,
+  tables: i32, bits: i32, invWidth: f64, offsets: usize, order: usize, nOrder: i32, inv: usize, limit: f64,
+  maxChecks: i32, skip: usize, hit: usize, cap: i32, scratch: usize): void {
+  const next = scratch + (<usize>(n * tables) << 2); // (tables, n) i32
+  const keys = next + (<usize>(n * tables) << 2); // (tables, cap) i32
+  const heads = keys + (<usize>(tables * cap) << 2); // (tables, cap) i32
+  const shift = 32 - (31 - clz<i32>(cap));
+  const mask = cap - 1;
   const rowBytes = <usize>d << 2;
-  for (let i = 0; i < m; i++) {
+  for (let i = i0; i < i1; i++) {
     store<u8>(hit + <usize>i, 0);
     if (load<u8>(skip + <usize>i) != 0) continue;
     const b = other + <usize>i * rowBytes;

@@ -20,15 +20,18 @@ export function isSampleStep(step: number): boolean {
 export interface LayerGrad { name: string; gradRms: number; weightRms: number }
 
 /**
- * RMS of a tensor's values, summed in float64 over the backend's memory in place (hostValues: no
- * copy, no kernel dispatch). Exact, and cheap from the first call: one small loop that the JIT
- * optimizes at once, where a reduction on the backend runs several cold dispatch paths.
+ * RMS of a tensor's values, summed in float64 in order: by the backend's compiled loop
+ * (DoctorKernels.sumSquares) where it has one, else over its memory in place (hostValues: no
+ * copy, no kernel dispatch). Exact either way, and the same number.
  */
 function rms(t: Tensor): number {
+  if (t.numel === 0) return 0;
+  const k = t.storage.backend.doctor?.sumSquares?.(t.storage);
+  if (k !== undefined && k !== null) return Math.sqrt(k / t.numel);
   const v = hostValues(t);
   let s = 0;
   for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
-  return v.length > 0 ? Math.sqrt(s / v.length) : 0;
+  return Math.sqrt(s / v.length);
 }
 
 /** RMS of each weight matrix's gradient and values (parameters with ≥ 2 dims, in model order). */

@@ -8,6 +8,14 @@ import type { LeakNearestRequest } from '../../doctor/leakage.js';
 import type { Block } from './allocator.js';
 import type { KernelExports } from './loader.js';
 
+/**
+ * Rows per call of a kernel that scans many rows. A program's first call of a wasm function runs
+ * its baseline-compiled code to the end (V8 does not replace a running wasm call); the engine
+ * compiles hot functions again, optimized, in the background, and later calls run that. Scanning
+ * in calls of 512 rows lets a long first scan switch (MNIST projections: 7-8 → ~4 ms cold).
+ */
+const CHUNK_ROWS = 512;
+
 /** What the kernels need of the backend: its exports, memory and allocator, and a live storage's address. */
 export interface WasmMemoryAccess {
   backend: Backend;
@@ -42,7 +50,10 @@ export class WasmDoctorKernels implements DoctorKernels {
       new Int32Array(buf, ord, r.order.length).set(r.order);
       new Float64Array(buf, inv, d).set(r.inv);
       new Uint8Array(buf, skip, m).set(r.skip);
-      this.m.ex.nearRowsF32(tb, ob, n, m, d, pT, pO, k, r.tables, r.bits, r.invWidth, off, ord, r.order.length, inv, r.limit, r.maxChecks, skip, hit, cap, scratch);
+      this.m.ex.nearTablesF32(n, pT, k, r.tables, r.bits, r.invWidth, off, cap, scratch);
+      for (let i0 = 0; i0 < m; i0 += CHUNK_ROWS) {
+        this.m.ex.nearRowsF32(tb, ob, i0, Math.min(m, i0 + CHUNK_ROWS), n, d, pO, k, r.tables, r.bits, r.invWidth, off, ord, r.order.length, inv, r.limit, r.maxChecks, skip, hit, cap, scratch);
+      }
       return new Uint8Array(this.m.buf(), hit, m).slice();
     } finally {
       for (const b of blocks) this.m.release(b);
@@ -72,7 +83,7 @@ export class WasmDoctorKernels implements DoctorKernels {
     const nt = r.tr.length, nh = r.he.length, nc = r.cols.length;
     return this.withHostBlocks([r.train, r.held, r.tr, r.he, r.labT, r.labH, r.cols], [nc * 4, this.m.ex.leakNearestScratchBytes(nt + nh)],
       ([train, held, tr, he, labT, labH, cols, right, scratch]) => {
-        this.m.ex.leakNearestF32(train!, held!, r.d, tr!, nt, he!, nh, labT!, labH!, cols!, nc, right!, scratch!);
+        for (let c = 0; c < nc; c++) this.m.ex.leakNearestF32(train!, held!, r.d, tr!, nt, he!, nh, labT!, labH!, cols! + 4 * c, 1, right! + 4 * c, scratch!); // a column a call (see CHUNK_ROWS)
         return new Int32Array(this.m.buf(), right!, nc).slice();
       });
   }
@@ -81,7 +92,10 @@ export class WasmDoctorKernels implements DoctorKernels {
     if (x.backend !== this.m.backend || x.dtype !== 'float32' || x.size !== n * d || a < 0 || w < 0 || a + w > d || r.length !== w * k) return null;
     const xb = this.m.ptr('projectRows', x);
     return this.withHostBlocks([r], [n * k * 4, n * 4], ([rp, out, keys]) => {
-      this.m.ex.projectRowsF32(xb, n, d, a, w, rp!, k, out!, keys!);
+      for (let i0 = 0; i0 < n; i0 += CHUNK_ROWS) {
+        const rows = Math.min(CHUNK_ROWS, n - i0);
+        this.m.ex.projectRowsF32(xb + i0 * d * 4, rows, d, a, w, rp!, k, out! + i0 * k * 4, keys! + i0 * 4);
+      }
       const buf = this.m.buf();
       return { p: new Float32Array(buf, out!, n * k).slice(), keys: new Int32Array(buf, keys!, n).slice() };
     });
@@ -91,7 +105,8 @@ export class WasmDoctorKernels implements DoctorKernels {
     if (x.backend !== this.m.backend || x.dtype !== 'float32' || x.size !== n * d || n < 1 || d < 1) return null;
     const xb = this.m.ptr('columnStats', x);
     return this.withHostBlocks([], [d * 4, d * 4, d * 8, d * 8], ([lo, hi, sum, sq]) => {
-      this.m.ex.columnStatsF32(xb, n, d, rows, lo!, hi!, sum!, sq!);
+      for (let i0 = 0; i0 < n; i0 += CHUNK_ROWS) this.m.ex.columnMinMaxF32(xb, i0, Math.min(n, i0 + CHUNK_ROWS), d, lo!, hi!);
+      this.m.ex.columnSumsF32(xb, n, d, rows, sum!, sq!);
       const buf = this.m.buf();
       return { lo: new Float32Array(buf, lo!, d).slice(), hi: new Float32Array(buf, hi!, d).slice(), sum: new Float64Array(buf, sum!, d).slice(), sq: new Float64Array(buf, sq!, d).slice() };
     });
@@ -106,8 +121,10 @@ export class WasmDoctorKernels implements DoctorKernels {
       [size * 4, size * 4, size * 4, size * 4, size * 8, this.m.ex.boostScratchBytes(r.n, r.d, r.T, r.depth, r.bins)],
       ([X, t, init, feature, bin, left, right, value, scratch]) => {
         const loss = r.loss === 'squared' ? 0 : r.loss === 'logistic' ? 1 : 2;
-        this.m.ex.boostU8(X!, r.n, r.d, loss, r.T, t!, t!, init!, r.rounds, r.depth, r.learningRate, r.lambda, r.minChildWeight, r.bins,
-          feature!, bin!, left!, right!, value!, scratch!);
+        for (let r0 = 0; r0 < r.rounds; r0 += 2) { // two rounds a call (see CHUNK_ROWS)
+          this.m.ex.boostU8(X!, r.n, r.d, loss, r.T, t!, t!, init!, r0, Math.min(r.rounds, r0 + 2), r.depth, r.learningRate, r.lambda, r.minChildWeight, r.bins,
+            feature!, bin!, left!, right!, value!, scratch!);
+        }
         const buf = this.m.buf();
         return {
           trees, T: r.T, nodes, init: Float64Array.from(r.init),
@@ -135,7 +152,7 @@ export class WasmDoctorKernels implements DoctorKernels {
   binColumns(values: Float32Array, d: number, rows: Int32Array, bins: number): { edges: Float64Array[]; X: Uint8Array } {
     const n = rows.length, E = bins - 1;
     return this.withHostBlocks([values, rows], [d * E * 8, d * 4, n * d, this.m.ex.binColumnsScratchBytes(n)], ([x, r, edges, count, out, scratch]) => {
-      this.m.ex.binColumnsF32(x!, d, r!, n, bins, edges!, count!, out!, scratch!);
+      for (let j = 0; j < d; j++) this.m.ex.binColumnsF32(x!, d, j, j + 1, r!, n, bins, edges!, count!, out!, scratch!); // a column a call (see CHUNK_ROWS)
       const buf = this.m.buf();
       const cnt = new Int32Array(buf, count!, d);
       return {
@@ -164,5 +181,10 @@ export class WasmDoctorKernels implements DoctorKernels {
       this.m.ex.sharedKeysI32(k!, n, out!, cap, scratch!);
       return new Uint8Array(this.m.buf(), out!, n).slice();
     });
+  }
+
+  sumSquares(x: Storage): number | null {
+    if (x.backend !== this.m.backend || x.dtype !== 'float32') return null;
+    return this.m.ex.sumSquaresF32(this.m.ptr('sumSquares', x), x.size);
   }
 }

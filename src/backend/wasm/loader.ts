@@ -51,7 +51,8 @@ export interface KernelExports {
     lr: number, momentum: number, dampening: number, wd: number, nesterov: number, first: number): void;
   attentionF32(q: number, k: number, v: number, out: number, mask: number, maskKind: number, maskBatch: number,
     L: number, S: number, E: number, Ev: number, scale: number, causal: number, r0: number, r1: number, scratch: number): void;
-  nearRowsF32(train: number, other: number, n: number, m: number, d: number, pTrain: number, pOther: number, k: number,
+  nearTablesF32(n: number, pTrain: number, k: number, tables: number, bits: number, invWidth: number, offsets: number, cap: number, scratch: number): void;
+  nearRowsF32(train: number, other: number, i0: number, i1: number, n: number, d: number, pOther: number, k: number,
     tables: number, bits: number, invWidth: number, offsets: number, order: number, nOrder: number, inv: number, limit: number,
     maxChecks: number, skip: number, hit: number, cap: number, scratch: number): void;
   nearRowsScratchBytes(n: number, tables: number, cap: number): number;
@@ -59,7 +60,7 @@ export interface KernelExports {
   sharedKeysScratchBytes(cap: number): number;
   projectRowsF32(x: number, n: number, d: number, a: number, w: number, r: number, k: number, out: number, keys: number): void;
   boostU8(X: number, n: number, d: number, loss: number, T: number, labels: number, values: number, init: number,
-    rounds: number, depth: number, lr: number, lambda: number, minChild: number, bins: number,
+    r0: number, r1: number, depth: number, lr: number, lambda: number, minChild: number, bins: number,
     feature: number, bin: number, left: number, right: number, value: number, scratch: number): void;
   boostScratchBytes(n: number, d: number, T: number, depth: number, bins: number): number;
   forestScoresU8(X: number, m: number, d: number, trees: number, T: number, nodes: number,
@@ -68,10 +69,12 @@ export interface KernelExports {
   leakNearestF32(train: number, held: number, d: number, tr: number, nt: number, he: number, nh: number,
     labT: number, labH: number, cols: number, nc: number, right: number, scratch: number): void;
   leakNearestScratchBytes(rows: number): number;
-  binColumnsF32(x: number, d: number, rows: number, n: number, bins: number, edges: number, count: number, out: number, scratch: number): void;
+  binColumnsF32(x: number, d: number, j0: number, j1: number, rows: number, n: number, bins: number, edges: number, count: number, out: number, scratch: number): void;
   binColumnsScratchBytes(n: number): number;
   binRowsF32(x: number, n: number, d: number, bins: number, edges: number, count: number, out: number): void;
-  columnStatsF32(x: number, n: number, d: number, rows: number, lo: number, hi: number, sum: number, sq: number): void;
+  columnMinMaxF32(x: number, i0: number, i1: number, d: number, lo: number, hi: number): void;
+  sumSquaresF32(x: number, n: number): number;
+  columnSumsF32(x: number, n: number, d: number, rows: number, sum: number, sq: number): void;
   softmaxRegressionF32(X: number, labels: number, n: number, D: number, K: number, W: number, g: number, z: number): number;
 }
 

@@ -194,7 +194,7 @@ test('the compiled near-duplicate search (wasm DoctorKernels.nearRows) gives the
   let calls = 0;
   const g = new ax.Generator(21);
   const cases: { name: string; n: number; m: number; d: number; value: () => number }[] = [
-    { name: 'continuous, d = 7', n: 900, m: 250, d: 7, value: () => g.normal() },
+    { name: 'continuous, d = 7 (more rows than one kernel call takes)', n: 900, m: 1100, d: 7, value: () => g.normal() },
     { name: 'coarse (crowded buckets), d = 3', n: 1200, m: 300, d: 3, value: () => Math.round(g.normal() * 2) / 2 },
     { name: 'wide, d = 301 (a window)', n: 400, m: 120, d: 301, value: () => g.normal() * 3 },
     { name: 'one row each, d = 1', n: 1, m: 1, d: 1, value: () => g.normal() },
@@ -343,4 +343,16 @@ test('the compiled shared-key count (wasm DoctorKernels.sharedKeys) flags exactl
     assert.deepEqual(wasm.sharedKeys(keys), want, `n=${n}`);
     if (n > 100) assert.ok(want.some((v) => v === 1) && want.some((v) => v === 0), 'both kinds present');
   }
+});
+
+test('the compiled sum of squares (wasm DoctorKernels.sumSquares, for gradient RMS) equals the float64 host sum exactly', () => {
+  const wasm = ax.getBackend('wasm');
+  const g = new ax.Generator(77);
+  for (const n of [1, 3, 17, 1000, 200_003]) {
+    const v = Float32Array.from({ length: n }, () => g.normal() * 1e3);
+    let want = 0;
+    for (let i = 0; i < n; i++) want += v[i]! * v[i]!;
+    assert.equal(wasm.doctor!.sumSquares!(ax.fromArray(v, [n], 'float32', wasm).storage), want, `n=${n}`);
+  }
+  assert.equal(wasm.doctor!.sumSquares!(ax.fromArray(new Float64Array(3), [3], 'float64', wasm).storage), null, 'float64: no kernel');
 });
