@@ -13,6 +13,7 @@ export { attentionF32 } from './attention';
 export { nearTablesF32, nearRowsF32, nearRowsScratchBytes, projectRowsF32, sharedKeysI32, sharedKeysScratchBytes } from './near-rows';
 export { boostU8, boostScratchBytes, forestScoresU8 } from './boost';
 export { softmaxRegressionF32 } from './softmax-regression';
+export { linearDesignF32 } from './linear-design';
 export { math64 } from './math64';
 export { columnMinMaxF32, columnSumsF32, sumSquaresF32 } from './column-stats';
 export { leakNearestF32, leakNearestScratchBytes } from './leak-nearest';

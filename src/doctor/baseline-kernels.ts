@@ -24,6 +24,7 @@ export function backendBaselineKernels(): BaselineKernels {
     kernels.binColumns = (values, d, rows, bins) => b.binColumns!(values, d, rows, bins);
     kernels.binRows = (values, n, d, edges, bins) => b.binRows!(values, n, d, edges, bins);
   }
+  if (b.linearDesign) kernels.linearDesign = (train, d, rows, held, m) => b.linearDesign!(train, d, rows, held, m);
   if (b.softmaxRegression) {
     const objective: ObjectiveFor = (X, labels, n, D, K, lambda) => (W) => {
       const { f, g } = b.softmaxRegression!(X, labels, n, D, K, W);

@@ -4,7 +4,7 @@
 // rows beside the network. Host code only (no tensors): the doctor may run it on a worker thread.
 // On the main thread the backend may lend compiled versions of the hot loops (BaselineKernels).
 import { hostObjective, lbfgs, type ObjectiveFor } from './logistic.js';
-import { columnStats, pickRows, thin, type Matrix, type Targets } from './matrix.js';
+import { columnStats, gatherRows, pickTargets, thin, type Matrix, type Targets } from './matrix.js';
 import { fitGbt, type GbtKernels } from './gbt.js';
 
 /**
@@ -14,7 +14,16 @@ import { fitGbt, type GbtKernels } from './gbt.js';
 export interface BaselineKernels extends GbtKernels {
   /** The logistic objective (default: hostObjective). */
   objective?: ObjectiveFor;
+  /** The linear baseline's design matrices from float32 rows (see linearBaseline; default: its JavaScript). */
+  linearDesign?: LinearDesignKernel;
 }
+
+/**
+ * The training rows `rows` of float32 values (N × d) and every held-out row (m × d) standardized
+ * by the mean and std of those training rows (columnStats), each with a leading 1: what
+ * linearBaseline builds, compiled. Shape: → Xt (rows.length, d + 1), Xh (m, d + 1).
+ */
+export type LinearDesignKernel = (train: Float32Array, d: number, rows: Int32Array, held: Float32Array, m: number) => { Xt: Float32Array; Xh: Float32Array };
 
 /**
  * Held-out figures of one model: accuracy, balanced accuracy (the mean recall over the classes
@@ -83,13 +92,20 @@ const LINEAR_ROWS = 1500;
  *
  * Shape: train (n, d), held (m, d) matrices; targets of length n and m.
  */
-export function linearBaseline(trainAll: Matrix, yAll: Targets, held: Matrix, yHeld: Targets, { l2 = 1e-4, objective = hostObjective }: { l2?: number; objective?: ObjectiveFor | undefined } = {}): { held: Score; train: Score } {
-  const [train, yTrain] = trainAll.n > LINEAR_ROWS ? pickRows(trainAll, yAll, thin(trainAll.n, LINEAR_ROWS)) : [trainAll, yAll];
-  const stats = columnStats(train);
-  const Xt = design(train, stats.mean, stats.std); // (n, D)
-  const Xh = design(held, stats.mean, stats.std); // (m, D)
-  const D = train.d + 1;
-  const n = train.n;
+export function linearBaseline(trainAll: Matrix, yAll: Targets, held: Matrix, yHeld: Targets, { l2 = 1e-4, objective = hostObjective, design: designKernel }: { l2?: number; objective?: ObjectiveFor | undefined; design?: LinearDesignKernel | undefined } = {}): { held: Score; train: Score } {
+  const rows = trainAll.n > LINEAR_ROWS ? thin(trainAll.n, LINEAR_ROWS) : null;
+  const yTrain = rows ? pickTargets(yAll, rows) : yAll;
+  const n = rows ? rows.length : trainAll.n;
+  const D = trainAll.d + 1;
+  let Xt: Float32Array, Xh: Float32Array; // (n, D), (m, D)
+  if (designKernel && trainAll.values instanceof Float32Array && held.values instanceof Float32Array) {
+    ({ Xt, Xh } = designKernel(trainAll.values, trainAll.d, rows ? Int32Array.from(rows) : Int32Array.from({ length: n }, (_, i) => i), held.values, held.n));
+  } else {
+    const train = rows ? { values: gatherRows(trainAll, rows), n, d: trainAll.d } : trainAll;
+    const stats = columnStats(train);
+    Xt = design(train, stats.mean, stats.std);
+    Xh = design(held, stats.mean, stats.std);
+  }
   let W: Float64Array; // (D, K)
   let K: number;
   if (yTrain.task === 'classification') {
@@ -160,6 +176,6 @@ export interface BaselineScores { linear: Score; linearTrain: Score; gbt: Score 
 
 /** Both baselines, with the compiled kernels given (default: all JavaScript). */
 export function runBaselines(train: Matrix, yTrain: Targets, held: Matrix, yHeld: Targets, kernels: BaselineKernels = {}): BaselineScores {
-  const lin = linearBaseline(train, yTrain, held, yHeld, { objective: kernels.objective });
+  const lin = linearBaseline(train, yTrain, held, yHeld, { objective: kernels.objective, design: kernels.linearDesign });
   return { linear: lin.held, linearTrain: lin.train, gbt: gbtBaseline(train, yTrain, held, yHeld, kernels) };
 }

@@ -73,6 +73,8 @@ export interface DoctorKernels {
   binColumns?(values: Float32Array, d: number, rows: Int32Array, bins: number): { edges: Float64Array[]; X: Uint8Array };
   /** Bins of every row of float32 values (n × d) under edges (gbt.ts, binRows). */
   binRows?(values: Float32Array, n: number, d: number, edges: readonly Float64Array[], bins: number): Uint8Array;
+  /** The linear baseline's standardized design matrices of float32 rows (baselines.ts, LinearDesignKernel): the same matrices. */
+  linearDesign?(train: Float32Array, d: number, rows: Int32Array, held: Float32Array, m: number): { Xt: Float32Array; Xh: Float32Array };
   /** Mean softmax cross-entropy of X·W and its gradient (logistic.ts, hostObjective without the L2 penalty). */
   softmaxRegression?(X: Float32Array, labels: Int32Array, n: number, D: number, K: number, W: Float64Array): { f: number; g: Float64Array };
 }

@@ -131,14 +131,15 @@ export function gatherRows(m: Matrix, rows: readonly number[]): Float64Array {
   return v;
 }
 
+/** The targets of the rows `rows`, copied. */
+export function pickTargets(t: Targets, rows: readonly number[]): Targets {
+  const pick = <A extends Int32Array | Float64Array>(a: A): A => { const out = new (a.constructor as new (n: number) => A)(rows.length); for (let i = 0; i < rows.length; i++) out[i] = a[rows[i]!]!; return out; };
+  return { ...t, labels: t.labels ? pick(t.labels) : null, values: t.values ? pick(t.values) : null };
+}
+
 /** The rows `rows` of a matrix and its targets, copied. Shape: (n, d) → (rows.length, d). */
 export function pickRows(m: Matrix, t: Targets, rows: readonly number[]): [Matrix, Targets] {
-  const pick = <A extends Int32Array | Float64Array>(a: A): A => { const out = new (a.constructor as new (n: number) => A)(rows.length); for (let i = 0; i < rows.length; i++) out[i] = a[rows[i]!]!; return out; };
-  return [{ values: gatherRows(m, rows), n: rows.length, d: m.d }, {
-    ...t,
-    labels: t.labels ? pick(t.labels) : null,
-    values: t.values ? pick(t.values) : null,
-  }];
+  return [{ values: gatherRows(m, rows), n: rows.length, d: m.d }, pickTargets(t, rows)];
 }
 
 /** Indices 0..n−1 evenly thinned to at most `max` (deterministic, keeps order). */

@@ -187,4 +187,13 @@ export class WasmDoctorKernels implements DoctorKernels {
     if (x.backend !== this.m.backend || x.dtype !== 'float32') return null;
     return this.m.ex.sumSquaresF32(this.m.ptr('sumSquares', x), x.size);
   }
+
+  linearDesign(train: Float32Array, d: number, rows: Int32Array, held: Float32Array, m: number): { Xt: Float32Array; Xh: Float32Array } {
+    const n = rows.length, D = d + 1;
+    return this.withHostBlocks([train, rows, held], [d * 8, d * 8, n * D * 4, m * D * 4], ([t, r, h, mean, std, xt, xh]) => {
+      this.m.ex.linearDesignF32(t!, d, r!, n, h!, m, mean!, std!, xt!, xh!);
+      const buf = this.m.buf();
+      return { Xt: new Float32Array(buf, xt!, n * D).slice(), Xh: new Float32Array(buf, xh!, m * D).slice() };
+    });
+  }
 }

@@ -75,6 +75,7 @@ export interface KernelExports {
   columnMinMaxF32(x: number, i0: number, i1: number, d: number, lo: number, hi: number): void;
   sumSquaresF32(x: number, n: number): number;
   columnSumsF32(x: number, n: number, d: number, rows: number, sum: number, sq: number): void;
+  linearDesignF32(train: number, d: number, rows: number, n: number, held: number, m: number, mean: number, std: number, Xt: number, Xh: number): void;
   softmaxRegressionF32(X: number, labels: number, n: number, D: number, K: number, W: number, g: number, z: number): number;
 }
 

@@ -7,8 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ax from '../../../src/index.js';
 import { boost, forestScores, type BoostLoss, type BoostRequest, type GbtKernels } from '../../../src/doctor/gbt.js';
-import { hostObjective } from '../../../src/doctor/logistic.js';
-import { runBaselines } from '../../../src/doctor/baselines.js';
+import { hostObjective, type ObjectiveFor } from '../../../src/doctor/logistic.js';
+import { linearBaseline, runBaselines } from '../../../src/doctor/baselines.js';
 import { backendBaselineKernels, hasCompiledBaselines } from '../../../src/doctor/baseline-kernels.js';
 import { asMatrix, readTargets } from '../../../src/doctor/matrix.js';
 
@@ -96,6 +96,26 @@ test('the compiled binning (binColumns, binRows) gives the JavaScript\'s bins: t
     const compiled: Float64Array = ax.fitGbt(m, targets, {}, kernels).predict(held);
     assert.equal(calls, 2, 'both kernels ran');
     assert.deepEqual(compiled, js, `n=${n} d=${d} ${task}`);
+  }
+});
+
+test('the compiled linear design (linearDesign) builds the JavaScript\'s standardized matrices bit for bit: a sample of rows, a constant column, odd widths', () => {
+  assert.ok(wasm.linearDesign, 'the wasm backend has the kernel');
+  const g = new ax.Generator(14);
+  for (const [N, m, d] of [[4000, 333, 7], [200, 50, 1], [1501, 20, 13]] as const) {
+    const train = Float32Array.from({ length: N * d }, (_, q) => (q % d === d - 1 && d > 1 ? 2.5 : g.normal() * (1 + (q % d)) + 100));
+    const held = Float32Array.from({ length: m * d }, () => g.normal() * 3);
+    const rows = Int32Array.from({ length: Math.min(N, 1500) }, (_, i) => Math.floor((i * N) / Math.min(N, 1500)));
+    const got = wasm.linearDesign!(train, d, rows, held, m);
+    // the JavaScript: linearBaseline's own path (a design through hostObjective's inputs), via a recording objective
+    let seen = null as Float32Array | null;
+    const record: ObjectiveFor = (X, labels, n, D, K, lambda) => { seen = X; return hostObjective(X, labels, n, D, K, lambda); };
+    const y = Int32Array.from({ length: N }, (_, i) => i % 2);
+    linearBaseline({ values: train, n: N, d }, { task: 'classification', labels: y, classes: 2, values: null, oneHot: false }, { values: held, n: m, d }, { task: 'classification', labels: new Int32Array(m), classes: 2, values: null, oneHot: false }, { objective: record });
+    assert.deepEqual(got.Xt, seen, `N=${N} d=${d}: training design`);
+    assert.equal(got.Xh.length, m * (d + 1));
+    assert.ok(got.Xt.every(Number.isFinite) && got.Xh.every(Number.isFinite));
+    if (d > 1) assert.ok(got.Xh.every((v, q) => q % (d + 1) !== d || v === 0), 'the constant column standardizes to 0');
   }
 });
 
