@@ -39,25 +39,14 @@ export class WasmDoctorKernels implements DoctorKernels {
     const k = r.tables * r.bits;
     let cap = 16;
     while (cap < 2 * n) cap *= 2; // hash tables at most half full
-    const sizes = [n * k * 4, m * k * 4, k * 8, r.order.length * 4, d * 8, m, m, this.m.ex.nearRowsScratchBytes(n, r.tables, cap)];
-    const blocks = sizes.map((b) => this.m.alloc(Math.max(8, b)));
-    try {
-      const [pT, pO, off, ord, inv, skip, hit, scratch] = blocks.map((b) => b.ptr) as [number, number, number, number, number, number, number, number];
-      const buf = this.m.buf(); // after every allocation (memory may have grown)
-      new Float32Array(buf, pT, n * k).set(r.pTrain);
-      new Float32Array(buf, pO, m * k).set(r.pOther);
-      new Float64Array(buf, off, k).set(r.offsets);
-      new Int32Array(buf, ord, r.order.length).set(r.order);
-      new Float64Array(buf, inv, d).set(r.inv);
-      new Uint8Array(buf, skip, m).set(r.skip);
-      this.m.ex.nearTablesF32(n, pT, k, r.tables, r.bits, r.invWidth, off, cap, scratch);
-      for (let i0 = 0; i0 < m; i0 += CHUNK_ROWS) {
-        this.m.ex.nearRowsF32(tb, ob, i0, Math.min(m, i0 + CHUNK_ROWS), n, d, pO, k, r.tables, r.bits, r.invWidth, off, ord, r.order.length, inv, r.limit, r.maxChecks, skip, hit, cap, scratch);
-      }
-      return new Uint8Array(this.m.buf(), hit, m).slice();
-    } finally {
-      for (const b of blocks) this.m.release(b);
-    }
+    return this.withHostBlocks([r.pTrain, r.pOther, r.offsets, r.order, r.inv, r.skip], [m, this.m.ex.nearRowsScratchBytes(n, r.tables, cap)],
+      ([pT, pO, off, ord, inv, skip, hit, scratch]) => {
+        this.m.ex.nearTablesF32(n, pT!, k, r.tables, r.bits, r.invWidth, off!, cap, scratch!);
+        for (let i0 = 0; i0 < m; i0 += CHUNK_ROWS) {
+          this.m.ex.nearRowsF32(tb, ob, i0, Math.min(m, i0 + CHUNK_ROWS), n, d, pO!, k, r.tables, r.bits, r.invWidth, off!, ord!, r.order.length, inv!, r.limit, r.maxChecks, skip!, hit!, cap, scratch!);
+        }
+        return new Uint8Array(this.m.buf(), hit!, m).slice();
+      });
   }
 
   /**
