@@ -5,6 +5,7 @@
 // scoring (`forestScores`) are this file's JavaScript, or the same loops compiled ahead in the
 // backend's wasm module (assembly/boost.ts, passed in as GbtKernels), which a program's first fit
 // runs at full speed while the JavaScript would still run interpreted.
+import { ValueError } from '../errors.js';
 import { gatherRows, thin, type Matrix, type Targets } from './matrix.js';
 
 export interface GbtOptions {
@@ -124,6 +125,8 @@ const GBT_WORK = 3_000_000;
  */
 export function fitGbt(train: Matrix, y: Targets, opts: GbtOptions = {}, kernels: GbtKernels = {}): GbtModel {
   const { rounds = 40, depth = 3, learningRate = 0.25, lambda = 1, minChildWeight = 1, bins = 32 } = opts;
+  if (train.n < 1 || train.d < 1) throw new ValueError('fitGbt', `no training rows or no features (a ${train.n} × ${train.d} matrix); pass at least one row of at least one feature`);
+  if (!(bins >= 2 && bins <= 256 && depth >= 1 && depth <= 12 && rounds >= 1)) throw new ValueError('fitGbt', `options out of range: bins ${bins} (2–256: bins are bytes), depth ${depth} (1–12), rounds ${rounds} (≥ 1)`);
   const cls = y.task === 'classification';
   const K = cls ? Math.max(2, y.classes) : 1;
   const T = cls && K > 2 ? K : 1; // trees a round: one score for binary (a logit) and regression

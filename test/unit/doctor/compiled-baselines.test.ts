@@ -119,6 +119,12 @@ test('the compiled linear design (linearDesign) builds the JavaScript\'s standar
   }
 });
 
+test('fitGbt refuses an empty matrix and options outside what its byte bins and trees hold, naming them', () => {
+  const t = readTargets(ax.tensor([0, 1], { dtype: 'int32' }), 'classification');
+  assert.throws(() => ax.fitGbt({ values: new Float32Array(0), n: 0, d: 3 }, t), (e: Error) => e instanceof ax.ValueError && /fitGbt.*no training rows/.test(e.message));
+  assert.throws(() => ax.fitGbt({ values: new Float32Array(4), n: 2, d: 2 }, t, { bins: 300 }), (e: Error) => e instanceof ax.ValueError && /bins 300/.test(e.message));
+});
+
 test('the compiled logistic objective equals hostObjective (float64) on iris and on an odd shape', async () => {
   assert.ok(wasm.softmaxRegression, 'the wasm backend has the kernel');
   const iris = await ax.loadIris({ seed: 0 });
