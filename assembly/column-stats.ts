@@ -109,9 +109,17 @@ export function columnSumsF32(x: usize, n: i32, d: i32, rows: i32, sum: usize, s
   addRows(x + <usize>i * rb, d, n - i, sum, sq);
 }
 
-/** Σ x² of n f32 values, in f64, in order (gradient-health.ts's rms: the same number). */
+/** Σ x² of n f32 values in f64 (gradient-health.ts's rms), four running sums (one would be bound by its add latency). */
 export function sumSquaresF32(x: usize, n: i32): f64 {
-  let s = 0.0;
-  for (let i = 0; i < n; i++) { const v = <f64>load<f32>(x + (<usize>i << 2)); s += v * v; }
+  let a = f64x2.splat(0), b = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(x + (<usize>i << 2)); // 4 f32
+    const lo = f64x2.promote_low_f32x4(v), hi = f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1));
+    a = f64x2.add(a, f64x2.mul(lo, lo));
+    b = f64x2.add(b, f64x2.mul(hi, hi));
+  }
+  let s = (f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1)) + (f64x2.extract_lane(b, 0) + f64x2.extract_lane(b, 1));
+  for (; i < n; i++) { const v = <f64>load<f32>(x + (<usize>i << 2)); s += v * v; }
   return s;
 }

@@ -216,7 +216,7 @@ function projections(sc: Float64Array, xTrain: Tensor, n: number, xOther: Tensor
 
 /** Floor for per-column scales: columns that almost never change must not dominate distances. */
 function scales(stats: ColumnStats): Float64Array {
-  const nz = [...stats.std].filter((s) => s > 0).sort((a, b) => a - b);
+  const nz = stats.std.filter((s) => s > 0).sort(); // numeric order (a typed array's sort)
   const floor = nz.length ? 0.1 * nz[Math.floor(nz.length / 2)]! : 1;
   return stats.std.map((s) => (s > 0 ? Math.max(s, floor) : 0));
 }
@@ -273,7 +273,9 @@ function nearCount(train: Matrix, other: Matrix, xTrain: Tensor, xOther: Tensor,
   // Active columns, widest spread first: a far candidate pair usually differs there, so the
   // early exit of dist2 comes after a few columns instead of after the (often blank) leading ones.
   const active = Int32Array.from([...sc.keys()].filter((j) => sc[j]! > 0));
-  const order = argsort(Float64Array.from(active, (j) => -stats.std[j]!)).map((q) => active[q]!); // std descending, ties by column
+  const negStd = new Float64Array(active.length);
+  for (let q = 0; q < active.length; q++) negStd[q] = -stats.std[active[q]!]!;
+  const order = argsort(negStd).map((q) => active[q]!); // std descending, ties by column
   const inv = sc.map((v) => (v > 0 ? 1 / v : 0));
   const radius = tol * Math.sqrt(active.length);
   const r2 = radius * radius;

@@ -20,9 +20,9 @@ export function isSampleStep(step: number): boolean {
 export interface LayerGrad { name: string; gradRms: number; weightRms: number }
 
 /**
- * RMS of a tensor's values, summed in float64 in order: by the backend's compiled loop
+ * RMS of a tensor's values, summed in float64: by the backend's compiled loop
  * (DoctorKernels.sumSquares) where it has one, else over its memory in place (hostValues: no
- * copy, no kernel dispatch). Exact either way, and the same number.
+ * copy, no kernel dispatch). The two agree up to rounding.
  */
 function rms(t: Tensor): number {
   if (t.numel === 0) return 0;

@@ -61,7 +61,7 @@ export interface DoctorKernels {
    * JavaScript's order (the same numbers). Null for other dtypes.
    */
   columnStats?(x: Storage, n: number, d: number, rows: number): KernelColumnStats | null;
-  /** Σ x² over a float32 storage, in float64 and in order (gradient-health.ts, rms: the same number); null for other dtypes. */
+  /** Σ x² over a float32 storage in float64 (gradient-health.ts, rms; equal to the host loop up to rounding); null for other dtypes. */
   sumSquares?(x: Storage): number | null;
   /** Single-feature nearest-neighbour leak counts (leakage.ts, LeakNearestRequest). */
   leakNearest?(req: LeakNearestRequest): Int32Array;
