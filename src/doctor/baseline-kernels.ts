@@ -3,7 +3,7 @@
 // them. Main thread only (it reaches the backend); the worker thread runs the baselines' JavaScript.
 import { getBackend } from '../backend/backend.js';
 import type { BaselineKernels } from './baselines.js';
-import { penalize, type ObjectiveFor } from './logistic.js';
+import { penalize, type Objective, type ObjectiveFor } from './logistic.js';
 
 /** Whether the current backend compiles every hot loop of the baselines (then they are cheap in place, even in a program's first fit). */
 export function hasCompiledBaselines(): boolean {
@@ -26,9 +26,14 @@ export function backendBaselineKernels(): BaselineKernels {
   }
   if (b.linearDesign) kernels.linearDesign = (train, d, rows, held, m) => b.linearDesign!(train, d, rows, held, m);
   if (b.softmaxRegression) {
-    const objective: ObjectiveFor = (X, labels, n, D, K, lambda) => (W) => {
-      const { f, g } = b.softmaxRegression!(X, labels, n, D, K, W);
-      return { f: f + penalize(W, g, K, lambda), g };
+    const objective: ObjectiveFor = (X, labels, n, D, K, lambda) => {
+      const s = b.softmaxRegression!(X, labels, n, D, K);
+      const at: Objective = (W) => {
+        const { f, g } = s.at(W);
+        return { f: f + penalize(W, g, K, lambda), g };
+      };
+      at.release = () => s.release();
+      return at;
     };
     kernels.objective = objective;
   }

@@ -111,7 +111,12 @@ export function linearBaseline(trainAll: Matrix, yAll: Targets, held: Matrix, yH
   if (yTrain.task === 'classification') {
     K = Math.max(2, yTrain.classes, yHeld.classes);
     const lambda = 1 / n; // C = 1
-    W = lbfgs(objective(Xt, yTrain.labels!, n, D, K, lambda), D * K);
+    const obj = objective(Xt, yTrain.labels!, n, D, K, lambda);
+    try {
+      W = lbfgs(obj, D * K);
+    } finally {
+      obj.release?.();
+    }
   } else {
     K = 1;
     // ridge: (XᵀX + λ n I) w = Xᵀy, solved by Cholesky (D is small for tabular data)

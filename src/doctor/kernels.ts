@@ -40,6 +40,13 @@ export interface NearRowsRequest {
 /** Column statistics of a float32 matrix (see DoctorKernels.columnStats). */
 export interface KernelColumnStats { lo: Float32Array; hi: Float32Array; sum: Float64Array; sq: Float64Array }
 
+/** See DoctorKernels.softmaxRegression. */
+export interface SoftmaxRegression {
+  /** Loss and gradient (D × K) at W (D × K). */
+  at(W: Float64Array): { f: number; g: Float64Array };
+  release(): void;
+}
+
 export interface DoctorKernels {
   /**
    * Near-duplicate search (duplicates.ts, nearHits): per row of `other`, whether a training row
@@ -75,6 +82,10 @@ export interface DoctorKernels {
   binRows?(values: Float32Array, n: number, d: number, edges: readonly Float64Array[], bins: number): Uint8Array;
   /** The linear baseline's standardized design matrices of float32 rows (baselines.ts, LinearDesignKernel): the same matrices. */
   linearDesign?(train: Float32Array, d: number, rows: Int32Array, held: Float32Array, m: number): { Xt: Float32Array; Xh: Float32Array };
-  /** Mean softmax cross-entropy of X·W and its gradient (logistic.ts, hostObjective without the L2 penalty). */
-  softmaxRegression?(X: Float32Array, labels: Int32Array, n: number, D: number, K: number, W: Float64Array): { f: number; g: Float64Array };
+  /**
+   * The mean softmax cross-entropy of X·W and its gradient (logistic.ts, hostObjective without the
+   * L2 penalty) for one design matrix, evaluated at many W: X and the labels stay in the backend's
+   * memory until `release()`.
+   */
+  softmaxRegression?(X: Float32Array, labels: Int32Array, n: number, D: number, K: number): SoftmaxRegression;
 }

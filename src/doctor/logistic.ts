@@ -5,8 +5,8 @@
 // problems (and always on the doctor's worker thread); logistic-backend.ts computes the same
 // numbers as two GEMMs on the backend for larger ones. No tensors here: a worker imports this file.
 
-/** The objective at W (D × K, row-major): its value and gradient. */
-export type Objective = (W: Float64Array) => { f: number; g: Float64Array };
+/** The objective at W (D × K, row-major): its value and gradient; `release` frees what it holds (a backend's memory), if anything. */
+export type Objective = ((W: Float64Array) => { f: number; g: Float64Array }) & { release?: () => void };
 
 /** Builds the objective for a design matrix X (n, D) row-major, labels, K classes, penalty λ. */
 export type ObjectiveFor = (X: Float32Array, labels: Int32Array, n: number, D: number, K: number, lambda: number) => Objective;

@@ -2,7 +2,8 @@
 // each copies its host arrays into linear memory (or reads storages and views of this memory in
 // place), calls its assembly/ kernel and copies the results out.
 import type { Backend, Storage } from '../backend.js';
-import type { KernelColumnStats, DoctorKernels, NearRowsRequest } from '../../doctor/kernels.js';
+import { UseAfterFreeError } from '../../errors.js';
+import type { KernelColumnStats, DoctorKernels, NearRowsRequest, SoftmaxRegression } from '../../doctor/kernels.js';
 import type { BoostRequest, Forest } from '../../doctor/gbt.js';
 import type { LeakNearestRequest } from '../../doctor/leakage.js';
 import type { Block } from './allocator.js';
@@ -131,11 +132,28 @@ export class WasmDoctorKernels implements DoctorKernels {
     });
   }
 
-  softmaxRegression(X: Float32Array, labels: Int32Array, n: number, D: number, K: number, W: Float64Array): { f: number; g: Float64Array } {
-    return this.withHostBlocks([X, labels, W], [D * K * 8, K * 8], ([x, l, w, g, z]) => {
-      const f = this.m.ex.softmaxRegressionF32(x!, l!, n, D, K, w!, g!, z!);
-      return { f, g: new Float64Array(this.m.buf(), g!, D * K).slice() };
-    });
+  softmaxRegression(X: Float32Array, labels: Int32Array, n: number, D: number, K: number): SoftmaxRegression {
+    // X, labels, W, g and scratch held for every evaluation (an L-BFGS run makes tens of them)
+    const blocks = [X.byteLength, labels.byteLength, D * K * 8, D * K * 8, K * 8].map((b) => this.m.alloc(Math.max(16, b)));
+    const [x, l, w, g, z] = blocks.map((b) => b.ptr) as [number, number, number, number, number];
+    let buf = this.m.buf();
+    new Float32Array(buf, x, X.length).set(X);
+    new Int32Array(buf, l, labels.length).set(labels);
+    let live = true;
+    return {
+      at: (W) => {
+        if (!live) throw new UseAfterFreeError('softmaxRegression', 'the objective was released; build a new one');
+        buf = this.m.buf();
+        new Float64Array(buf, w, D * K).set(W);
+        const f = this.m.ex.softmaxRegressionF32(x, l, n, D, K, w, g, z);
+        return { f, g: new Float64Array(this.m.buf(), g, D * K).slice() };
+      },
+      release: () => {
+        if (!live) return;
+        live = false;
+        for (const b of blocks) this.m.release(b);
+      },
+    };
   }
 
   binColumns(values: Float32Array, d: number, rows: Int32Array, bins: number): { edges: Float64Array[]; X: Uint8Array } {

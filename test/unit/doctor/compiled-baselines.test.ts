@@ -138,7 +138,11 @@ test('the compiled logistic objective equals hostObjective (float64) on iris and
     const W = Float64Array.from({ length: D * K }, () => g.normal());
     const lambda = 1 / n;
     const h = hostObjective(X, labels, n, D, K, lambda)(W);
-    const c = backendBaselineKernels().objective!(X, labels, n, D, K, lambda)(W);
+    const obj = backendBaselineKernels().objective!(X, labels, n, D, K, lambda);
+    const c = obj(W);
+    assert.deepEqual(obj(W), c, 'the same W again (the rows stay in wasm memory between evaluations)');
+    obj.release!();
+    assert.throws(() => obj(W), (e: Error) => e instanceof ax.UseAfterFreeError && /released/.test(e.message));
     assert.ok(Math.abs(c.f - h.f) <= 1e-13 * (1 + Math.abs(h.f)), `n=${n} D=${D} K=${K}: loss ${c.f} vs ${h.f}`);
     for (let q = 0; q < D * K; q++) assert.ok(Math.abs(c.g[q]! - h.g[q]!) <= 1e-13 * (1 + Math.abs(h.g[q]!)), `gradient[${q}] ${c.g[q]} vs ${h.g[q]}`);
   }
