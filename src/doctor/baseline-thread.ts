@@ -1,7 +1,9 @@
-// Where fit()'s doctor fits its linear and GBT baselines: on one worker thread beside training in
-// Node (baseline-worker.ts), so that the baselines, compared with the network only at the end of
-// the fit, cost the training thread nothing but a copy of the rows; in place in a browser, when
-// the worker cannot start, or when asked to. The main thread collects the scores without an event
+// Where fit()'s doctor fits its linear and GBT baselines: in place with the backend's compiled
+// kernels where it has them (the wasm backend: a few ms, also in a program's first fit), else on
+// one worker thread beside training in Node (baseline-worker.ts), so that their JavaScript,
+// compared with the network only at the end of the fit, costs the training thread nothing but a
+// copy of the rows; in place in a browser without the kernels, when the worker cannot start, or
+// when asked to. The main thread collects the scores without an event
 // loop (a fit is synchronous): receiveMessageOnPort, and Atomics.wait on a counter the worker bumps.
 import { nodeEnv } from '../backend/wasm/env.js';
 import { runBaselines, type BaselineScores } from './baselines.js';

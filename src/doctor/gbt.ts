@@ -172,7 +172,7 @@ export function fitGbt(train: Matrix, y: Targets, opts: GbtOptions = {}, kernels
   };
 }
 
-/** Grow every tree of `req` (the JavaScript reference of Backend.boostTrees). */
+/** Grow every tree of `req` (the JavaScript reference of DoctorKernels.boostTrees). */
 export function boost(req: BoostRequest): Forest {
   const { X, n, d, loss, T, labels, values, init, rounds, depth } = req;
   const nodes = 2 ** (depth + 1);
@@ -218,7 +218,7 @@ export function boost(req: BoostRequest): Forest {
   return forest;
 }
 
-/** Raw scores of binned rows X (m × d) under a forest: init + the leaves, (m, T) (the JavaScript reference of Backend.forestScores). */
+/** Raw scores of binned rows X (m × d) under a forest: init + the leaves, (m, T) (the JavaScript reference of DoctorKernels.forestScores). */
 export function forestScores(f: Forest, X: Uint8Array, m: number, d: number): Float64Array {
   const out = new Float64Array(m * f.T);
   for (let i = 0; i < m; i++) {

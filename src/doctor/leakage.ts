@@ -93,7 +93,7 @@ export interface LeakScore { feature: number; score: number; baseline: number; r
 
 /**
  * The 1-nearest-neighbour counts of several columns (what a backend's compiled leakNearest does:
- * Backend.leakNearest): per column cols[c], the training rows tr and held-out rows he pooled,
+ * DoctorKernels.leakNearest): per column cols[c], the training rows tr and held-out rows he pooled,
  * sorted by value (ties by pooled index, training rows first), and the rows whose nearest other
  * value has their label counted (on a tie of distances, both neighbours must have it).
  */

@@ -1,9 +1,9 @@
 // The logistic-regression baseline's fit: softmax regression with an L2 penalty of strength 1/n on
 // the weights (scikit-learn's LogisticRegression default, C = 1; the bias is not penalized),
 // minimized by L-BFGS — a smooth convex problem that converges in tens of evaluations, where
-// full-batch gradient descent needs hundreds. The objective runs on the host in float64 for small
-// problems (and always on the doctor's worker thread); logistic-backend.ts computes the same
-// numbers as two GEMMs on the backend for larger ones. No tensors here: a worker imports this file.
+// full-batch gradient descent needs hundreds. The objective is hostObjective (float64 loops here,
+// also on the doctor's worker thread) or the backend's compiled twin (DoctorKernels.
+// softmaxRegression, via baseline-kernels.ts). No tensors here: a worker imports this file.
 
 /** The objective at W (D × K, row-major): its value and gradient; `release` frees what it holds (a backend's memory), if anything. */
 export type Objective = ((W: Float64Array) => { f: number; g: Float64Array }) & { release?: () => void };
