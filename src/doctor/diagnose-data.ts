@@ -128,11 +128,11 @@ export function diagnoseData(opts: DiagnoseDataOptions): DataDiagnosis {
   const other: { name: string; m: Matrix; t: Targets; x: Tensor }[] = [];
   for (const [name, s] of splits) {
     if (!s) continue;
-    const shapeFs = validationSetFindings(train.x, train.y, tTrain, s.x, s.y, readTargets(s.y, tTrain.task));
+    const t = readTargets(s.y, tTrain.task);
+    const shapeFs = validationSetFindings(train.x, train.y, tTrain, s.x, s.y, t);
     findings.push(...shapeFs.map((f) => (name === 'test' ? { ...f, id: f.id.replace('validation', 'test'), title: f.title.replace(/validation/g, 'test') } : f)));
     if (shapeFs.some((f) => f.severity === 'error')) continue;
     const m = asMatrix(s.x);
-    const t = readTargets(s.y, tTrain.task);
     other.push({ name, m, t, x: s.x });
     const dup = findDuplicates(mTrain, m, stats, train.x, s.x, { nearTolerance: opts.nearTolerance, seed });
     const f = duplicateFinding(dup, name, m.n);
