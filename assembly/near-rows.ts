@@ -156,21 +156,6 @@ export function projectRowsF32(x: usize, n: i32, d: i32, a: i32, w: i32, r: usiz
   for (let i = i0; i < n; i++) {
     const row = x + (<usize>(i * d + a) << 2);
     const o = out + (<usize>(i * k) << 2);
-    if (k == 12) { // the doctor's k: accumulators in locals (the baseline compiler keeps them in registers)
-      let p0 = f32x4.splat(0), p1 = f32x4.splat(0), p2 = f32x4.splat(0);
-      for (let j = 0; j < w; j++) {
-        const xv = f32x4.splat(load<f32>(row + (<usize>j << 2)));
-        const rj = r + (<usize>(j * 12) << 2);
-        p0 = f32x4.add(p0, f32x4.mul(xv, v128.load(rj)));
-        p1 = f32x4.add(p1, f32x4.mul(xv, v128.load(rj, 16)));
-        p2 = f32x4.add(p2, f32x4.mul(xv, v128.load(rj, 32)));
-      }
-      v128.store(o, p0);
-      v128.store(o, p1, 16);
-      v128.store(o, p2, 32);
-      projectionKey(o, k, keys + (<usize>i << 2));
-      continue;
-    }
     memory.fill(o, 0, <usize>k << 2);
     for (let j = 0; j < w; j++) {
       const xj = load<f32>(row + (<usize>j << 2));

@@ -18,6 +18,7 @@ export { scope, keep, unkeep, isKept } from './tensor/lifetime.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd/grad-mode.js';
 export { backward, gradients, grad, valueAndGrad, type GradientsOptions } from './autograd/backward.js';
 export { getBackend, setBackend, registerBackend, listBackends, type Backend, type Storage } from './backend/backend.js';
+export type { DoctorKernels, NearRowsRequest, SoftmaxRegression, KernelColumnStats } from './doctor/kernels.js';
 export { setNumThreads, getNumThreads } from './backend/wasm/threads.js';
 export { initWasm } from './backend/wasm/browser.js';
 
