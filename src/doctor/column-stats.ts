@@ -6,8 +6,8 @@
 // ~18 ms → ~5 ms). With `sampleRows`, the sums read only that many evenly spaced rows (mean and
 // std become estimates; ~1 ms on MNIST) while min, max, NaN/Inf counts and constant columns stay
 // exact; a column the sample sees as constant but whose min and max differ gets an upper bound of
-// its std (rule of three) instead of a second pass. The wasm backend does the min/max and the sums
-// in one compiled pass (assembly/column-stats.ts, DoctorKernels.columnStats): the same numbers.
+// its std (rule of three) instead of a second pass. The wasm backend compiles the min/max and the
+// sums (assembly/column-stats.ts, DoctorKernels.columnStats): the same numbers.
 import { noGrad } from '../autograd/grad-mode.js';
 import { scope } from '../tensor/lifetime.js';
 import { max, min } from '../ops/reduce.js';

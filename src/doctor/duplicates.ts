@@ -2,9 +2,9 @@
 // nearly (RMS difference ≤ 2% of a standard deviation per feature after standardizing with the
 // training statistics). Every row is first projected on 12 random sign directions of the
 // standardized features (one GEMM per split on the backend, or the backend's compiled projection;
-// wide rows through a window of their widest-spread columns). Exact: rows with equal values have bit-equal projections, so the
-// projections are a cheap first key and only rows whose key another row shares are hashed and
-// compared in full. Near: locality-sensitive hashing on the same projections (a near pair lands
+// wide rows through a window of their widest-spread columns). Exact: rows with equal values have
+// bit-equal projections, so the projections are a cheap first key and only rows whose key another
+// row shares are hashed and compared in full. Near: locality-sensitive hashing on the same projections (a near pair lands
 // in the same bucket of one of a few hash tables with high probability; a far pair almost never),
 // then each candidate pair is measured exactly — O(n·d) instead of comparing every pair (O(n²·d)).
 import { noGrad } from '../autograd/grad-mode.js';
