@@ -172,3 +172,50 @@ test('the baselines fitted with the compiled kernels score as with the JavaScrip
     assert.ok(task === 'regression' ? js.gbt.r2! > 0.5 : js.gbt.accuracy! > 0.8, `${task}: the GBT learned something (${JSON.stringify(js.gbt)})`);
   }
 });
+
+test('diagnoseData finds the same on the wasm backend (compiled kernels) as on the reference backend (the JavaScript): leak, duplicates, imbalance, baselines', () => {
+  const g = new ax.Generator(31);
+  const n = 3000, m = 600, d = 8;
+  const v = new Float32Array((n + m) * d);
+  const y = new Int32Array(n + m);
+  for (let i = 0; i < n + m; i++) {
+    y[i] = g.uniform() < 0.9 ? 0 : 1; // 9:1 imbalance
+    for (let j = 0; j < d; j++) v[i * d + j] = j === 0 ? y[i]! * 2 + g.normal() * 0.05 : j === 1 ? 7 : g.normal() * (j + 1) + (j === 2 ? y[i]! : 0);
+  }
+  for (let i = 0; i < 40; i++) { // validation rows that repeat training rows: exactly, or nearly
+    const src = i * 37;
+    for (let j = 0; j < d; j++) v[(n + i) * d + j] = v[src * d + j]! + (i % 2 && j > 1 ? 1e-4 : 0);
+    y[n + i] = y[src]!;
+  }
+  const names = Array.from({ length: d }, (_, j) => `f${j}`);
+  const run = (backend: string): ax.DataDiagnosis => {
+    const b = ax.getBackend(backend);
+    const split = (a: number, e: number): { x: ax.Tensor; y: ax.Tensor } => ({ x: ax.fromArray(v.slice(a * d, e * d), [e - a, d], 'float32', b), y: ax.fromArray(y.slice(a, e), [e - a], 'int32', b) });
+    const before = ax.getBackend();
+    ax.setBackend(backend);
+    try {
+      return ax.diagnoseData({ train: split(0, n), validation: split(n, n + m), featureNames: names, loss: 'crossEntropy' });
+    } finally {
+      ax.setBackend(before.name);
+    }
+  };
+  const compiled = run('wasm');
+  const reference = run('ts');
+  const brief = (r: ax.DataDiagnosis): string[] => r.findings.map((f) => `${f.severity} ${f.id}`).sort();
+  assert.deepEqual(brief(compiled), brief(reference));
+  for (const id of ['feature-leak', 'duplicates-train-validation', 'class-imbalance']) assert.ok(compiled.findings.some((f) => f.id === id), `${id} found (the test covers it)`);
+  assert.ok(compiled.baselines && reference.baselines, 'both fitted the baselines');
+  for (const part of ['linear', 'linearTrain', 'gbt'] as const) {
+    for (const [k, a] of Object.entries(reference.baselines[part])) {
+      const b = (compiled.baselines[part] as Record<string, number>)[k]!;
+      assert.ok(Math.abs(b - a) <= 1e-9 * (1 + Math.abs(a)), `baselines ${part}.${k}: ${b} vs ${a}`);
+    }
+  }
+  for (const f of compiled.findings) {
+    const r = reference.findings.find((q) => q.id === f.id)!;
+    for (const [k, a] of Object.entries(r.evidence)) {
+      const b = f.evidence[k];
+      assert.ok(typeof a === 'number' ? Math.abs((b as number) - a) <= 1e-9 * (1 + Math.abs(a)) : b === a, `${f.id}.${k}: ${b} vs ${a}`);
+    }
+  }
+});
