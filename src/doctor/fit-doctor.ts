@@ -10,7 +10,7 @@ import { cat } from '../ops/movement.js';
 import { indexSelect } from '../ops/indexing.js';
 import type { Module } from '../nn/module.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { isXY, type FitData, type XY } from '../train/batches.js';
+import { isXY, type FitData } from '../train/batches.js';
 import { EarlyStopping, type Callback, type EpochLogs, type TrainContext } from '../train/callbacks.js';
 import type { LossFn, LossName } from '../train/loss-fn.js';
 import { scoreOutputs, type BaselineScores, type Score } from './baselines.js';

@@ -106,8 +106,8 @@ export class WasmDoctorKernels implements DoctorKernels {
     const nodes = 2 ** (r.depth + 1);
     const trees = r.rounds * r.T;
     const size = trees * nodes;
-    const targets = r.loss === 'squared' ? Float64Array.from(r.values!) : Int32Array.from(r.labels!);
-    return this.withHostBlocks([r.X, targets, Float64Array.from(r.init)],
+    const targets = r.loss === 'squared' ? r.values! : r.labels!; // copied in by withHostBlocks
+    return this.withHostBlocks([r.X, targets, r.init],
       [size * 4, size * 4, size * 4, size * 4, size * 8, this.m.ex.boostScratchBytes(r.n, r.d, r.T, r.depth, r.bins)],
       ([X, t, init, feature, bin, left, right, value, scratch]) => {
         const loss = r.loss === 'squared' ? 0 : r.loss === 'logistic' ? 1 : 2;
@@ -117,7 +117,7 @@ export class WasmDoctorKernels implements DoctorKernels {
         }
         const buf = this.m.buf();
         return {
-          trees, T: r.T, nodes, init: Float64Array.from(r.init),
+          trees, T: r.T, nodes, init: r.init, // shared with the request, as boost() does
           feature: new Int32Array(buf, feature!, size).slice(), bin: new Int32Array(buf, bin!, size).slice(),
           left: new Int32Array(buf, left!, size).slice(), right: new Int32Array(buf, right!, size).slice(),
           value: new Float64Array(buf, value!, size).slice(),
