@@ -61,18 +61,29 @@ const dot = (a: Float64Array, b: Float64Array): number => { let s = 0; for (let 
 
 /**
  * Minimize a smooth objective from W = 0 by L-BFGS (two-loop recursion, backtracking Armijo line
- * search). Deterministic; returns the last iterate.
+ * search). Deterministic; returns the last iterate. Works in a fixed set of buffers (the trial
+ * point becomes the iterate; the oldest step pair is reused for the newest).
  */
 export function lbfgs(objective: Objective, size: number, { maxIterations = 100, memory = 10, tolerance = 1e-6 }: LbfgsOptions = {}): Float64Array {
   let x = new Float64Array(size);
+  let trial = new Float64Array(size);
+  const d = new Float64Array(size);
+  const alpha = new Float64Array(memory);
   let { f, g } = objective(x);
   const S: Float64Array[] = [];
   const Y: Float64Array[] = [];
+  const spare: Float64Array[] = []; // step buffers out of use
+  const take = (): Float64Array => spare.pop() ?? new Float64Array(size);
+  const at = (t: number): { f: number; g: Float64Array } => {
+    for (let q = 0; q < size; q++) trial[q] = x[q]! + t * d[q]!;
+    return objective(trial);
+  };
   for (let it = 0; it < maxIterations; it++) {
-    if (g.every((v) => Math.abs(v) < tolerance)) break;
+    let small = true;
+    for (let q = 0; q < size && small; q++) small = Math.abs(g[q]!) < tolerance;
+    if (small) break;
     // d = −H·g by the two-loop recursion (H ≈ inverse Hessian from the stored pairs)
-    const d = Float64Array.from(g, (v) => -v);
-    const alpha: number[] = [];
+    for (let q = 0; q < size; q++) d[q] = -g[q]!;
     for (let k = S.length - 1; k >= 0; k--) {
       const a = dot(S[k]!, d) / dot(Y[k]!, S[k]!);
       alpha[k] = a;
@@ -86,25 +97,27 @@ export function lbfgs(objective: Objective, size: number, { maxIterations = 100,
     }
     let slope = dot(g, d);
     if (!(slope < 0)) { // not a descent direction (numerical trouble): restart from the gradient
+      spare.push(...S, ...Y);
       S.length = 0; Y.length = 0;
       for (let q = 0; q < size; q++) d[q] = -g[q]!;
       slope = -dot(g, g);
     }
     let t = 1;
-    let next = objective(x.map((v, q) => v + t * d[q]!));
+    let next = at(t);
     while (!(next.f <= f + 1e-4 * t * slope) && t > 1e-10) {
       t *= 0.5;
-      next = objective(x.map((v, q) => v + t * d[q]!));
+      next = at(t);
     }
     if (!(next.f <= f)) break; // no progress possible
-    const s = Float64Array.from(d, (v) => t * v);
-    const y = Float64Array.from(next.g, (v, q) => v - g[q]!);
+    const s = take();
+    const y = take();
+    for (let q = 0; q < size; q++) { s[q] = t * d[q]!; y[q] = next.g[q]! - g[q]!; }
     if (dot(s, y) > 1e-12) {
       S.push(s); Y.push(y);
-      if (S.length > memory) { S.shift(); Y.shift(); }
-    }
+      if (S.length > memory) spare.push(S.shift()!, Y.shift()!);
+    } else spare.push(s, y);
     const done = Math.abs(f - next.f) <= 1e-10 * Math.max(1, Math.abs(f));
-    x = x.map((v, q) => v + s[q]!);
+    [x, trial] = [trial, x]; // the accepted trial point x + t·d is the new iterate
     f = next.f;
     g = next.g;
     if (done) break;
