@@ -1,10 +1,12 @@
 // The training doctor's cost: fit() with the default doctor against doctor: false on the same
 // seeded run, and the doctor's own time (history.doctorMs: its data checks before the first step
-// plus its callbacks) as a share of the rest of the fit. The baselines of tabular data are fitted
-// on the doctor's worker thread beside training: their time there is printed apart (the fit waits
-// for them at its end only if they are not done by then, which counts in its own time).
-//   warm (default): both fits alternate in one process after warm-up runs, `--repeats` pairs
-//     (default 5); medians of wall time.
+// plus its callbacks) as a share of the rest of the fit. The baselines of tabular data run in place
+// with the wasm backend's compiled kernels; on a backend without them they run on the doctor's
+// worker thread beside training, and their time there is printed apart (the fit waits for them at
+// its end only if they are not done by then, which counts in its own time).
+//   warm (default): both fits alternate in one process after warm-up pairs (≥ 1, until 2 s or
+//     20 pairs), `--repeats` pairs (default 5) with the order inside a pair alternating; medians
+//     of wall time.
 //   --cold: every fit in a fresh process (the first fit() of a program: nothing compiled yet;
 //     the worker threads are started first, see child()), `--repeats` alternating pairs (default 10).
 // Workloads: the W1 MLP on 8,000/2,000 MNIST digits for 1, 3 and 10 epochs (or --epochs=a,b), a
@@ -107,8 +109,15 @@ async function main(): Promise<void> {
       for (let r = 0; r < repeats; r++) pairs.push([once('off'), once('on')]);
     } else {
       const run = await workload(name, epochs);
-      run(true); run(false); // warm-up
-      for (let r = 0; r < repeats; r++) pairs.push([run(false), run(true)]);
+      // Warm-up until steady state: at least one pair, then pairs until 2 s have passed (at most
+      // 20): a 50 ms iris fit needs tens of fits before the JIT has compiled both arms' code.
+      const w0 = performance.now();
+      for (let w = 0; w === 0 || (w < 20 && performance.now() - w0 < 2000); w++) { run(true); run(false); }
+      // Alternate which arm runs first in a pair, so that an order effect (GC debt of the run
+      // before) falls on both arms alike.
+      for (let r = 0; r < repeats; r++) {
+        if (r % 2 === 0) { const off = run(false); pairs.push([off, run(true)]); } else { const on = run(true); pairs.push([run(false), on]); }
+      }
     }
     const res = summarize(name, epochs, cold ? 'cold' : 'warm', pairs);
     results.push(res);
