@@ -10,7 +10,7 @@ export { stridedCopy } from './copy';
 export { erfF32 } from './erf';
 export { argF32, gather32, scatterAddF32 } from './indexing';
 export { attentionF32 } from './attention';
-export { nearTablesF32, nearRowsF32, nearRowsScratchBytes, projectRowsF32, sharedKeysI32, sharedKeysScratchBytes } from './near-rows';
+export { nearTablesF32, nearRowsF32, nearRowsScratchBytes, projectRowsF32, projectRowsRangeF32, sharedKeysI32, sharedKeysScratchBytes } from './near-rows';
 export { boostU8, boostScratchBytes, forestScoresU8 } from './boost';
 export { softmaxRegressionF32 } from './softmax-regression';
 export { linearDesignF32 } from './linear-design';

@@ -175,6 +175,11 @@ export function projectRowsF32(x: usize, n: i32, d: i32, a: i32, w: i32, r: usiz
   }
 }
 
+/** projectRowsF32 on rows i0 … i1 − 1 of x (n × d): the form the thread pool runs in parallel (its range last). */
+export function projectRowsRangeF32(x: usize, d: i32, a: i32, w: i32, r: usize, k: i32, out: usize, keys: usize, i0: i32, i1: i32): void {
+  projectRowsF32(x + (<usize>(i0 * d) << 2), i1 - i0, d, a, w, r, k, out + (<usize>(i0 * k) << 2), keys + (<usize>i0 << 2));
+}
+
 /** Store at `key` the 30-bit key of the k f32 projections at p (their bit patterns, FNV-style: projectionKey in duplicates.ts). */
 function projectionKey(p: usize, k: i32, key: usize): void {
   let h1: u32 = 0x811c9dc5;

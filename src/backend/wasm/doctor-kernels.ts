@@ -8,6 +8,7 @@ import type { BoostRequest, Forest } from '../../doctor/gbt.js';
 import type { LeakNearestRequest } from '../../doctor/leakage.js';
 import type { Block } from './allocator.js';
 import type { KernelExports } from './loader.js';
+import type { ParallelFn } from './protocol.js';
 
 /**
  * Rows per call of a kernel that scans many rows. A program's first call of a wasm function runs
@@ -16,6 +17,18 @@ import type { KernelExports } from './loader.js';
  * in calls of 512 rows lets a long first scan switch (MNIST projections: 7-8 → ~4 ms cold).
  */
 const CHUNK_ROWS = 512;
+
+/**
+ * Scan rows [0, n) in blocks of CHUNK_ROWS per thread, each block cut among the threads of the
+ * backend's pool (rows are independent: the same answers on any number of threads). argsAt(i0)
+ * gives the kernel's arguments for the rows from i0 on (its pointers moved there), with the
+ * range, relative to i0, at `range` and `range + 1`.
+ */
+function rowsInParallel(m: WasmMemoryAccess, fn: ParallelFn, n: number, argsAt: (i0: number) => number[], range: number): void {
+  const threads = n >= 2 * CHUNK_ROWS ? m.threads() : 1;
+  const block = CHUNK_ROWS * threads;
+  for (let i0 = 0; i0 < n; i0 += block) m.parallel(fn, Math.min(block, n - i0), 4, CHUNK_ROWS / 2, argsAt(i0), range);
+}
 
 /** What the kernels need of the backend: its exports, memory and allocator, and a live storage's address. */
 export interface WasmMemoryAccess {
@@ -26,6 +39,10 @@ export interface WasmMemoryAccess {
   release(b: Block): boolean;
   /** The address of a live storage's values (zeroed first if recycled). Throws UseAfterFreeError on a freed one. */
   ptr(op: string, s: Storage): number;
+  /** Threads a parallel job may use now (the caller included). */
+  threads(): number;
+  /** Run `fn` over the range [0, total) cut among the threads (WasmBackend.parallel; args[range], args[range + 1] get each part's bounds). */
+  parallel(fn: ParallelFn, total: number, align: number, minPart: number, args: number[], range: number): void;
 }
 
 export class WasmDoctorKernels implements DoctorKernels {
@@ -43,9 +60,8 @@ export class WasmDoctorKernels implements DoctorKernels {
     return this.withHostBlocks([r.pTrain, r.pOther, r.offsets, r.order, r.inv, r.skip], [m, this.m.ex.nearRowsScratchBytes(n, r.tables, cap)],
       ([pT, pO, off, ord, inv, skip, hit, scratch]) => {
         this.m.ex.nearTablesF32(n, pT!, k, r.tables, r.bits, r.invWidth, off!, cap, scratch!);
-        for (let i0 = 0; i0 < m; i0 += CHUNK_ROWS) {
-          this.m.ex.nearRowsF32(tb, ob, i0, Math.min(m, i0 + CHUNK_ROWS), n, d, pO!, k, r.tables, r.bits, r.invWidth, off!, ord!, r.order.length, inv!, r.limit, r.maxChecks, skip!, hit!, cap, scratch!);
-        }
+        // the queries in parallel (the tables are only read), each block's rows from i0 on
+        rowsInParallel(this.m, 'nearRowsF32', m, (i0) => [tb, ob + i0 * d * 4, 0, 0, n, d, pO! + i0 * k * 4, k, r.tables, r.bits, r.invWidth, off!, ord!, r.order.length, inv!, r.limit, r.maxChecks, skip! + i0, hit! + i0, cap, scratch!], 2);
         return new Uint8Array(this.m.buf(), hit!, m).slice();
       });
   }
@@ -82,10 +98,7 @@ export class WasmDoctorKernels implements DoctorKernels {
     if (x.backend !== this.m.backend || x.dtype !== 'float32' || x.size !== n * d || a < 0 || w < 0 || a + w > d || r.length !== w * k) return null;
     const xb = this.m.ptr('projectRows', x);
     return this.withHostBlocks([r], [n * k * 4, n * 4], ([rp, out, keys]) => {
-      for (let i0 = 0; i0 < n; i0 += CHUNK_ROWS) {
-        const rows = Math.min(CHUNK_ROWS, n - i0);
-        this.m.ex.projectRowsF32(xb + i0 * d * 4, rows, d, a, w, rp!, k, out! + i0 * k * 4, keys! + i0 * 4);
-      }
+      rowsInParallel(this.m, 'projectRowsRangeF32', n, (i0) => [xb + i0 * d * 4, d, a, w, rp!, k, out! + i0 * k * 4, keys! + i0 * 4, 0, 0], 8);
       const buf = this.m.buf();
       return { p: new Float32Array(buf, out!, n * k).slice(), keys: new Int32Array(buf, keys!, n).slice() };
     });

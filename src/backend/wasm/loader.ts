@@ -59,6 +59,7 @@ export interface KernelExports {
   sharedKeysI32(keys: number, n: number, out: number, cap: number, scratch: number): void;
   sharedKeysScratchBytes(cap: number): number;
   projectRowsF32(x: number, n: number, d: number, a: number, w: number, r: number, k: number, out: number, keys: number): void;
+  projectRowsRangeF32(x: number, d: number, a: number, w: number, r: number, k: number, out: number, keys: number, i0: number, i1: number): void;
   boostU8(X: number, n: number, d: number, loss: number, T: number, labels: number, values: number, init: number,
     r0: number, r1: number, depth: number, lr: number, lambda: number, minChild: number, bins: number,
     feature: number, bin: number, left: number, right: number, value: number, scratch: number): void;

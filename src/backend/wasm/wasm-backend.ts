@@ -65,6 +65,8 @@ export class WasmBackend implements Backend, Engine {
       backend: this, ex: this.ex, buf: () => this.buf(),
       alloc: (bytes) => this.allocator.alloc(bytes), release: (b) => this.allocator.release(b),
       ptr: (op, st) => { const b = this.live(op, st); this.clean(b); return b.ptr; },
+      threads: () => this.threads(),
+      parallel: (fn, total, align, minPart, args, range) => this.parallel(fn, total, align, minPart, args, range),
     });
   }
 

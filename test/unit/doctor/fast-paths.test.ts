@@ -357,3 +357,45 @@ test('the compiled sum of squares (wasm DoctorKernels.sumSquares, for gradient R
   }
   assert.equal(wasm.doctor!.sumSquares!(ax.fromArray(new Float64Array(3), [3], 'float64', wasm).storage), null, 'float64: no kernel');
 });
+
+test('the compiled projection and near-duplicate search give the same answers on 1 and 2 threads (the pool cuts the rows) and as the JavaScript search', () => {
+  const backend = ax.getBackend('wasm');
+  const wasm = backend.doctor!;
+  const g = new ax.Generator(55);
+  const before = ax.getNumThreads();
+  // odd row counts past two blocks of 512 rows, so that the pool takes part; a narrow and a windowed width
+  const cases = [{ n: 3001, m: 2503, d: 33 }, { n: 1537, m: 1031, d: 301 }];
+  try {
+    for (const c of cases) {
+      const tr = Float32Array.from({ length: c.n * c.d }, () => g.normal());
+      const ot = Float32Array.from({ length: c.m * c.d }, () => g.normal());
+      for (let i = 0; i < c.m; i += 7) { // exact twins, near copies and far rows all along the split
+        const src = (i * 13) % c.n;
+        for (let j = 0; j < c.d; j++) ot[i * c.d + j] = tr[src * c.d + j]! + (i % 3 === 0 ? 0 : i % 3 === 1 ? 0.003 * g.normal() : 0.5 * g.normal());
+      }
+      const xt = ax.fromArray(tr, [c.n, c.d], 'float32', backend);
+      const xo = ax.fromArray(ot, [c.m, c.d], 'float32', backend);
+      const mt = asMatrix(xt);
+      const r = Float32Array.from({ length: c.d * 12 }, () => (g.uniform() < 0.5 ? -1 : 1));
+      const run = (): unknown => [wasm.projectRows!(xt.storage, c.n, c.d, 0, c.d, r, 12), findDuplicates(mt, asMatrix(xo), tensorColumnStats(xt, mt), xt, xo)];
+      ax.setNumThreads(1);
+      const one = run();
+      ax.setNumThreads(2);
+      assert.equal((backend as unknown as { warmUp(): number }).warmUp(), 2, 'two threads ready');
+      const two = run();
+      assert.deepEqual(two, one, `n=${c.n} m=${c.m} d=${c.d}: 1 and 2 threads`);
+      const found = (one as [unknown, { exact: number; near: number }])[1];
+      assert.ok(found.exact >= 40 && found.near >= 40, `n=${c.n}: exact and near copies in every block (${found.exact}, ${found.near})`);
+      wasm.nearRows = undefined;
+      wasm.projectRows = undefined; // the GEMM projection and the JavaScript search
+      try {
+        assert.deepEqual(findDuplicates(mt, asMatrix(xo), tensorColumnStats(xt, mt), xt, xo), found, `n=${c.n}: the JavaScript search`);
+      } finally {
+        delete (wasm as { nearRows?: unknown }).nearRows;
+        delete (wasm as { projectRows?: unknown }).projectRows;
+      }
+    }
+  } finally {
+    ax.setNumThreads(before);
+  }
+});
