@@ -1,6 +1,7 @@
 // The doctor inside fit(): a Callback that checks the data before the first step, the step-0
 // validation loss, every batch loss (learning rate), every epoch (over/underfitting, dead or
-// saturated units), sampled gradients, and the baselines beside the network at the end. Findings
+// saturated units, observed in fit's validation passes where they have ≥ 128 rows, else in probe
+// forwards of training rows), sampled gradients, and the baselines beside the network at the end. Findings
 // go to the History, to every callback's onFinding (the progress bar prints them) and, when the
 // loss becomes NaN, onto the TrainingDivergedError.
 import { noGrad } from '../autograd/grad-mode.js';
@@ -18,13 +19,14 @@ import { hasCompiledBaselines } from './baseline-kernels.js';
 import { diagnoseData } from './diagnose-data.js';
 import type { PendingBaselines } from './baseline-thread.js';
 import { Doctor, DoctorError, type Finding } from './finding.js';
-import { activationFindings, activationStats, GradientWatch, isSampleStep, probeBatch } from './gradient-health.js';
+import { ActivationObserver, activationFindings, activationStats, probeBatch, PROBE_ROWS } from './activation-probe.js';
+import { GradientWatch, isSampleStep } from './gradient-health.js';
 import { readTargets, type Task } from './matrix.js';
 import { RunMonitor } from './run-checks.js';
 import type { TimeIndex } from './time-order.js';
 import { initialLossFinding } from './validation.js';
 
-/** Share of the training steps the epoch-end activation probes may cost (besides the probes of the initial and the final state). */
+/** Share of the training steps the epoch-end probe forwards may cost (besides those of the initial and the final state; without a validation set to observe). */
 const PROBE_BUDGET = 0.01;
 /** Training steps between looks for the baselines from the worker thread (a look costs ~1 µs). */
 const POLL_STEPS = 16;
@@ -101,7 +103,14 @@ export class DoctorCallback implements Callback {
   readonly doctor = new Doctor();
   private readonly monitor: RunMonitor;
   private readonly grads = new GradientWatch();
+  /** The fixed probe batch of training rows, when the activations are not observed in fit's validation passes. */
   private readonly probe: Tensor | null;
+  /** Activations observed in fit's validation passes (≥ PROBE_ROWS validation rows): no forward pass of the doctor's own. */
+  private readonly probeOnValidation: boolean;
+  /** The observer during a validation pass. */
+  private watch: ActivationObserver | null = null;
+  /** Whether a validation pass has been observed (a custom loop may never run one). */
+  private observed = false;
   private readonly lossName: string | null;
   private readonly classes: number;
   /** The task the data checks settled on (the network is scored the same way at the end). */
@@ -152,7 +161,8 @@ export class DoctorCallback implements Callback {
       classes = readTargets(train.y).classes;
     }
     this.classes = classes;
-    this.probe = train && opts.gradients !== false ? noGrad(() => probeBatch(train.x)) : null;
+    this.probeOnValidation = opts.gradients !== false && val !== null && val.x.shape[0]! >= PROBE_ROWS;
+    this.probe = train && opts.gradients !== false && !this.probeOnValidation ? noGrad(() => probeBatch(train.x)) : null;
     this.ms = performance.now() - t0;
   }
 
@@ -206,6 +216,25 @@ export class DoctorCallback implements Callback {
 
   onEpochBegin(epoch: number): void { this.epoch = epoch + 1; }
 
+  /** fit's validation passes carry the activation probes (every pass: observing costs no forward, ~0.1 ms). */
+  onValidationBegin(_trained: number, ctx: TrainContext): void {
+    if (!this.probeOnValidation) return;
+    this.timed(() => { this.watch = new ActivationObserver(ctx.model); });
+  }
+
+  onValidationEnd(trained: number): void {
+    const w = this.watch;
+    if (!w) return;
+    this.watch = null;
+    this.timed(() => {
+      const stats = w.finish();
+      this.ms += w.ms; // the measuring inside the model's forward passes
+      this.observed = true;
+      this.probedEpoch = trained;
+      this.doctor.reportAll(activationFindings(stats, trained === 0 ? undefined : trained));
+    });
+  }
+
   onBatchEnd(_s: number, logs: { loss: number; batchSize: number }, ctx: TrainContext): void {
     // Every step: timed inline (no closure; this runs thousands of times a fit).
     const t0 = performance.now();
@@ -236,6 +265,10 @@ export class DoctorCallback implements Callback {
       this.doctor.reportAll(this.monitor.end(ctx.optimizer.paramGroups[0]!.lr));
       const last = ctx.history.epochs.length;
       if (last > this.probedEpoch) this.checkActivations(last); // the final state is always probed
+      if (this.probeOnValidation && !this.observed) { // a loop without fit's validation passes: probe the training rows once
+        const train = isXY(this.info.data) ? this.info.data : null;
+        if (train) this.doctor.reportAll(activationFindings(activationStats(this.info.model, noGrad(() => probeBatch(train.x))), last));
+      }
       const val = this.info.validation !== undefined && isXY(this.info.validation) ? this.info.validation : null;
       if (this.baselines && val && last > 0) {
         let out = outputs(ctx.model, val.x); // (m, outputs)
@@ -255,7 +288,7 @@ export class DoctorCallback implements Callback {
   }
 
   /**
-   * Whether an epoch-end activation probe fits the budget: probes after the first cost at most
+   * Whether an epoch-end probe forward (no validation pass of ≥ 128 rows to observe) fits the budget: probes after the first cost at most
    * PROBE_BUDGET of the training steps so far. A probe (a forward pass over ≤ 128 rows) costs
    * about a third of a training step per batch of rows, and at least a third of a step (small
    * models are bound by per-op overhead): MNIST batches of 64 get a probe every epoch, iris

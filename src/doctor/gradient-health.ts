@@ -1,13 +1,8 @@
 // Gradient health, sampled cheaply: per-layer gradient norms after a few chosen steps (vanishing:
 // the first layers get ~nothing compared with the last; exploding: gradients far larger than the
-// weights they update), and activation statistics from one forward pass over a fixed probe batch
-// (dead ReLU units that output 0 for every probe input; saturated sigmoid/tanh units).
-import { noGrad } from '../autograd/grad-mode.js';
-import { fromArray } from '../tensor/creation.js';
-import { scope } from '../tensor/lifetime.js';
-import { indexSelect } from '../ops/indexing.js';
+// weights they update). The activation statistics (dead ReLU units, saturated sigmoid/tanh) are in
+// activation-probe.ts.
 import type { Module } from '../nn/module.js';
-import { ReLU, Sigmoid, Tanh } from '../nn/activations.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Finding } from './finding.js';
 import { hostValues } from './matrix.js';
@@ -79,92 +74,4 @@ export class GradientWatch {
     }
     return out;
   }
-}
-
-/** Rows in the probe batch: enough that a unit silent on all of them is dead, few enough that a probe costs about half a training step of a batch-64 MLP. */
-export const PROBE_ROWS = 128;
-
-/** First up to PROBE_ROWS (128) rows of x: the fixed probe batch. Shape: (N, *) → (min(N, 128), *). */
-export function probeBatch(x: Tensor): Tensor {
-  const k = Math.min(PROBE_ROWS, x.shape[0]!);
-  return indexSelect(x, 0, fromArray(Array.from({ length: k }, (_, i) => i), [k], 'int32', x.storage.backend));
-}
-
-interface ActStat { name: string; kind: 'relu' | 'sigmoid' | 'tanh'; dead: number; units: number; saturated: number; count: number }
-
-/** Run `probe` through `model` (eval mode, no grad) and measure every ReLU/Sigmoid/Tanh layer. */
-export function activationStats(model: Module, probe: Tensor): ActStat[] {
-  const stats: ActStat[] = [];
-  const restore: (() => void)[] = [];
-  for (const [name, m] of model.namedModules()) {
-    const kind = m instanceof ReLU ? 'relu' : m instanceof Sigmoid ? 'sigmoid' : m instanceof Tanh ? 'tanh' : null;
-    if (!kind) continue;
-    const orig = m.forward;
-    const own = Object.prototype.hasOwnProperty.call(m, 'forward');
-    m.forward = (x: Tensor): Tensor => {
-      const y = orig.call(m, x) as Tensor;
-      stats.push(measure(name, kind, y));
-      return y;
-    };
-    // Put the object back as it was: an own `forward` left behind (even the same function) would
-    // give the layer a different shape from its siblings and slow every later call of the model.
-    restore.push(() => { if (own) m.forward = orig; else delete (m as { forward?: unknown }).forward; });
-  }
-  if (restore.length === 0) return stats;
-  const was = model.training;
-  try {
-    model.eval();
-    noGrad(() => scope(() => { model.forward(probe); }));
-  } catch {
-    return [];
-  } finally {
-    restore.forEach((r) => r());
-    model.train(was);
-  }
-  return stats;
-}
-
-function measure(name: string, kind: 'relu' | 'sigmoid' | 'tanh', y: Tensor): ActStat {
-  const v = y.data();
-  const n = y.shape[0] ?? 1;
-  const units = y.ndim >= 2 ? y.shape[1]! : 1;
-  const inner = y.numel / Math.max(1, n * units); // spatial positions per unit (conv maps)
-  let dead = 0, saturated = 0;
-  if (kind === 'relu') {
-    for (let u = 0; u < units; u++) {
-      let alive = false;
-      for (let i = 0; i < n && !alive; i++) {
-        const off = (i * units + u) * inner;
-        for (let s = 0; s < inner; s++) if (v[off + s]! > 0) { alive = true; break; }
-      }
-      if (!alive) dead++;
-    }
-  } else {
-    for (const a of v) if (kind === 'sigmoid' ? a < 0.01 || a > 0.99 : Math.abs(a) > 0.99) saturated++;
-  }
-  return { name, kind, dead, units, saturated, count: v.length };
-}
-
-/** Findings from activation statistics: ≥ 50% of a ReLU layer's units dead, ≥ 50% of a sigmoid/tanh layer's outputs saturated. */
-export function activationFindings(stats: readonly ActStat[], epoch: number | undefined): Finding[] {
-  const out: Finding[] = [];
-  const dead = stats.filter((s) => s.kind === 'relu' && s.units > 1 && s.dead / s.units >= 0.5).sort((a, b) => b.dead / b.units - a.dead / a.units)[0];
-  if (dead) {
-    out.push({
-      id: 'dead-relu', severity: 'warning', epoch,
-      title: `${dead.dead} of ${dead.units} units (${(100 * dead.dead / dead.units).toFixed(0)}%) of ReLU layer '${dead.name}' output 0 for every probe input: they are dead and no longer learn`,
-      evidence: { deadUnits: dead.dead, units: dead.units, share: dead.dead / dead.units },
-      fix: 'lower the learning rate (a too-large step pushes units into the dead zone), keep biases near 0 at initialization, standardize the inputs, or use LeakyReLU/GELU',
-    });
-  }
-  const sat = stats.filter((s) => s.kind !== 'relu' && s.count > 0 && s.saturated / s.count >= 0.5).sort((a, b) => b.saturated / b.count - a.saturated / a.count)[0];
-  if (sat) {
-    out.push({
-      id: 'saturated-activations', severity: 'warning', epoch,
-      title: `${(100 * sat.saturated / sat.count).toFixed(0)}% of the outputs of ${sat.kind} layer '${sat.name}' are saturated (${sat.kind === 'sigmoid' ? 'below 0.01 or above 0.99' : '|y| > 0.99'}): their gradient is ~0`,
-      evidence: { saturatedShare: sat.saturated / sat.count, outputs: sat.count },
-      fix: 'standardize the inputs (StandardScaler fitted on train), use a smaller initialization or learning rate, or switch hidden layers to ReLU/GELU',
-    });
-  }
-  return out;
 }

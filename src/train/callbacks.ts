@@ -47,6 +47,10 @@ export interface Callback {
   onBatchEnd?(step: number, logs: { loss: number; batchSize: number }, ctx: TrainContext): void;
   onEpochEnd?(epoch: number, logs: EpochLogs, ctx: TrainContext): void;
   onTrainEnd?(ctx: TrainContext): void;
+  /** fit() is about to run its validation pass; `trained` = epochs trained so far (0: the pass before training). */
+  onValidationBegin?(trained: number, ctx: TrainContext): void;
+  /** The validation pass is over (also when it threw); its figures reach onEpochEnd's logs. */
+  onValidationEnd?(trained: number, ctx: TrainContext): void;
   /** The training doctor raised a finding (data checks call it before onTrainBegin). */
   onFinding?(finding: Finding): void;
 }

@@ -128,9 +128,17 @@ export function fit(model: Module, opts: FitOptions): History {
   const history: History = { epochs: [], stoppedEarly: false };
   const ctx: TrainContext = { model, optimizer, epochs, stepsPerEpoch: source.length ?? 0, epoch: 0, history, stopTraining: false };
   const evalOpts = { loss: lossFn, metrics: metricNames, batchSize: opts.batchSize ?? 32, threshold };
+  const validate = (trained: number): Record<string, number> => {
+    for (const cb of callbacks) cb.onValidationBegin?.(trained, ctx);
+    try {
+      return evaluate(model, validation as FitData, evalOpts);
+    } finally {
+      for (const cb of callbacks) cb.onValidationEnd?.(trained, ctx);
+    }
+  };
 
   if (validation !== undefined) {
-    const v = evaluate(model, validation as FitData, evalOpts);
+    const v = validate(0);
     history.initial = Object.fromEntries(Object.entries(v).map(([k, x]) => [`val${k[0]!.toUpperCase()}${k.slice(1)}`, x]));
   }
   for (const cb of callbacks) cb.onTrainBegin?.(ctx);
@@ -176,7 +184,7 @@ export function fit(model: Module, opts: FitOptions): History {
     const logs: EpochLogs = { epoch: epoch + 1, loss: lossSum / seen };
     metricNames.forEach((m, i) => { logs[m] = running[i]!.value(); });
     if (validation !== undefined) {
-      const v = evaluate(model, validation as FitData, evalOpts);
+      const v = validate(epoch + 1);
       for (const [k, x] of Object.entries(v)) logs[`val${k[0]!.toUpperCase()}${k.slice(1)}`] = x;
     }
     logs.lr = optimizer.paramGroups[0]!.lr;

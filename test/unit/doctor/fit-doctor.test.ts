@@ -196,6 +196,46 @@ test('activation probes stay within 1% of the training steps: every epoch on MNI
   assert.equal(ax.fit(mlp([4, 8, 2]), { ...quiet, data: { x, y }, epochs: 1, doctor: false }).doctorMs, undefined);
 });
 
+test('with ≥ 128 validation rows the activations are observed in fit\'s own validation passes: dead ReLUs and saturated tanh are named, no forward pass of the doctor\'s own, the layers left as they were', async () => {
+  const m = await mnist; // 500 validation rows
+  /** Forward passes in eval mode, by rows: fit's validation batches only, when the doctor adds none. */
+  const evalRows = (net: ax.Sequential): number[] => {
+    const rows: number[] = [];
+    const fwd = net.forward.bind(net);
+    net.forward = (x: ax.Tensor): ax.Tensor => { if (!net.training) rows.push(x.shape[0]!); return fwd(x) as ax.Tensor; };
+    return rows;
+  };
+  let net = mlp([784, 32, 10]);
+  net.loadStateDict({ ...net.stateDict(), '0.bias': ax.full([32], -10) });
+  let rows = evalRows(net);
+  const seen: string[] = [];
+  const spy: ax.Callback = { onValidationBegin: (t) => { seen.push(`begin ${t}`); }, onValidationEnd: (t) => { seen.push(`end ${t}`); } };
+  let h = ax.fit(net, { ...quiet, data: m.train, validation: m.test, epochs: 2, batchSize: 100, callbacks: [spy] });
+  const dead = find(h.findings, 'dead-relu')!;
+  assert.equal(dead.evidence.share, 1);
+  assert.equal(dead.epoch, undefined, 'found in the pass before training');
+  // (the data checks' output-shape check runs the model on 2 rows)
+  assert.deepEqual(rows.filter((r) => r > 2), Array(3 * 5).fill(100), 'three validation passes of 5 batches, no probe batch');
+  assert.deepEqual(seen, ['begin 0', 'end 0', 'begin 1', 'end 1', 'begin 2', 'end 2'], 'every callback hears the validation passes');
+  for (const [, mod] of net.namedModules()) if (mod instanceof ax.ReLU) assert.ok(!Object.hasOwn(mod, 'forward'), 'the observer leaves the layers as they were');
+  // raw, unscaled inputs saturate a tanh layer
+  const g = new ax.Generator(3);
+  const x = ax.mul(ax.randn([1200, 4], { generator: g }), 40); // (1200, 4)
+  const y = ax.gt(ax.sum(x, { dim: 1 }), 0).int();
+  net = mlp([4, 16, 2], ax.Tanh);
+  rows = evalRows(net);
+  h = ax.fit(net, { ...quiet, data: { x: ax.slice(x, [[0, 1000]]), y: ax.slice(y, [[0, 1000]]) }, validation: { x: ax.slice(x, [[1000, 1200]]), y: ax.slice(y, [[1000, 1200]]) }, epochs: 1, batchSize: 50, doctor: { baselines: false } });
+  assert.match(find(h.findings, 'saturated-activations')!.fix, /standardize the inputs/);
+  assert.deepEqual(rows.filter((r) => r > 2), Array(2 * 4).fill(50), 'two validation passes of 4 batches');
+  // fewer validation rows than a probe: the doctor's own probe batch of training rows, as before
+  net = mlp([784, 32, 10]);
+  net.loadStateDict({ ...net.stateDict(), '0.bias': ax.full([32], -10) });
+  rows = evalRows(net);
+  h = ax.fit(net, { ...quiet, data: m.train, validation: { x: ax.slice(m.test.x, [[0, 100]]), y: ax.slice(m.test.y, [[0, 100]]) }, epochs: 1, batchSize: 100 });
+  assert.equal(find(h.findings, 'dead-relu')!.evidence.share, 1);
+  assert.ok(rows.filter((r) => r === 128).length >= 2, `the probe batch ran (eval forwards ${rows.join(',')})`);
+});
+
 test('an overfitting alarm that later epochs disprove is withdrawn at the end (info, revised); a lasting one stays', () => {
   const run = (val: number[]): ax.Finding[] => {
     const doctor = new ax.Doctor();
