@@ -1,9 +1,9 @@
 // The doctor inside fit(): a Callback that checks the data before the first step, the step-0
 // validation loss, every batch loss (learning rate), every epoch (over/underfitting, dead or
 // saturated units, observed in fit's validation passes where they have ≥ 128 rows, else in probe
-// forwards of training rows), sampled gradients, and the baselines beside the network at the end. Findings
-// go to the History, to every callback's onFinding (the progress bar prints them) and, when the
-// loss becomes NaN, onto the TrainingDivergedError.
+// forwards of training rows), sampled gradients, and the baselines beside the network at the end.
+// Findings go to the History, to every callback's onFinding (the progress bar prints them) and,
+// when the loss becomes NaN, onto the TrainingDivergedError.
 import { noGrad } from '../autograd/grad-mode.js';
 import { fromArray } from '../tensor/creation.js';
 import { scope } from '../tensor/lifetime.js';
@@ -288,8 +288,8 @@ export class DoctorCallback implements Callback {
   }
 
   /**
-   * Whether an epoch-end probe forward (no validation pass of ≥ 128 rows to observe) fits the budget: probes after the first cost at most
-   * PROBE_BUDGET of the training steps so far. A probe (a forward pass over ≤ 128 rows) costs
+   * Whether an epoch-end probe forward (no validation pass of ≥ 128 rows to observe) fits the
+   * budget: probes after the first cost at most PROBE_BUDGET of the training steps so far. A probe (a forward pass over ≤ 128 rows) costs
    * about a third of a training step per batch of rows, and at least a third of a step (small
    * models are bound by per-op overhead): MNIST batches of 64 get a probe every epoch, iris
    * (8 steps an epoch) one every ~30 epochs, and the final state is probed in any case.
