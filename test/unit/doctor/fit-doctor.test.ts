@@ -236,6 +236,27 @@ test('with ≥ 128 validation rows the activations are observed in fit\'s own va
   assert.ok(rows.filter((r) => r === 128).length >= 2, `the probe batch ran (eval forwards ${rows.join(',')})`);
 });
 
+test('a custom loop that never runs fit\'s validation passes still gets the activation check: the doctor probes the training rows at the end', async () => {
+  const m = await mnist; // 500 validation rows: fit would observe its validation passes
+  const net = mlp([784, 32, 10]);
+  net.loadStateDict({ ...net.stateDict(), '0.bias': ax.full([32], -10) });
+  const optimizer = new ax.Adam(net.parameters(), { lr: 1e-3 });
+  const doctor = new ax.DoctorCallback({ baselines: false }, { model: net, data: m.train, validation: m.test, callbacks: [] });
+  const history: ax.History = { epochs: [], stoppedEarly: false };
+  const ctx: ax.TrainContext = { model: net, optimizer, epochs: 1, stepsPerEpoch: 1, epoch: 0, history, stopTraining: false };
+  doctor.onTrainBegin(ctx);
+  optimizer.zeroGrad();
+  const loss = ax.crossEntropy(net.forward(ax.slice(m.train.x, [[0, 64]])), ax.slice(m.train.y, [[0, 64]]));
+  loss.backward();
+  optimizer.step();
+  doctor.onBatchEnd(0, { loss: loss.item(), batchSize: 64 }, ctx);
+  history.epochs.push({ epoch: 1, loss: loss.item() });
+  doctor.onEpochEnd(0, history.epochs[0]!, ctx);
+  doctor.onTrainEnd(ctx);
+  assert.equal(find(doctor.findings, 'dead-relu')!.evidence.share, 1);
+  for (const [, mod] of net.namedModules()) if (mod instanceof ax.ReLU) assert.ok(!Object.hasOwn(mod, 'forward'), 'the layers are left as they were');
+});
+
 test('an overfitting alarm that later epochs disprove is withdrawn at the end (info, revised); a lasting one stays', () => {
   const run = (val: number[]): ax.Finding[] => {
     const doctor = new ax.Doctor();
