@@ -104,7 +104,7 @@ export class DoctorCallback implements Callback {
   private readonly monitor: RunMonitor;
   private readonly grads = new GradientWatch();
   /** The fixed probe batch of training rows, when the activations are not observed in fit's validation passes. */
-  private readonly probe: Tensor | null;
+  private probe: Tensor | null;
   /** Activations observed in fit's validation passes (≥ PROBE_ROWS validation rows): no forward pass of the doctor's own. */
   private readonly probeOnValidation: boolean;
   /** The observer during a validation pass. */
@@ -264,11 +264,11 @@ export class DoctorCallback implements Callback {
       this.collectBaselines(true); // the baselines are needed now (underfitting, and beside the network)
       this.doctor.reportAll(this.monitor.end(ctx.optimizer.paramGroups[0]!.lr));
       const last = ctx.history.epochs.length;
-      if (last > this.probedEpoch) this.checkActivations(last); // the final state is always probed
-      if (this.probeOnValidation && !this.observed) { // a loop without fit's validation passes: probe the training rows once
-        const train = isXY(this.info.data) ? this.info.data : null;
-        if (train) this.doctor.reportAll(activationFindings(activationStats(this.info.model, noGrad(() => probeBatch(train.x))), last));
+      if (this.probeOnValidation && !this.observed && isXY(this.info.data)) { // a loop without fit's validation passes: the probe batch after all
+        const x = this.info.data.x;
+        this.probe = noGrad(() => probeBatch(x));
       }
+      if (last > this.probedEpoch) this.checkActivations(last); // the final state is always probed
       const val = this.info.validation !== undefined && isXY(this.info.validation) ? this.info.validation : null;
       if (this.baselines && val && last > 0) {
         let out = outputs(ctx.model, val.x); // (m, outputs)
