@@ -39,18 +39,3 @@ export function adamF32(p: usize, g: usize, m: usize, v: usize, e0: i32, e1: i32
     store<f32>(p + off, pv - (lr / bc1) * (mv / (Mathf.sqrt(vv) / Mathf.sqrt(bc2) + eps)));
   }
 }
-
-/** SGD with momentum μ, dampening, Nesterov and L2 weight decay; `buf` is the momentum buffer. */
-export function sgdF32(p: usize, g: usize, buf: usize, e0: i32, e1: i32,
-  lr: f32, momentum: f32, dampening: f32, wd: f32, nesterov: bool, first: bool): void {
-  for (let i = e0; i < e1; i++) {
-    const off = <usize>i << 2;
-    let d = load<f32>(g + off) + wd * load<f32>(p + off);
-    if (momentum != 0) {
-      const b = first ? d : momentum * load<f32>(buf + off) + (1 - dampening) * d;
-      store<f32>(buf + off, b);
-      d = nesterov ? d + momentum * b : b;
-    }
-    store<f32>(p + off, load<f32>(p + off) - lr * d);
-  }
-}

@@ -1,19 +1,21 @@
-// The fused wasm attention forward (Backend.attention) against the composite on the same wasm
+// The fused wasm attention forward (FusedOps.attention) against the composite on the same wasm
 // backend, in the same run: attention forward at B=16, H=4, L=64, D=32 (causal and not, no grad),
 // and GPT.generate of 200 greedy tokens on the W4 model (context 64, so from token 64 on each step
 // re-runs the 64-position window). Not part of `npm run bench`; run it by hand:
 //   npm run build && node dist/bench/attention-fused.js
 import * as ax from '../src/index.js';
 import { W4 } from './w4-gpt.js';
+import type { FusedKernels } from '../src/index.js';
 
 const wasm = ax.getBackend('wasm');
 ax.setBackend('wasm');
 
 /** Run `fn` with the backend's fused attention hidden, so scaledDotProductAttention composes. */
 function composite<T>(fn: () => T): T {
-  const b = wasm as { attention?: unknown };
-  b.attention = undefined;
-  try { return fn(); } finally { delete b.attention; }
+  const b = wasm as { fused: FusedKernels };
+  const orig = b.fused;
+  b.fused = { ...orig, attention: undefined };
+  try { return fn(); } finally { b.fused = orig; }
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

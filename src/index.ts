@@ -17,12 +17,12 @@ export * from './ops/activation.js';
 export { scope, keep, unkeep, isKept } from './tensor/lifetime.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd/grad-mode.js';
 export { backward, gradients, grad, valueAndGrad, type GradientsOptions } from './autograd/backward.js';
-export { getBackend, setBackend, registerBackend, listBackends, type Backend, type Storage } from './backend/backend.js';
-export type { DoctorKernels, NearRowsRequest, SoftmaxRegression, KernelColumnStats } from './doctor/kernels.js';
+export { getBackend, setBackend, registerBackend, listBackends } from './backend/registry.js';
+export type { Backend, Storage, FusedOps, FusedOp, FusedKernel, FusedKernels } from './backend/backend.js';
 export { setNumThreads, getNumThreads } from './backend/wasm/threads.js';
 export { initWasm } from './backend/wasm/browser.js';
 
-import { getBackend } from './backend/backend.js';
+import { getBackend } from './backend/registry.js';
 /** Memory held by the active backend: bytes and live storages. */
 export function memory(): { backend: string; bytes: number; storages: number } {
   const b = getBackend();

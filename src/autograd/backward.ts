@@ -4,7 +4,7 @@ import { GradError } from '../errors.js';
 import { shapesEqual, shapeStr } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, execute } from '../ops/dispatch.js';
-import type { PrimOp } from '../ops/prims.js';
+import type { PrimOp } from '../backend/prims.js';
 import * as E from '../ops/elementwise.js';
 import { enableGrad, noGrad } from './grad-mode.js';
 import { RULES, type SliceGrad, type VjpRule } from './rules.js';

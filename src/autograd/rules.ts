@@ -2,7 +2,7 @@
 // a missing rule a compile error. Rules are written with ordinary ops, so they are differentiable
 // themselves (higher-order gradients) and never mention memory.
 import type { Tensor } from '../tensor/tensor.js';
-import type { PrimAttrs, PrimOp, UnaryOp } from '../ops/prims.js';
+import type { PrimAttrs, PrimOp, UnaryOp } from '../backend/prims.js';
 import { execute, executeReshape } from '../ops/dispatch.js';
 import * as E from '../ops/elementwise.js';
 import { sum } from '../ops/reduce.js';

@@ -1,12 +1,10 @@
-// The Backend interface (alloc / free / write / read / run) and the choice of the active backend.
-// Backends know nothing above this file: they see storages, shapes, dtypes and primitive names.
-import { AxonError, UseAfterFreeError } from '../errors.js';
+// The Backend interface: buffers (alloc / free / write / read), the primitive kernels (run), and one
+// typed seam of optional fused kernels. Backends know nothing above this file: they see storages,
+// shapes, dtypes and primitive names (prims.ts). Choosing the active backend is registry.ts's job.
+import { UseAfterFreeError } from '../errors.js';
 import type { DType, TypedArray } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
-import type { KernelOp, PrimAttrs } from '../ops/prims.js';
-import type { DoctorKernels } from '../doctor/kernels.js';
-import { TsBackend } from './ts/ts-backend.js';
-import { WasmBackend, type AdamArgs, type SgdArgs } from './wasm/wasm-backend.js';
+import type { KernelOp, PrimAttrs } from './prims.js';
 
 /**
  * A block of memory owned by a backend. Tensors point at storages (several tensors may share one,
@@ -40,8 +38,7 @@ export interface Backend {
   /**
    * Optional: the storage's values without a copy, where the backend can lend them safely (memory
    * that never moves: the reference backend's arrays, shared wasm memory), else null (use read).
-   * Read-only, and valid only while the storage lives and nothing writes it: for host-side scans of
-   * large tensors (the doctor's data checks), not for keeping.
+   * Read-only, and valid only while the storage lives and nothing writes it.
    */
   peek?(storage: Storage): TypedArray | null;
   /** Give the memory back; later use of the storage throws UseAfterFreeError. */
@@ -50,82 +47,56 @@ export interface Backend {
   run<K extends KernelOp>(op: K, inputs: readonly TensorView[], out: TensorView, attrs: PrimAttrs[K]): void;
   /** Bytes and storages currently held. */
   memory(): { bytes: number; storages: number };
-  /**
-   * Optional fused optimizer steps, in place on the given tensors. They return false when they do
-   * not apply (e.g. a dtype without a kernel); optimizers then compose primitives as usual.
-   */
-  adamUpdate?(param: TensorView, grad: TensorView, m: TensorView, v: TensorView, args: AdamArgs): boolean;
-  sgdUpdate?(param: TensorView, grad: TensorView, buf: TensorView | null, args: SgdArgs): boolean;
-  /**
-   * Optional fused forward of scaled dot-product attention (no weights, no gradient): q (B, L, E),
-   * k (B, S, E), v (B, S, Ev) → out (B, L, Ev), all contiguous. False when it does not apply (a
-   * dtype or mask layout without a kernel); scaledDotProductAttention then runs its composite.
-   */
-  attention?(q: TensorView, k: TensorView, v: TensorView, out: TensorView, args: AttentionArgs): boolean;
-  /** Optional: the training doctor's hot loops compiled (see doctor/kernels.ts); each missing one runs as the doctor's JavaScript. */
-  readonly doctor?: DoctorKernels;
+  /** The fused kernels this backend has (see FusedOps); each one missing is composed of primitives. */
+  readonly fused?: FusedKernels;
 }
 
-/** Arguments of Backend.attention. */
+/**
+ * The fused kernels a backend may offer, by name: the tensors each one reads and writes and its
+ * arguments. A fused kernel computes what a composite of primitives computes (tested equal to it),
+ * in fewer passes. It returns false when it does not apply (a dtype or layout without a kernel);
+ * the caller then runs the composite. Adding one: an entry here, its kernel in a backend's
+ * `fused`, its caller through runFused, and a test against the composite.
+ */
+export interface FusedOps {
+  /**
+   * One Adam/AdamW step in place on param, m and v (all the same size): the update rule of
+   * optim/adam.ts without amsgrad.
+   */
+  adam: { views: { param: TensorView; grad: TensorView; m: TensorView; v: TensorView }; args: AdamArgs };
+  /**
+   * Scaled dot-product attention forward (no weights, no gradient): q (B, L, E), k (B, S, E),
+   * v (B, S, Ev) → out (B, L, Ev), all contiguous. mask: (L, S) or (B, L, S), bool (true =
+   * attend) or a float added to the scores; null for none.
+   */
+  attention: { views: { q: TensorView; k: TensorView; v: TensorView; out: TensorView; mask: TensorView | null }; args: AttentionArgs };
+}
+export type FusedOp = keyof FusedOps;
+/** A backend's kernel for fused op K: true when it ran, false when it does not apply. */
+export type FusedKernel<K extends FusedOp> = (views: FusedOps[K]['views'], args: FusedOps[K]['args']) => boolean;
+export type FusedKernels = { readonly [K in FusedOp]?: FusedKernel<K> };
+
+/** Run fused op `op` on `backend` if it has a kernel that applies; false means "compose it". */
+export function runFused<K extends FusedOp>(backend: Backend, op: K, views: FusedOps[K]['views'], args: FusedOps[K]['args']): boolean {
+  const kernel: FusedKernel<K> | undefined = backend.fused?.[op];
+  return kernel !== undefined && kernel(views, args);
+}
+
+/** Hyper-parameters of one fused Adam/AdamW step. */
+export interface AdamArgs {
+  lr: number; beta1: number; beta2: number; eps: number; weightDecay: number;
+  /** AdamW: decay the weights directly instead of adding wd·p to the gradient. */
+  decoupled: boolean;
+  /** 1-based step number (for the bias corrections). */
+  step: number;
+}
+
+/** Arguments of the fused attention. */
 export interface AttentionArgs {
   /** Multiplies q·kᵀ. */
   scale: number;
   /** Query i sees keys j ≤ i (top-left aligned). */
   causal: boolean;
-  /** (L, S) or (B, L, S): bool (true = attend) or a float added to the scores; null for none. */
-  mask: TensorView | null;
-}
-export type { AdamArgs, SgdArgs };
-
-const registry = new Map<string, () => Backend>([
-  ['ts', () => new TsBackend()],
-  ['wasm', () => new WasmBackend()],
-]);
-const instances = new Map<string, Backend>();
-let active: Backend | null = null;
-/** null: `wasm` where it loads (Node with the built kernels), else `ts`. */
-let defaultName: string | null = null;
-
-function defaultBackend(): Backend {
-  if (defaultName !== null) return getBackend(defaultName);
-  try {
-    return getBackend('wasm');
-  } catch {
-    return getBackend('ts');
-  }
-}
-
-/** Make a backend available under `name` (constructed lazily on first use). */
-export function registerBackend(name: string, factory: () => Backend, { makeDefault = false } = {}): void {
-  registry.set(name, factory);
-  if (makeDefault) defaultName = name;
-}
-
-export function getBackend(name?: string): Backend {
-  if (name === undefined) {
-    if (active === null) active = defaultBackend();
-    return active;
-  }
-  let b = instances.get(name);
-  if (b === undefined) {
-    const f = registry.get(name);
-    if (f === undefined) {
-      throw new AxonError('setBackend', `unknown backend '${name}'; available: ${[...registry.keys()].join(', ')}`);
-    }
-    b = f();
-    instances.set(name, b);
-  }
-  return b;
-}
-
-/** Switch the backend new tensors are created on. Tensors already made stay where they are. */
-export function setBackend(name: string): Backend {
-  active = getBackend(name);
-  return active;
-}
-
-export function listBackends(): string[] {
-  return [...registry.keys()];
 }
 
 export function assertLive(op: string, s: Storage): void {

@@ -7,7 +7,6 @@
 // loop (a fit is synchronous): receiveMessageOnPort, and Atomics.wait on a counter the worker bumps.
 import { nodeEnv } from '../backend/wasm/env.js';
 import { runBaselines, type BaselineScores } from './baselines.js';
-import { backendBaselineKernels } from './baseline-kernels.js';
 import type { Matrix, Targets } from './matrix.js';
 
 /** Training rows and held-out rows (validation, or an internal split) of one tabular dataset. */
@@ -36,7 +35,7 @@ const MAX_WAITING = 8;
 /** Run the job on this thread (with the backend's compiled kernels where it has them). */
 function runInPlace(job: BaselineJob): BaselineRun {
   const t0 = performance.now();
-  const scores = runBaselines(job.fit, job.fitT, job.held, job.heldT, backendBaselineKernels());
+  const scores = runBaselines(job.fit, job.fitT, job.held, job.heldT);
   return { scores, ms: performance.now() - t0 };
 }
 

@@ -102,12 +102,11 @@ export function tensorColumnStats(x: Tensor, m: Matrix, opts: TensorColumnStatsO
   const rows = opts.sampleRows !== undefined && opts.sampleRows >= 8 && opts.sampleRows < m.n ? 8 * Math.floor(opts.sampleRows / 8) : m.n;
   // One compiled pass where the backend has it; else two backend reductions and the host sums.
   // A NaN/Inf only spoils its own column's sums: such a column is scanned alone below.
-  const k = x.storage.backend.doctor?.columnStats?.(x.storage, m.n, d, rows) ?? null;
-  const [lo, hi] = k ? [k.lo, k.hi] : noGrad(() => scope(() => {
+  const [lo, hi] = noGrad(() => scope(() => {
     const flat = x.reshape(m.n, d); // (N, d)
     return [min(flat, { dim: 0 }).data(), max(flat, { dim: 0 }).data()]; // (d), (d)
   }));
-  const [sum, sq] = k ? [k.sum, k.sq] : sums(m, rows);
+  const [sum, sq] = sums(m, rows);
   const s: ColumnStats = { mean: new Float64Array(d), std: new Float64Array(d), min: new Float64Array(d), max: new Float64Array(d), nonFinite: new Int32Array(d) };
   for (let j = 0; j < d; j++) {
     const a = lo[j]!, b = hi[j]!;

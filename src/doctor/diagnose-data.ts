@@ -159,9 +159,7 @@ export function diagnoseData(opts: DiagnoseDataOptions): DataDiagnosis {
     const heldSet = other[0] ?? null;
     const sp = heldSet ? { fit: mTrain, fitT: tTrain, held: heldSet.m, heldT: heldSet.t } : internalSplit(mTrain, tTrain);
     if (wantLeak && sp.held.n >= 10) {
-      const k = train.x.storage.backend.doctor;
-      const kernel = k?.leakNearest ? (r: LeakNearestRequest): Int32Array => k.leakNearest!(r) : undefined; // compiled where the backend has it
-      const f = leakFinding(singleFeatureScores(sp.fit, sp.fitT, sp.held, sp.heldT, kernel), tTrain.task, names, opts.timeIndex !== undefined);
+      const f = leakFinding(singleFeatureScores(sp.fit, sp.fitT, sp.held, sp.heldT), tTrain.task, names, opts.timeIndex !== undefined);
       if (f) findings.push(f);
     }
     if (wantBaselines) {

@@ -13,7 +13,6 @@ import { scope } from '../tensor/lifetime.js';
 import { Generator } from '../tensor/random.js';
 import { matmul } from '../ops/linalg.js';
 import { slice } from '../ops/movement.js';
-import type { DoctorKernels, NearRowsRequest } from './kernels.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Finding } from './finding.js';
 import { IntTable } from './int-table.js';
@@ -101,7 +100,7 @@ export function findDuplicates(train: Matrix, other: Matrix, stats: ColumnStats,
   // on image-like data that is almost none of them; on coarse data many, as it must be.
   const trainKeys = proj?.trainKeys ?? new Int32Array(train.n);
   const otherKeys = proj?.otherKeys ?? new Int32Array(other.n);
-  const shared = sharedKeys(trainKeys, otherKeys, xTrain.storage.backend.doctor); // (n + m): 1 where another row has the key
+  const shared = sharedKeys(trainKeys, otherKeys); // (n + m): 1 where another row has the key
   const table = new Map<number, number[]>();
   let withinTwins = 0;
   for (let i = 0; i < train.n; i++) {
@@ -130,12 +129,38 @@ export function findDuplicates(train: Matrix, other: Matrix, stats: ColumnStats,
   return { exact, near, examples, withinTrainRate: train.n > 0 ? (2 * withinTwins) / train.n : 0, chanceRepeats };
 }
 
+/**
+ * Arguments of nearHits (see nearCount): per row of `other`, whether
+ * a training row sharing one of its hash buckets lies within √limit (standardized distance).
+ */
+export interface NearRowsRequest {
+  n: number;
+  m: number;
+  d: number;
+  /** Projections of the rows (n × k and m × k), k = tables · bits. */
+  pTrain: Float32Array;
+  pOther: Float32Array;
+  tables: number;
+  bits: number;
+  /** 1 / bucket width, and each projection's grid offset (k). */
+  invWidth: number;
+  offsets: Float64Array;
+  /** Columns measured, in this order, and every column's inverse scale (d). */
+  order: Int32Array;
+  inv: Float64Array;
+  /** Squared distance at or below which a pair is near. */
+  limit: number;
+  /** Candidates measured per row at most. */
+  maxChecks: number;
+  /** Rows of `other` not to check (1: already an exact duplicate). */
+  skip: Uint8Array;
+}
+
 /** Per row of both splits (training rows first), 1 when another row has its key: compiled where the backend has it. */
-function sharedKeys(trainKeys: Int32Array, otherKeys: Int32Array, kernels: DoctorKernels | undefined): Uint8Array {
+function sharedKeys(trainKeys: Int32Array, otherKeys: Int32Array): Uint8Array {
   const all = new Int32Array(trainKeys.length + otherKeys.length);
   all.set(trainKeys);
   all.set(otherKeys, trainKeys.length);
-  if (kernels?.sharedKeys) return kernels.sharedKeys(all);
   const count = new IntTable(all.length);
   for (const k of all) count.set(k, count.get(k, 0) + 1);
   return Uint8Array.from(all, (k) => (count.get(k) >= 2 ? 1 : 0));
@@ -190,15 +215,6 @@ function projections(sc: Float64Array, xTrain: Tensor, n: number, xOther: Tensor
     r[q] = sc[j]! > 0 ? ((word >>> (q % 32)) & 1 ? 1 : -1) / sc[j]! : 0;
   }
   const offsets = Float64Array.from({ length: k }, () => g.uniform()); // as a fraction of the bucket width
-  // The backend's compiled projection where it has one (reads the window in place, and hashes the
-  // keys too) for both splits or neither: the two must be projected alike.
-  const kernels = xTrain.storage.backend.doctor;
-  if (kernels?.projectRows && xOther.storage.backend === xTrain.storage.backend) {
-    const rf = Float32Array.from(r);
-    const pt = kernels.projectRows(xTrain.storage, n, d, a, w, rf, k); // (n, k), (n)
-    const po = pt && kernels.projectRows(xOther.storage, m, d, a, w, rf, k); // (m, k), (m)
-    if (pt && po) return { train: pt.p, other: po.p, k, offsets, trainKeys: pt.keys, otherKeys: po.keys };
-  }
   const project = (x: Tensor, rows: number): Float32Array => noGrad(() => scope(() => {
     let flat = x.reshape(rows, d).to(x.dtype === 'float64' ? 'float64' : 'float32'); // (rows, d)
     if (w < d) flat = slice(flat, [null, [a, b]]); // (rows, w)
@@ -285,10 +301,10 @@ function nearCount(train: Matrix, other: Matrix, xTrain: Tensor, xOther: Tensor,
   // The backend's compiled search where it has one (the same answers; no JIT warm-up in a
   // program's first fit), else the loops of nearHits.
   const req: NearRowsRequest = {
-    train: xTrain.storage, other: xOther.storage, n, m: other.n, d, pTrain: proj.train, pOther: proj.other,
+    n, m: other.n, d, pTrain: proj.train, pOther: proj.other,
     tables: TABLES, bits: BITS, invWidth: 1 / width, offsets: proj.offsets, order, inv, limit: r2, maxChecks: MAX_CHECKS, skip: isExact,
   };
-  const hits = xTrain.storage.backend.doctor?.nearRows?.(req) ?? nearHits(train.values, other.values, req);
+  const hits = nearHits(train.values, other.values, req);
   let near = 0;
   for (let i = 0; i < other.n; i++) {
     if (!hits[i]) continue;

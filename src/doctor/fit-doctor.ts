@@ -15,7 +15,6 @@ import { isXY, type FitData } from '../train/batches.js';
 import { EarlyStopping, type Callback, type EpochLogs, type TrainContext } from '../train/callbacks.js';
 import type { LossFn, LossName } from '../train/loss-fn.js';
 import { scoreOutputs, type BaselineScores, type Score } from './baselines.js';
-import { hasCompiledBaselines } from './baseline-kernels.js';
 import { diagnoseData } from './diagnose-data.js';
 import type { PendingBaselines } from './baseline-thread.js';
 import { Doctor, DoctorError, type Finding } from './finding.js';
@@ -148,7 +147,7 @@ export class DoctorCallback implements Callback {
         // The baselines run compiled in place where the backend has their kernels (a few ms, also
         // in a program's first fit), else their JavaScript on a worker thread beside training
         // (reported when ready; the end of the fit, which compares them with the network, waits).
-        baselinesOn: hasCompiledBaselines() ? 'inline' : 'thread',
+        baselinesOn: 'thread',
       });
       this.pendingBaselines = d.pendingBaselines;
       classes = d.classes;

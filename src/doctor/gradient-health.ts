@@ -21,8 +21,6 @@ export interface LayerGrad { name: string; gradRms: number; weightRms: number }
  */
 function rms(t: Tensor): number {
   if (t.numel === 0) return 0;
-  const k = t.storage.backend.doctor?.sumSquares?.(t.storage);
-  if (k !== undefined && k !== null) return Math.sqrt(k / t.numel);
   const v = hostValues(t);
   let s = 0;
   for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;

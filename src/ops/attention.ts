@@ -1,6 +1,6 @@
 // Scaled dot-product attention (torch.nn.functional.scaled_dot_product_attention), composed from
 // matmul/softmax/where: no kernel and no gradient rule of its own. When no gradient is needed, a
-// backend's fused forward (Backend.attention) may run it instead, tested equal to the composite.
+// backend's fused forward (FusedOps.attention) may run it instead, tested equal to the composite.
 import { ShapeError, ValueError, DTypeError } from '../errors.js';
 import { fromArray } from '../tensor/creation.js';
 import { isFloat } from '../tensor/dtype.js';
@@ -8,7 +8,7 @@ import type { Generator } from '../tensor/random.js';
 import { numelOf, shapeStr } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { scopeDepth } from '../tensor/lifetime.js';
-import type { TensorView } from '../backend/backend.js';
+import { runFused, type TensorView } from '../backend/backend.js';
 import { needsGrad } from './dispatch.js';
 import { dropout, softmax } from './activation.js';
 import { add, cast, logicalAnd, logicalNot, mul, where } from './elementwise.js';
@@ -153,7 +153,7 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
 }
 
 /**
- * The backend's fused forward (Backend.attention, e.g. the wasm SIMD kernel) when it applies: no
+ * The backend's fused forward (FusedOps.attention, e.g. the wasm SIMD kernel) when it applies: no
  * gradient needed (grad mode off or no input requires grad — generation, evaluation), no dropout,
  * no key-padding mask, q/k/v with the same batch dims, and a mask (if any) of (L, S) or the full
  * (..., L, S) shape. Null otherwise, and the composite runs; both compute the same function
@@ -162,7 +162,7 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
 function fusedAttention(q: Tensor, k: Tensor, v: Tensor, opts: SdpaOptions): Tensor | null {
   const backend = q.storage.backend;
   const { attnMask = null, isCausal = false, keyPaddingMask = null, dropoutP = 0 } = opts;
-  if (!backend.attention || dropoutP > 0 || keyPaddingMask || (isCausal && attnMask)) return null;
+  if (!backend.fused?.attention || dropoutP > 0 || keyPaddingMask || (isCausal && attnMask)) return null;
   const inputs = attnMask ? [q, k, v, attnMask] : [q, k, v];
   if (needsGrad(inputs) || inputs.some((t) => t.storage.backend !== backend)) return null;
   const { s, sameBatch } = checkInputs('scaledDotProductAttention', q, k, v, opts);
@@ -180,8 +180,8 @@ function fusedAttention(q: Tensor, k: Tensor, v: Tensor, opts: SdpaOptions): Ten
   const outShape = [...lead, L, Ev]; // (..., L, Ev)
   const out = new Tensor(backend.alloc(q.dtype, numelOf(outShape)), outShape, q.dtype);
   const view = (t: Tensor, shape: number[]): TensorView => ({ storage: t.storage, shape, dtype: t.dtype });
-  const done = backend.attention(view(q, [B, L, E]), view(k, [B, S, E]), view(v, [B, S, Ev]), view(out, [B, L, Ev]),
-    { scale: s, causal: isCausal, mask: attnMask });
+  const done = runFused(backend, 'attention', { q: view(q, [B, L, E]), k: view(k, [B, S, E]), v: view(v, [B, S, Ev]), out: view(out, [B, L, Ev]), mask: attnMask },
+    { scale: s, causal: isCausal });
   if (!done) {
     out.dispose();
     return null;

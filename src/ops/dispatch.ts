@@ -1,13 +1,14 @@
 // Runs one primitive: allocate the output on the inputs' backend, run the kernel, and record a
 // tape node when a gradient is needed. Also turns plain numbers into tensors next to a tensor.
 import { AxonError, DTypeError } from '../errors.js';
-import { getBackend, type Backend } from '../backend/backend.js';
+import type { Backend } from '../backend/backend.js';
+import { getBackend } from '../backend/registry.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { isFloat, type DType } from '../tensor/dtype.js';
 import { numelOf, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { releasable, scopeDepth } from '../tensor/lifetime.js';
-import type { KernelOp, PrimAttrs, PrimOp } from './prims.js';
+import type { KernelOp, PrimAttrs, PrimOp } from '../backend/prims.js';
 
 /** A tensor, or a plain number/boolean that takes its dtype from the tensor it meets. */
 export type TensorLike = Tensor | number | boolean;

@@ -4,7 +4,7 @@ import { arithmeticDType, isFloat, promote, toFloat, type DType } from '../tenso
 import { broadcastShapes } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asPair, asTensor, execute, type TensorLike } from './dispatch.js';
-import type { BinaryOp, UnaryOp } from './prims.js';
+import type { BinaryOp, UnaryOp } from '../backend/prims.js';
 
 /** Convert `x` to `dtype` (a copy; float→int truncates toward zero, non-zero→true for bool). */
 export function cast(x: Tensor, dtype: DType): Tensor {

@@ -5,7 +5,7 @@ import { normalizeDim, normalizeDims, reducedShape, shapeStr } from '../tensor/s
 import type { Tensor } from '../tensor/tensor.js';
 import { execute, executeReshape } from './dispatch.js';
 import { abs, cast, div, isFinite, log, mul, pow, sqrt, sub, exp, add, where } from './elementwise.js';
-import type { ReduceOp } from './prims.js';
+import type { ReduceOp } from '../backend/prims.js';
 
 export interface ReduceOptions {
   /** The dim(s) to reduce; omitted or null reduces all of them. Negative counts from the end. */

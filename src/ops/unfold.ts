@@ -6,7 +6,7 @@ import { windowCount } from '../backend/ts/im2col.js';
 import { shapeStr } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { execute } from './dispatch.js';
-import type { WindowAttrs } from './prims.js';
+import type { WindowAttrs } from '../backend/prims.js';
 
 /** One size per spatial dim, or one number for all of them. */
 export type SizeArg = number | readonly number[];

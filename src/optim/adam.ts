@@ -3,6 +3,7 @@
 import { ValueError } from '../errors.js';
 import { add, div, maximum, mul, sqrt, sub } from '../ops/elementwise.js';
 import { zerosLike } from '../tensor/creation.js';
+import { runFused } from '../backend/backend.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, type ParamGroup, type ParamState, type ParamsArg } from './optimizer.js';
 
@@ -46,11 +47,11 @@ export class Adam extends Optimizer<AdamOptions> {
     const t = ((state.step as number | undefined) ?? 0) + 1;
     state.step = t;
     const backend = p.storage.backend;
-    if (!g.amsgrad && backend.adamUpdate) {
+    if (!g.amsgrad && backend.fused?.adam) {
       // One fused pass over p, g, m, v when the backend has it (float32 on wasm): same update rule.
       const m0 = this.stateTensor(state, 'expAvg', () => zerosLike(p));
       const v0 = this.stateTensor(state, 'expAvgSq', () => zerosLike(p));
-      const done = backend.adamUpdate(p, grad, m0, v0, { lr: g.lr, beta1: b1, beta2: b2, eps: g.eps, weightDecay: g.weightDecay, decoupled: this.decoupled, step: t });
+      const done = runFused(backend, 'adam', { param: p, grad, m: m0, v: v0 }, { lr: g.lr, beta1: b1, beta2: b2, eps: g.eps, weightDecay: g.weightDecay, decoupled: this.decoupled, step: t });
       if (done) return p;
     }
     let param = p;

@@ -1,5 +1,6 @@
 // Creating tensors: from nested arrays or typed arrays, constant fills, ranges, and seeded random.
-import { getBackend, type Backend } from '../backend/backend.js';
+import type { Backend } from '../backend/backend.js';
+import { getBackend } from '../backend/registry.js';
 import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { assertDType, dtypeOfArray, isFloat, type DType, type TypedArray } from './dtype.js';
 import { defaultGenerator, type Generator } from './random.js';

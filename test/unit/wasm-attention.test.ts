@@ -1,4 +1,4 @@
-// The fused wasm attention forward (Backend.attention, assembly/attention.ts) against the composite
+// The fused wasm attention forward (FusedOps.attention, assembly/attention.ts) against the composite
 // scaledDotProductAttention on the ts reference: odd head widths and lengths (SIMD tails), causal
 // or not, Lq ≠ Lk, more batch·heads than threads, bool/float masks, key blocks past 256 (the
 // online rescale); when the fused path must not run (gradients, dropout, key padding); and GPT
@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ax from '../../src/index.js';
-import type { Tensor } from '../../src/index.js';
+import type { FusedKernels, Tensor } from '../../src/index.js';
 import { readFileSync } from 'node:fs';
 import { closeEnough, TOL } from '../tolerances.js';
 
@@ -31,18 +31,19 @@ function pair(shape: number[], seed: number, amp = 1): [Tensor, Tensor] {
 
 /** Count the calls of the wasm backend's fused attention that ran the kernel. */
 function countFused<T>(fn: () => T): [T, number] {
-  const b = wasm as { attention?: (...a: never[]) => boolean };
-  const orig = b.attention!;
+  const b = wasm as { fused: FusedKernels };
+  const orig = b.fused;
   let n = 0;
-  b.attention = (...a: never[]) => { const ok = orig.apply(wasm, a); if (ok) n++; return ok; };
-  try { return [fn(), n]; } finally { delete b.attention; }
+  b.fused = { ...orig, attention: (views, args) => { const ok = orig.attention!(views, args); if (ok) n++; return ok; } };
+  try { return [fn(), n]; } finally { b.fused = orig; }
 }
 
 /** Run `fn` with the fused path switched off (the composite on wasm). */
 function withoutFused<T>(fn: () => T): T {
-  const b = wasm as { attention?: unknown };
-  b.attention = undefined;
-  try { return fn(); } finally { delete b.attention; }
+  const b = wasm as { fused: FusedKernels };
+  const orig = b.fused;
+  b.fused = { ...orig, attention: undefined };
+  try { return fn(); } finally { b.fused = orig; }
 }
 
 function assertCloseTensors(w: Tensor, r: Tensor, what: string): number {

@@ -233,7 +233,7 @@ test('wasm fused Adam step matches Adam composed in float64', () => {
   const v = ax.abs(v0);
   const P = p.data(); const G = g.data(); const Mm = m.data(); const V = v.data();
   const args = { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, decoupled: true, step: 3 };
-  assert.equal(wasm.adamUpdate!(p, g, m, v, args), true);
+  assert.equal(wasm.fused!.adam!({ param: p, grad: g, m, v }, args), true);
   const want = Array.from(P, (pi, i) => {
     const gi = G[i]!;
     const mi = 0.9 * Mm[i]! + 0.1 * gi;
@@ -302,22 +302,6 @@ test('the wasm backend reports which path ran each op when profiling', () => {
   const rows = b.stopProfile();
   assert.ok(rows.some((r) => r.op === 'add' && r.path === 'wasm'), JSON.stringify(rows));
   assert.ok(rows.some((r) => r.op === 'log1p' && r.path === 'reference'), JSON.stringify(rows));
-});
-
-test('wasm fused SGD (momentum, dampening, Nesterov, weight decay) matches the update in float64', () => {
-  const n = 517;
-  const [p] = pair([n], 21); const [g] = pair([n], 22); const [buf] = pair([n], 23);
-  const P = p.data(); const G = g.data(); const Bf = buf.data();
-  const o = { lr: 0.1, momentum: 0.9, dampening: 0.1, weightDecay: 0.01, nesterov: true, first: false };
-  assert.equal(wasm.sgdUpdate!(p, g, buf, o), true);
-  const got = p.data();
-  for (let i = 0; i < n; i++) {
-    const d = G[i]! + 0.01 * P[i]!;
-    const b = 0.9 * Bf[i]! + 0.9 * d;
-    const want = P[i]! - 0.1 * (d + 0.9 * b);
-    assert.ok(closeEnough(got[i]!, want, TOL.fusedAdamF32), `param ${i}: ${got[i]} vs ${want}`);
-  }
-  assert.equal(wasm.sgdUpdate!(ax.zeros([3], { dtype: 'float64' }), ax.zeros([3], { dtype: 'float64' }), null, { ...o, momentum: 0 }), false, 'float64 falls back');
 });
 
 test('the unshared single-thread build (browsers without cross-origin isolation) works, across memory growth', async () => {

@@ -1,6 +1,6 @@
 // Reference kernels of the sliding-window primitives: unfold (im2col) and its adjoint fold
 // (col2im), for any number of spatial dims. Both walk one precomputed gather map.
-import type { PrimAttrs, WindowAttrs } from '../../ops/prims.js';
+import type { PrimAttrs, WindowAttrs } from '../prims.js';
 import type { KView } from './kernels.js';
 
 /** Window positions along one dim: ⌊(size + 2p − d·(k−1) − 1) / s⌋ + 1. */

@@ -3,7 +3,7 @@
 import { ValueError } from '../../errors.js';
 import type { DType, TypedArray } from '../../tensor/dtype.js';
 import { broadcastStrides, numelOf, stridesOf, type Shape } from '../../tensor/shape.js';
-import type { BinaryOp, KernelOp, PrimAttrs, ReduceOp, UnaryOp } from '../../ops/prims.js';
+import type { BinaryOp, KernelOp, PrimAttrs, ReduceOp, UnaryOp } from '../prims.js';
 import { erf, roundHalfEven } from './scalar-math.js';
 import { map2, map3, stridedCopy, walk1 } from './strided.js';
 import { foldKernel, unfoldKernel } from './im2col.js';

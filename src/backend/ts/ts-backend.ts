@@ -2,7 +2,7 @@
 import type { Backend, Storage, TensorView } from '../backend.js';
 import { assertLive } from '../backend.js';
 import { allocArray, bytesPerElement, type DType, type TypedArray } from '../../tensor/dtype.js';
-import type { KernelOp, PrimAttrs } from '../../ops/prims.js';
+import type { KernelOp, PrimAttrs } from '../prims.js';
 import { KERNELS, type Kernel, type KView } from './kernels.js';
 
 export class TsBackend implements Backend {

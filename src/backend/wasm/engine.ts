@@ -2,7 +2,7 @@
 // (pointers, the parallel runner, scratch and metadata memory), the path type, and the thresholds
 // below which a job stays on the calling thread.
 import type { TensorView } from '../backend.js';
-import type { KernelOp, PrimAttrs } from '../../ops/prims.js';
+import type { KernelOp, PrimAttrs } from '../prims.js';
 import type { KernelExports } from './loader.js';
 import type { ParallelFn } from './protocol.js';
 

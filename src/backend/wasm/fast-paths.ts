@@ -2,7 +2,7 @@
 // it does not apply (another dtype, an unsupported layout); the backend then runs the reference
 // kernel on views of the same memory, so every op works on wasm either way.
 import type { TensorView } from '../backend.js';
-import type { KernelOp, PrimAttrs } from '../../ops/prims.js';
+import type { KernelOp, PrimAttrs } from '../prims.js';
 import type { Engine, FastPath } from './engine.js';
 import { ELEMENTWISE_PATHS } from './paths-elementwise.js';
 import { matmul } from './paths-matmul.js';

@@ -47,37 +47,8 @@ export interface KernelExports {
   reduceOuterInnerF32(op: number, x: number, out: number, r1: number, k: number, r2: number, k0: number, k1: number): void;
   adamF32(p: number, g: number, m: number, v: number, e0: number, e1: number,
     lr: number, beta1: number, beta2: number, eps: number, bc1: number, bc2: number, l2: number, decay: number): void;
-  sgdF32(p: number, g: number, buf: number, e0: number, e1: number,
-    lr: number, momentum: number, dampening: number, wd: number, nesterov: number, first: number): void;
   attentionF32(q: number, k: number, v: number, out: number, mask: number, maskKind: number, maskBatch: number,
     L: number, S: number, E: number, Ev: number, scale: number, causal: number, r0: number, r1: number, scratch: number): void;
-  nearTablesF32(n: number, pTrain: number, k: number, tables: number, bits: number, invWidth: number, offsets: number, cap: number, scratch: number): void;
-  nearRowsF32(train: number, other: number, i0: number, i1: number, n: number, d: number, pOther: number, k: number,
-    tables: number, bits: number, invWidth: number, offsets: number, order: number, nOrder: number, inv: number, limit: number,
-    maxChecks: number, skip: number, hit: number, cap: number, scratch: number): void;
-  nearRowsScratchBytes(n: number, tables: number, cap: number): number;
-  sharedKeysI32(keys: number, n: number, out: number, cap: number, scratch: number): void;
-  sharedKeysScratchBytes(cap: number): number;
-  projectRowsF32(x: number, n: number, d: number, a: number, w: number, r: number, k: number, out: number, keys: number): void;
-  projectRowsRangeF32(x: number, d: number, a: number, w: number, r: number, k: number, out: number, keys: number, i0: number, i1: number): void;
-  boostU8(X: number, n: number, d: number, loss: number, T: number, labels: number, values: number, init: number,
-    r0: number, r1: number, depth: number, lr: number, lambda: number, minChild: number, bins: number,
-    feature: number, bin: number, left: number, right: number, value: number, scratch: number): void;
-  boostScratchBytes(n: number, d: number, T: number, depth: number, bins: number): number;
-  forestScoresU8(X: number, m: number, d: number, trees: number, T: number, nodes: number,
-    feature: number, bin: number, left: number, right: number, value: number, init: number, out: number): void;
-  math64(op: number, x: number): number;
-  leakNearestF32(train: number, held: number, d: number, tr: number, nt: number, he: number, nh: number,
-    labT: number, labH: number, cols: number, nc: number, right: number, scratch: number): void;
-  leakNearestScratchBytes(rows: number): number;
-  binColumnsF32(x: number, d: number, j0: number, j1: number, rows: number, n: number, bins: number, edges: number, count: number, out: number, scratch: number): void;
-  binColumnsScratchBytes(n: number): number;
-  binRowsF32(x: number, n: number, d: number, bins: number, edges: number, count: number, out: number): void;
-  columnMinMaxF32(x: number, i0: number, i1: number, d: number, lo: number, hi: number): void;
-  sumSquaresF32(x: number, n: number): number;
-  columnSumsF32(x: number, n: number, d: number, rows: number, sum: number, sq: number): void;
-  linearDesignF32(train: number, d: number, rows: number, n: number, held: number, m: number, mean: number, std: number, Xt: number, Xh: number): void;
-  softmaxRegressionF32(X: number, labels: number, n: number, D: number, K: number, W: number, g: number, z: number): number;
 }
 
 const FILES: Record<Variant, string> = {

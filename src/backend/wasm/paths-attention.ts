@@ -1,7 +1,7 @@
-// Fast path of the fused attention forward (Backend.attention) on float32: one job over the B·L
+// Fast path of the fused attention forward (FusedOps.attention) on float32: one job over the B·L
 // query rows, each row's scores, softmax and weighted sum of values done in one pass by
 // assembly/attention.ts. Masks: none, or one bool/float mask of (L, S) or (B, L, S) elements.
-import type { AttentionArgs, TensorView } from '../backend.js';
+import type { AttentionArgs, FusedOps } from '../backend.js';
 import { f32, FLOPS_PER_PART, type Engine } from './engine.js';
 
 const MASK_NONE = 0;
@@ -9,7 +9,7 @@ const MASK_BOOL = 1;
 const MASK_ADD = 2;
 
 /** Run the fused kernel; false when the case has no kernel (the composite runs instead). */
-export function attentionPath(e: Engine, q: TensorView, k: TensorView, v: TensorView, out: TensorView, { scale, causal, mask }: AttentionArgs): boolean {
+export function attentionPath(e: Engine, { q, k, v, out, mask }: FusedOps['attention']['views'], { scale, causal }: AttentionArgs): boolean {
   if (!f32(q, k, v, out) || q.shape.length !== 3 || k.shape.length !== 3 || v.shape.length !== 3) return false;
   const [B, L, E] = q.shape as [number, number, number];
   const [S, Ev] = [k.shape[1]!, v.shape[2]!];

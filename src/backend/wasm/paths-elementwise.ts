@@ -1,6 +1,6 @@
 // Fast paths of the elementwise primitives on float32: binary ops and comparisons in the
 // (looped) 2-level broadcast form, unary maps, transcendentals, erf, rsqrt, where, f32 copies.
-import type { BinaryOp, UnaryOp } from '../../ops/prims.js';
+import type { BinaryOp, UnaryOp } from '../prims.js';
 import { numelOf } from '../../tensor/shape.js';
 import { ELEMS_PER_PART, f32, TRANS_PER_PART, type FastPath } from './engine.js';
 import { broadcastLoop, whereForm } from './layout.js';

@@ -31,7 +31,7 @@ export const PARAM_COUNT = P_SCRATCH_TABLE + MAX_THREADS;
 export const EXIT = -1;
 
 /** Kernel exports a worker may be asked to run, by index. */
-export const PARALLEL_FNS = ['gemmBatched', 'binaryF32', 'compareF32', 'whereF32', 'unaryF32', 'rsqrtF32', 'reduceF32', 'adamF32', 'sgdF32', 'transcendentalF32', 'unfoldF32', 'foldF32', 'reduceOuterInnerF32', 'stridedCopy', 'erfF32', 'argF32', 'attentionF32', 'projectRowsRangeF32', 'nearRowsF32'] as const;
+export const PARALLEL_FNS = ['gemmBatched', 'binaryF32', 'compareF32', 'whereF32', 'unaryF32', 'rsqrtF32', 'reduceF32', 'adamF32', 'transcendentalF32', 'unfoldF32', 'foldF32', 'reduceOuterInnerF32', 'stridedCopy', 'erfF32', 'argF32', 'attentionF32'] as const;
 export type ParallelFn = (typeof PARALLEL_FNS)[number];
 
 export interface WorkerInit {

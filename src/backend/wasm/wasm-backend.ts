@@ -4,11 +4,10 @@
 // copies), so the whole op set works here. Library scopes free intermediates; storages the garbage
 // collector reclaims without a free are returned too (FinalizationRegistry).
 import { AxonError, UseAfterFreeError } from '../../errors.js';
-import type { AttentionArgs, Backend, Storage, TensorView } from '../backend.js';
-import { WasmDoctorKernels } from './doctor-kernels.js';
+import type { AdamArgs, AttentionArgs, Backend, FusedKernels, FusedOps, Storage, TensorView } from '../backend.js';
 import { assertLive } from '../backend.js';
 import { bytesPerElement, type DType, type TypedArray } from '../../tensor/dtype.js';
-import type { KernelOp, PrimAttrs } from '../../ops/prims.js';
+import type { KernelOp, PrimAttrs } from '../prims.js';
 import { KERNELS, type Kernel, type KView } from '../ts/kernels.js';
 import { Allocator, type Block } from './allocator.js';
 import { canBlock } from './env.js';
@@ -20,19 +19,7 @@ import { MAX_CHUNKS, type ParallelFn } from './protocol.js';
 import { getNumThreads } from './threads.js';
 
 
-/** Hyper-parameters of one fused Adam/AdamW step (see Backend.adamUpdate). */
-export interface AdamArgs {
-  lr: number; beta1: number; beta2: number; eps: number; weightDecay: number;
-  /** AdamW: decay the weights directly instead of adding wd·p to the gradient. */
-  decoupled: boolean;
-  /** 1-based step number (for the bias corrections). */
-  step: number;
-}
-
 interface OpProfile { calls: number; ms: number }
-
-/** Hyper-parameters of one fused SGD step. */
-export interface SgdArgs { lr: number; momentum: number; dampening: number; weightDecay: number; nesterov: boolean; first: boolean }
 
 export class WasmBackend implements Backend, Engine {
   readonly name = 'wasm';
@@ -49,8 +36,6 @@ export class WasmBackend implements Backend, Engine {
   private reclaimedByGc = 0;
   private buffer: ArrayBufferLike | null = null;
   private readonly reclaimer = new FinalizationRegistry<Block>((b) => this.reclaim(b));
-  /** The training doctor's compiled kernels (Backend.doctor). */
-  readonly doctor: WasmDoctorKernels;
 
   constructor(loaded: LoadedModule = loadModuleSync()) {
     this.variant = loaded.variant;
@@ -61,13 +46,6 @@ export class WasmBackend implements Backend, Engine {
     this.allocator = new Allocator(this.wasmMemory, Math.max(1024, Math.ceil(this.ex.heapBase() / 64) * 64));
     this.scratchBytes = this.ex.gemmScratchBytes() + this.ex.reduceScratchBytes();
     this.pool = loaded.shared && canBlock() ? new ThreadPool(loaded.module, this.wasmMemory, this.ex, (t) => this.scratch(t)) : null;
-    this.doctor = new WasmDoctorKernels({
-      backend: this, ex: this.ex, buf: () => this.buf(),
-      alloc: (bytes) => this.allocator.alloc(bytes), release: (b) => this.allocator.release(b),
-      ptr: (op, st) => { const b = this.live(op, st); this.clean(b); return b.ptr; },
-      threads: () => this.threads(),
-      parallel: (fn, total, align, minPart, args, range) => this.parallel(fn, total, align, minPart, args, range),
-    });
   }
 
   // ---- storages ----
@@ -210,11 +188,18 @@ export class WasmBackend implements Backend, Engine {
     return false;
   }
 
-  /** Fused Adam/AdamW over float32 param/grad/m/v of one size, in place; false if not applicable. */
-  adamUpdate(param: TensorView, grad: TensorView, m: TensorView, v: TensorView, o: AdamArgs): boolean {
+  // ---- fused kernels (Backend.fused) ----
+
+  readonly fused: FusedKernels = {
+    adam: (t, a) => this.adam(t, a),
+    attention: (t, a) => this.attention(t, a),
+  };
+
+  /** Adam/AdamW over float32 param/grad/m/v of one size, in place; false if not applicable. */
+  private adam({ param, grad, m, v }: FusedOps['adam']['views'], o: AdamArgs): boolean {
     const all = [param, grad, m, v];
     if (!all.every((t) => t.dtype === 'float32' && t.storage.size === param.storage.size)) return false;
-    for (const t of all) this.clean(this.live('adamUpdate', t.storage));
+    for (const t of all) this.clean(this.live('adam', t.storage));
     const [pp, pg, pm, pv] = all.map((t) => this.ptr(t)) as [number, number, number, number];
     const bc1 = 1 - o.beta1 ** o.step;
     const bc2 = 1 - o.beta2 ** o.step;
@@ -224,23 +209,13 @@ export class WasmBackend implements Backend, Engine {
     return true;
   }
 
-  /** Fused SGD (momentum, dampening, Nesterov, L2) over float32 tensors, in place; false if not applicable. */
-  sgdUpdate(param: TensorView, grad: TensorView, buf: TensorView | null, o: SgdArgs): boolean {
-    const all = buf ? [param, grad, buf] : [param, grad];
-    if (!all.every((t) => t.dtype === 'float32' && t.storage.size === param.storage.size)) return false;
-    if (o.momentum !== 0 && buf === null) return false;
-    for (const t of all) this.clean(this.live('sgdUpdate', t.storage));
-    const pp = this.ptr(param); const pg = this.ptr(grad); const pb = buf ? this.ptr(buf) : 0;
-    this.parallel('sgdF32', param.storage.size, 16, 65536, [pp, pg, pb, 0, 0, o.lr, o.momentum, o.dampening, o.weightDecay, o.nesterov ? 1 : 0, o.first ? 1 : 0], 3);
-    return true;
-  }
-
-  /** Fused float32 attention forward (see Backend.attention); false if not applicable. */
-  attention(q: TensorView, k: TensorView, v: TensorView, out: TensorView, args: AttentionArgs): boolean {
-    const ins = args.mask ? [q, k, v, args.mask] : [q, k, v];
+  /** Float32 attention forward; false if not applicable. */
+  private attention(views: FusedOps['attention']['views'], args: AttentionArgs): boolean {
+    const { q, k, v, out, mask } = views;
+    const ins = mask ? [q, k, v, mask] : [q, k, v];
     for (const t of ins) this.clean(this.live('attention', t.storage));
     const ob = this.live('attention', out.storage);
-    if (!attentionPath(this, q, k, v, out, args)) return false;
+    if (!attentionPath(this, views, args)) return false;
     ob.dirty = false; // the kernel writes every output row
     return true;
   }

@@ -99,17 +99,6 @@ test('fit() on the reference backend fits the baselines on the worker thread and
   }
 });
 
-test('fit() on the wasm backend fits the baselines compiled, in place, before the first step', async () => {
-  assert.equal(ax.getBackend().name, 'wasm');
-  const { h, leakAt } = await leakyPenguinFit();
-  assert.equal(h.doctorThreadMs, undefined, 'no worker thread');
-  assert.equal(leakAt, -1, 'the leak is reported before the first step');
-  const scores = find(h.findings, 'baseline-scores')!;
-  assert.ok(scores.evidence.gbtValidation! > 0.9 && scores.evidence.linearValidation! > 0.9, JSON.stringify(scores.evidence));
-  const end = find(h.findings, 'baseline') ?? find(h.findings, 'baseline-wins');
-  assert.equal(end!.epoch, 1, 'the network is compared with the baselines at the end');
-});
-
 test('the worker thread loads only host code: no tensor, backend or op module among the imports of baseline-worker', () => {
   const seen = new Set<string>();
   const visit = (url: URL): void => {
