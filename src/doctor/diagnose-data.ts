@@ -15,7 +15,7 @@ import type { Finding } from './finding.js';
 import { imbalanceFinding } from './imbalance.js';
 import { inputHealthFindings, targetScaleFinding } from './input-health.js';
 import { BINARY_LOSSES, labelLossFindings } from './label-loss.js';
-import { leakFinding, singleFeatureScores, type LeakNearestRequest } from './leakage.js';
+import { leakFinding, singleFeatureScores } from './leakage.js';
 import { startBaselines, type PendingBaselines } from './baseline-thread.js';
 import { asMatrix, classCounts, pickRows, readTargets, type Matrix, type Targets, type Task } from './matrix.js';
 import { timeOrderFindings, type TimeIndex } from './time-order.js';

@@ -11,9 +11,9 @@ import { cat } from '../ops/movement.js';
 import { indexSelect } from '../ops/indexing.js';
 import type { Module } from '../nn/module.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { isXY, type FitData } from '../train/batches.js';
+import { isXY } from '../train/batches.js';
 import { EarlyStopping, type Callback, type EpochLogs, type TrainContext } from '../train/callbacks.js';
-import type { LossFn, LossName } from '../train/loss-fn.js';
+import type { FitRun } from '../train/fit.js';
 import { scoreOutputs, type BaselineScores, type Score } from './baselines.js';
 import { diagnoseData } from './diagnose-data.js';
 import type { PendingBaselines } from './baseline-thread.js';
@@ -48,16 +48,8 @@ export interface DoctorOptions {
   onFinding?: (f: Finding) => void;
 }
 
-/** What fit() tells the doctor about the run. */
-export interface FitDoctorInfo {
-  model: Module;
-  data: FitData;
-  validation?: FitData;
-  loss?: LossName | LossFn;
-  classWeight?: readonly number[] | 'balanced';
-  /** fit's callbacks: each hears onFinding. */
-  callbacks: readonly Callback[];
-}
+/** What fit() tells the doctor about the run (FitOptions.attach). */
+export type FitDoctorInfo = FitRun;
 
 /** fit()'s doctor callback, or null with `doctor: false`. Data checks run here, before validation step 0. */
 export function createFitDoctor(opt: boolean | DoctorOptions | undefined, info: FitDoctorInfo): DoctorCallback | null {

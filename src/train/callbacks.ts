@@ -7,7 +7,7 @@ import { keep, unkeep } from '../tensor/lifetime.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Module } from '../nn/module.js';
 import type { Optimizer } from '../optim/optimizer.js';
-import type { Finding } from '../doctor/finding.js';
+import type { Finding } from './finding.js';
 
 /** Per-epoch figures: loss, metrics, and their validation twins prefixed with `val`. */
 export interface EpochLogs {
@@ -51,8 +51,10 @@ export interface Callback {
   onValidationBegin?(trained: number, ctx: TrainContext): void;
   /** The validation pass is over (also when it threw); its figures reach onEpochEnd's logs. */
   onValidationEnd?(trained: number, ctx: TrainContext): void;
-  /** The training doctor raised a finding (data checks call it before onTrainBegin). */
+  /** A callback (the training doctor) raised a finding (data checks call it before onTrainBegin). */
   onFinding?(finding: Finding): void;
+  /** The loss became NaN/Inf: fit() throws `err` after this call (a callback may put its findings on it). */
+  onDiverged?(err: Error & { findings?: Finding[] }, loss: number, ctx: TrainContext): void;
 }
 
 type Mode = 'min' | 'max' | 'auto';

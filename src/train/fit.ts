@@ -1,5 +1,6 @@
 // fit / evaluate / predict: the training loop with validation before the first step, callbacks,
-// progress, seeded shuffling, and each step run in a scope so memory stays flat.
+// progress, seeded shuffling, and each step run in a scope so memory stays flat. The loop knows
+// nothing of the training doctor: the public fit (doctor/public-fit.ts) attaches it as a callback.
 import { AxonError, ValueError } from '../errors.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { manualSeed } from '../tensor/random.js';
@@ -18,8 +19,7 @@ import type { Callback, EpochLogs, History, TrainContext } from './callbacks.js'
 import { resolveLoss, type LossFn, type LossName } from './loss-fn.js';
 import { ProgressBar } from './progress.js';
 import { RunningMetric, type MetricName } from './running-metrics.js';
-import { createFitDoctor, type DoctorOptions } from '../doctor/fit-doctor.js';
-import type { Finding } from '../doctor/finding.js';
+import type { Finding } from './finding.js';
 
 /** The loss became NaN or infinite: training diverged. */
 export class TrainingDivergedError extends AxonError {
@@ -56,8 +56,24 @@ export interface FitOptions {
   verbose?: boolean;
   /** Transform each training batch's inputs (augmentation); validation data is never touched. */
   augment?: (x: Tensor) => Tensor;
-  /** The training doctor (default on): checks data, loss, learning rate, fit and gradients; findings land in history.findings. */
-  doctor?: boolean | DoctorOptions;
+  /**
+   * Callbacks made from the resolved run (the data after the validation split, the loss, the
+   * callback list), placed before the others and made before the validation pass of step 0: how
+   * the public fit attaches the training doctor. A factory may return null (nothing to attach).
+   */
+  attach?: readonly ((run: FitRun) => Callback | null)[];
+}
+
+/** What fit() resolved about a run, for the callbacks of FitOptions.attach. */
+export interface FitRun {
+  model: Module;
+  data: FitData;
+  /** The validation data (a held-out fraction already split off), if any. */
+  validation?: FitData;
+  loss?: LossName | LossFn;
+  classWeight?: readonly number[] | 'balanced';
+  /** fit's callbacks (the attached ones included): each hears onFinding. */
+  callbacks: readonly Callback[];
 }
 
 function isClassification(y: Tensor | undefined): boolean {
@@ -123,8 +139,9 @@ export function fit(model: Module, opts: FitOptions): History {
   const optimizer = opts.optimizer ?? new Adam(model.parameters(), { lr: 1e-3 });
   const source: BatchSource = isXY(data) ? xyBatches(data, opts.batchSize ?? Math.min(32, data.x.shape[0]!), { shuffle: opts.shuffle ?? true, seed }) : data;
   const callbacks: Callback[] = [...(opts.verbose === false ? [] : [new ProgressBar()]), ...(opts.callbacks ?? [])];
-  const doctor = createFitDoctor(opts.doctor, { model, data, validation: validation as FitData | undefined, loss: opts.loss, classWeight: opts.classWeight, callbacks });
-  if (doctor) callbacks.unshift(doctor);
+  const run: FitRun = { model, data, validation: validation as FitData | undefined, loss: opts.loss, classWeight: opts.classWeight, callbacks };
+  const attached = (opts.attach ?? []).map((make) => make(run)).filter((cb): cb is Callback => cb !== null);
+  callbacks.unshift(...attached);
   const history: History = { epochs: [], stoppedEarly: false };
   const ctx: TrainContext = { model, optimizer, epochs, stepsPerEpoch: source.length ?? 0, epoch: 0, history, stopTraining: false };
   const evalOpts = { loss: lossFn, metrics: metricNames, batchSize: opts.batchSize ?? 32, threshold };
@@ -172,7 +189,7 @@ export function fit(model: Module, opts: FitOptions): History {
       if (r === null) break;
       if (!Number.isFinite(r.value)) {
         const err = new TrainingDivergedError(`the loss became ${r.value} at epoch ${epoch + 1}, step ${step + 1} (last finite loss ${lastFinite}); the learning rate (${optimizer.paramGroups[0]!.lr}) is probably too high — try 10× lower, or clip gradients with clipGradNorm: 1 — or the inputs hold extreme values (standardize them)`);
-        doctor?.onDiverged(err, r.value, ctx);
+        for (const cb of callbacks) cb.onDiverged?.(err, r.value, ctx);
         throw err;
       }
       lastFinite = r.value;

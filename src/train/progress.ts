@@ -1,7 +1,7 @@
 // Progress reporting for fit(): a live bar on a TTY (epoch, step, loss, metrics, rate, ETA) and
 // one plain line per epoch otherwise. Written to stderr so stdout stays clean for --json output.
 import type { Callback, EpochLogs, TrainContext } from './callbacks.js';
-import { formatFinding, type Finding } from '../doctor/finding.js';
+import { formatFinding, type Finding } from './finding.js';
 
 export interface ProgressOptions {
   /** Where to write; defaults to process.stderr in Node, console.log elsewhere. */
