@@ -1,18 +1,13 @@
-// The training doctor's cost: fit() with the default doctor against doctor: false on the same
-// seeded run, and the doctor's own time (history.doctorMs: its data checks before the first step
-// plus its callbacks) as a share of the rest of the fit. The baselines of tabular data run in place
-// with the wasm backend's compiled kernels; on a backend without them they run on the doctor's
-// worker thread beside training, and their time there is printed apart (the fit waits for them at
-// its end only if they are not done by then, which counts in its own time).
-//   warm (default): both fits alternate in one process after warm-up pairs (≥ 1, until 2 s or
-//     20 pairs), `--repeats` pairs (default 5) with the order inside a pair alternating; medians
-//     of wall time.
-//   --cold: every fit in a fresh process (the first fit() of a program: nothing compiled yet;
-//     the worker threads are started first, see child()), `--repeats` alternating pairs (default 10).
-// Workloads: the W1 MLP on 8,000/2,000 MNIST digits for 1, 3 and 10 epochs (or --epochs=a,b), a
-// 20-64-2 MLP on 8,000/2,000 synthetic tabular rows × 20 features for 20 epochs, and the iris MLP
-// for 50 epochs (tabular: leak check and baselines included).
-// Run: npm run build && node dist/bench/doctor-overhead.js [--cold] [--repeats=N] [--epochs=1,3,10] [--json]
+// The training doctor's cost, as a user feels it: each run is one program's fit in a fresh process
+// (nothing compiled yet), the same seeded recipe with the doctor on and with `doctor: false`,
+// alternating. Printed per workload: the median wall time of each arm, the median paired overhead
+// (each doctor-on run against the doctor-off run beside it), and the doctor's own time
+// (history.doctorMs: its data checks before the first step plus its callbacks) as a share of the
+// rest of the fit — steadier than the difference of two noisy fits.
+// The bar (issue "one clean seam"): ≤ 5% on fits that train for ≥ 10 s — the mnist-mlp,
+// mnist-lenet and co2-lstm examples with their default recipes. Shorter fits (iris-mlp, and a
+// tabular MLP whose doctor runs every data check and both baselines) are reported, not held to it.
+// Run: npm run build && node dist/bench/doctor-overhead.js [--repeats=N] [--only=a,b] [--epochs=N] [--json]
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as ax from '../src/index.js';
@@ -20,108 +15,75 @@ import { machine } from './machine.js';
 import { median } from './timing.js';
 
 const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-const pick = (t: ax.Tensor, idx: readonly number[]): ax.Tensor => ax.indexSelect(t, 0, ax.tensor([...idx], { dtype: 'int32' }));
 
-/** One fit: wall milliseconds, the doctor's own milliseconds on the training thread and on its worker thread (0 when off). */
-interface Run { ms: number; doctorMs: number; threadMs: number }
-type Workload = (doctor: boolean) => Run;
+/** One fit: its wall seconds and the doctor's own milliseconds (0 when off). */
+interface Run { seconds: number; doctorMs: number; epochs: number }
 
-async function workload(name: string, epochs: number): Promise<Workload> {
-  const time = (model: ax.Module, opts: Omit<ax.FitOptions, 'doctor' | 'verbose'>, doctor: boolean): Run => {
-    const t0 = performance.now();
-    const h = ax.fit(model, { ...opts, verbose: false, doctor });
-    return { ms: performance.now() - t0, doctorMs: h.doctorMs ?? 0, threadMs: h.doctorThreadMs ?? 0 };
-  };
-  if (name === 'mnist-mlp') {
-    const { train, test } = await ax.loadMnist();
-    return (doctor) => {
-      ax.manualSeed(0);
-      const m = new ax.Sequential(new ax.Linear(784, 256), new ax.ReLU(), new ax.Linear(256, 128), new ax.ReLU(), new ax.Linear(128, 10));
-      return time(m, { data: train, validation: test, epochs, batchSize: 64, optimizer: new ax.Adam(m.parameters(), { lr: 1e-3 }) }, doctor);
-    };
-  }
-  if (name === 'tabular-mlp') {
-    // 10,000 synthetic rows × 20 features, two classes from a noisy linear rule (seeded): the
-    // heaviest default doctor (leak check and both baselines run on tabular data).
-    const g = new ax.Generator(1);
-    const x = ax.randn([10000, 20], { generator: g }); // (10000, 20)
-    const y = ax.argmax(ax.add(ax.matmul(x, ax.randn([20, 2], { generator: g })), ax.mul(ax.randn([10000, 2], { generator: g }), 0.5)), { dim: 1 }); // (10000)
-    const data = { x: ax.slice(x, [[0, 8000]]), y: ax.slice(y, [[0, 8000]]) };
-    const validation = { x: ax.slice(x, [[8000, 10000]]), y: ax.slice(y, [[8000, 10000]]) };
-    return (doctor) => {
-      ax.manualSeed(0);
-      const m = new ax.Sequential(new ax.Linear(20, 64), new ax.ReLU(), new ax.Linear(64, 2));
-      return time(m, { data, validation, epochs, batchSize: 32, optimizer: new ax.Adam(m.parameters(), { lr: 1e-3 }) }, doctor);
-    };
-  }
-  const iris = await ax.loadIris({ seed: 0 });
-  const s = ax.stratifiedSplit(iris.y, { testFraction: 0.2, seed: 0 });
-  const sc = new ax.StandardScaler().fit(pick(iris.x, s.train));
-  const data = { x: sc.transform(pick(iris.x, s.train)), y: pick(iris.y, s.train) };
-  const validation = { x: sc.transform(pick(iris.x, s.test)), y: pick(iris.y, s.test) };
-  return (doctor) => {
-    ax.manualSeed(0);
-    const m = new ax.Sequential(new ax.Linear(4, 16), new ax.ReLU(), new ax.Linear(16, 3));
-    return time(m, { data, validation, epochs, batchSize: 16, optimizer: new ax.Adam(m.parameters(), { lr: 0.01 }) }, doctor);
-  };
-}
-
-interface Result { workload: string; epochs: number; mode: 'warm' | 'cold'; offMs: number; onMs: number; overheadPct: number; pairedPct: number; doctorMs: number; doctorPct: number; threadMs: number }
-
-function summarize(workloadName: string, epochs: number, mode: 'warm' | 'cold', pairs: [Run, Run][]): Result {
-  const off = median(pairs.map(([o]) => o.ms));
-  const on = median(pairs.map(([, d]) => d.ms));
-  const doctorMs = median(pairs.map(([, d]) => d.doctorMs));
-  return {
-    workload: workloadName, epochs, mode, offMs: off, onMs: on,
-    overheadPct: 100 * (on / off - 1),
-    // each on-run against the off-run just before it: a load change between pairs cancels
-    pairedPct: median(pairs.map(([o, d]) => 100 * (d.ms / o.ms - 1))),
-    doctorMs,
-    threadMs: median(pairs.map(([, d]) => d.threadMs)),
-    // the doctor's own time over the rest of the fit: steadier than the difference of two noisy fits
-    doctorPct: median(pairs.map(([, d]) => 100 * d.doctorMs / (d.ms - d.doctorMs))),
-  };
-}
+/** The workloads: [name, trains ≥ 10 s (held to the 5% bar)]. */
+const WORKLOADS: readonly [string, boolean][] = [
+  ['mnist-mlp', true], ['mnist-lenet', true], ['co2-lstm', true], ['iris-mlp', false], ['tabular-mlp', false],
+];
 
 /**
- * A child process runs one fit and prints its Run as JSON. It first starts the backend's worker
- * threads with one large product: whichever work comes first waits ~20–30 ms for them to boot,
- * a cost of the process, not of the doctor (which would otherwise be first).
+ * 8,000 + 2,000 synthetic rows × 20 features, two classes from a noisy linear rule (seeded), a
+ * 20-64-2 MLP for 20 epochs: tabular data, so the doctor runs its leak check and both baselines.
  */
+function tabular(doctor: boolean, epochs = 20): Run {
+  const t0 = performance.now();
+  const g = new ax.Generator(1);
+  const x = ax.randn([10000, 20], { generator: g }); // (10000, 20)
+  const logits = ax.add(ax.matmul(x, ax.randn([20, 2], { generator: g })), ax.mul(ax.randn([10000, 2], { generator: g }), 0.5)); // (10000, 2)
+  const y = ax.argmax(logits, { dim: 1 }); // (10000)
+  const data = { x: ax.slice(x, [[0, 8000]]), y: ax.slice(y, [[0, 8000]]) };
+  const validation = { x: ax.slice(x, [[8000, 10000]]), y: ax.slice(y, [[8000, 10000]]) };
+  ax.manualSeed(0);
+  const m = new ax.Sequential(new ax.Linear(20, 64), new ax.ReLU(), new ax.Linear(64, 2));
+  const h = ax.fit(m, { data, validation, epochs, batchSize: 32, optimizer: new ax.Adam(m.parameters(), { lr: 1e-3 }), verbose: false, doctor });
+  return { seconds: (performance.now() - t0) / 1000, doctorMs: h.doctorMs ?? 0, epochs: h.epochs.length };
+}
+
+/** In a child process: run one workload once and print its Run as the last line. */
 async function child(): Promise<void> {
-  const run = await workload(arg('workload')!, Number(arg('epochs')));
-  ax.scope(() => ax.matmul(ax.ones([512, 512]), ax.ones([512, 512])).data());
-  console.log(JSON.stringify(run(arg('doctor') === 'on')));
+  const name = arg('workload')!;
+  const doctor = arg('doctor') === 'on';
+  const epochs = arg('epochs') === undefined ? undefined : Number(arg('epochs'));
+  if (name === 'tabular-mlp') { console.log(JSON.stringify(tabular(doctor, epochs))); return; }
+  const mod = (await import(`../examples/${name}.js`)) as { run(o: { epochs?: number; verbose: boolean; doctor: boolean }): Promise<{ seconds: number; doctorMs?: number; epochs: number }> };
+  const r = await mod.run({ epochs, verbose: false, doctor });
+  console.log(JSON.stringify({ seconds: r.seconds, doctorMs: r.doctorMs ?? 0, epochs: r.epochs }));
+}
+
+interface Result { workload: string; bar: boolean; epochs: number; pairs: number; offSeconds: number; onSeconds: number; pairedPct: number; doctorMs: number; doctorPct: number }
+
+function once(name: string, doctor: boolean): Run {
+  const self = fileURLToPath(import.meta.url);
+  const epochs = arg('epochs') !== undefined ? [`--epochs=${arg('epochs')}`] : [];
+  const out = execFileSync(process.execPath, [self, '--child', `--workload=${name}`, `--doctor=${doctor ? 'on' : 'off'}`, ...epochs], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as Run;
 }
 
 async function main(): Promise<void> {
-  const cold = process.argv.includes('--cold');
-  const repeats = Number(arg('repeats') ?? (cold ? 10 : 5));
-  const mnistEpochs = (arg('epochs') ?? '1,3,10').split(',').map(Number);
-  const plan: [string, number][] = [...mnistEpochs.map((e) => ['mnist-mlp', e] as [string, number]), ['tabular-mlp', 20], ['iris-mlp', 50]];
+  const repeats = Number(arg('repeats') ?? 2);
+  const only = arg('only')?.split(',');
   const results: Result[] = [];
-  for (const [name, epochs] of plan) {
+  for (const [name, bar] of WORKLOADS) {
+    if (only && !only.includes(name)) continue;
     const pairs: [Run, Run][] = [];
-    if (cold) {
-      const self = fileURLToPath(import.meta.url);
-      const once = (doctor: 'on' | 'off'): Run => JSON.parse(execFileSync(process.execPath, [self, '--child', `--workload=${name}`, `--epochs=${epochs}`, `--doctor=${doctor}`], { encoding: 'utf8' }).trim().split('\n').at(-1)!) as Run;
-      for (let r = 0; r < repeats; r++) pairs.push([once('off'), once('on')]);
-    } else {
-      const run = await workload(name, epochs);
-      // Warm-up until steady state: at least one pair, then pairs until 2 s have passed (at most
-      // 20): a 50 ms iris fit needs tens of fits before the JIT has compiled both arms' code.
-      const w0 = performance.now();
-      for (let w = 0; w === 0 || (w < 20 && performance.now() - w0 < 2000); w++) { run(true); run(false); }
-      // Alternate which arm runs first in a pair, so that an order effect (GC debt of the run
-      // before) falls on both arms alike.
-      for (let r = 0; r < repeats; r++) {
-        if (r % 2 === 0) { const off = run(false); pairs.push([off, run(true)]); } else { const on = run(true); pairs.push([run(false), on]); }
-      }
+    // Alternate which arm runs first, so a drift of the machine's load falls on both alike.
+    for (let r = 0; r < repeats; r++) {
+      if (r % 2 === 0) { const off = once(name, false); pairs.push([off, once(name, true)]); } else { const on = once(name, true); pairs.push([once(name, false), on]); }
     }
-    const res = summarize(name, epochs, cold ? 'cold' : 'warm', pairs);
+    const res: Result = {
+      workload: name, bar, epochs: pairs[0]![1].epochs, pairs: repeats,
+      offSeconds: median(pairs.map(([o]) => o.seconds)),
+      onSeconds: median(pairs.map(([, d]) => d.seconds)),
+      pairedPct: median(pairs.map(([o, d]) => 100 * (d.seconds / o.seconds - 1))),
+      doctorMs: median(pairs.map(([, d]) => d.doctorMs)),
+      doctorPct: median(pairs.map(([, d]) => 100 * d.doctorMs / (1000 * d.seconds - d.doctorMs))),
+    };
     results.push(res);
-    console.log(`${name} ${epochs} epochs (${res.mode}, ${repeats} pairs): doctor off ${res.offMs.toFixed(0)} ms, on ${res.onMs.toFixed(0)} ms → +${res.overheadPct.toFixed(1)}% (medians), +${res.pairedPct.toFixed(1)}% (paired); the doctor's own time ${res.doctorMs.toFixed(1)} ms = ${res.doctorPct.toFixed(1)}% of the rest of the fit${res.threadMs > 0 ? `; ${res.threadMs.toFixed(1)} ms on its worker thread beside training` : ''}`);
+    const verdict = bar ? (res.doctorPct <= 5 ? ' (≤ 5%: holds)' : ' (> 5%: over the bar)') : ' (short fit: reported only)';
+    console.log(`${name}, ${res.epochs} epochs, ${repeats} pairs: doctor off ${res.offSeconds.toFixed(2)} s, on ${res.onSeconds.toFixed(2)} s → ${res.pairedPct >= 0 ? '+' : ''}${res.pairedPct.toFixed(1)}% paired; the doctor's own time ${res.doctorMs.toFixed(0)} ms = ${res.doctorPct.toFixed(1)}% of the rest of the fit${verdict}`);
   }
   if (process.argv.includes('--json')) console.log(JSON.stringify({ bench: 'doctor-overhead', machine: machine(), backend: ax.getBackend().name, results }));
 }

@@ -20,7 +20,7 @@ class Forecaster extends Module {
   }
 }
 
-export async function run({ epochs = 60, seed = 0, verbose = true }: ExampleOptions = {}): Promise<ExampleResult> {
+export async function run({ epochs = 60, seed = 0, verbose = true, doctor = true }: ExampleOptions = {}): Promise<ExampleResult> {
   const t0 = performance.now();
   manualSeed(seed);
   const { co2 } = await loadCo2(); // (741) ppm, monthly
@@ -38,6 +38,7 @@ export async function run({ epochs = 60, seed = 0, verbose = true }: ExampleOpti
     clipGradNorm: 1, // recurrent nets explode now and then; clipping is the default in our RNN recipes
     seed,
     verbose,
+    doctor,
   });
   model.eval();
   const pred = noGrad(() => s.unscale(model.forward(s.test.x))).data(); // (M, 1) predicted changes in ppm

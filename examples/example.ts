@@ -6,6 +6,8 @@ export interface ExampleOptions {
   seed?: number;
   /** Show the progress bar (the CLI turns it off under --json when stderr is not a TTY). */
   verbose?: boolean;
+  /** Run the training doctor (default true; bench/doctor-overhead.ts measures its cost with false). */
+  doctor?: boolean;
 }
 
 export interface ExampleResult {

@@ -38,7 +38,7 @@ export interface MnistCnnRecipe {
  * MNIST's mean/std, a 5% stratified hold-out, Adam with cosine decay, batch 64, the augmentation
  * on training batches only; scored on the test digits.
  */
-export async function trainMnistCnn(example: string, recipe: MnistCnnRecipe, { epochs, seed, verbose }: Required<ExampleOptions>): Promise<ExampleResult> {
+export async function trainMnistCnn(example: string, recipe: MnistCnnRecipe, { epochs, seed, verbose, doctor }: Required<ExampleOptions>): Promise<ExampleResult> {
   const t0 = performance.now();
   manualSeed(seed);
   const { train, test } = await loadMnist({ seed }); // x (8000, 784) in [0, 1], y (8000) int32
@@ -58,16 +58,17 @@ export async function trainMnistCnn(example: string, recipe: MnistCnnRecipe, { e
     callbacks: [new LRSchedulerCallback(new CosineAnnealingLR(optimizer, { tMax: epochs }))],
     seed,
     verbose,
+    doctor,
   });
   const r = evaluate(model, { x: images(test.x), y: test.y });
   const last = history.epochs.at(-1);
   return fitReport(example, { testAccuracy: r.accuracy!, testLoss: r.loss, trainLoss: last?.loss ?? NaN, valAccuracy: last?.valAccuracy ?? NaN }, history, t0);
 }
 
-export async function run({ epochs = 30, seed = 0, verbose = true }: ExampleOptions = {}): Promise<ExampleResult> {
+export async function run({ epochs = 30, seed = 0, verbose = true, doctor = true }: ExampleOptions = {}): Promise<ExampleResult> {
   return trainMnistCnn('mnist-lenet', {
     model: leNet5,
     lr: 2e-3,
     augment: (g, fill) => (x) => randomShift(x, { maxShift: 2, fill, generator: g }), // ±2 px shifts
-  }, { epochs, seed, verbose });
+  }, { epochs, seed, verbose, doctor });
 }

@@ -10,7 +10,7 @@ import {
 } from '../src/index.js';
 import { fitReport, type ExampleOptions, type ExampleResult } from './example.js';
 
-export async function run({ epochs = 30, seed = 0, verbose = true }: ExampleOptions = {}): Promise<ExampleResult> {
+export async function run({ epochs = 30, seed = 0, verbose = true, doctor = true }: ExampleOptions = {}): Promise<ExampleResult> {
   const t0 = performance.now();
   manualSeed(seed);
   const { train, test } = await loadMnist({ seed }); // x (8000, 784) in [0, 1], y (8000) int32
@@ -32,6 +32,7 @@ export async function run({ epochs = 30, seed = 0, verbose = true }: ExampleOpti
     callbacks: [new LRSchedulerCallback(new CosineAnnealingLR(optimizer, { tMax: epochs }))],
     seed,
     verbose,
+    doctor,
   });
   const r = evaluate(model, test);
   const last = history.epochs.at(-1);
