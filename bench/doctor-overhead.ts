@@ -1,9 +1,6 @@
 // The training doctor's cost: fit() with the default doctor against doctor: false on the same
 // seeded run, and the doctor's own time (history.doctorMs: its data checks before the first step
-// plus its callbacks) as a share of the rest of the fit. The baselines of tabular data run in place
-// with the wasm backend's compiled kernels; on a backend without them they run on the doctor's
-// worker thread beside training, and their time there is printed apart (the fit waits for them at
-// its end only if they are not done by then, which counts in its own time).
+// plus its callbacks, the baselines of tabular data included) as a share of the rest of the fit.
 //   warm (default): both fits alternate in one process after warm-up pairs (≥ 1, until 2 s or
 //     20 pairs), `--repeats` pairs (default 5) with the order inside a pair alternating; medians
 //     of wall time.
@@ -22,15 +19,15 @@ import { median } from './timing.js';
 const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const pick = (t: ax.Tensor, idx: readonly number[]): ax.Tensor => ax.indexSelect(t, 0, ax.tensor([...idx], { dtype: 'int32' }));
 
-/** One fit: wall milliseconds, the doctor's own milliseconds on the training thread and on its worker thread (0 when off). */
-interface Run { ms: number; doctorMs: number; threadMs: number }
+/** One fit: wall milliseconds and the doctor's own milliseconds (0 when off). */
+interface Run { ms: number; doctorMs: number }
 type Workload = (doctor: boolean) => Run;
 
 async function workload(name: string, epochs: number): Promise<Workload> {
   const time = (model: ax.Module, opts: Omit<ax.FitOptions, 'doctor' | 'verbose'>, doctor: boolean): Run => {
     const t0 = performance.now();
     const h = ax.fit(model, { ...opts, verbose: false, doctor });
-    return { ms: performance.now() - t0, doctorMs: h.doctorMs ?? 0, threadMs: h.doctorThreadMs ?? 0 };
+    return { ms: performance.now() - t0, doctorMs: h.doctorMs ?? 0 };
   };
   if (name === 'mnist-mlp') {
     const { train, test } = await ax.loadMnist();
@@ -66,7 +63,7 @@ async function workload(name: string, epochs: number): Promise<Workload> {
   };
 }
 
-interface Result { workload: string; epochs: number; mode: 'warm' | 'cold'; offMs: number; onMs: number; overheadPct: number; pairedPct: number; doctorMs: number; doctorPct: number; threadMs: number }
+interface Result { workload: string; epochs: number; mode: 'warm' | 'cold'; offMs: number; onMs: number; overheadPct: number; pairedPct: number; doctorMs: number; doctorPct: number }
 
 function summarize(workloadName: string, epochs: number, mode: 'warm' | 'cold', pairs: [Run, Run][]): Result {
   const off = median(pairs.map(([o]) => o.ms));
@@ -78,7 +75,6 @@ function summarize(workloadName: string, epochs: number, mode: 'warm' | 'cold', 
     // each on-run against the off-run just before it: a load change between pairs cancels
     pairedPct: median(pairs.map(([o, d]) => 100 * (d.ms / o.ms - 1))),
     doctorMs,
-    threadMs: median(pairs.map(([, d]) => d.threadMs)),
     // the doctor's own time over the rest of the fit: steadier than the difference of two noisy fits
     doctorPct: median(pairs.map(([, d]) => 100 * d.doctorMs / (d.ms - d.doctorMs))),
   };
@@ -121,7 +117,7 @@ async function main(): Promise<void> {
     }
     const res = summarize(name, epochs, cold ? 'cold' : 'warm', pairs);
     results.push(res);
-    console.log(`${name} ${epochs} epochs (${res.mode}, ${repeats} pairs): doctor off ${res.offMs.toFixed(0)} ms, on ${res.onMs.toFixed(0)} ms → +${res.overheadPct.toFixed(1)}% (medians), +${res.pairedPct.toFixed(1)}% (paired); the doctor's own time ${res.doctorMs.toFixed(1)} ms = ${res.doctorPct.toFixed(1)}% of the rest of the fit${res.threadMs > 0 ? `; ${res.threadMs.toFixed(1)} ms on its worker thread beside training` : ''}`);
+    console.log(`${name} ${epochs} epochs (${res.mode}, ${repeats} pairs): doctor off ${res.offMs.toFixed(0)} ms, on ${res.onMs.toFixed(0)} ms → +${res.overheadPct.toFixed(1)}% (medians), +${res.pairedPct.toFixed(1)}% (paired); the doctor's own time ${res.doctorMs.toFixed(1)} ms = ${res.doctorPct.toFixed(1)}% of the rest of the fit`);
   }
   if (process.argv.includes('--json')) console.log(JSON.stringify({ bench: 'doctor-overhead', machine: machine(), backend: ax.getBackend().name, results }));
 }
