@@ -194,7 +194,7 @@ export class DoctorCallback implements Callback {
 
   onEpochBegin(epoch: number): void { this.epoch = epoch + 1; }
 
-  /** fit's validation passes carry the activation probes (every pass: observing costs no forward, ~0.1 ms). */
+  /** fit's validation passes carry the activation probes (every pass: observing costs no forward pass of its own). */
   onValidationBegin(_trained: number, ctx: TrainContext): void {
     if (!this.probeOnValidation) return;
     this.timed(() => { this.watch = new ActivationObserver(ctx.model); });
