@@ -1,9 +1,10 @@
 // Per-column statistics of a data tensor as one tensor program (on the active backend): min and
 // max over the finite values of every row, the NaN/±Inf count of every column, and the mean and
 // population std from float64 sums (Σx, Σx², finite values only) over every row or over a spread
-// sample of rows. The one implementation of column statistics in the doctor.
+// sample of rows. The finite-value masks are built only when the plain min/max show a NaN/±Inf.
+// The one implementation of column statistics in the doctor.
 import { noGrad } from '../autograd/grad-mode.js';
-import { fromArray } from '../tensor/creation.js';
+import { fromArray, zeros } from '../tensor/creation.js';
 import { isFloat } from '../tensor/dtype.js';
 import { scope } from '../tensor/lifetime.js';
 import { isFinite, logicalNot, mul, where } from '../ops/elementwise.js';
@@ -49,18 +50,24 @@ export function columnStats(x: Tensor, opts: ColumnStatsOptions = {}): ColumnSta
     if (d === 0) return new Float64Array(0);
     const flat = x.reshape(n, d); // (N, d)
     const xf = isFloat(flat.dtype) ? flat : flat.to('float64'); // integers and bools as exact float64
-    const ok = isFinite(xf); // (N, d) bool
-    const lo = min(where(ok, xf, Infinity), { dim: 0 }).to('float64'); // (d)
-    const hi = max(where(ok, xf, -Infinity), { dim: 0 }).to('float64'); // (d)
-    const bad = sum(logicalNot(ok), { dim: 0 }).to('float64'); // (d) NaN/Inf per column
+    // min and max over every row (NaN wins, and ±Inf shows): all finite means nothing to mask
+    let lo = min(xf, { dim: 0 }), hi = max(xf, { dim: 0 }); // (d), (d)
+    const clean = cat([lo, hi], 0).data().every(Number.isFinite);
+    let bad: Tensor | null = null; // (d) NaN/Inf per column
+    if (!clean) {
+      const ok = isFinite(xf); // (N, d) bool
+      lo = min(where(ok, xf, Infinity), { dim: 0 });
+      hi = max(where(ok, xf, -Infinity), { dim: 0 });
+      bad = sum(logicalNot(ok), { dim: 0 });
+    }
+    // Σx and Σx² in float64 over the finite values of the rows summed
     const picked = rows < n ? fromArray(thin(n, rows), [rows], 'int32', x.storage.backend) : null;
     const sx = picked ? indexSelect(xf, 0, picked) : xf; // (rows, d)
-    const sok = picked ? indexSelect(ok, 0, picked) : ok;
-    const z = where(sok, sx, 0).to('float64'); // (rows, d) finite values, 0 elsewhere
-    const cnt = sum(sok, { dim: 0 }).to('float64'); // (d) finite values in the rows summed
-    const s1 = sum(z, { dim: 0 }); // (d)
-    const s2 = sum(mul(z, z), { dim: 0 }); // (d)
-    return cat([lo, hi, bad, cnt, s1, s2], 0).data() as Float64Array; // (6·d): one read
+    const sok = clean ? null : isFinite(sx); // (rows, d) bool
+    const z = (sok ? where(sok, sx, 0) : sx).to('float64'); // (rows, d)
+    const cnt = sok ? sum(sok, { dim: 0 }).to('float64') : fromArray(new Float64Array(d).fill(rows), [d], 'float64', x.storage.backend); // (d)
+    const parts = [lo.to('float64'), hi.to('float64'), bad ? bad.to('float64') : zeros([d], { dtype: 'float64' }), cnt, sum(z, { dim: 0 }), sum(mul(z, z), { dim: 0 })];
+    return cat(parts, 0).data() as Float64Array; // (6·d): one read
   }));
   const s: ColumnStats = {
     mean: new Float64Array(d), std: new Float64Array(d), min: v.slice(0, d), max: v.slice(d, 2 * d),

@@ -93,8 +93,7 @@ export function findDuplicates(train: Matrix, other: Matrix, stats: ColumnStats,
   const d = train.d;
   const sc = scales(stats);
   const proj = other.n > 0 ? projections(sc, xTrain, train.n, xOther, other.n, seed) : null;
-  const trainBits = bits(train.values);
-  const otherBits = bits(other.values);
+  let trainBits: Uint32Array | null = null, otherBits: Uint32Array | null = null; // read on first use
   // Stage 1: the projections as a key (0 for every row when no column varies). A row whose key no
   // other row shares has no exact twin, so only rows in shared keys are hashed in full (stage 2):
   // on image-like data that is almost none of them; on coarse data many, as it must be.
@@ -105,7 +104,7 @@ export function findDuplicates(train: Matrix, other: Matrix, stats: ColumnStats,
   let withinTwins = 0;
   for (let i = 0; i < train.n; i++) {
     if (!shared[i]) continue;
-    const h = rowHash(trainBits, i * d, d);
+    const h = rowHash((trainBits ??= bits(train.values)), i * d, d);
     const list = table.get(h);
     if (list) {
       if (list.some((k) => sameRow(train.values, k * d, train.values, i * d, d))) withinTwins++;
@@ -117,7 +116,7 @@ export function findDuplicates(train: Matrix, other: Matrix, stats: ColumnStats,
   const examples: number[] = [];
   for (let i = 0; i < other.n; i++) {
     if (!shared[train.n + i]) continue;
-    const list = table.get(rowHash(otherBits, i * d, d));
+    const list = table.get(rowHash((otherBits ??= bits(other.values)), i * d, d));
     if (list && list.some((k) => sameRow(train.values, k * d, other.values, i * d, d))) {
       isExact[i] = 1;
       exact++;
@@ -302,7 +301,7 @@ function nearCount(train: Matrix, other: Matrix, xTrain: Tensor, xOther: Tensor,
     n, m: other.n, d, pTrain: proj.train, pOther: proj.other,
     tables: TABLES, bits: BITS, invWidth: 1 / width, offsets: proj.offsets, order, inv, limit: r2, maxChecks: MAX_CHECKS, skip: isExact,
   };
-  const hits = nearHits(train.values, other.values, req);
+  const hits = nearHits(train, other, req);
   let near = 0;
   for (let i = 0; i < other.n; i++) {
     if (!hits[i]) continue;
@@ -313,7 +312,7 @@ function nearCount(train: Matrix, other: Matrix, xTrain: Tensor, xOther: Tensor,
 }
 
 /** hit[i] = 1 when row i of other has a near training row among the candidates its buckets name. */
-function nearHits(train: ArrayLike<number>, other: ArrayLike<number>, r: NearRowsRequest): Uint8Array {
+function nearHits(train: Matrix, other: Matrix, r: NearRowsRequest): Uint8Array {
   const { n, m, d, order, inv, limit } = r;
   const k = r.tables * r.bits;
   const kt = bucketKeys(r.pTrain, n, k, r.invWidth, r.offsets);
@@ -336,7 +335,7 @@ function nearHits(train: ArrayLike<number>, other: ArrayLike<number>, r: NearRow
     for (let t = 0; t < TABLES && !hit[i]; t++) {
       for (let tr = heads[t]!.get(ko[i * TABLES + t]!) ?? -1; tr >= 0; tr = next[t * n + tr]!) {
         if (++checked > r.maxChecks) break; // a crowded bucket: the data is dense here, stop looking
-        if (dist2(train, tr * d, other, i * d, order, inv, limit) <= limit) { hit[i] = 1; break; }
+        if (dist2(train.values, tr * d, other.values, i * d, order, inv, limit) <= limit) { hit[i] = 1; break; }
       }
     }
   }

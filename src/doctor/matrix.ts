@@ -5,11 +5,15 @@ import type { Tensor } from '../tensor/tensor.js';
 /** A row-major n × d matrix over a tensor's values (any trailing shape is flattened). */
 export interface Matrix { values: ArrayLike<number>; n: number; d: number }
 
-/** View x (N, *) as an N × ∏* matrix of its values, read once from the backend. Shape: (N, *) → n = N, d = ∏*. */
+/**
+ * View x (N, *) as an N × ∏* matrix of its values, read from the backend once, when first used
+ * (checks that find nothing to look at row by row never copy the data). Shape: (N, *) → n = N, d = ∏*.
+ */
 export function asMatrix(x: Tensor): Matrix {
   const n = x.ndim === 0 ? 1 : x.shape[0]!;
   const d = n === 0 ? 0 : x.numel / n;
-  return { values: x.data(), n, d };
+  let values: ArrayLike<number> | null = null;
+  return { get values() { return (values ??= x.data()); }, n, d };
 }
 
 /** The task a target tensor implies: int32 labels → classification, floats → regression. */
