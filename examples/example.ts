@@ -18,8 +18,6 @@ export interface ExampleResult {
   seconds: number;
   /** Milliseconds of those seconds the training doctor took (history.doctorMs). */
   doctorMs?: number;
-  /** Milliseconds its baselines took on its worker thread, beside training (history.doctorThreadMs). */
-  doctorThreadMs?: number;
   /** What the training doctor found (history.findings). */
   findings?: Finding[];
   /** One human sentence on what the numbers mean. */
@@ -35,6 +33,6 @@ export type Example = (opts: ExampleOptions) => Promise<ExampleResult>;
 export function fitReport(example: string, metrics: Record<string, number>, history: History, t0: number, note?: string): ExampleResult {
   return {
     example, metrics, epochs: history.epochs.length, seconds: (performance.now() - t0) / 1000,
-    doctorMs: history.doctorMs, doctorThreadMs: history.doctorThreadMs, findings: history.findings, ...(note !== undefined ? { note } : {}),
+    doctorMs: history.doctorMs, findings: history.findings, ...(note !== undefined ? { note } : {}),
   };
 }

@@ -44,6 +44,7 @@ export { Optimizer, type ParamGroup, type ParamState, type ParamsArg } from './o
 export { SGD, type SGDOptions } from './optim/sgd.js';
 export { Adam, AdamW, type AdamOptions } from './optim/adam.js';
 export { RMSprop, Adagrad, type RMSpropOptions, type AdagradOptions } from './optim/rmsprop.js';
+export { LBFGS, type LBFGSOptions, type LossClosure } from './optim/lbfgs.js';
 export * from './optim/lr-scheduler.js';
 export { clipGradNorm, clipGradValue } from './optim/clip.js';
 export { evaluate, predict, TrainingDivergedError, type FitRun, type EvaluateOptions } from './train/fit.js';

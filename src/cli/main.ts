@@ -27,7 +27,7 @@ const USAGE = `usage: axon train <example> [--epochs N] [--seed S] [--json]
 examples:
 ${Object.entries(EXAMPLES).map(([k, v]) => `  ${k.padEnd(NAME_WIDTH)}  ${v}`).join('\n')}`;
 
-interface ExampleModule { run(o: { epochs?: number; seed?: number; verbose?: boolean }): Promise<{ example: string; metrics: Record<string, number>; epochs: number; seconds: number; doctorMs?: number; doctorThreadMs?: number; note?: string }> }
+interface ExampleModule { run(o: { epochs?: number; seed?: number; verbose?: boolean }): Promise<{ example: string; metrics: Record<string, number>; epochs: number; seconds: number; doctorMs?: number; note?: string }> }
 
 function exampleFile(name: string): string {
   const here = path.dirname(fileURLToPath(import.meta.url)); // dist/src/cli
@@ -61,13 +61,11 @@ export async function main(argv: string[]): Promise<number> {
   if (values.json) {
     const doctor = {
       ...(result.doctorMs !== undefined ? { doctorMs: Number(result.doctorMs.toFixed(1)) } : {}),
-      ...(result.doctorThreadMs !== undefined ? { doctorThreadMs: Number(result.doctorThreadMs.toFixed(1)) } : {}),
     };
     console.log(JSON.stringify({ example: result.example, metrics: result.metrics, epochs: result.epochs, seconds: Number(result.seconds.toFixed(2)), ...doctor }));
   } else {
     const figures = Object.entries(result.metrics).map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(4)}`).join(', ');
-    const thread = result.doctorThreadMs !== undefined ? ` + ${result.doctorThreadMs.toFixed(0)} ms beside it on a worker thread` : '';
-    const doctor = result.doctorMs !== undefined ? `, doctor ${result.doctorMs.toFixed(0)} ms${thread}` : '';
+    const doctor = result.doctorMs !== undefined ? `, doctor ${result.doctorMs.toFixed(0)} ms` : '';
     console.log(`${result.example}: ${figures} (${result.epochs} epochs, ${result.seconds.toFixed(1)} s${doctor})`);
     if (result.note) console.log(result.note);
   }

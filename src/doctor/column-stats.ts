@@ -1,83 +1,30 @@
-// Column statistics of a large tensor, cheaply: min/max per column from two backend reductions
-// over every row (SIMD; NaN wins, so they also flag every column that holds a NaN/Inf), sums and
-// sums of squares in one host pass that reads 8 rows at a time (no per-value branches), and an
-// exact per-column rescan of the few columns that hold a NaN/Inf. The same statistics as
-// matrix.ts's columnStats at about a third of its cost on image-sized data (MNIST 8,000 × 784:
-// ~18 ms → ~5 ms). With `sampleRows`, the sums read only that many evenly spaced rows (mean and
-// std become estimates; ~1 ms on MNIST) while min, max, NaN/Inf counts and constant columns stay
-// exact; a column the sample sees as constant but whose min and max differ gets an upper bound of
-// its std (rule of three) instead of a second pass. The wasm backend compiles the min/max and the
-// sums (assembly/column-stats.ts, DoctorKernels.columnStats): the same numbers.
+// Per-column statistics of a data tensor as one tensor program (on the active backend): min and
+// max over the finite values of every row, the NaN/±Inf count of every column, and the mean and
+// population std from float64 sums (Σx, Σx², finite values only) over every row or over a spread
+// sample of rows. The finite-value masks are built only when the plain min/max show a NaN/±Inf.
+// The one implementation of column statistics in the doctor.
 import { noGrad } from '../autograd/grad-mode.js';
+import { fromArray, zeros } from '../tensor/creation.js';
+import { isFloat } from '../tensor/dtype.js';
 import { scope } from '../tensor/lifetime.js';
-import { max, min } from '../ops/reduce.js';
+import { isFinite, logicalNot, mul, where } from '../ops/elementwise.js';
+import { indexSelect } from '../ops/indexing.js';
+import { cat } from '../ops/movement.js';
+import { max, min, sum } from '../ops/reduce.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { columnStats, type ColumnStats, type Matrix } from './matrix.js';
+import { thin } from './matrix.js';
 
-/** Rows from which the backend path pays off; below, the plain scan is as fast. */
-export const FAST_STATS_ROWS = 1024;
-
-/** Exact statistics of column j over every row (finite values only), as columnStats computes them. */
-function scanColumn(m: Matrix, j: number, s: ColumnStats): void {
-  const { values: v, n, d } = m;
-  let sum = 0, sq = 0, cnt = 0, bad = 0, lo = Infinity, hi = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const x = v[i * d + j]!;
-    if (!Number.isFinite(x)) { bad++; continue; }
-    sum += x; sq += x * x; cnt++;
-    if (x < lo) lo = x;
-    if (x > hi) hi = x;
-  }
-  const c = Math.max(cnt, 1);
-  s.mean[j] = sum / c;
-  s.std[j] = Math.sqrt(Math.max(0, sq / c - s.mean[j]! ** 2));
-  if (s.std[j]! <= Math.abs(s.mean[j]!) * 1e-6) s.std[j] = 0;
-  s.min[j] = lo;
-  s.max[j] = hi;
-  s.nonFinite[j] = bad;
+/** Per-column statistics over the finite values of a matrix. */
+export interface ColumnStats {
+  mean: Float64Array;
+  std: Float64Array;
+  min: Float64Array;
+  max: Float64Array;
+  /** Non-finite (NaN/±Inf) entries per column. */
+  nonFinite: Int32Array;
 }
 
-/**
- * Σx and Σx² of every column over `rows` rows, 8 rows per pass over the columns: all rows, or
- * `rows` / 8 blocks of 8 consecutive rows spread evenly from the first row to the last (block b
- * starts at row ⌊b·(n − 8) / (blocks − 1)⌋), so every part of the data is seen.
- */
-function sums(m: Matrix, rows: number): [Float64Array, Float64Array] {
-  const { values: v, n, d } = m;
-  const sum = new Float64Array(d);
-  const sq = new Float64Array(d);
-  if (rows < n) {
-    const blocks = Math.floor(rows / 8);
-    for (let b = 0; b < blocks; b++) {
-      const i = Math.floor((b * (n - 8)) / Math.max(1, blocks - 1));
-      addRows(v, i * d, d, 8, sum, sq);
-    }
-    return [sum, sq];
-  }
-  let i = 0;
-  for (; i + 8 <= n; i += 8) addRows(v, i * d, d, 8, sum, sq);
-  addRows(v, i * d, d, n - i, sum, sq);
-  return [sum, sq];
-}
-
-/** Add `k` ≤ 8 consecutive rows starting at offset `o0` into sum and sq. */
-function addRows(v: ArrayLike<number>, o0: number, d: number, k: number, sum: Float64Array, sq: Float64Array): void {
-  if (k === 8) {
-    const o1 = o0 + d, o2 = o1 + d, o3 = o2 + d, o4 = o3 + d, o5 = o4 + d, o6 = o5 + d, o7 = o6 + d;
-    for (let j = 0; j < d; j++) {
-      const a = v[o0 + j]!, b = v[o1 + j]!, c = v[o2 + j]!, e = v[o3 + j]!, f = v[o4 + j]!, g = v[o5 + j]!, h = v[o6 + j]!, q = v[o7 + j]!;
-      sum[j] += ((a + b) + (c + e)) + ((f + g) + (h + q));
-      sq[j] += ((a * a + b * b) + (c * c + e * e)) + ((f * f + g * g) + (h * h + q * q));
-    }
-    return;
-  }
-  for (let r = 0; r < k; r++) {
-    const off = o0 + r * d;
-    for (let j = 0; j < d; j++) { const a = v[off + j]!; sum[j] += a; sq[j] += a * a; }
-  }
-}
-
-export interface TensorColumnStatsOptions {
+export interface ColumnStatsOptions {
   /**
    * Estimate mean and std from about this many evenly spread rows (min, max, NaN/Inf counts and
    * constant columns stay exact). Default: every row.
@@ -86,42 +33,57 @@ export interface TensorColumnStatsOptions {
 }
 
 /**
- * Per-column statistics of `m`, the host copy of `x`: the same as `columnStats(m)` (mean,
- * population std, min, max, NaN/Inf count per column; constant columns get std 0), computed
- * with the backend's help when x is a large float tensor; with `sampleRows`, mean and std are
- * estimated from a sample of rows.
- *
- * Shape: x (N, *) with m its N × ∏* matrix.
+ * Mean, population std, min, max and NaN/Inf count of every column of x (N, *) seen as an
+ * N × ∏* matrix, over its finite values; a column whose std is within a float32 ulp of its mean
+ * counts as constant (std 0). With `sampleRows`, mean and std come from that many evenly spread
+ * rows; a column the sample sees as constant but whose min and max differ gets an upper bound of
+ * its std (rule of three: fewer than 3/rows of all rows differ, 95%) instead of 0.
  *
  * @example
- * const stats = tensorColumnStats(x, asMatrix(x)); // stats.std[j], stats.nonFinite[j], …
+ * const s = columnStats(x); // s.std[j], s.nonFinite[j], …
  */
-export function tensorColumnStats(x: Tensor, m: Matrix, opts: TensorColumnStatsOptions = {}): ColumnStats {
-  if (m.n < FAST_STATS_ROWS || m.d === 0 || (x.dtype !== 'float32' && x.dtype !== 'float64')) return columnStats(m);
-  const d = m.d;
-  const rows = opts.sampleRows !== undefined && opts.sampleRows >= 8 && opts.sampleRows < m.n ? 8 * Math.floor(opts.sampleRows / 8) : m.n;
-  // One compiled pass where the backend has it; else two backend reductions and the host sums.
-  // A NaN/Inf only spoils its own column's sums: such a column is scanned alone below.
-  const [lo, hi] = noGrad(() => scope(() => {
-    const flat = x.reshape(m.n, d); // (N, d)
-    return [min(flat, { dim: 0 }).data(), max(flat, { dim: 0 }).data()]; // (d), (d)
+export function columnStats(x: Tensor, opts: ColumnStatsOptions = {}): ColumnStats {
+  const n = x.ndim === 0 ? 1 : x.shape[0]!;
+  const d = n === 0 ? 0 : x.numel / n;
+  const rows = opts.sampleRows !== undefined && opts.sampleRows >= 1 && opts.sampleRows < n ? opts.sampleRows : n;
+  const v = noGrad(() => scope(() => {
+    if (d === 0) return new Float64Array(0);
+    const flat = x.reshape(n, d); // (N, d)
+    const xf = isFloat(flat.dtype) ? flat : flat.to('float64'); // integers and bools as exact float64
+    // min and max over every row (NaN wins, and ±Inf shows): all finite means nothing to mask
+    let lo = min(xf, { dim: 0 }), hi = max(xf, { dim: 0 }); // (d), (d)
+    const clean = cat([lo, hi], 0).data().every(Number.isFinite);
+    let bad: Tensor | null = null; // (d) NaN/Inf per column
+    if (!clean) {
+      const ok = isFinite(xf); // (N, d) bool
+      lo = min(where(ok, xf, Infinity), { dim: 0 });
+      hi = max(where(ok, xf, -Infinity), { dim: 0 });
+      bad = sum(logicalNot(ok), { dim: 0 });
+    }
+    // Σx and Σx² in float64 over the finite values of the rows summed
+    const picked = rows < n ? fromArray(thin(n, rows), [rows], 'int32', x.storage.backend) : null;
+    const sx = picked ? indexSelect(xf, 0, picked) : xf; // (rows, d)
+    const sok = clean ? null : isFinite(sx); // (rows, d) bool
+    const z = (sok ? where(sok, sx, 0) : sx).to('float64'); // (rows, d)
+    const cnt = sok ? sum(sok, { dim: 0 }).to('float64') : fromArray(new Float64Array(d).fill(rows), [d], 'float64', x.storage.backend); // (d)
+    const parts = [lo.to('float64'), hi.to('float64'), bad ? bad.to('float64') : zeros([d], { dtype: 'float64' }), cnt, sum(z, { dim: 0 }), sum(mul(z, z), { dim: 0 })];
+    return cat(parts, 0).data() as Float64Array; // (6·d): one read
   }));
-  const [sum, sq] = sums(m, rows);
-  const s: ColumnStats = { mean: new Float64Array(d), std: new Float64Array(d), min: new Float64Array(d), max: new Float64Array(d), nonFinite: new Int32Array(d) };
+  const s: ColumnStats = {
+    mean: new Float64Array(d), std: new Float64Array(d), min: v.slice(0, d), max: v.slice(d, 2 * d),
+    nonFinite: Int32Array.from(v.subarray(2 * d, 3 * d)),
+  };
   for (let j = 0; j < d; j++) {
-    const a = lo[j]!, b = hi[j]!;
-    if (!Number.isFinite(a) || !Number.isFinite(b)) { scanColumn(m, j, s); continue; }
-    s.min[j] = a;
-    s.max[j] = b;
-    s.mean[j] = sum[j]! / rows;
-    s.std[j] = Math.sqrt(Math.max(0, sq[j]! / rows - s.mean[j]! ** 2));
+    const c = Math.max(v[3 * d + j]!, 1);
+    const mean = v[4 * d + j]! / c;
+    s.mean[j] = mean;
+    s.std[j] = Math.sqrt(Math.max(0, v[5 * d + j]! / c - mean * mean));
+    const lo = s.min[j]!, hi = s.max[j]!;
     // Constant over every row, or one float32 ulp of the mean (noise, not spread): std 0.
-    if (a === b || s.std[j]! <= Math.abs(s.mean[j]!) * 1e-6) {
+    if (lo === hi || s.std[j]! <= Math.abs(mean) * 1e-6) {
       s.std[j] = 0;
-      // The sample missed the few rows where the column varies: by the rule of three fewer than
-      // 3 / rows of all rows differ (95%), so its std is at most range · √(3 / rows). Use that bound.
-      const bound = (b - a) * Math.sqrt(3 / rows);
-      if (rows < m.n && bound > Math.abs(s.mean[j]!) * 1e-6) s.std[j] = bound;
+      const bound = rows < n && hi > lo ? (hi - lo) * Math.sqrt(3 / rows) : 0; // the sample missed the rows where it varies
+      if (bound > Math.abs(mean) * 1e-6) s.std[j] = bound;
     }
   }
   return s;

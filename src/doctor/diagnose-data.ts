@@ -1,7 +1,6 @@
 // diagnoseData: every check that needs only the data (and optionally the model and loss), run
 // before training — duplicates across splits, single-feature leaks, time order, class balance,
-// label/loss fit, input health, validation set sanity, and the linear/GBT baselines (in place or,
-// for fit(), on a worker thread: baseline-thread.ts).
+// label/loss fit, input health, validation set sanity, and the linear/GBT baselines.
 import { noGrad } from '../autograd/grad-mode.js';
 import { fromArray } from '../tensor/creation.js';
 import { scope } from '../tensor/lifetime.js';
@@ -9,14 +8,14 @@ import { indexSelect } from '../ops/indexing.js';
 import type { Module } from '../nn/module.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { BaselineScores } from './baselines.js';
-import { tensorColumnStats } from './column-stats.js';
+import { columnStats } from './column-stats.js';
 import { duplicateFinding, findDuplicates } from './duplicates.js';
 import type { Finding } from './finding.js';
 import { imbalanceFinding } from './imbalance.js';
 import { inputHealthFindings, targetScaleFinding } from './input-health.js';
 import { BINARY_LOSSES, labelLossFindings } from './label-loss.js';
 import { leakFinding, singleFeatureScores } from './leakage.js';
-import { startBaselines, type PendingBaselines } from './baseline-thread.js';
+import { runBaselines } from './baselines.js';
 import { asMatrix, classCounts, pickRows, readTargets, type Matrix, type Targets, type Task } from './matrix.js';
 import { timeOrderFindings, type TimeIndex } from './time-order.js';
 import { validationSetFindings } from './validation.js';
@@ -46,8 +45,6 @@ export interface DiagnoseDataOptions {
   leakCheck?: boolean | 'auto';
   /** Near-duplicate threshold (RMS of the standardized difference per feature). Default 0.02. */
   nearTolerance?: number;
-  /** Where the baselines are fitted: 'inline' (default; their scores are in the result) or 'thread' (fit()'s doctor: on a worker thread beside training, see `pendingBaselines`). */
-  baselinesOn?: 'inline' | 'thread';
   /** Seed of the doctor's own random numbers (never the global generator). Default 0. */
   seed?: number;
 }
@@ -58,8 +55,6 @@ export interface DataDiagnosis {
   task: Task;
   classes: number;
   baselines: BaselineScores | null;
-  /** With `baselinesOn: 'thread'`: the baselines still being fitted on the worker thread (their scores come from it), else null. */
-  pendingBaselines: PendingBaselines | null;
 }
 
 /** The model's output shape for the first two rows of x (eval mode, no gradients), or null if it fails. */
@@ -111,7 +106,7 @@ export function diagnoseData(opts: DiagnoseDataOptions): DataDiagnosis {
   const columns = train.y.shape[0] ? train.y.numel / train.y.shape[0] : 1;
   const loss0 = opts.loss ?? null;
   const tTrain = readTargets(train.y, opts.task ?? (loss0 !== null && BINARY_LOSSES.includes(loss0) && columns === 1 ? 'classification' : undefined));
-  const stats = tensorColumnStats(train.x, mTrain, { sampleRows: STATS_SAMPLE_ROWS });
+  const stats = columnStats(train.x, { sampleRows: STATS_SAMPLE_ROWS });
   const loss = opts.loss ?? null;
   const outputShape = model ? probeOutputShape(model, train.x) : null;
   findings.push(...inputHealthFindings(mTrain, stats, { names, parameters: model?.numParameters({ trainableOnly: true }), indices: train.x.dtype === 'int32' }));
@@ -140,21 +135,19 @@ export function diagnoseData(opts: DiagnoseDataOptions): DataDiagnosis {
     // Test rows that repeat validation rows leak too (the validation set steers model selection).
     const val = other[0];
     if (name === 'test' && val && val.name === 'validation') {
-      const dv = findDuplicates(val.m, m, tensorColumnStats(val.x, val.m, { sampleRows: STATS_SAMPLE_ROWS }), val.x, s.x, { nearTolerance: opts.nearTolerance, seed });
+      const dv = findDuplicates(val.m, m, columnStats(val.x, { sampleRows: STATS_SAMPLE_ROWS }), val.x, s.x, { nearTolerance: opts.nearTolerance, seed });
       const fv = duplicateFinding({ ...dv, withinTrainRate: Math.max(dv.withinTrainRate, dup.withinTrainRate), chanceRepeats: Math.max(dv.chanceRepeats, dup.chanceRepeats) }, 'test', m.n);
       if (fv) findings.push({ ...fv, id: 'duplicates-validation-test', title: fv.title.replace('also occur in training', 'also occur in the validation set') });
     }
   }
   if (opts.timeIndex) findings.push(...timeOrderFindings(opts.timeIndex));
   // The leak check and the baselines, on the same split (the validation set, else every fifth
-  // training row); the baselines in place, or for fit() on the doctor's worker thread (they are
-  // compared with the network only at its end).
+  // training row).
   const tabularish = train.x.ndim === 2;
   const finite = !stats.nonFinite.some((c) => c > 0);
   const wantLeak = tabularish && finite && (opts.leakCheck === 'auto' ? mTrain.d <= 100 : opts.leakCheck ?? true);
   const wantBaselines = finite && mTrain.n >= 10 && (opts.baselines === undefined || opts.baselines === 'auto' ? tabularish && mTrain.d <= 100 : opts.baselines);
   let baselines: BaselineScores | null = null;
-  let pendingBaselines: PendingBaselines | null = null;
   if (wantLeak || wantBaselines) {
     const heldSet = other[0] ?? null;
     const sp = heldSet ? { fit: mTrain, fitT: tTrain, held: heldSet.m, heldT: heldSet.t } : internalSplit(mTrain, tTrain);
@@ -162,15 +155,9 @@ export function diagnoseData(opts: DiagnoseDataOptions): DataDiagnosis {
       const f = leakFinding(singleFeatureScores(sp.fit, sp.fitT, sp.held, sp.heldT), tTrain.task, names, opts.timeIndex !== undefined);
       if (f) findings.push(f);
     }
-    if (wantBaselines) {
-      pendingBaselines = startBaselines(sp, opts.baselinesOn ?? 'inline');
-      if (pendingBaselines.where === 'inline') {
-        baselines = pendingBaselines.wait().scores;
-        pendingBaselines = null;
-      }
-    }
+    if (wantBaselines) baselines = runBaselines(sp.fit, sp.fitT, sp.held, sp.heldT);
   }
   const rank = { error: 0, warning: 1, info: 2 } as const;
   findings.sort((a, b) => rank[a.severity] - rank[b.severity]);
-  return { findings, task: tTrain.task, classes: tTrain.classes, baselines, pendingBaselines };
+  return { findings, task: tTrain.task, classes: tTrain.classes, baselines };
 }

@@ -1,8 +1,8 @@
 // Check: rows of the validation/test set that also occur in training, exactly (same values) or
 // nearly (RMS difference ≤ 2% of a standard deviation per feature after standardizing with the
 // training statistics). Every row is first projected on 12 random sign directions of the
-// standardized features (one GEMM per split on the backend, or the backend's compiled projection;
-// wide rows through a window of their widest-spread columns). Exact: rows with equal values have
+// standardized features (one matmul per split on the backend; wide rows through a window of their
+// widest-spread columns). Exact: rows with equal values have
 // bit-equal projections, so the projections are a cheap first key and only rows whose key another
 // row shares are hashed and compared in full. Near: locality-sensitive hashing on the same projections (a near pair lands
 // in the same bucket of one of a few hash tables with high probability; a far pair almost never),
@@ -15,9 +15,9 @@ import { matmul } from '../ops/linalg.js';
 import { slice } from '../ops/movement.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Finding } from './finding.js';
-import { IntTable } from './int-table.js';
 import { argsort } from './leakage.js';
-import type { ColumnStats, Matrix } from './matrix.js';
+import type { ColumnStats } from './column-stats.js';
+import type { Matrix } from './matrix.js';
 
 export interface DuplicateOptions {
   /** Near-duplicate threshold: RMS of the standardized difference per feature. Default 0.02 (2% of a standard deviation). */
@@ -71,7 +71,7 @@ function projectionKey(p: Uint32Array, i: number, k: number): number {
     h1 = Math.imul(h1 ^ w, 0x01000193);
     h2 = Math.imul(h2 ^ (w >>> 7), 0x5bd1e995);
   }
-  return (h1 ^ (h2 >>> 15)) & 0x3fffffff; // 30 bits (an IntTable key); a collision only costs a full hash
+  return (h1 ^ (h2 >>> 15)) & 0x3fffffff; // 30 bits; a collision only costs a full hash
 }
 
 function sameRow(a: ArrayLike<number>, ai: number, b: ArrayLike<number>, bi: number, d: number): boolean {
@@ -93,8 +93,7 @@ export function findDuplicates(train: Matrix, other: Matrix, stats: ColumnStats,
   const d = train.d;
   const sc = scales(stats);
   const proj = other.n > 0 ? projections(sc, xTrain, train.n, xOther, other.n, seed) : null;
-  const trainBits = bits(train.values);
-  const otherBits = bits(other.values);
+  let trainBits: Uint32Array | null = null, otherBits: Uint32Array | null = null; // read on first use
   // Stage 1: the projections as a key (0 for every row when no column varies). A row whose key no
   // other row shares has no exact twin, so only rows in shared keys are hashed in full (stage 2):
   // on image-like data that is almost none of them; on coarse data many, as it must be.
@@ -105,7 +104,7 @@ export function findDuplicates(train: Matrix, other: Matrix, stats: ColumnStats,
   let withinTwins = 0;
   for (let i = 0; i < train.n; i++) {
     if (!shared[i]) continue;
-    const h = rowHash(trainBits, i * d, d);
+    const h = rowHash((trainBits ??= bits(train.values)), i * d, d);
     const list = table.get(h);
     if (list) {
       if (list.some((k) => sameRow(train.values, k * d, train.values, i * d, d))) withinTwins++;
@@ -117,7 +116,7 @@ export function findDuplicates(train: Matrix, other: Matrix, stats: ColumnStats,
   const examples: number[] = [];
   for (let i = 0; i < other.n; i++) {
     if (!shared[train.n + i]) continue;
-    const list = table.get(rowHash(otherBits, i * d, d));
+    const list = table.get(rowHash((otherBits ??= bits(other.values)), i * d, d));
     if (list && list.some((k) => sameRow(train.values, k * d, other.values, i * d, d))) {
       isExact[i] = 1;
       exact++;
@@ -133,7 +132,7 @@ export function findDuplicates(train: Matrix, other: Matrix, stats: ColumnStats,
  * Arguments of nearHits (see nearCount): per row of `other`, whether
  * a training row sharing one of its hash buckets lies within √limit (standardized distance).
  */
-export interface NearRowsRequest {
+interface NearRowsRequest {
   n: number;
   m: number;
   d: number;
@@ -156,14 +155,14 @@ export interface NearRowsRequest {
   skip: Uint8Array;
 }
 
-/** Per row of both splits (training rows first), 1 when another row has its key: compiled where the backend has it. */
+/** Per row of both splits (training rows first), 1 when another row has its key. */
 function sharedKeys(trainKeys: Int32Array, otherKeys: Int32Array): Uint8Array {
   const all = new Int32Array(trainKeys.length + otherKeys.length);
   all.set(trainKeys);
   all.set(otherKeys, trainKeys.length);
-  const count = new IntTable(all.length);
-  for (const k of all) count.set(k, count.get(k, 0) + 1);
-  return Uint8Array.from(all, (k) => (count.get(k) >= 2 ? 1 : 0));
+  const count = new Map<number, number>();
+  for (const k of all) count.set(k, (count.get(k) ?? 0) + 1);
+  return Uint8Array.from(all, (k) => (count.get(k)! >= 2 ? 1 : 0));
 }
 
 /** Both splits projected on k random sign directions of the standardized features, each row's key of its projections (projectionKey), and the bucket offsets. */
@@ -177,7 +176,7 @@ const WINDOW_FROM = 256;
  * max(128, ⌈d/4⌉) consecutive columns with the largest summed spread. A pair near in every column
  * is near inside any window (its distance there can only be smaller), so the window loses no near
  * pair; pairs that differ only outside it become candidates and are measured on every column.
- * It cuts the projection GEMM (and its packing of the whole matrix) about fourfold on images.
+ * It cuts the projection matmul about fourfold on images.
  */
 export function projectionWindow(sc: Float64Array): [number, number] {
   const d = sc.length;
@@ -263,7 +262,7 @@ function bucketKeys(p: Float32Array, rows: number, k: number, inv: number, offse
         const c = t * BITS + b;
         h = Math.imul(h ^ Math.floor(p[i * k + c]! * inv + offsets[c]!), 0x01000193);
       }
-      out[i * TABLES + t] = h & 0x3fffffff; // an IntTable key; a hash collision only adds a candidate, which is then measured exactly
+      out[i * TABLES + t] = h & 0x3fffffff; // a hash collision only adds a candidate, which is then measured exactly
     }
   }
   return out;
@@ -298,13 +297,11 @@ function nearCount(train: Matrix, other: Matrix, xTrain: Tensor, xOther: Tensor,
   // bucket width: a pair at the threshold shares a bucket per direction w.p. ≈ 0.9, so one
   // table of BITS directions w.p. ≈ 0.66 and one of TABLES tables w.p. ≈ 0.96
   const width = 8 * radius;
-  // The backend's compiled search where it has one (the same answers; no JIT warm-up in a
-  // program's first fit), else the loops of nearHits.
   const req: NearRowsRequest = {
     n, m: other.n, d, pTrain: proj.train, pOther: proj.other,
     tables: TABLES, bits: BITS, invWidth: 1 / width, offsets: proj.offsets, order, inv, limit: r2, maxChecks: MAX_CHECKS, skip: isExact,
   };
-  const hits = nearHits(train.values, other.values, req);
+  const hits = nearHits(train, other, req);
   let near = 0;
   for (let i = 0; i < other.n; i++) {
     if (!hits[i]) continue;
@@ -314,20 +311,20 @@ function nearCount(train: Matrix, other: Matrix, xTrain: Tensor, xOther: Tensor,
   return near;
 }
 
-/** DoctorKernels.nearRows in JavaScript (the reference the wasm kernel is tested against): hit[i] = 1 when row i of other has a near training row. */
-function nearHits(train: ArrayLike<number>, other: ArrayLike<number>, r: NearRowsRequest): Uint8Array {
+/** hit[i] = 1 when row i of other has a near training row among the candidates its buckets name. */
+function nearHits(train: Matrix, other: Matrix, r: NearRowsRequest): Uint8Array {
   const { n, m, d, order, inv, limit } = r;
   const k = r.tables * r.bits;
   const kt = bucketKeys(r.pTrain, n, k, r.invWidth, r.offsets);
   const ko = bucketKeys(r.pOther, m, k, r.invWidth, r.offsets);
   // Each bucket is a linked list through next[t·n + row], rows in ascending order (built
-  // backwards), its head in a typed-array hash table: no Map entry or array per bucket.
-  const heads = Array.from({ length: TABLES }, () => new IntTable(n));
+  // backwards), its head in a map from bucket key to row.
+  const heads = Array.from({ length: TABLES }, () => new Map<number, number>());
   const next = new Int32Array(TABLES * n);
   for (let i = n - 1; i >= 0; i--) {
     for (let t = 0; t < TABLES; t++) {
       const key = kt[i * TABLES + t]!;
-      next[t * n + i] = heads[t]!.get(key);
+      next[t * n + i] = heads[t]!.get(key) ?? -1;
       heads[t]!.set(key, i);
     }
   }
@@ -336,9 +333,9 @@ function nearHits(train: ArrayLike<number>, other: ArrayLike<number>, r: NearRow
     if (r.skip[i]) continue;
     let checked = 0;
     for (let t = 0; t < TABLES && !hit[i]; t++) {
-      for (let tr = heads[t]!.get(ko[i * TABLES + t]!); tr >= 0; tr = next[t * n + tr]!) {
+      for (let tr = heads[t]!.get(ko[i * TABLES + t]!) ?? -1; tr >= 0; tr = next[t * n + tr]!) {
         if (++checked > r.maxChecks) break; // a crowded bucket: the data is dense here, stop looking
-        if (dist2(train, tr * d, other, i * d, order, inv, limit) <= limit) { hit[i] = 1; break; }
+        if (dist2(train.values, tr * d, other.values, i * d, order, inv, limit) <= limit) { hit[i] = 1; break; }
       }
     }
   }

@@ -16,7 +16,6 @@ import { EarlyStopping, type Callback, type EpochLogs, type TrainContext } from 
 import type { FitRun } from '../train/fit.js';
 import { scoreOutputs, type BaselineScores, type Score } from './baselines.js';
 import { diagnoseData } from './diagnose-data.js';
-import type { PendingBaselines } from './baseline-thread.js';
 import { Doctor, DoctorError, type Finding } from './finding.js';
 import { ActivationObserver, activationFindings, activationStats, probeBatch, PROBE_ROWS } from './activation-probe.js';
 import { GradientWatch, isSampleStep } from './gradient-health.js';
@@ -27,8 +26,6 @@ import { initialLossFinding } from './validation.js';
 
 /** Share of the training steps the epoch-end probe forwards may cost (besides those of the initial and the final state; without a validation set to observe). */
 const PROBE_BUDGET = 0.01;
-/** Training steps between looks for the baselines from the worker thread (a look costs ~1 µs). */
-const POLL_STEPS = 16;
 
 /** What fit()'s `doctor` option takes. */
 export interface DoctorOptions {
@@ -109,8 +106,6 @@ export class DoctorCallback implements Callback {
   /** Imbalanced classes (≥ 4:1): the baselines are compared on balanced accuracy, as the imbalance finding advises. */
   private imbalanced = false;
   private baselines: BaselineScores | null = null;
-  /** The baselines while they are fitted on the worker thread. */
-  private pendingBaselines: PendingBaselines | null = null;
   private step = 0;
   private rows = 0;
   private epoch = 1;
@@ -136,12 +131,7 @@ export class DoctorCallback implements Callback {
         train, validation: val ?? undefined, timeIndex: opts.timeIndex, featureNames: opts.featureNames,
         loss: this.lossName, model: info.model, baselines: opts.baselines ?? 'auto', leakCheck: 'auto',
         classWeighted: info.classWeight !== undefined,
-        // The baselines run compiled in place where the backend has their kernels (a few ms, also
-        // in a program's first fit), else their JavaScript on a worker thread beside training
-        // (reported when ready; the end of the fit, which compares them with the network, waits).
-        baselinesOn: 'thread',
       });
-      this.pendingBaselines = d.pendingBaselines;
       classes = d.classes;
       this.task = d.task;
       this.imbalanced = d.findings.some((f) => f.id === 'class-imbalance');
@@ -165,17 +155,6 @@ export class DoctorCallback implements Callback {
     this.baselines = scores;
     this.monitor.baselineTrainLoss = this.lossName === 'crossEntropy' ? scores.linearTrain.loss : undefined;
     this.doctor.report(this.baselineFinding(scores, null));
-  }
-
-  /** Take in the baselines once they are there (`block`: wait for them). */
-  private collectBaselines(block: boolean): void {
-    const p = this.pendingBaselines;
-    if (!p) return;
-    const r = block ? p.wait() : p.poll();
-    if (!r) return;
-    this.pendingBaselines = null;
-    if (this.ctx) this.ctx.history.doctorThreadMs = r.ms;
-    this.useBaselines(r.scores);
   }
 
   /** Run a callback's work, adding its time to spentMs (and to the history). */
@@ -207,7 +186,7 @@ export class DoctorCallback implements Callback {
 
   onEpochBegin(epoch: number): void { this.epoch = epoch + 1; }
 
-  /** fit's validation passes carry the activation probes (every pass: observing costs no forward, ~0.1 ms). */
+  /** fit's validation passes carry the activation probes (every pass: observing costs no forward pass of its own). */
   onValidationBegin(_trained: number, ctx: TrainContext): void {
     if (!this.probeOnValidation) return;
     this.timed(() => { this.watch = new ActivationObserver(ctx.model); });
@@ -235,7 +214,6 @@ export class DoctorCallback implements Callback {
       const found = this.monitor.batch(this.step, this.epoch, logs.loss, ctx.optimizer.paramGroups[0]!.lr);
       if (found.length > 0) this.doctor.reportAll(found);
       if (this.opts.gradients !== false && isSampleStep(this.step)) this.doctor.reportAll(this.grads.sample(ctx.model, this.step, this.epoch));
-      if (this.pendingBaselines && this.step % POLL_STEPS === 0) this.collectBaselines(false);
     } finally {
       this.ms += performance.now() - t0;
       ctx.history.doctorMs = this.ms;
@@ -244,7 +222,6 @@ export class DoctorCallback implements Callback {
 
   onEpochEnd(epoch: number, logs: EpochLogs, ctx: TrainContext): void {
     this.timed(() => {
-      this.collectBaselines(false);
       this.doctor.reportAll(this.monitor.epochEnd(epoch + 1, logs.loss, logs['valLoss'], ctx.optimizer.paramGroups[0]!.lr, logs['valAccuracy']));
       if (this.probeDue()) this.checkActivations(epoch + 1);
     });
@@ -252,7 +229,6 @@ export class DoctorCallback implements Callback {
 
   onTrainEnd(ctx: TrainContext): void {
     this.timed(() => {
-      this.collectBaselines(true); // the baselines are needed now (underfitting, and beside the network)
       this.doctor.reportAll(this.monitor.end(ctx.optimizer.paramGroups[0]!.lr));
       const last = ctx.history.epochs.length;
       if (this.probeOnValidation && !this.observed && isXY(this.info.data)) { // a loop without fit's validation passes: the probe batch after all

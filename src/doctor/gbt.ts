@@ -1,10 +1,8 @@
 // A compact gradient-boosted-trees baseline (histogram splits, second-order leaf values as in
-// XGBoost/LightGBM): logistic loss for two classes, softmax for more, squared loss for regression. Written here because
-// the npm GBT packages are wasm builds (ml-xgboost) or unmaintained; the doctor needs only a
-// strong, deterministic tabular baseline, not a full library. The boosting loop (`boost`) and the
-// scoring (`forestScores`) are this file's JavaScript, or the same loops compiled ahead in the
-// backend's wasm module (assembly/boost.ts, passed in as GbtKernels), which a program's first fit
-// runs at full speed while the JavaScript would still run interpreted.
+// XGBoost/LightGBM): logistic loss for two classes, softmax for more, squared loss for regression.
+// Plain TypeScript on the host, written here because the npm GBT packages are wasm builds
+// (ml-xgboost) or unmaintained; the doctor needs only a strong, deterministic tabular baseline,
+// not a full library.
 import { ValueError } from '../errors.js';
 import { gatherRows, thin, type Matrix, type Targets } from './matrix.js';
 
@@ -45,8 +43,8 @@ export interface Forest {
 /** The loss boosted: squared error on values, logistic on labels 0/1 (one tree a round), softmax over T classes. */
 export type BoostLoss = 'squared' | 'logistic' | 'softmax';
 
-/** The boosting loop on binned rows: what `boost` below and a backend's compiled `boostTrees` both run. */
-export interface BoostRequest {
+/** The boosting loop's inputs: binned rows, targets, options. */
+interface BoostRequest {
   /** Binned rows (n × d): bin of each value. */
   X: Uint8Array;
   n: number;
@@ -64,16 +62,6 @@ export interface BoostRequest {
   lambda: number;
   minChildWeight: number;
   bins: number;
-}
-
-/** Compiled versions of `boost`, `forestScores` and the binning (a backend's: DoctorKernels), used where given. */
-export interface GbtKernels {
-  boost?: (req: BoostRequest) => Forest;
-  forestScores?: (forest: Forest, X: Uint8Array, m: number, d: number) => Float64Array;
-  /** edgesOf of every column and binRows of the sampled rows, on float32 values (n × d). */
-  binColumns?: (values: Float32Array, d: number, rows: Int32Array, bins: number) => { edges: Float64Array[]; X: Uint8Array };
-  /** binRows of every row of float32 values (n × d). */
-  binRows?: (values: Float32Array, n: number, d: number, edges: readonly Float64Array[], bins: number) => Uint8Array;
 }
 
 /** A fitted model: raw scores (logits per class, or the value) for new rows. */
@@ -109,8 +97,8 @@ function binRows(X: ArrayLike<number>, n: number, d: number, edges: readonly Flo
 
 /**
  * Histogram additions (rounds × trees a round × rows × features × depth) the doctor's GBT may do: the
- * rows are an evenly spread sample sized to it (at least 500, at most 5,000), so the baseline costs
- * ~5–20 ms whatever the data (iris and penguins keep every row; 8,000 × 20 binary rows use 1,250).
+ * rows are an evenly spread sample sized to it (at least 500, at most 5,000), so the baseline's cost
+ * is bounded whatever the data (iris and penguins keep every row; 8,000 × 20 binary rows use 1,250).
  */
 const GBT_WORK = 3_000_000;
 
@@ -123,7 +111,7 @@ const GBT_WORK = 3_000_000;
  * const model = fitGbt(trainMatrix, readTargets(yTrain));
  * const logits = model.predict(valMatrix); // (m × classes) row-major
  */
-export function fitGbt(train: Matrix, y: Targets, opts: GbtOptions = {}, kernels: GbtKernels = {}): GbtModel {
+export function fitGbt(train: Matrix, y: Targets, opts: GbtOptions = {}): GbtModel {
   const { rounds = 40, depth = 3, learningRate = 0.25, lambda = 1, minChildWeight = 1, bins = 32 } = opts;
   if (train.n < 1 || train.d < 1) throw new ValueError('fitGbt', `no training rows or no features (a ${train.n} × ${train.d} matrix); pass at least one row of at least one feature`);
   if (!(bins >= 2 && bins <= 256 && depth >= 1 && depth <= 12 && rounds >= 1)) throw new ValueError('fitGbt', `options out of range: bins ${bins} (2–256: bins are bytes), depth ${depth} (1–12), rounds ${rounds} (≥ 1)`);
@@ -134,14 +122,9 @@ export function fitGbt(train: Matrix, y: Targets, opts: GbtOptions = {}, kernels
   const cap = Math.min(5000, Math.max(500, Math.floor(GBT_WORK / (rounds * T * Math.max(1, d) * depth))));
   const rows = thin(train.n, cap);
   const n = rows.length;
-  let edges: Float64Array[], X: Uint8Array; // bin edges of each column; bins of the sampled rows (n, d)
-  if (kernels.binColumns && train.values instanceof Float32Array) {
-    ({ edges, X } = kernels.binColumns(train.values, d, Int32Array.from(rows), bins));
-  } else {
-    const S = gatherRows(train, rows); // (n, d)
-    edges = Array.from({ length: d }, (_, j) => edgesOf(S, n, d, j, bins));
-    X = binRows(S, n, d, edges);
-  }
+  const S = gatherRows(train, rows); // (n, d)
+  const edges = Array.from({ length: d }, (_, j) => edgesOf(S, n, d, j, bins)); // bin edges of each column
+  const X = binRows(S, n, d, edges); // (n, d) bins of the sampled rows
   const labels = cls ? new Int32Array(n) : null;
   const values = cls ? null : new Float64Array(n);
   for (let i = 0; i < n; i++) if (labels) labels[i] = y.labels![rows[i]!]!; else values![i] = y.values![rows[i]!]!;
@@ -158,12 +141,12 @@ export function fitGbt(train: Matrix, y: Targets, opts: GbtOptions = {}, kernels
     X, n, d, loss: !cls ? 'squared' : T === 1 ? 'logistic' : 'softmax', T, labels, values, init,
     rounds, depth, learningRate, lambda, minChildWeight, bins,
   };
-  const forest = (kernels.boost ?? boost)(req);
+  const forest = boost(req);
   return {
     outputs: K,
     predict(m: Matrix): Float64Array {
-      const Xm = kernels.binRows && m.values instanceof Float32Array ? kernels.binRows(m.values, m.n, d, edges, bins) : binRows(m.values, m.n, d, edges); // (m, d)
-      const s = (kernels.forestScores ?? forestScores)(forest, Xm, m.n, d); // (m, T)
+      const Xm = binRows(m.values, m.n, d, edges); // (m, d)
+      const s = forestScores(forest, Xm, m.n, d); // (m, T)
       if (!(cls && T === 1)) return s;
       const out = new Float64Array(m.n * K); // binary: logits [0, F] (softmax of them is [1 − σ(F), σ(F)])
       for (let i = 0; i < m.n; i++) out[i * K + 1] = s[i]!;
@@ -172,8 +155,8 @@ export function fitGbt(train: Matrix, y: Targets, opts: GbtOptions = {}, kernels
   };
 }
 
-/** Grow every tree of `req` (the JavaScript reference of DoctorKernels.boostTrees). */
-export function boost(req: BoostRequest): Forest {
+/** Grow every tree of `req`. */
+function boost(req: BoostRequest): Forest {
   const { X, n, d, loss, T, labels, values, init, rounds, depth } = req;
   const nodes = 2 ** (depth + 1);
   const trees = rounds * T;
@@ -218,8 +201,8 @@ export function boost(req: BoostRequest): Forest {
   return forest;
 }
 
-/** Raw scores of binned rows X (m × d) under a forest: init + the leaves, (m, T) (the JavaScript reference of DoctorKernels.forestScores). */
-export function forestScores(f: Forest, X: Uint8Array, m: number, d: number): Float64Array {
+/** Raw scores of binned rows X (m × d) under a forest: init + the leaves. Shape: → (m, T). */
+function forestScores(f: Forest, X: Uint8Array, m: number, d: number): Float64Array {
   const out = new Float64Array(m * f.T);
   for (let i = 0; i < m; i++) {
     for (let k = 0; k < f.T; k++) {

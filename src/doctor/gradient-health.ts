@@ -2,10 +2,14 @@
 // the first layers get ~nothing compared with the last; exploding: gradients far larger than the
 // weights they update). The activation statistics (dead ReLU units, saturated sigmoid/tanh) are in
 // activation-probe.ts.
+import { noGrad } from '../autograd/grad-mode.js';
+import { scope } from '../tensor/lifetime.js';
+import { mul } from '../ops/elementwise.js';
+import { cat } from '../ops/movement.js';
+import { sum } from '../ops/reduce.js';
 import type { Module } from '../nn/module.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Finding } from './finding.js';
-import { hostValues } from './matrix.js';
 
 /** Steps (1-based) at which gradients are sampled: steps 1, 2, 5 and 10 (the state at initialization), then every 100th. */
 export function isSampleStep(step: number): boolean {
@@ -15,22 +19,18 @@ export function isSampleStep(step: number): boolean {
 export interface LayerGrad { name: string; gradRms: number; weightRms: number }
 
 /**
- * RMS of a tensor's values, summed in float64: by the backend's compiled loop
- * (DoctorKernels.sumSquares) where it has one, else over its memory in place (hostValues: no
- * copy, no kernel dispatch). The two agree up to rounding.
+ * RMS of each weight matrix's gradient and values (parameters with ≥ 2 dims, in model order): float64
+ * sums of squares reduced on the backend, all read back at once.
  */
-function rms(t: Tensor): number {
-  if (t.numel === 0) return 0;
-  const v = hostValues(t);
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
-  return Math.sqrt(s / v.length);
-}
-
-/** RMS of each weight matrix's gradient and values (parameters with ≥ 2 dims, in model order). */
 export function layerGradients(model: Module): LayerGrad[] {
   const params = [...model.namedParameters()].filter(([, p]) => p.ndim >= 2 && p.grad);
-  return params.map(([name, p]) => ({ name, gradRms: rms(p.grad!), weightRms: rms(p) }));
+  if (params.length === 0) return [];
+  const ss = noGrad(() => scope(() => {
+    const sq = (t: Tensor): Tensor => { const v = t.to('float64'); return sum(mul(v, v)).reshape(1); }; // (1), in float64: tiny or huge gradients neither underflow nor overflow
+    return cat(params.flatMap(([, p]) => [sq(p.grad!), sq(p)]), 0).data(); // (2·layers)
+  }));
+  const rms = (i: number, numel: number): number => (numel > 0 ? Math.sqrt(ss[i]! / numel) : 0);
+  return params.map(([name, p], l) => ({ name, gradRms: rms(2 * l, p.numel), weightRms: rms(2 * l + 1, p.numel) }));
 }
 
 /** Findings from one gradient sample; `persist` = how many consecutive samples showed the same. */

@@ -2,7 +2,8 @@
 // regression targets far from unit scale, and fewer examples than the 10-per-parameter rule of
 // thumb asks for.
 import type { Finding } from './finding.js';
-import type { ColumnStats, Matrix } from './matrix.js';
+import type { ColumnStats } from './column-stats.js';
+import type { Matrix } from './matrix.js';
 
 function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;

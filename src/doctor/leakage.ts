@@ -92,28 +92,10 @@ export function argsort(vals: Float64Array): Int32Array {
 export interface LeakScore { feature: number; score: number; baseline: number; rows: number }
 
 /**
- * The 1-nearest-neighbour counts of several columns (what a backend's compiled leakNearest does:
- * DoctorKernels.leakNearest): per column cols[c], the training rows tr and held-out rows he pooled,
- * sorted by value (ties by pooled index, training rows first), and the rows whose nearest other
- * value has their label counted (on a tie of distances, both neighbours must have it).
+ * Rows of one column's pooled sample (values and labels) whose nearest other value has their
+ * label: sorted by value (ties in pooled order), and on a tie of distances both neighbours must
+ * have it.
  */
-export interface LeakNearestRequest {
-  /** Rows × d float32 values of the training and held-out matrices. */
-  train: Float32Array;
-  held: Float32Array;
-  d: number;
-  tr: Int32Array;
-  he: Int32Array;
-  /** Labels of the rows tr and he. */
-  labT: Int32Array;
-  labH: Int32Array;
-  cols: Int32Array;
-}
-
-/** A compiled LeakNearestRequest evaluator: right[c] per column. */
-export type LeakNearestKernel = (req: LeakNearestRequest) => Int32Array;
-
-/** Rows of one column's pooled sample agreeing with their nearest neighbour's label (see LeakNearestRequest). */
 function nearestAgreement(vals: Float64Array, labs: Int32Array): number {
   const idx = argsort(vals);
   let right = 0;
@@ -140,7 +122,7 @@ function wilsonLower(p: number, n: number): number {
  * The best one-feature score over all columns: accuracy (classification) or R² (regression) on
  * the held-out rows, with the score of predicting the majority class / mean beside it.
  */
-export function singleFeatureScores(train: Matrix, yTrain: Targets, held: Matrix, yHeld: Targets, nearestKernel?: LeakNearestKernel): LeakScore[] {
+export function singleFeatureScores(train: Matrix, yTrain: Targets, held: Matrix, yHeld: Targets): LeakScore[] {
   // A spread sample of rows (a leak shows on a few thousand rows); wide data (images: a leak
   // would be one pixel) gets a smaller one to stay cheap.
   const tr = thin(train.n, train.d > 100 ? 700 : 1500);
@@ -220,19 +202,15 @@ export function singleFeatureScores(train: Matrix, yTrain: Targets, held: Matrix
     }
   }
   if (nearestCols.length > 0) {
-    const rights = nearestRights(train, held, Int32Array.from(tr), Int32Array.from(he), labs, Int32Array.from(nearestCols), nearestKernel);
+    const rights = nearestRights(train, held, tr, he, labs, nearestCols);
     nearestCols.forEach((j, c) => out.push({ feature: j, score: rights[c]! / N, baseline: nearestBaseline, rows: N }));
     out.sort((a, b) => a.feature - b.feature);
   }
   return out;
 }
 
-/** right[c] of a LeakNearestRequest: by the compiled kernel when given and the values are float32, else here. */
-function nearestRights(train: Matrix, held: Matrix, tr: Int32Array, he: Int32Array, labs: Int32Array, cols: Int32Array, kernel?: LeakNearestKernel): Int32Array {
-  const labT = labs.subarray(0, tr.length), labH = labs.subarray(tr.length);
-  if (kernel && train.values instanceof Float32Array && held.values instanceof Float32Array) {
-    return kernel({ train: train.values, held: held.values, d: train.d, tr, he, labT, labH, cols });
-  }
+/** Per column cols[c]: the training sample tr and held-out rows he pooled, rows agreeing with their nearest neighbour (nearestAgreement). */
+function nearestRights(train: Matrix, held: Matrix, tr: readonly number[], he: readonly number[], labs: Int32Array, cols: readonly number[]): number[] {
   const vals = new Float64Array(tr.length + he.length);
   return cols.map((j) => {
     for (let i = 0; i < tr.length; i++) vals[i] = train.values[tr[i]! * train.d + j]!;

@@ -1,64 +1,19 @@
-// Plain-array views of tensors for the doctor's data checks: rows × columns matrices, per-column
-// statistics fitted on the training rows, and targets read as class labels or values.
+// Host views of tensors for the doctor's row-level checks (hashing rows, trees, sorting a column):
+// rows × columns matrices, and targets read as class labels or values.
 import type { Tensor } from '../tensor/tensor.js';
 
 /** A row-major n × d matrix over a tensor's values (any trailing shape is flattened). */
 export interface Matrix { values: ArrayLike<number>; n: number; d: number }
 
 /**
- * The values of x for reading on the host: the backend's own memory where it can lend it (no copy
- * of a 25 MB training set), else a copy. Read-only; valid while x lives and nothing writes it.
+ * View x (N, *) as an N × ∏* matrix of its values, read from the backend once, when first used
+ * (checks that find nothing to look at row by row never copy the data). Shape: (N, *) → n = N, d = ∏*.
  */
-export function hostValues(x: Tensor): ArrayLike<number> {
-  return x.storage.backend.peek?.(x.storage) ?? x.data();
-}
-
-/** View x (N, *) as an N × ∏* matrix (read-only, see hostValues). Shape: (N, *) → n = N, d = ∏*. */
 export function asMatrix(x: Tensor): Matrix {
   const n = x.ndim === 0 ? 1 : x.shape[0]!;
   const d = n === 0 ? 0 : x.numel / n;
-  return { values: hostValues(x), n, d };
-}
-
-/** Per-column statistics over the finite values of a matrix. */
-export interface ColumnStats {
-  mean: Float64Array;
-  std: Float64Array;
-  min: Float64Array;
-  max: Float64Array;
-  /** Non-finite (NaN/±Inf) entries per column. */
-  nonFinite: Int32Array;
-}
-
-/** Mean, population std, min, max and the count of NaN/Inf of every column. */
-export function columnStats(m: Matrix): ColumnStats {
-  const { values: v, n, d } = m;
-  const sum = new Float64Array(d);
-  const sq = new Float64Array(d);
-  const cnt = new Int32Array(d);
-  const min = new Float64Array(d).fill(Infinity);
-  const max = new Float64Array(d).fill(-Infinity);
-  const nonFinite = new Int32Array(d);
-  for (let i = 0; i < n; i++) {
-    const off = i * d;
-    for (let j = 0; j < d; j++) {
-      const x = v[off + j]!;
-      if (!Number.isFinite(x)) { nonFinite[j]++; continue; }
-      sum[j] += x; sq[j] += x * x; cnt[j]++;
-      if (x < min[j]!) min[j] = x;
-      if (x > max[j]!) max[j] = x;
-    }
-  }
-  const mean = new Float64Array(d);
-  const std = new Float64Array(d);
-  for (let j = 0; j < d; j++) {
-    const c = Math.max(cnt[j]!, 1);
-    mean[j] = sum[j]! / c;
-    std[j] = Math.sqrt(Math.max(0, sq[j]! / c - mean[j]! ** 2));
-    // One float32 ulp of the mean is noise, not spread: call such a column constant.
-    if (std[j]! <= Math.abs(mean[j]!) * 1e-6) std[j] = 0;
-  }
-  return { mean, std, min, max, nonFinite };
+  let values: ArrayLike<number> | null = null;
+  return { get values() { return (values ??= x.data()); }, n, d };
 }
 
 /** The task a target tensor implies: int32 labels → classification, floats → regression. */

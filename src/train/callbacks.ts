@@ -26,8 +26,6 @@ export interface History {
   findings?: Finding[];
   /** Milliseconds the training doctor took: its data checks before the first step plus its callbacks (absent with `doctor: false`). */
   doctorMs?: number;
-  /** Milliseconds the doctor's linear and GBT baselines took on its worker thread, beside training (not in doctorMs; absent when they were fitted in place or not at all). */
-  doctorThreadMs?: number;
 }
 
 export interface TrainContext {

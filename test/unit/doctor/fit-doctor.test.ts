@@ -328,3 +328,27 @@ test('on imbalanced classes the baselines are compared on balanced accuracy (the
   assert.equal(find(h.findings, 'baseline-wins'), undefined);
   assert.equal(find(h.findings, 'class-imbalance')!.severity, 'info', 'class weights are on');
 });
+
+test('fit() fits the baselines in place before the first step (with the leak check) and compares them with the network at its end: the scores diagnoseData gives', async () => {
+  const d = await tabular(ax.loadPenguins);
+  const leaky = (s: { x: ax.Tensor; y: ax.Tensor }): ax.Tensor => // a column that encodes the label: 3·class + noise
+    ax.cat([s.x, ax.add(ax.mul(s.y.float(), 3).reshape(-1, 1), ax.mul(ax.randn([s.x.shape[0]!, 1], { generator: new ax.Generator(1) }), 0.1))], 1);
+  const train = { x: leaky(d.std.train), y: d.std.train.y };
+  const validation = { x: leaky(d.std.val), y: d.std.val.y };
+  const featureNames = [...d.names, 'speciesCode'];
+  let step = -1;
+  const at: Record<string, number> = {};
+  const h = ax.fit(mlp([5, 16, 3]), {
+    ...quiet, data: train, validation, epochs: 1, batchSize: 16,
+    callbacks: [{ onBatchEnd: (s: number) => { step = s; } }],
+    doctor: { featureNames, onFinding: (f) => { at[f.id] ??= step; } },
+  });
+  assert.match(find(h.findings, 'feature-leak')!.title, /speciesCode/);
+  assert.equal(at['feature-leak'], -1, 'the leak is reported before the first step');
+  assert.equal(at['baseline-scores'], -1, 'the baselines are reported before the first step');
+  const end = find(h.findings, 'baseline') ?? find(h.findings, 'baseline-wins');
+  assert.equal(end!.epoch, 1, 'the network is compared with the baselines at the end');
+  const ref = ax.diagnoseData({ train, validation, featureNames, loss: 'crossEntropy' }).baselines!;
+  assert.equal(end!.evidence.gbtValidation, ref.gbt.accuracy);
+  assert.equal(end!.evidence.linearValidation, ref.linear.accuracy);
+});

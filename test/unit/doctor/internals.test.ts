@@ -1,21 +1,42 @@
-// The doctor's cheap paths give the same answers as the plain ones: column statistics via backend
-// min/max + a blocked host pass equal the full scan (NaN/Inf counts, constant columns, rare
-// values included), and from a row sample keep every exact part exact; the two-stage
-// exact-duplicate search (projection key, then full rows) finds copies among rows that differ
-// only in their low-spread columns; the typed-array hash table maps keys like a Map; L-BFGS
-// minimizes the logistic objective (whose gradient finite differences confirm).
+// The doctor's building blocks against independent references: column statistics (a tensor
+// program) against a plain float64 loop, NaN/Inf counts, constant columns and rare values
+// included, and from a row sample keeping every exact part exact; gradient RMS against a loop;
+// the two-stage exact-duplicate search (projection key, then full rows) finds copies among rows
+// that differ only in their low-spread columns; the linear baseline's objective has the gradient
+// finite differences give, LBFGS reaches its minimum, and the baselines recover a linear rule.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ax from '../../../src/index.js';
-import { tensorColumnStats } from '../../../src/doctor/column-stats.js';
+import { columnStats, type ColumnStats } from '../../../src/doctor/column-stats.js';
 import { findDuplicates, projectionWindow } from '../../../src/doctor/duplicates.js';
-import { IntTable } from '../../../src/doctor/int-table.js';
-import { hostObjective, lbfgs } from '../../../src/doctor/logistic.js';
-import { argsort, singleFeatureScores } from '../../../src/doctor/leakage.js';
-import { asMatrix, columnStats, readTargets } from '../../../src/doctor/matrix.js';
-import { linearBaseline } from '../../../src/doctor/baselines.js';
+import { layerGradients } from '../../../src/doctor/gradient-health.js';
+import { fitLinear, linearObjective } from '../../../src/doctor/logistic.js';
+import { argsort } from '../../../src/doctor/leakage.js';
+import { asMatrix, readTargets } from '../../../src/doctor/matrix.js';
+import { linearBaseline, runBaselines } from '../../../src/doctor/baselines.js';
+import { mlp, tabular } from './helpers.js';
 
-test('tensorColumnStats equals columnStats: NaN/Inf counts, constant columns, a value in one row only', () => {
+/** Column statistics by a plain loop over float64 values: the reference. */
+function referenceStats(v: ArrayLike<number>, n: number, d: number): ColumnStats {
+  const s: ColumnStats = { mean: new Float64Array(d), std: new Float64Array(d), min: new Float64Array(d).fill(Infinity), max: new Float64Array(d).fill(-Infinity), nonFinite: new Int32Array(d) };
+  for (let j = 0; j < d; j++) {
+    let sum = 0, cnt = 0;
+    for (let i = 0; i < n; i++) {
+      const x = v[i * d + j]!;
+      if (!Number.isFinite(x)) { s.nonFinite[j]++; continue; }
+      sum += x; cnt++;
+      s.min[j] = Math.min(s.min[j]!, x);
+      s.max[j] = Math.max(s.max[j]!, x);
+    }
+    s.mean[j] = sum / Math.max(cnt, 1);
+    let ss = 0;
+    for (let i = 0; i < n; i++) { const x = v[i * d + j]!; if (Number.isFinite(x)) ss += (x - s.mean[j]!) ** 2; }
+    s.std[j] = Math.sqrt(ss / Math.max(cnt, 1));
+  }
+  return s;
+}
+
+test('columnStats equals a plain float64 loop: NaN/Inf counts, constant columns, a value in one row only', () => {
   const g = new ax.Generator(3);
   const n = 3001, d = 40;
   const v = new Float32Array(n * d);
@@ -25,9 +46,8 @@ test('tensorColumnStats equals columnStats: NaN/Inf counts, constant columns, a 
   v[100 * d + 4] = Infinity;
   v[2000 * d + 5] = -Infinity;
   const x = ax.tensor(Array.from(v)).reshape(n, d);
-  const m = asMatrix(x);
-  const fast = tensorColumnStats(x, m);
-  const full = columnStats(m);
+  const fast = columnStats(x);
+  const full = referenceStats(v, n, d);
   assert.deepEqual(Array.from(fast.nonFinite), Array.from(full.nonFinite));
   assert.deepEqual(Array.from(fast.nonFinite.slice(0, 7)), [0, 0, 0, 2, 1, 1, 0]);
   assert.deepEqual(Array.from(fast.min), Array.from(full.min));
@@ -36,6 +56,8 @@ test('tensorColumnStats equals columnStats: NaN/Inf counts, constant columns, a 
   assert.equal(fast.mean[1], 7.5);
   assert.ok(Math.abs(fast.std[2]! - Math.sqrt(1 / n - 1 / n ** 2)) < 1e-12, `${fast.std[2]}`); // nonzero in one row of 3001
   for (let j = 0; j < d; j++) {
+    if (j === 1) continue; // constant: std 0 by rule, the loop's std is exactly 0 too
+
     assert.ok(Math.abs(fast.mean[j]! - full.mean[j]!) <= 1e-9 * (1 + Math.abs(full.mean[j]!)), `mean ${j}`);
     assert.ok(Math.abs(fast.std[j]! - full.std[j]!) <= 1e-9 * (1 + full.std[j]!), `std ${j}`);
   }
@@ -63,24 +85,11 @@ test('exact duplicates are found among rows that agree on their widest-spread co
   const xt = ax.tensor(Array.from(tr)).reshape(n, d);
   const xo = ax.tensor(Array.from(ot)).reshape(m, d);
   const mt = asMatrix(xt);
-  const r = findDuplicates(mt, asMatrix(xo), tensorColumnStats(xt, mt), xt, xo);
+  const r = findDuplicates(mt, asMatrix(xo), columnStats(xt), xt, xo);
   assert.equal(r.exact, 2);
   assert.equal(r.near, 0);
   assert.deepEqual(r.examples, [20, 250]);
   assert.ok(Math.abs(r.withinTrainRate - 2 / n) < 1e-15, `${r.withinTrainRate}`);
-});
-
-test('IntTable: set/get over colliding keys, missing keys give the default', () => {
-  const t = new IntTable(1000);
-  const ref = new Map<number, number>();
-  const g = new ax.Generator(9);
-  for (let i = 0; i < 1000; i++) {
-    const k = g.int(0, 5000) * 16; // many keys land in nearby slots
-    t.set(k, i);
-    ref.set(k, i);
-  }
-  for (let k = 0; k < 80000; k += 16) assert.equal(t.get(k), ref.get(k) ?? -1, `key ${k}`);
-  assert.equal(t.get(3, 0), 0);
 });
 
 test('sampled column statistics: min, max, NaN/Inf counts and constant columns stay exact; std is estimated; a rarely varying column keeps a positive std', () => {
@@ -91,9 +100,8 @@ test('sampled column statistics: min, max, NaN/Inf counts and constant columns s
   v[77 * d + 3] = NaN;
   v[8000 * d + 4] = -Infinity;
   const x = ax.tensor(Array.from(v)).reshape(n, d);
-  const m = asMatrix(x);
-  const full = columnStats(m);
-  const s = tensorColumnStats(x, m, { sampleRows: 1024 });
+  const full = referenceStats(v, n, d);
+  const s = columnStats(x, { sampleRows: 1024 });
   assert.deepEqual(Array.from(s.nonFinite), Array.from(full.nonFinite));
   assert.deepEqual(Array.from(s.min), Array.from(full.min));
   assert.deepEqual(Array.from(s.max), Array.from(full.max));
@@ -105,7 +113,7 @@ test('sampled column statistics: min, max, NaN/Inf counts and constant columns s
   }
 });
 
-test('the ridge baseline (host normal equations) recovers a noisy linear rule: held-out error at the noise level', () => {
+test('the ridge baseline (LBFGS on the tensor objective) recovers a noisy linear rule: held-out error at the noise level', () => {
   const g = new ax.Generator(3);
   const x = ax.randn([3000, 7], { generator: g }); // (3000, 7)
   const w = ax.tensor([[1], [2], [-3], [0.5], [0], [4], [-1]]); // (7, 1)
@@ -116,31 +124,62 @@ test('the ridge baseline (host normal equations) recovers a noisy linear rule: h
   assert.ok(r.held.r2! > 0.999 && r.train.r2! > 0.999, `R² ${r.held.r2}, ${r.train.r2}`);
 });
 
-test('the logistic objective\'s gradient agrees with finite differences, and L-BFGS reaches its minimum', async () => {
+test('the linear objective\'s gradient (autograd) agrees with finite differences, for softmax and ridge', () => {
+  const g = new ax.Generator(4);
+  const n = 40, D = 5, K = 3;
+  const X = ax.randn([n, D], { generator: g, dtype: 'float64' }); // (n, D)
+  const labels = Array.from({ length: n }, () => g.int(0, K));
+  const Y = ax.oneHot(ax.tensor(labels, { dtype: 'int32' }), K).double(); // (n, K)
+  const y = ax.randn([n, 1], { generator: g, dtype: 'float64' }); // (n, 1)
+  for (const [kind, T, k] of [['softmax', Y, K], ['ridge', y, 1]] as const) {
+    const w0 = Array.from({ length: D * k }, () => g.normal());
+    const f = (w: number[]): number => linearObjective(X, ax.tensor(w, { dtype: 'float64' }).reshape(D, k), T, kind, 0.3).item();
+    const W = ax.tensor(w0, { dtype: 'float64', requiresGrad: true });
+    linearObjective(X, W.reshape(D, k), T, kind, 0.3).backward();
+    const grad = W.grad!.data();
+    for (let q = 0; q < D * k; q++) {
+      const e = 1e-6;
+      const fd = (f(w0.map((v, i) => (i === q ? v + e : v))) - f(w0.map((v, i) => (i === q ? v - e : v)))) / (2 * e);
+      assert.ok(Math.abs(fd - grad[q]!) < 1e-6, `${kind} d/dW[${q}]: ${fd} vs ${grad[q]}`);
+    }
+  }
+});
+
+test('fitLinear reaches the logistic minimum on iris (a vanishing gradient) and the baselines classify iris', async () => {
   const d = await ax.loadIris({ seed: 0 });
   const n = d.x.shape[0]!;
-  const D = 5, K = 3;
-  const xv = d.x.data();
-  const st = columnStats(asMatrix(d.x));
-  const X = new Float32Array(n * D);
-  for (let i = 0; i < n; i++) { X[i * D] = 1; for (let j = 0; j < 4; j++) X[i * D + j + 1] = (xv[i * 4 + j]! - st.mean[j]!) / st.std[j]!; } // standardized, as the baseline does
+  const st = columnStats(d.x);
+  const xs = ax.div(ax.sub(d.x.double(), ax.tensor([...st.mean], { dtype: 'float64' })), ax.tensor([...st.std], { dtype: 'float64' })); // (n, 4)
+  const X = ax.cat([ax.ones([n, 1], { dtype: 'float64' }), xs], 1); // (n, 5)
   const labels = Int32Array.from(d.y.data());
-  const host = hostObjective(X, labels, n, D, K, 1 / n);
-  const g = new ax.Generator(4);
-  const W = Float64Array.from({ length: D * K }, () => g.normal());
-  const h = host(W);
-  // finite differences agree with the host gradient
-  for (const q of [0, 4, 11]) {
-    const e = 1e-6;
-    const Wp = W.slice(); Wp[q] += e;
-    const Wm = W.slice(); Wm[q] -= e;
-    assert.ok(Math.abs((host(Wp).f - host(Wm).f) / (2 * e) - h.g[q]!) < 1e-6, `d/dW[${q}]`);
-  }
-  // the minimum: a vanishing gradient, the classes predicted
-  const Wmin = lbfgs(host, D * K);
-  const at = host(Wmin);
-  assert.ok(at.g.every((v) => Math.abs(v) < 1e-5), `gradient at the minimum: ${Math.max(...at.g.map(Math.abs))}`);
-  assert.ok(at.f < 0.3 && at.f < h.f, `loss at the minimum ${at.f} (cross-entropy plus the C = 1 penalty)`);
+  const w = fitLinear(X, { labels, classes: 3 }, 1 / n);
+  const W = ax.tensor(Array.from(w), { dtype: 'float64', requiresGrad: true });
+  const loss = linearObjective(X, W.reshape(5, 3), ax.oneHot(d.y, 3).double(), 'softmax', 1 / n);
+  loss.backward();
+  const gmax = Math.max(...Array.from(W.grad!.data(), Math.abs));
+  assert.ok(gmax < 1e-5, `gradient at the minimum: ${gmax}`);
+  assert.ok(loss.item() < 0.3, `loss at the minimum ${loss.item()} (cross-entropy plus the C = 1 penalty)`);
+  const t = await tabular(ax.loadIris);
+  const r = runBaselines(asMatrix(t.raw.train.x), readTargets(t.raw.train.y), asMatrix(t.raw.val.x), readTargets(t.raw.val.y));
+  assert.ok(r.linear.accuracy! >= 0.9 && r.gbt.accuracy! >= 0.9, `held-out accuracy: linear ${r.linear.accuracy}, gbt ${r.gbt.accuracy}`);
+  assert.ok(r.linearTrain.loss! < 0.3, `training loss ${r.linearTrain.loss}`);
+});
+
+test('layerGradients: the RMS of each weight matrix and its gradient, as a plain loop computes them', () => {
+  const model = mlp([6, 9, 4, 2]);
+  const x = ax.randn([12, 6], { generator: new ax.Generator(2) });
+  ax.sum(ax.square(model.forward(x) as ax.Tensor)).backward();
+  const rms = (v: ArrayLike<number>): number => Math.sqrt(Array.from(v).reduce((s, a) => s + a * a, 0) / v.length);
+  const layers = layerGradients(model);
+  const weights = [...model.namedParameters()].filter(([, p]) => p.ndim >= 2);
+  assert.equal(layers.length, 3);
+  layers.forEach((l, i) => {
+    const [name, p] = weights[i]!;
+    assert.equal(l.name, name);
+    assert.ok(Math.abs(l.gradRms - rms(p.grad!.data())) <= 1e-12 * (1 + l.gradRms), `${name} grad ${l.gradRms}`);
+    assert.ok(Math.abs(l.weightRms - rms(p.data())) <= 1e-12 * (1 + l.weightRms), `${name} weight ${l.weightRms}`);
+    assert.ok(l.gradRms > 0);
+  });
 });
 
 test('wide rows are projected through a window of their widest-spread columns, and no near pair outside it is lost', () => {
@@ -160,7 +199,7 @@ test('wide rows are projected through a window of their widest-spread columns, a
   const xt = ax.tensor(Array.from(tr)).reshape(n, d);
   const xo = ax.tensor(Array.from(ot)).reshape(m, d);
   const mt = asMatrix(xt);
-  const stats = columnStats(mt);
+  const stats = columnStats(xt);
   const [a, b] = projectionWindow(stats.std);
   assert.deepEqual([a, b], [200, 350], 'the 150 widest consecutive columns');
   const r = findDuplicates(mt, asMatrix(xo), stats, xt, xo);
