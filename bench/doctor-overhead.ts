@@ -86,7 +86,7 @@ function summarize(workloadName: string, epochs: number, mode: 'warm' | 'cold', 
 
 /**
  * A child process runs one fit and prints its Run as JSON. It first starts the backend's worker
- * threads with one large product: whichever work comes first waits ~20–30 ms for them to boot,
+ * threads with one large product: whichever work comes first waits for them to boot,
  * a cost of the process, not of the doctor (which would otherwise be first).
  */
 async function child(): Promise<void> {
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     } else {
       const run = await workload(name, epochs);
       // Warm-up until steady state: at least one pair, then pairs until 2 s have passed (at most
-      // 20): a 50 ms iris fit needs tens of fits before the JIT has compiled both arms' code.
+      // 20): a short iris fit needs tens of fits before the JIT has compiled both arms' code.
       const w0 = performance.now();
       for (let w = 0; w === 0 || (w < 20 && performance.now() - w0 < 2000); w++) { run(true); run(false); }
       // Alternate which arm runs first in a pair, so that an order effect (GC debt of the run

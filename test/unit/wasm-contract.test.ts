@@ -1,8 +1,8 @@
 // The contract between the TypeScript backend and the AssemblyScript kernels: the generated
 // export list matches the built modules (names and arities), every parallel kernel exists in
 // every build, every wasm fast path has a reference kernel, op codes are distinct, and a job's
-// range must be two adjacent parameters. Each failure names the
-// missing piece. The type-level half (misspelt names fail to compile) is at the bottom.
+// range must be two adjacent parameters. Each failure names the missing piece. The type-level
+// half (misspelt or missing names fail to compile) is at the bottom.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KERNELS } from '../../src/backend/ts/kernels.js';

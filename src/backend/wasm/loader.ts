@@ -36,7 +36,7 @@ function urlOf(v: Variant): URL {
 /**
  * Compile with the optimizing tier up front in Node: V8 otherwise starts with its baseline
  * compiler (Liftoff) and tiers hot functions up later, so the first few hundred kernel calls
- * run 3-4× slower. The module is small; the eager compile takes a few milliseconds.
+ * run on slower code. The module is small, so compiling it eagerly is cheap.
  */
 function compile(b: Uint8Array<ArrayBuffer>): WebAssembly.Module {
   const v8 = nodeEnv?.v8;
