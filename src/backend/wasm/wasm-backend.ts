@@ -14,7 +14,7 @@ import { canBlock } from './env.js';
 import type { JobArgs, KernelParam, ParallelJob } from './engine.js';
 import { runFast, type Engine } from './fast-paths.js';
 import { attentionPath } from './paths-attention.js';
-import { KERNEL_PARAMS, type KernelExports } from './kernel-exports.generated.js';
+import { KERNEL_LAYOUTS, type KernelExports } from './kernel-exports.generated.js';
 import { loadModuleSync, newMemory, type LoadedModule, type Variant } from './loader.js';
 import { ThreadPool } from './pool.js';
 import { MAX_CHUNKS, type ParallelFn } from './protocol.js';
@@ -283,7 +283,13 @@ export class WasmBackend implements Backend, Engine {
   parallel<F extends ParallelFn, const R extends readonly [KernelParam<F>, KernelParam<F>]>(fn: F, job: ParallelJob<F, R>, named: JobArgs<F, R>): void {
     const { total, align, minPart } = job;
     if (total <= 0) return;
-    const { args, range, scratch } = positional(fn, job.range, named);
+    const layout = KERNEL_LAYOUTS[fn];
+    const args = layout.pack(named);
+    const range = layout.index[job.range[0]] ?? -1;
+    if (range < 0 || layout.index[job.range[1]] !== range + 1) {
+      throw new AxonError('wasm', `${fn}: range [${job.range.join(', ')}] is not two adjacent parameters of the kernel`);
+    }
+    const scratch = layout.scratch;
     const maxParts = Math.floor(total / Math.max(minPart, 1));
     const threads = maxParts >= 2 ? this.threads() : 1;
     if (threads <= 1) {
@@ -305,17 +311,3 @@ export class WasmBackend implements Backend, Engine {
   }
 }
 
-/**
- * `named` in `fn`'s parameter order (KERNEL_PARAMS, generated from assembly/), with the positions
- * of the range start and of `scratch` (-1 if the kernel has none); range and scratch slots are 0.
- */
-function positional(fn: ParallelFn, [start, end]: readonly [string, string], named: Readonly<Record<string, number>>): { args: number[]; range: number; scratch: number } {
-  const names: readonly string[] = KERNEL_PARAMS[fn];
-  const range = names.indexOf(start);
-  if (range < 0 || names[range + 1] !== end) {
-    throw new AxonError('wasm', `${fn}: range [${start}, ${end}] is not two adjacent parameters of (${names.join(', ')})`);
-  }
-  const args = new Array<number>(names.length);
-  for (let i = 0; i < names.length; i++) args[i] = named[names[i]!] ?? 0;
-  return { args, range, scratch: names.indexOf('scratch') };
-}
