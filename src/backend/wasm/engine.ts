@@ -49,6 +49,9 @@ export interface Engine {
 /** A wasm implementation of one primitive; false when it does not apply (the reference runs). */
 export type FastPath<K extends KernelOp> = (e: Engine, ins: readonly TensorView[], out: TensorView, attrs: PrimAttrs[K]) => boolean;
 
+/** Fast paths by primitive name: `satisfies FastPaths` on a family's table rejects a misspelt op. */
+export type FastPaths = { readonly [K in KernelOp]?: FastPath<K> };
+
 /** Below this many elements an elementwise op is not worth waking a thread. */
 export const ELEMS_PER_PART = 32768;
 /** Transcendentals cost ~20 flops per element: worth a thread sooner. */

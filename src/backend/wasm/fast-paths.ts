@@ -4,7 +4,7 @@
 import type { TensorView } from '../backend.js';
 import type { KernelOp, PrimAttrs } from '../prims.js';
 import { KERNELS } from '../ts/kernels.js';
-import type { Engine, FastPath } from './engine.js';
+import type { Engine, FastPath, FastPaths } from './engine.js';
 import { ELEMENTWISE_PATHS } from './paths-elementwise.js';
 import { matmul } from './paths-matmul.js';
 import { MOVEMENT_PATHS } from './paths-movement.js';
@@ -13,7 +13,7 @@ import { REDUCE_PATHS } from './paths-reduce.js';
 export type { Engine } from './engine.js';
 
 /** The wasm path of each primitive that has one (a misspelt or mistyped entry fails to compile). */
-const table: { readonly [K in KernelOp]?: FastPath<K> } = { ...ELEMENTWISE_PATHS, ...REDUCE_PATHS, ...MOVEMENT_PATHS, matmul };
+const table: FastPaths = { ...ELEMENTWISE_PATHS, ...REDUCE_PATHS, ...MOVEMENT_PATHS, matmul };
 
 const isKernelOp = (k: string): k is KernelOp => k in KERNELS;
 

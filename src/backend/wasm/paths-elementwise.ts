@@ -4,7 +4,7 @@
 import type { BinaryOp, KernelOp, UnaryOp } from '../prims.js';
 import { numelOf } from '../../tensor/shape.js';
 import { BINARY_CODES, COMPARE_CODES, COPY, TRANSCENDENTAL_CODES, UNARY_CODES } from './codes.js';
-import { ELEMS_PER_PART, f32, TRANS_PER_PART, type FastPath } from './engine.js';
+import { ELEMS_PER_PART, f32, TRANS_PER_PART, type FastPath, type FastPaths } from './engine.js';
 import { broadcastLoop, whereForm } from './layout.js';
 
 function binary(fn: 'binaryF32' | 'compareF32', code: number): FastPath<BinaryOp> {
@@ -57,7 +57,7 @@ function plain(fn: 'erfF32' | 'rsqrtF32', minPart: number): FastPath<UnaryOp> {
 
 type Paths<Op extends KernelOp, K extends Op> = { [P in K]: FastPath<Op> };
 
-/** One path per entry of a code record, keyed by the same primitive names. */
+/** One path per entry of a code record, keyed by the same primitive names (the loop sets every key). */
 function byCode<Op extends KernelOp, K extends Op>(codes: Readonly<Record<K, number>>, path: (code: number) => FastPath<Op>): Paths<Op, K> {
   const out: Partial<Paths<Op, K>> = {};
   for (const op in codes) out[op] = path(codes[op]);
@@ -74,4 +74,4 @@ export const ELEMENTWISE_PATHS = {
   erf: plain('erfF32', TRANS_PER_PART),
   rsqrt: plain('rsqrtF32', ELEMS_PER_PART),
   cast: map('unaryF32', COPY, ELEMS_PER_PART), // f32 → f32 only (the path refuses other dtypes)
-};
+} satisfies FastPaths;

@@ -5,7 +5,7 @@ import type { TensorView } from '../backend.js';
 import { broadcastStrides, numelOf, shapesEqual, stridesOf, type Shape } from '../../tensor/shape.js';
 import { bytesPerElement } from '../../tensor/dtype.js';
 import { gatherMap } from '../ts/im2col.js';
-import { ELEMS_PER_PART, f32, type Engine, type FastPath } from './engine.js';
+import { ELEMS_PER_PART, f32, type Engine, type FastPath, type FastPaths } from './engine.js';
 import { around } from './layout.js';
 
 const unfold: FastPath<'unfold'> = (e, [x], out, attrs) => {
@@ -118,4 +118,4 @@ const scatterAdd: FastPath<'scatterAdd'> = (e, [x, index, src], out, { dim }) =>
   return e.ex.scatterAddF32(e.ptr(out), e.ptr(index!), e.ptr(src!), outer, n, index!.shape[dim]!, inner) === 0;
 };
 
-export const MOVEMENT_PATHS = { unfold, fold, permute, expand, slice, flip, sliceUpdate, sliceAdd, gather, scatterAdd };
+export const MOVEMENT_PATHS = { unfold, fold, permute, expand, slice, flip, sliceUpdate, sliceAdd, gather, scatterAdd } satisfies FastPaths;

@@ -1,7 +1,7 @@
 // Fast paths of the reductions on float32: sum/max/min over one adjacent block of dims or over
 // leading + trailing dims, and argmax/argmin along a dim.
 import { REDUCE_CODES } from './codes.js';
-import { ELEMS_PER_PART, f32, type FastPath } from './engine.js';
+import { ELEMS_PER_PART, f32, type FastPath, type FastPaths } from './engine.js';
 import { around, reduceForm, reduceOuterInnerForm } from './layout.js';
 
 function reduce(code: number): FastPath<'sum' | 'max' | 'min'> {
@@ -37,4 +37,4 @@ function arg(isMax: boolean): FastPath<'argmax' | 'argmin'> {
 
 export const REDUCE_PATHS = {
   sum: reduce(REDUCE_CODES.sum), max: reduce(REDUCE_CODES.max), min: reduce(REDUCE_CODES.min), argmax: arg(true), argmin: arg(false),
-};
+} satisfies FastPaths;
