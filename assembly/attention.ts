@@ -5,6 +5,7 @@
 // softmax (scores into scratch, block max, exp), across blocks an online rescale (FlashAttention's
 // running max m and sum l), so any S fits the scratch. A row that sees no key gets NaN, as the
 // composite (softmax of all −∞) and PyTorch do.
+import { MASK_ADD, MASK_BOOL } from './codes';
 import { madd } from './simd';
 
 const CH: i32 = 256; // keys per block (1 KiB of f32 scores in the thread's scratch)
@@ -107,7 +108,7 @@ function scaleRow(acc: usize, Ev: i32, f: f32): void {
 }
 
 /**
- * maskKind 0: none; 1: bool (u8, nonzero = attend); 2: f32 added to the scores. The mask row of
+ * maskKind (codes.ts) MASK_NONE; MASK_BOOL: bool (u8, nonzero = attend); MASK_ADD: f32 added to the scores. The mask row of
  * query (b, i) starts at mask + (b·maskBatch + i·S) elements (maskBatch 0 broadcasts one (L, S)
  * mask over the batch). causal: query i sees keys j ≤ i (top-left aligned, as PyTorch).
  */
@@ -130,10 +131,10 @@ export function attentionF32(q: usize, k: usize, v: usize, out: usize, mask: usi
       const j1 = min(j0 + CH, send);
       const n = j1 - j0;
       scores(qr, kb, E, j0, j1, scale, sc);
-      if (maskKind == 1) {
+      if (maskKind == MASK_BOOL) {
         const mb = mask + mrow + <usize>j0;
         for (let j = 0; j < n; j++) if (load<u8>(mb + <usize>j) == 0) store<f32>(sc + (<usize>j << 2), -Infinity);
-      } else if (maskKind == 2) {
+      } else if (maskKind == MASK_ADD) {
         const mb = mask + (mrow + <usize>j0 << 2);
         for (let j = 0; j < n; j++) { const o = <usize>j << 2; store<f32>(sc + o, load<f32>(sc + o) + load<f32>(mb + o)); }
       }

@@ -2,10 +2,8 @@
 // operands through a 2-level broadcast: out[o*inner+i] = f(a[o*sao + i*sai], b[o*sbo + i*sbi]),
 // with sai, sbi ∈ {0,1} — same shape, scalar, row and column broadcasting all reduce to it.
 // Results equal the float64 reference rounded to f32 (these ops are exact under double rounding).
+import { ABS, ADD, COPY, DIV, EQ, GE, GT, LE, LT, MAXIMUM, MINIMUM, MUL, NE, NEG, RELU, SQRT, SUB } from './codes';
 import { fmax, fmin, vmax, vmin } from './simd';
-
-// Binary opcodes (the order is the loader's table in src/backend/wasm/ops.ts).
-const ADD = 0; const SUB = 1; const MUL = 2; const DIV = 3; const MAXIMUM = 4; const MINIMUM = 5;
 
 // @ts-ignore: decorator
 @inline
@@ -82,9 +80,6 @@ export function binaryF32(op: i32, a: usize, b: usize, out: usize, inner: i32, s
   }
 }
 
-// Unary opcodes.
-const NEG = 0; const ABS = 1; const RELU = 2; const SQRT = 3; const COPY = 4;
-
 // @ts-ignore: decorator
 @inline
 function unv(op: i32, x: v128): v128 {
@@ -136,9 +131,6 @@ export function rsqrtF32(x: usize, out: usize, e0: i32, e1: i32): void {
     store<f32>(out + off, <f32>(1.0 / Math.sqrt(<f64>load<f32>(x + off))));
   }
 }
-
-// Comparison opcodes: f32 operands, bool (u8 0/1) output.
-const EQ = 0; const NE = 1; const LT = 2; const LE = 3; const GT = 4; const GE = 5;
 
 // @ts-ignore: decorator
 @inline

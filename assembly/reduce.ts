@@ -1,6 +1,7 @@
 // f32 reductions over the middle axis of an [outer, n, inner] view (the JS side maps any set of
 // adjacent reduced dims to it). Sums accumulate in f64 in the reference's order (k ascending per
 // output), so results equal the reference exactly; max/min follow its NaN rule (a NaN wins).
+import { REDUCE_MAX, REDUCE_SUM } from './codes';
 
 const CH: i32 = 256; // inner columns per pass of the f64 accumulator block (2 KiB of scratch)
 
@@ -77,34 +78,34 @@ function extremeRows(isMax: bool, x: usize, out: usize, n: i32, inner: i32, o: i
   }
 }
 
-/** op 0 sum, 1 max, 2 min over n for outer rows [o0,o1) of an [outer, n, inner] f32 input. */
+/** op REDUCE_SUM, REDUCE_MAX or REDUCE_MIN (codes.ts) over n for outer rows [o0,o1) of an [outer, n, inner] f32 input. */
 export function reduceF32(op: i32, x: usize, out: usize, n: i32, inner: i32, o0: i32, o1: i32, scratch: usize): void {
   for (let o = o0; o < o1; o++) {
-    if (op == 0) sumRows(x, out, n, inner, o, scratch);
-    else if (op == 1) extremeRows(true, x, out, n, inner, o);
+    if (op == REDUCE_SUM) sumRows(x, out, n, inner, o, scratch);
+    else if (op == REDUCE_MAX) extremeRows(true, x, out, n, inner, o);
     else extremeRows(false, x, out, n, inner, o);
   }
 }
 
 /**
- * op 0 sum, 1 max, 2 min over dims 0 and 2 of an [r1, k, r2] f32 input (e.g. a bias gradient
+ * op REDUCE_SUM, REDUCE_MAX or REDUCE_MIN (codes.ts) over dims 0 and 2 of an [r1, k, r2] f32 input (e.g. a bias gradient
  * summed over batch and pixels), for kept indices [k0,k1). Per output the order is r1 then r2,
  * as in the reference; sums accumulate in f64.
  */
 export function reduceOuterInnerF32(op: i32, x: usize, out: usize, r1: i32, k: i32, r2: i32, k0: i32, k1: i32): void {
   for (let j = k0; j < k1; j++) {
     let s: f64 = 0;
-    let a: f32 = op == 1 ? -Infinity : Infinity;
+    let a: f32 = op == REDUCE_MAX ? -Infinity : Infinity;
     for (let i = 0; i < r1; i++) {
       const row = x + (<usize>((i * k + j) * r2) << 2);
-      if (op == 0) {
+      if (op == REDUCE_SUM) {
         for (let t = 0; t < r2; t++) s += <f64>load<f32>(row + (<usize>t << 2));
-      } else if (op == 1) {
+      } else if (op == REDUCE_MAX) {
         for (let t = 0; t < r2; t++) a = stepMax(a, load<f32>(row + (<usize>t << 2)));
       } else {
         for (let t = 0; t < r2; t++) a = stepMin(a, load<f32>(row + (<usize>t << 2)));
       }
     }
-    store<f32>(out + (<usize>j << 2), op == 0 ? <f32>s : a);
+    store<f32>(out + (<usize>j << 2), op == REDUCE_SUM ? <f32>s : a);
   }
 }

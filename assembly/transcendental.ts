@@ -2,6 +2,7 @@
 // time) with errors near 1e-13 and rounds once to f32, so results equal the reference (which
 // also computes in float64 and rounds) except in the rare case the exact value lies within
 // ~1e-13 of an f32 rounding boundary: then they may differ by one ulp (see test/tolerances.ts).
+import { EXP, EXPM1, LOG, SIGMOID, TANH } from './codes';
 
 const LN2_HI: f64 = 6.93147180369123816490e-01;
 const LN2_LO: f64 = 1.90821492927058770002e-10;
@@ -107,8 +108,6 @@ function vsigmoid(x: v128): v128 {
   return v128.bitselect(f64x2.div(splat(1), d), f64x2.div(e, d), f64x2.ge(x, splat(0)));
 }
 
-const EXP = 0; const EXPM1 = 1; const LOG = 2; const TANH = 3; const SIGMOID = 4;
-
 // @ts-ignore: decorator
 @inline
 function apply(op: i32, x: v128): v128 {
@@ -139,7 +138,7 @@ function mapRange(op: i32, x: usize, out: usize, e0: i32, e1: i32): void {
   }
 }
 
-/** out[i] = op(x[i]) for i in [e0,e1); op 0 exp, 1 expm1, 2 log, 3 tanh, 4 sigmoid. */
+/** out[i] = op(x[i]) for i in [e0,e1); op: EXP, EXPM1, LOG, TANH or SIGMOID (codes.ts). */
 export function transcendentalF32(op: i32, x: usize, out: usize, e0: i32, e1: i32): void {
   switch (op) {
     case EXP: mapRange(EXP, x, out, e0, e1); break;

@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     for (const n of W0_SIZES) {
       const r: Row = { unit: 'GFLOP/s', axon: axonGemm(n, timing) };
       for (const p of PEERS) {
-        if (p === 'tfjs-cpu' && n > 512 && !process.argv.includes('--full')) continue; // ~4 s per product
+        if (p === 'tfjs-cpu' && n > 512 && !process.argv.includes('--full')) continue; // too slow at these sizes for a default run
         r[p] = await peerGemm(p, n, timing);
       }
       add(`W0-${n}`, r);

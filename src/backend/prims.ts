@@ -1,7 +1,7 @@
 // The primitive operations: the only ops with a kernel and a gradient rule. Everything else is a
 // composite of these. Adding a primitive means: a name + attrs here, a frontend function in ops/,
 // a rule in autograd/rules.ts, a kernel in backend/ts/, and test cases (the compiler checks the
-// rule and the kernel exist).
+// rule and the kernel exist); CONTRIBUTING.md lists the steps, with a wasm kernel too.
 import type { DType } from '../tensor/dtype.js';
 
 export const UNARY_OPS = [

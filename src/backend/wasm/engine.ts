@@ -3,8 +3,27 @@
 // below which a job stays on the calling thread.
 import type { TensorView } from '../backend.js';
 import type { KernelOp, PrimAttrs } from '../prims.js';
-import type { KernelExports } from './loader.js';
+import type { KERNEL_PARAMS, KernelExports } from './kernel-exports.generated.js';
 import type { ParallelFn } from './protocol.js';
+
+/** The parameter names of kernel F (from its AssemblyScript signature). */
+export type KernelParam<F extends ParallelFn> = (typeof KERNEL_PARAMS)[F][number];
+
+/**
+ * A parallel job over [0, total): chunks aligned to `align` units of at least `minPart` units.
+ * `range` names the two adjacent parameters of F that receive a chunk's start and end.
+ */
+export interface ParallelJob<F extends ParallelFn, R extends readonly [KernelParam<F>, KernelParam<F>]> {
+  total: number;
+  align: number;
+  minPart: number;
+  range: R;
+}
+
+/** F's arguments by name, less the range pair and `scratch` (the running thread's scratch memory, filled in). */
+export type JobArgs<F extends ParallelFn, R extends readonly [KernelParam<F>, KernelParam<F>]> = {
+  readonly [P in Exclude<KernelParam<F>, R[number] | 'scratch'>]: number;
+};
 
 /** What the fast paths need from the backend. */
 export interface Engine {
@@ -12,11 +31,11 @@ export interface Engine {
   /** Byte offset of a tensor's storage in linear memory. */
   ptr(v: TensorView): number;
   /**
-   * Run `fn` over [0, total) in chunks aligned to `align` units of at least `minPart` units (one
-   * call on the caller when the job is small). `args[range]`, `args[range + 1]` receive a chunk's
-   * bounds and `args[scratch]` (if ≥ 0) the running thread's scratch memory.
+   * Run kernel `fn` over a job's range in chunks across threads (one call on the caller when the
+   * job is small), with `args` by parameter name; a parameter named `scratch` gets the running
+   * thread's scratch memory.
    */
-  parallel(fn: ParallelFn, total: number, align: number, minPart: number, args: number[], range: number, scratch?: number): void;
+  parallel<F extends ParallelFn, const R extends readonly [KernelParam<F>, KernelParam<F>]>(fn: F, job: ParallelJob<F, R>, args: JobArgs<F, R>): void;
   /** A cached copy in linear memory of an array that never changes (e.g. an im2col gather map). */
   constant(data: Int32Array): number;
   /** Bytes of scratch each thread has. */
@@ -29,6 +48,9 @@ export interface Engine {
 
 /** A wasm implementation of one primitive; false when it does not apply (the reference runs). */
 export type FastPath<K extends KernelOp> = (e: Engine, ins: readonly TensorView[], out: TensorView, attrs: PrimAttrs[K]) => boolean;
+
+/** Fast paths by primitive name: `satisfies FastPaths` on a family's table rejects a misspelt op. */
+export type FastPaths = { readonly [K in KernelOp]?: FastPath<K> };
 
 /** Below this many elements an elementwise op is not worth waking a thread. */
 export const ELEMS_PER_PART = 32768;

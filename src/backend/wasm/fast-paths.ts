@@ -3,7 +3,8 @@
 // kernel on views of the same memory, so every op works on wasm either way.
 import type { TensorView } from '../backend.js';
 import type { KernelOp, PrimAttrs } from '../prims.js';
-import type { Engine, FastPath } from './engine.js';
+import { KERNELS } from '../ts/kernels.js';
+import type { Engine, FastPath, FastPaths } from './engine.js';
 import { ELEMENTWISE_PATHS } from './paths-elementwise.js';
 import { matmul } from './paths-matmul.js';
 import { MOVEMENT_PATHS } from './paths-movement.js';
@@ -11,13 +12,16 @@ import { REDUCE_PATHS } from './paths-reduce.js';
 
 export type { Engine } from './engine.js';
 
-const table = { ...ELEMENTWISE_PATHS, ...REDUCE_PATHS, ...MOVEMENT_PATHS, matmul } as Partial<{ [K in KernelOp]: FastPath<K> }>;
+/** The wasm path of each primitive that has one (a misspelt or mistyped entry fails to compile). */
+const table: FastPaths = { ...ELEMENTWISE_PATHS, ...REDUCE_PATHS, ...MOVEMENT_PATHS, matmul };
+
+const isKernelOp = (k: string): k is KernelOp => k in KERNELS;
 
 /** The ops with a wasm kernel (for tests and docs). */
-export const FAST_OPS: readonly KernelOp[] = Object.keys(table) as KernelOp[];
+export const FAST_OPS: readonly KernelOp[] = Object.keys(table).filter(isKernelOp);
 
 /** Run `op` with a wasm kernel if one applies; false means "use the reference kernel". */
 export function runFast<K extends KernelOp>(e: Engine, op: K, ins: readonly TensorView[], out: TensorView, attrs: PrimAttrs[K]): boolean {
-  const f = table[op] as FastPath<K> | undefined;
+  const f: FastPath<K> | undefined = table[op];
   return f !== undefined && f(e, ins, out, attrs);
 }

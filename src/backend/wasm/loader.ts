@@ -22,35 +22,6 @@ export function newMemory(shared: boolean): WebAssembly.Memory {
   return new WebAssembly.Memory({ initial: 32, maximum: MAX_PAGES, shared } as WebAssembly.MemoryDescriptor);
 }
 
-/** Kernel exports (pointers are byte offsets into the shared memory; booleans are 0/1). */
-export interface KernelExports {
-  gemmBatched(a: number, b: number, c: number, B: number, M: number, N: number, K: number, transA: number, transB: number,
-    r0: number, r1: number, j0: number, j1: number, scratch: number): void;
-  gemmScratchBytes(): number;
-  /** First byte after the module's static data; the allocator starts above it. */
-  heapBase(): number;
-  binaryF32(op: number, a: number, b: number, out: number, inner: number, sao: number, sai: number, sbo: number, sbi: number, e0: number, e1: number): void;
-  compareF32(op: number, a: number, b: number, out: number, inner: number, sao: number, sai: number, sbo: number, sbi: number, e0: number, e1: number): void;
-  whereF32(cond: number, a: number, b: number, out: number, inner: number, sco: number, sci: number, sao: number, sai: number, sbo: number, sbi: number, e0: number, e1: number): void;
-  unaryF32(op: number, x: number, out: number, e0: number, e1: number): void;
-  rsqrtF32(x: number, out: number, e0: number, e1: number): void;
-  erfF32(x: number, out: number, e0: number, e1: number): void;
-  argF32(isMax: number, x: number, out: number, n: number, inner: number, o0: number, o1: number): void;
-  gather32(x: number, idx: number, out: number, outer: number, n: number, m: number, inner: number): number;
-  scatterAddF32(out: number, idx: number, src: number, outer: number, n: number, m: number, inner: number): number;
-  transcendentalF32(op: number, x: number, out: number, e0: number, e1: number): void;
-  unfoldF32(x: number, out: number, map: number, plane: number, rc: number, p0: number, p1: number): void;
-  foldF32(cols: number, out: number, map: number, plane: number, rc: number, p0: number, p1: number, scratch: number): void;
-  reduceF32(op: number, x: number, out: number, n: number, inner: number, o0: number, o1: number, scratch: number): void;
-  reduceScratchBytes(): number;
-  stridedCopy(src: number, dst: number, nd: number, meta: number, shift: number, e0: number, e1: number, scratch: number, add: number): void;
-  reduceOuterInnerF32(op: number, x: number, out: number, r1: number, k: number, r2: number, k0: number, k1: number): void;
-  adamF32(p: number, g: number, m: number, v: number, e0: number, e1: number,
-    lr: number, beta1: number, beta2: number, eps: number, bc1: number, bc2: number, l2: number, decay: number): void;
-  attentionF32(q: number, k: number, v: number, out: number, mask: number, maskKind: number, maskBatch: number,
-    L: number, S: number, E: number, Ev: number, scale: number, causal: number, r0: number, r1: number, scratch: number): void;
-}
-
 const FILES: Record<Variant, string> = {
   relaxed: 'axon-relaxed.wasm',
   simd: 'axon-simd.wasm',
@@ -65,7 +36,7 @@ function urlOf(v: Variant): URL {
 /**
  * Compile with the optimizing tier up front in Node: V8 otherwise starts with its baseline
  * compiler (Liftoff) and tiers hot functions up later, so the first few hundred kernel calls
- * run 3-4× slower. The module is small; the eager compile takes a few milliseconds.
+ * run on slower code. The module is small, so compiling it eagerly is cheap.
  */
 function compile(b: Uint8Array<ArrayBuffer>): WebAssembly.Module {
   const v8 = nodeEnv?.v8;

@@ -2,11 +2,8 @@
 // query rows, each row's scores, softmax and weighted sum of values done in one pass by
 // assembly/attention.ts. Masks: none, or one bool/float mask of (L, S) or (B, L, S) elements.
 import type { AttentionArgs, FusedOps } from '../backend.js';
+import { MASK_ADD, MASK_BOOL, MASK_NONE } from './codes.js';
 import { f32, FLOPS_PER_PART, type Engine } from './engine.js';
-
-const MASK_NONE = 0;
-const MASK_BOOL = 1;
-const MASK_ADD = 2;
 
 /** Run the fused kernel; false when the case has no kernel (the composite runs instead). */
 export function attentionPath(e: Engine, { q, k, v, out, mask }: FusedOps['attention']['views'], { scale, causal }: AttentionArgs): boolean {
@@ -30,6 +27,8 @@ export function attentionPath(e: Engine, { q, k, v, out, mask }: FusedOps['atten
   if (B * L === 0 || Ev === 0) return true; // nothing to write
   // A row costs ~2·S·(E + Ev) flops (+ S exps): split rows so each part is worth a thread.
   const min = Math.ceil(FLOPS_PER_PART / Math.max(1, 2 * S * (E + Ev) + 20 * S));
-  e.parallel('attentionF32', B * L, 1, min, [e.ptr(q), e.ptr(k), e.ptr(v), e.ptr(out), pm, kind, maskBatch, L, S, E, Ev, scale, causal ? 1 : 0, 0, 0, 0], 13, 15);
+  e.parallel('attentionF32', { total: B * L, align: 1, minPart: min, range: ['r0', 'r1'] }, {
+    q: e.ptr(q), k: e.ptr(k), v: e.ptr(v), out: e.ptr(out), mask: pm, maskKind: kind, maskBatch, L, S, E, Ev, scale, causal: causal ? 1 : 0,
+  });
   return true;
 }

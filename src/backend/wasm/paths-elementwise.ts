@@ -1,14 +1,11 @@
 // Fast paths of the elementwise primitives on float32: binary ops and comparisons in the
 // (looped) 2-level broadcast form, unary maps, transcendentals, erf, rsqrt, where, f32 copies.
-import type { BinaryOp, UnaryOp } from '../prims.js';
+// The op-coded paths are one per entry of the code records in codes.ts.
+import type { BinaryOp, KernelOp, UnaryOp } from '../prims.js';
 import { numelOf } from '../../tensor/shape.js';
-import { ELEMS_PER_PART, f32, TRANS_PER_PART, type FastPath } from './engine.js';
+import { BINARY_CODES, COMPARE_CODES, COPY, TRANSCENDENTAL_CODES, UNARY_CODES } from './codes.js';
+import { ELEMS_PER_PART, f32, TRANS_PER_PART, type FastPath, type FastPaths } from './engine.js';
 import { broadcastLoop, whereForm } from './layout.js';
-
-const BIN_CODE: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 };
-const CMP_CODE: Partial<Record<BinaryOp, number>> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, ge: 5 };
-const UN_CODE: Partial<Record<UnaryOp, number>> = { neg: 0, abs: 1, relu: 2, sqrt: 3 };
-const TRANS_CODE: Partial<Record<UnaryOp, number>> = { exp: 0, expm1: 1, log: 2, tanh: 3, sigmoid: 4 };
 
 function binary(fn: 'binaryF32' | 'compareF32', code: number): FastPath<BinaryOp> {
   return (e, [a, b], out) => {
@@ -20,26 +17,20 @@ function binary(fn: 'binaryF32' | 'compareF32', code: number): FastPath<BinaryOp
     const outBytes = fn === 'binaryF32' ? 4 : 1;
     const slice = numelOf(out.shape) / count;
     for (let s = 0; s < count; s++) {
-      e.parallel(fn, slice, 16, ELEMS_PER_PART, [code, pa + 4 * s * l.stepA, pb + 4 * s * l.stepB, po + outBytes * s * l.stepOut, f.inner, f.sao, f.sai, f.sbo, f.sbi, 0, 0], 9);
+      e.parallel(fn, { total: slice, align: 16, minPart: ELEMS_PER_PART, range: ['e0', 'e1'] }, {
+        op: code, a: pa + 4 * s * l.stepA, b: pb + 4 * s * l.stepB, out: po + outBytes * s * l.stepOut,
+        inner: f.inner, sao: f.sao, sai: f.sai, sbo: f.sbo, sbi: f.sbi,
+      });
     }
     return true;
   };
 }
 
-function unary(code: number): FastPath<UnaryOp> {
+/** One map x → out by an op-coded kernel (unaryF32, transcendentalF32). */
+function map(fn: 'unaryF32' | 'transcendentalF32', code: number, minPart: number): FastPath<UnaryOp | 'cast'> {
   return (e, [x], out) => {
     if (!f32(x!, out)) return false;
-    const px = e.ptr(x!); const po = e.ptr(out);
-    e.parallel('unaryF32', numelOf(out.shape), 16, ELEMS_PER_PART, [code, px, po, 0, 0], 3);
-    return true;
-  };
-}
-
-function transcendental(code: number): FastPath<UnaryOp> {
-  return (e, [x], out) => {
-    if (!f32(x!, out)) return false;
-    const px = e.ptr(x!); const po = e.ptr(out);
-    e.parallel('transcendentalF32', numelOf(out.shape), 16, TRANS_PER_PART, [code, px, po, 0, 0], 3);
+    e.parallel(fn, { total: numelOf(out.shape), align: 16, minPart, range: ['e0', 'e1'] }, { op: code, x: e.ptr(x!), out: e.ptr(out) });
     return true;
   };
 }
@@ -48,35 +39,39 @@ const where: FastPath<'where'> = (e, [c, a, b], out) => {
   if (c!.dtype !== 'bool' || !f32(a!, b!, out)) return false;
   const f = whereForm(out.shape, c!.shape, a!.shape, b!.shape);
   if (f === null) return false;
-  const pc = e.ptr(c!); const pa = e.ptr(a!); const pb = e.ptr(b!); const po = e.ptr(out);
-  e.parallel('whereF32', numelOf(out.shape), 16, ELEMS_PER_PART, [pc, pa, pb, po, f.inner, f.sco, f.sci, f.sao, f.sai, f.sbo, f.sbi, 0, 0], 11);
+  e.parallel('whereF32', { total: numelOf(out.shape), align: 16, minPart: ELEMS_PER_PART, range: ['e0', 'e1'] }, {
+    cond: e.ptr(c!), a: e.ptr(a!), b: e.ptr(b!), out: e.ptr(out),
+    inner: f.inner, sco: f.sco, sci: f.sci, sao: f.sao, sai: f.sai, sbo: f.sbo, sbi: f.sbi,
+  });
   return true;
 };
 
-const erf: FastPath<'erf'> = (e, [x], out) => {
-  if (!f32(x!, out)) return false;
-  const px = e.ptr(x!); const po = e.ptr(out);
-  e.parallel('erfF32', numelOf(out.shape), 16, TRANS_PER_PART, [px, po, 0, 0], 2);
-  return true;
-};
+/** x → out by a kernel of (x, out, e0, e1) (erfF32, rsqrtF32). */
+function plain(fn: 'erfF32' | 'rsqrtF32', minPart: number): FastPath<UnaryOp> {
+  return (e, [x], out) => {
+    if (!f32(x!, out)) return false;
+    e.parallel(fn, { total: numelOf(out.shape), align: 16, minPart, range: ['e0', 'e1'] }, { x: e.ptr(x!), out: e.ptr(out) });
+    return true;
+  };
+}
 
-const rsqrt: FastPath<'rsqrt'> = (e, [x], out) => {
-  if (!f32(x!, out)) return false;
-  const px = e.ptr(x!); const po = e.ptr(out);
-  e.parallel('rsqrtF32', numelOf(out.shape), 16, ELEMS_PER_PART, [px, po, 0, 0], 2);
-  return true;
-};
+type Paths<Op extends KernelOp, K extends Op> = { [P in K]: FastPath<Op> };
 
-const cast: FastPath<'cast'> = (e, [x], out) => {
-  if (!f32(x!, out)) return false;
-  const px = e.ptr(x!); const po = e.ptr(out);
-  e.parallel('unaryF32', numelOf(out.shape), 16, ELEMS_PER_PART, [4, px, po, 0, 0], 3); // 4 = copy
-  return true;
-};
+/** One path per entry of a code record, keyed by the same primitive names (the loop sets every key). */
+function byCode<Op extends KernelOp, K extends Op>(codes: Readonly<Record<K, number>>, path: (code: number) => FastPath<Op>): Paths<Op, K> {
+  const out: Partial<Paths<Op, K>> = {};
+  for (const op in codes) out[op] = path(codes[op]);
+  return out as Paths<Op, K>;
+}
 
 /** The elementwise fast paths by primitive. */
-export const ELEMENTWISE_PATHS: Record<string, FastPath<never>> = { where, erf, rsqrt, cast } as Record<string, FastPath<never>>;
-for (const [op, code] of Object.entries(BIN_CODE)) ELEMENTWISE_PATHS[op] = binary('binaryF32', code) as FastPath<never>;
-for (const [op, code] of Object.entries(CMP_CODE)) ELEMENTWISE_PATHS[op] = binary('compareF32', code) as FastPath<never>;
-for (const [op, code] of Object.entries(UN_CODE)) ELEMENTWISE_PATHS[op] = unary(code) as FastPath<never>;
-for (const [op, code] of Object.entries(TRANS_CODE)) ELEMENTWISE_PATHS[op] = transcendental(code) as FastPath<never>;
+export const ELEMENTWISE_PATHS = {
+  ...byCode<BinaryOp, keyof typeof BINARY_CODES>(BINARY_CODES, (c) => binary('binaryF32', c)),
+  ...byCode<BinaryOp, keyof typeof COMPARE_CODES>(COMPARE_CODES, (c) => binary('compareF32', c)),
+  ...byCode<UnaryOp, keyof typeof UNARY_CODES>(UNARY_CODES, (c) => map('unaryF32', c, ELEMS_PER_PART)),
+  ...byCode<UnaryOp, keyof typeof TRANSCENDENTAL_CODES>(TRANSCENDENTAL_CODES, (c) => map('transcendentalF32', c, TRANS_PER_PART)),
+  where,
+  erf: plain('erfF32', TRANS_PER_PART),
+  rsqrt: plain('rsqrtF32', ELEMS_PER_PART),
+  cast: map('unaryF32', COPY, ELEMS_PER_PART), // f32 → f32 only (the path refuses other dtypes)
+} satisfies FastPaths;

@@ -13,11 +13,11 @@ export const matmul: FastPath<'matmul'> = (e, [a, b], out, { transA, transB }) =
   if (M > 1 && rows >= 16) {
     // Split the output rows (multiples of the 4-row micro-tile).
     const min = Math.ceil(FLOPS_PER_PART / flopsPerUnit(N));
-    e.parallel('gemmBatched', rows, 4, min, [pa, pb, pc, B, M, N, K, ta, tb, 0, 0, 0, N, 0], 9, 13);
+    e.parallel('gemmBatched', { total: rows, align: 4, minPart: min, range: ['r0', 'r1'] }, { a: pa, b: pb, c: pc, B, M, N, K, transA: ta, transB: tb, j0: 0, j1: N });
   } else {
     // Few rows (e.g. batch-1 inference): split the columns instead.
     const min = Math.ceil(FLOPS_PER_PART / flopsPerUnit(rows));
-    e.parallel('gemmBatched', N, 8, min, [pa, pb, pc, B, M, N, K, ta, tb, 0, rows, 0, 0, 0], 11, 13);
+    e.parallel('gemmBatched', { total: N, align: 8, minPart: min, range: ['j0', 'j1'] }, { a: pa, b: pb, c: pc, B, M, N, K, transA: ta, transB: tb, r0: 0, r1: rows });
   }
   return true;
 };

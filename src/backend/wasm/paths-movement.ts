@@ -5,7 +5,7 @@ import type { TensorView } from '../backend.js';
 import { broadcastStrides, numelOf, shapesEqual, stridesOf, type Shape } from '../../tensor/shape.js';
 import { bytesPerElement } from '../../tensor/dtype.js';
 import { gatherMap } from '../ts/im2col.js';
-import { ELEMS_PER_PART, f32, type Engine, type FastPath } from './engine.js';
+import { ELEMS_PER_PART, f32, type Engine, type FastPath, type FastPaths } from './engine.js';
 import { around } from './layout.js';
 
 const unfold: FastPath<'unfold'> = (e, [x], out, attrs) => {
@@ -16,7 +16,7 @@ const unfold: FastPath<'unfold'> = (e, [x], out, attrs) => {
   const { map, rows, cols } = gatherMap(spatial, attrs);
   const rc = rows * cols;
   const px = e.ptr(x!); const po = e.ptr(out); const pm = e.constant(map);
-  e.parallel('unfoldF32', n * c, 1, Math.ceil(ELEMS_PER_PART / Math.max(1, rc)), [px, po, pm, plane, rc, 0, 0], 5);
+  e.parallel('unfoldF32', { total: n * c, align: 1, minPart: Math.ceil(ELEMS_PER_PART / Math.max(1, rc)), range: ['p0', 'p1'] }, { x: px, out: po, map: pm, plane, rc });
   return true;
 };
 
@@ -29,7 +29,7 @@ const fold: FastPath<'fold'> = (e, [cols], out, attrs) => {
   const { map, rows, cols: l } = gatherMap(spatial, attrs);
   const rc = rows * l;
   const pc = e.ptr(cols!); const po = e.ptr(out); const pm = e.constant(map);
-  e.parallel('foldF32', n * c, 1, Math.ceil(ELEMS_PER_PART / Math.max(1, rc)), [pc, po, pm, plane, rc, 0, 0, 0], 5, 7);
+  e.parallel('foldF32', { total: n * c, align: 1, minPart: Math.ceil(ELEMS_PER_PART / Math.max(1, rc)), range: ['p0', 'p1'] }, { cols: pc, out: po, map: pm, plane, rc });
   return true;
 };
 
@@ -43,7 +43,7 @@ function copy(e: Engine, src: TensorView, dst: TensorView, shape: Shape, srcSt: 
   const ds = shape.length ? dstSt : [0];
   const shift = Math.log2(bytesPerElement(dst.dtype));
   const pm = e.meta([...sh, ...ss, ...ds, srcOff, dstOff]);
-  e.parallel('stridedCopy', total, 16, ELEMS_PER_PART, [e.ptr(src), e.ptr(dst), nd, pm, shift, 0, 0, 0, add ? 1 : 0], 5, 7);
+  e.parallel('stridedCopy', { total, align: 16, minPart: ELEMS_PER_PART, range: ['e0', 'e1'] }, { src: e.ptr(src), dst: e.ptr(dst), nd, meta: pm, shift, add: add ? 1 : 0 });
 }
 
 const contiguous = (s: Shape): number[] => stridesOf(s);
@@ -118,4 +118,4 @@ const scatterAdd: FastPath<'scatterAdd'> = (e, [x, index, src], out, { dim }) =>
   return e.ex.scatterAddF32(e.ptr(out), e.ptr(index!), e.ptr(src!), outer, n, index!.shape[dim]!, inner) === 0;
 };
 
-export const MOVEMENT_PATHS = { unfold, fold, permute, expand, slice, flip, sliceUpdate, sliceAdd, gather, scatterAdd };
+export const MOVEMENT_PATHS = { unfold, fold, permute, expand, slice, flip, sliceUpdate, sliceAdd, gather, scatterAdd } satisfies FastPaths;

@@ -4,7 +4,7 @@
 // Workers start lazily and asynchronously; until one reports ready it is not woken.
 import { AxonError } from '../../errors.js';
 import { nodeEnv } from './env.js';
-import type { KernelExports } from './loader.js';
+import type { KernelExports } from './kernel-exports.generated.js';
 import { StragglerGuard } from './straggler.js';
 import {
   CLAIM, CLOSED, DONE, drain, EXIT, GO, MAX_ARGS, MAX_THREADS, P_ARGS, P_CHUNK, P_FN, P_NARGS, P_RANGE, P_SCRATCH,

@@ -3,6 +3,7 @@
 // chunks with a compare-and-swap on one word (job id << 16 | next chunk), so a worker that the OS
 // has not scheduled yet simply takes fewer chunks instead of stalling the job. Workers are woken
 // by Atomics.notify on their own `go` slot; the caller waits for the `done` count.
+import { VOID_EXPORTS } from './kernel-exports.generated.js';
 
 /** Int32 slots. */
 export const CLAIM = 0;
@@ -30,8 +31,11 @@ export const PARAM_COUNT = P_SCRATCH_TABLE + MAX_THREADS;
 /** FN value that tells the workers to exit. */
 export const EXIT = -1;
 
-/** Kernel exports a worker may be asked to run, by index. */
-export const PARALLEL_FNS = ['gemmBatched', 'binaryF32', 'compareF32', 'whereF32', 'unaryF32', 'rsqrtF32', 'reduceF32', 'adamF32', 'transcendentalF32', 'unfoldF32', 'foldF32', 'reduceOuterInnerF32', 'stridedCopy', 'erfF32', 'argF32', 'attentionF32'] as const;
+/**
+ * Kernel exports a worker may be asked to run, by index: every export that returns nothing, as
+ * generated from assembly/ by the build (so the caller's and the workers' lists are one list).
+ */
+export const PARALLEL_FNS = VOID_EXPORTS;
 export type ParallelFn = (typeof PARALLEL_FNS)[number];
 
 export interface WorkerInit {

@@ -11,9 +11,11 @@ import type { KernelOp, PrimAttrs } from '../prims.js';
 import { KERNELS, type Kernel, type KView } from '../ts/kernels.js';
 import { Allocator, type Block } from './allocator.js';
 import { canBlock } from './env.js';
+import type { JobArgs, KernelParam, ParallelJob } from './engine.js';
 import { runFast, type Engine } from './fast-paths.js';
 import { attentionPath } from './paths-attention.js';
-import { loadModuleSync, newMemory, type KernelExports, type LoadedModule, type Variant } from './loader.js';
+import { KERNEL_LAYOUTS, type KernelExports } from './kernel-exports.generated.js';
+import { loadModuleSync, newMemory, type LoadedModule, type Variant } from './loader.js';
 import { ThreadPool } from './pool.js';
 import { MAX_CHUNKS, type ParallelFn } from './protocol.js';
 import { getNumThreads } from './threads.js';
@@ -205,7 +207,8 @@ export class WasmBackend implements Backend, Engine {
     const bc2 = 1 - o.beta2 ** o.step;
     const l2 = o.decoupled ? 0 : o.weightDecay;
     const decay = o.decoupled ? 1 - o.lr * o.weightDecay : 1;
-    this.parallel('adamF32', param.storage.size, 16, 65536, [pp, pg, pm, pv, 0, 0, o.lr, o.beta1, o.beta2, o.eps, bc1, bc2, l2, decay], 4);
+    this.parallel('adamF32', { total: param.storage.size, align: 16, minPart: 65536, range: ['e0', 'e1'] },
+      { p: pp, g: pg, m: pm, v: pv, lr: o.lr, beta1: o.beta1, beta2: o.beta2, eps: o.eps, bc1, bc2, l2, decay });
     return true;
   }
 
@@ -277,8 +280,16 @@ export class WasmBackend implements Backend, Engine {
     return 1 + this.pool.waitReady(want - 1, timeoutMs);
   }
 
-  parallel(fn: ParallelFn, total: number, align: number, minPart: number, args: number[], range: number, scratch = -1): void {
+  parallel<F extends ParallelFn, const R extends readonly [KernelParam<F>, KernelParam<F>]>(fn: F, job: ParallelJob<F, R>, named: JobArgs<F, R>): void {
+    const { total, align, minPart } = job;
     if (total <= 0) return;
+    const layout = KERNEL_LAYOUTS[fn];
+    const args = layout.pack(named);
+    const range = layout.index[job.range[0]] ?? -1;
+    if (range < 0 || layout.index[job.range[1]] !== range + 1) {
+      throw new AxonError('wasm', `${fn}: range [${job.range.join(', ')}] is not two adjacent parameters of the kernel`);
+    }
+    const scratch = layout.scratch;
     const maxParts = Math.floor(total / Math.max(minPart, 1));
     const threads = maxParts >= 2 ? this.threads() : 1;
     if (threads <= 1) {
@@ -299,3 +310,4 @@ export class WasmBackend implements Backend, Engine {
     this.pool?.close();
   }
 }
+

@@ -12,7 +12,7 @@ const ctrl = new Int32Array(init.ctrl);
 const params = new Float64Array(init.params);
 const base = WORKER_BASE + init.index * SLOT_INTS;
 const thread = init.index + 1;
-const SPIN = 4000; // ~10 µs of polling before sleeping: short, since the caller starts claiming chunks at once anyway
+const SPIN = 4000; // polls before sleeping: few, since the caller starts claiming chunks at once anyway
 const args: number[] = [];
 
 Atomics.store(ctrl, base + READY, 1);
