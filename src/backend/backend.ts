@@ -35,12 +35,6 @@ export interface Backend {
   write(storage: Storage, data: ArrayLike<number>): void;
   /** A copy of the storage's contents as a typed array of its dtype. */
   read(storage: Storage): TypedArray;
-  /**
-   * Optional: the storage's values without a copy, where the backend can lend them safely (memory
-   * that never moves: the reference backend's arrays, shared wasm memory), else null (use read).
-   * Read-only, and valid only while the storage lives and nothing writes it.
-   */
-  peek?(storage: Storage): TypedArray | null;
   /** Give the memory back; later use of the storage throws UseAfterFreeError. */
   free(storage: Storage): void;
   /** Run primitive `op` on `inputs`, writing into the already-allocated `out`. */

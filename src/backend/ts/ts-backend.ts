@@ -31,11 +31,6 @@ export class TsBackend implements Backend {
     return (storage.handle as TypedArray).slice();
   }
 
-  peek(storage: Storage): TypedArray {
-    assertLive('peek', storage);
-    return storage.handle as TypedArray;
-  }
-
   free(storage: Storage): void {
     if (storage.released) return;
     storage.released = true;

@@ -77,14 +77,6 @@ export class WasmBackend implements Backend, Engine {
     return this.view(storage.dtype, b.ptr, storage.size).slice();
   }
 
-  /** A view into wasm memory when it is shared (a shared buffer is never detached by memory.grow), else null. */
-  peek(storage: Storage): TypedArray | null {
-    if (typeof SharedArrayBuffer === 'undefined' || !(this.wasmMemory.buffer instanceof SharedArrayBuffer)) return null;
-    const b = this.live('peek', storage);
-    this.clean(b);
-    return this.view(storage.dtype, b.ptr, storage.size);
-  }
-
   free(storage: Storage): void {
     if (storage.released) return;
     storage.released = true;
