@@ -1,9 +1,10 @@
-// The direction of imports in src/ (shared/design.md, "Layers"): a new cycle between top-level
+// The direction of imports in src/ (CONTRIBUTING.md, "Layers"): a new cycle between top-level
 // folders, or an import in a forbidden direction, fails here with the files that make it.
 // Cycles are found between modules (files), type-only imports included: the one cycle allowed
 // is tensor ↔ ops ↔ autograd (a Tensor's methods call ops, ops record tape nodes, the tape's
 // rules call ops). backend/ may use tensor/dtype.ts and tensor/shape.ts, which import nothing
-// but errors.ts, so a backend never closes a cycle through them.
+// but errors.ts, so a backend never closes a cycle through them. (The wasm backend also reads
+// assembly/codes.ts, its kernels' op codes: outside src/, so not in this graph.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
