@@ -4,9 +4,9 @@
 // activation-probe.ts.
 import { noGrad } from '../autograd/grad-mode.js';
 import { scope } from '../tensor/lifetime.js';
-import { mul } from '../ops/elementwise.js';
-import { cat } from '../ops/movement.js';
-import { sum } from '../ops/reduce.js';
+import { abs, div, maximum, square } from '../ops/elementwise.js';
+import { cat, stack } from '../ops/movement.js';
+import { max, sum } from '../ops/reduce.js';
 import type { Module } from '../nn/module.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Finding } from './finding.js';
@@ -16,20 +16,29 @@ export function isSampleStep(step: number): boolean {
   return step <= 2 || step === 5 || step === 10 || step % 100 === 0;
 }
 
+/** Divisor floor for an all-zero tensor (its RMS is 0 either way): the smallest normal float32. */
+const TINY = 1.1754943508222875e-38;
+
 export interface LayerGrad { name: string; gradRms: number; weightRms: number }
 
 /**
- * RMS of each weight matrix's gradient and values (parameters with ≥ 2 dims, in model order): float64
- * sums of squares reduced on the backend, all read back at once.
+ * RMS of each weight matrix's gradient and values (parameters with ≥ 2 dims, in model order),
+ * reduced on the backend in the tensor's own dtype and read back at once. Each tensor is scaled by
+ * its largest magnitude first, rms = m·√(mean((x/m)²)) with m = max|x|: the squares lie in [0, 1],
+ * so tiny or huge gradients neither underflow nor overflow in float32.
  */
 export function layerGradients(model: Module): LayerGrad[] {
   const params = [...model.namedParameters()].filter(([, p]) => p.ndim >= 2 && p.grad);
   if (params.length === 0) return [];
-  const ss = noGrad(() => scope(() => {
-    const sq = (t: Tensor): Tensor => { const v = t.to('float64'); return sum(mul(v, v)).reshape(1); }; // (1), in float64: tiny or huge gradients neither underflow nor overflow
-    return cat(params.flatMap(([, p]) => [sq(p.grad!), sq(p)]), 0).data(); // (2·layers)
+  const ms = noGrad(() => scope(() => {
+    const scaled = (t: Tensor): Tensor => {
+      const m = max(abs(t)); // () the largest magnitude
+      const ss = sum(square(div(t, maximum(m, TINY)))); // () Σ (x/m)² ∈ [0, numel]
+      return stack([m, ss]); // (2)
+    };
+    return cat(params.flatMap(([, p]) => [scaled(p.grad!), scaled(p)]), 0).data(); // (4·layers): m, Σ per tensor
   }));
-  const rms = (i: number, numel: number): number => (numel > 0 ? Math.sqrt(ss[i]! / numel) : 0);
+  const rms = (i: number, numel: number): number => (numel > 0 ? ms[2 * i]! * Math.sqrt(ms[2 * i + 1]! / numel) : 0);
   return params.map(([name, p], l) => ({ name, gradRms: rms(2 * l, p.numel), weightRms: rms(2 * l + 1, p.numel) }));
 }
 

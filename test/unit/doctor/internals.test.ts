@@ -15,6 +15,7 @@ import { argsort } from '../../../src/doctor/leakage.js';
 import { asMatrix, readTargets } from '../../../src/doctor/matrix.js';
 import { linearBaseline, runBaselines } from '../../../src/doctor/baselines.js';
 import { mlp, tabular } from './helpers.js';
+import { closeEnough, TOL } from '../../tolerances.js';
 
 /** Column statistics by a plain loop over float64 values: the reference. */
 function referenceStats(v: ArrayLike<number>, n: number, d: number): ColumnStats {
@@ -176,10 +177,30 @@ test('layerGradients: the RMS of each weight matrix and its gradient, as a plain
   layers.forEach((l, i) => {
     const [name, p] = weights[i]!;
     assert.equal(l.name, name);
-    assert.ok(Math.abs(l.gradRms - rms(p.grad!.data())) <= 1e-12 * (1 + l.gradRms), `${name} grad ${l.gradRms}`);
-    assert.ok(Math.abs(l.weightRms - rms(p.data())) <= 1e-12 * (1 + l.weightRms), `${name} weight ${l.weightRms}`);
+    assert.ok(closeEnough(l.gradRms, rms(p.grad!.data()), TOL.gradientRmsF32), `${name} grad ${l.gradRms} vs ${rms(p.grad!.data())}`);
+    assert.ok(closeEnough(l.weightRms, rms(p.data()), TOL.gradientRmsF32), `${name} weight ${l.weightRms} vs ${rms(p.data())}`);
     assert.ok(l.gradRms > 0);
   });
+});
+
+test('layerGradients: float32 gradients near the ends of the range neither underflow nor overflow (tiny, huge, all zero)', () => {
+  const model = mlp([3, 4, 2]);
+  const x = ax.randn([5, 3], { generator: new ax.Generator(4) });
+  ax.sum(model.forward(x) as ax.Tensor).backward();
+  const weights = [...model.namedParameters()].filter(([, p]) => p.ndim >= 2);
+  for (const scale of [1e-30, 1e30, 0]) {
+    const want: number[] = [];
+    for (const [, p] of weights) {
+      const g = Array.from(p.grad!.data(), (v, i) => (i % 3 === 0 ? 0 : (v + Math.sign(v) * 0.5) * scale)); // (the squares of 1e±30 are outside float32)
+      ax.noGrad(() => ax.assign(p.grad!, ax.tensor(g).reshape(p.shape)));
+      const f32 = Float32Array.from(g);
+      want.push(Math.sqrt(Array.from(f32).reduce((s, a) => s + a * a, 0) / f32.length));
+    }
+    layerGradients(model).forEach((l, i) => {
+      if (scale === 0) assert.equal(l.gradRms, 0, `${l.name}: all-zero gradient`);
+      else assert.ok(closeEnough(l.gradRms, want[i]!, TOL.gradientRmsF32), `${l.name} at scale ${scale}: ${l.gradRms} vs ${want[i]}`);
+    });
+  }
 });
 
 test('wide rows are projected through a window of their widest-spread columns, and no near pair outside it is lost', () => {
