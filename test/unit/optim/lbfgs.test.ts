@@ -1,7 +1,7 @@
 // LBFGS minimizes a convex quadratic (to the solution of its linear system) and the Rosenbrock
 // function (to (1, 1)), with and without the strong-Wolfe line search, and keeps PyTorch's
 // stopping rules: a point whose gradient is already below toleranceGrad costs one evaluation.
-// (No PyTorch trajectory fixture: torch is not installed where these tests were written.)
+// Trajectories against PyTorch are in test/each-backend/lbfgs-vs-torch.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ax from '../../../src/index.js';
