@@ -4,7 +4,7 @@
 // sample of rows. The finite-value masks are built only when the plain min/max show a NaN/±Inf.
 // The one implementation of column statistics in the doctor.
 import { noGrad } from '../autograd/grad-mode.js';
-import { fromArray, zeros } from '../tensor/creation.js';
+import { fromArray } from '../tensor/creation.js';
 import { isFloat } from '../tensor/dtype.js';
 import { scope } from '../tensor/lifetime.js';
 import { isFinite, logicalNot, mul, where } from '../ops/elementwise.js';
@@ -66,7 +66,7 @@ export function columnStats(x: Tensor, opts: ColumnStatsOptions = {}): ColumnSta
     const sok = clean ? null : isFinite(sx); // (rows, d) bool
     const z = (sok ? where(sok, sx, 0) : sx).to('float64'); // (rows, d)
     const cnt = sok ? sum(sok, { dim: 0 }).to('float64') : fromArray(new Float64Array(d).fill(rows), [d], 'float64', x.storage.backend); // (d)
-    const parts = [lo.to('float64'), hi.to('float64'), bad ? bad.to('float64') : zeros([d], { dtype: 'float64' }), cnt, sum(z, { dim: 0 }), sum(mul(z, z), { dim: 0 })];
+    const parts = [lo.to('float64'), hi.to('float64'), bad ? bad.to('float64') : fromArray(new Float64Array(d), [d], 'float64', x.storage.backend), cnt, sum(z, { dim: 0 }), sum(mul(z, z), { dim: 0 })];
     return cat(parts, 0).data() as Float64Array; // (6·d): one read
   }));
   const s: ColumnStats = {

@@ -4,7 +4,7 @@
 // from autograd and LBFGS (optim/lbfgs.ts, strong-Wolfe line search) minimizes it — a smooth
 // convex problem that converges in tens of evaluations.
 import { enableGrad } from '../autograd/grad-mode.js';
-import { fromArray, zeros } from '../tensor/creation.js';
+import { fromArray } from '../tensor/creation.js';
 import { keep, scope, unkeep } from '../tensor/lifetime.js';
 import { add, mul, square, sub } from '../ops/elementwise.js';
 import { matmul } from '../ops/linalg.js';
@@ -52,7 +52,7 @@ export function fitLinear(X: Tensor, target: LinearTarget, lambda: number): Floa
       Y = fromArray(Float64Array.from(v, (a) => (a - shift) / scale), [n, 1], 'float64', X.storage.backend); // (n, 1)
     }
     const kind = 'labels' in target ? 'softmax' : 'ridge';
-    const W = keep(zeros([D, K], { dtype: 'float64', requiresGrad: true })); // (D, K)
+    const W = keep(fromArray(new Float64Array(D * K), [D, K], 'float64', X.storage.backend).requiresGrad_(true)); // (D, K), on X's backend
     try {
       const opt = new LBFGS([W], { maxIter: 100, historySize: 10, toleranceGrad: 1e-6, lineSearchFn: 'strong_wolfe' });
       opt.step(() => enableGrad(() => {
