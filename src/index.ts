@@ -105,7 +105,7 @@ export { slidingWindows, windowedTimeSplit, SlidingWindowDataset, type WindowOpt
 export { Vocabulary, type VocabularyOptions, type EncodeOptions } from './data/text.js';
 export { loadSpamAssassin, type SpamMessage } from './data/spam.js';
 export { loadSotu, asciiText, type SotuSpeech } from './data/sotu.js';
-export { Doctor, DoctorError } from './doctor/finding.js';
+export { Doctor, DoctorError } from './doctor/doctor.js';
 export { formatFinding, type Finding, type Severity } from './train/finding.js';
 export { diagnoseData, type DiagnoseDataOptions, type DataDiagnosis, type Split } from './doctor/diagnose-data.js';
 export { DoctorCallback, type DoctorOptions } from './doctor/fit-doctor.js';

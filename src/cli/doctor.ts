@@ -6,7 +6,7 @@ import { readCsv, type Cell, type Table } from '../data/csv.js';
 import { randomSplit, stratifiedSplit } from '../data/splits.js';
 import { fromArray } from '../tensor/creation.js';
 import { diagnoseData, type Split } from '../doctor/diagnose-data.js';
-import { formatFinding, fmtNum } from '../doctor/finding.js';
+import { formatFinding, fmtNum } from '../train/finding.js';
 import type { Task } from '../doctor/matrix.js';
 
 export const DOCTOR_USAGE = 'usage: axon doctor --csv data.csv --target label [--task classification|regression] [--time-col date] [--test-csv test.csv] [--json]';

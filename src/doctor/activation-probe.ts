@@ -10,7 +10,7 @@ import { slice } from '../ops/movement.js';
 import type { Module } from '../nn/module.js';
 import { ReLU, Sigmoid, Tanh } from '../nn/activations.js';
 import type { Tensor } from '../tensor/tensor.js';
-import type { Finding } from './finding.js';
+import type { Finding } from '../train/finding.js';
 
 /** Rows observed per probe: enough that a unit silent on all of them is dead, few enough that a probe forward costs about half a training step of a batch-64 MLP. */
 export const PROBE_ROWS = 128;

@@ -10,7 +10,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { BaselineScores } from './baselines.js';
 import { columnStats } from './column-stats.js';
 import { duplicateFinding, findDuplicates } from './duplicates.js';
-import type { Finding } from './finding.js';
+import type { Finding } from '../train/finding.js';
 import { imbalanceFinding } from './imbalance.js';
 import { inputHealthFindings, targetScaleFinding } from './input-health.js';
 import { BINARY_LOSSES, labelLossFindings } from './label-loss.js';

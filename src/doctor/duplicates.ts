@@ -14,7 +14,7 @@ import { Generator } from '../tensor/random.js';
 import { matmul } from '../ops/linalg.js';
 import { slice } from '../ops/movement.js';
 import type { Tensor } from '../tensor/tensor.js';
-import type { Finding } from './finding.js';
+import type { Finding } from '../train/finding.js';
 import { argsort } from './leakage.js';
 import type { ColumnStats } from './column-stats.js';
 import type { Matrix } from './matrix.js';

@@ -16,7 +16,8 @@ import { EarlyStopping, type Callback, type EpochLogs, type TrainContext } from 
 import type { FitRun } from '../train/fit.js';
 import { scoreOutputs, type BaselineScores, type Score } from './baselines.js';
 import { diagnoseData } from './diagnose-data.js';
-import { Doctor, DoctorError, type Finding } from './finding.js';
+import type { Finding } from '../train/finding.js';
+import { Doctor, DoctorError } from './doctor.js';
 import { ActivationObserver, activationFindings, activationStats, probeBatch, PROBE_ROWS } from './activation-probe.js';
 import { GradientWatch, isSampleStep } from './gradient-health.js';
 import { readTargets, type Task } from './matrix.js';
@@ -45,17 +46,14 @@ export interface DoctorOptions {
   onFinding?: (f: Finding) => void;
 }
 
-/** What fit() tells the doctor about the run (FitOptions.attach). */
-export type FitDoctorInfo = FitRun;
-
 /** fit()'s doctor callback, or null with `doctor: false`. Data checks run here, before validation step 0. */
-export function createFitDoctor(opt: boolean | DoctorOptions | undefined, info: FitDoctorInfo): DoctorCallback | null {
+export function createFitDoctor(opt: boolean | DoctorOptions | undefined, info: FitRun): DoctorCallback | null {
   if (opt === false) return null;
   return new DoctorCallback(opt === true || opt === undefined ? {} : opt, info);
 }
 
 /** Resolve the loss name fit will use (null for a custom function). */
-function lossName(loss: FitDoctorInfo['loss'], y: Tensor | undefined): string | null {
+function lossName(loss: FitRun['loss'], y: Tensor | undefined): string | null {
   if (typeof loss === 'function') return null;
   return loss ?? (y === undefined || y.dtype === 'int32' ? 'crossEntropy' : 'mse');
 }
@@ -114,7 +112,7 @@ export class DoctorCallback implements Callback {
   private ctx: TrainContext | null = null;
   private ms = 0;
 
-  constructor(private readonly opts: DoctorOptions, private readonly info: FitDoctorInfo) {
+  constructor(private readonly opts: DoctorOptions, private readonly info: FitRun) {
     const t0 = performance.now();
     this.doctor.onFinding((f) => {
       opts.onFinding?.(f);

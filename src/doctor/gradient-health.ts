@@ -9,7 +9,7 @@ import { cat, stack } from '../ops/movement.js';
 import { max, sum } from '../ops/reduce.js';
 import type { Module } from '../nn/module.js';
 import type { Tensor } from '../tensor/tensor.js';
-import type { Finding } from './finding.js';
+import type { Finding } from '../train/finding.js';
 
 /** Steps (1-based) at which gradients are sampled: steps 1, 2, 5 and 10 (the state at initialization), then every 100th. */
 export function isSampleStep(step: number): boolean {

@@ -1,7 +1,7 @@
 // Check: class imbalance. Reports the class shares and the accuracy of always predicting the
 // majority class (the number any accuracy must be compared with); warns when the largest class
 // outnumbers the smallest 4:1 or more.
-import type { Finding } from './finding.js';
+import type { Finding } from '../train/finding.js';
 
 /** The imbalance finding from training class counts; `handled` when class weights/sampling are on. */
 export function imbalanceFinding(counts: readonly number[], handled = false): Finding | null {

@@ -1,7 +1,7 @@
 // Checks on the inputs: NaN/Inf, constant columns, features on wildly different scales, raw
 // regression targets far from unit scale, and fewer examples than the 10-per-parameter rule of
 // thumb asks for.
-import type { Finding } from './finding.js';
+import type { Finding } from '../train/finding.js';
 import type { ColumnStats } from './column-stats.js';
 import type { Matrix } from './matrix.js';
 

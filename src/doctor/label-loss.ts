@@ -5,7 +5,7 @@ import type { Module } from '../nn/module.js';
 import { Sequential } from '../nn/layers.js';
 import { Sigmoid, Softmax } from '../nn/activations.js';
 import type { Tensor } from '../tensor/tensor.js';
-import type { Finding } from './finding.js';
+import type { Finding } from '../train/finding.js';
 import type { Targets } from './matrix.js';
 
 const REGRESSION_LOSSES = ['mse', 'l1', 'huber', 'smoothL1'];

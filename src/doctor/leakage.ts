@@ -3,7 +3,7 @@
 // one-feature model — the majority class per distinct value or the nearest training value's class
 // (the mean target per bin, or a line, for regression), fitted on training rows
 // and scored on held-out rows — so an ID-like column that merely memorizes rows scores nothing.
-import type { Finding } from './finding.js';
+import type { Finding } from '../train/finding.js';
 import { thin, type Matrix, type Targets } from './matrix.js';
 
 interface Binning { edges: number[] | null; values: Map<number, number> | null; bins: number }

@@ -2,7 +2,7 @@
 // (NaN/Inf or a loss climbing fast), stagnating, oscillating; overfitting (training improves
 // while validation worsens, naming the epoch it began); underfitting (the loss stays near its
 // start or above the linear baseline).
-import type { Finding } from './finding.js';
+import type { Finding } from '../train/finding.js';
 
 const median = (a: readonly number[]): number => { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]!; };
 const fmt = (v: number): string => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toFixed(4));

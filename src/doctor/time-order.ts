@@ -1,6 +1,6 @@
 // Check: a time-series split must train on the past and validate/test on the future. Any
 // validation/test row older than the newest training row means the model saw the future.
-import type { Finding } from './finding.js';
+import type { Finding } from '../train/finding.js';
 
 /** Time stamps (numbers or Dates) of each split's rows. */
 export interface TimeIndex {

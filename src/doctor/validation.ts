@@ -2,7 +2,7 @@
 // no class training never saw; and at step 0 the untrained model's loss is near what chance
 // gives (ln C for C classes), so a broken pipeline shows before any training.
 import type { Tensor } from '../tensor/tensor.js';
-import type { Finding } from './finding.js';
+import type { Finding } from '../train/finding.js';
 import { classCounts, type Targets } from './matrix.js';
 
 /** Shape and class checks of a validation split against training. */

@@ -1,10 +1,8 @@
 // The Doctor that collects findings, keeps one per id, and tells listeners as they come; the
 // DoctorError of a run stopped before its first step. The vocabulary (Finding, Severity,
-// formatFinding) is train/finding.ts's, re-exported here for the doctor's files.
+// formatFinding) is train/finding.ts's.
 import { AxonError } from '../errors.js';
 import { atLeast, formatFinding, RANK, type Finding, type Severity } from '../train/finding.js';
-
-export { atLeast, fmtNum, formatFinding, type Finding, type Severity } from '../train/finding.js';
 
 /**
  * Collects findings: one per id (a later report of the same id replaces the earlier one only
