@@ -20,7 +20,7 @@ export { backward, gradients, grad, valueAndGrad, type GradientsOptions } from '
 export { getBackend, setBackend, registerBackend, listBackends } from './backend/registry.js';
 export type { Backend, Storage, FusedOps, FusedOp, FusedKernel, FusedKernels } from './backend/backend.js';
 export { setNumThreads, getNumThreads } from './backend/wasm/threads.js';
-export { initWasm } from './backend/wasm/browser.js';
+export { initWasm, startThreads, threadStatus, type ThreadStatus } from './backend/wasm/browser.js';
 
 import { getBackend } from './backend/registry.js';
 /** Memory held by the active backend: bytes and live storages. */
@@ -66,7 +66,7 @@ export { selectColumns, column, dropMissing, toTensor, StandardScaler, MinMaxSca
 export { loadMnist, loadIris, loadPenguins, loadCo2, loadSeattleWeather, MNIST_PACKAGE_SIZE, type LoadMnistOptions, type MnistPart, type ClassificationData, type IrisRow, type PenguinRow, type Co2Row, type SeattleWeatherRow } from './data/datasets.js';
 export { parseIdx, readIdx, loadMnistIdx, type IdxArray, type IdxDType } from './data/idx.js';
 export { serializeSafetensors, parseSafetensors, saveSafetensors, saveSafetensorsSync, loadSafetensors, loadSafetensorsSync, type SafetensorsFile, type SafetensorsDType } from './io/safetensors.js';
-export { writeFileAtomic, writeFileAtomicSync, type FileBytes } from './io/atomic.js';
+export { writeFileAtomic, writeFileAtomicSync, type FileBytes } from './io/files.js';
 export { accuracy, topKAccuracy, precision, recall, f1, confusionMatrix, rocAuc, mae, rmse, r2, type MetricInput, type Average, type ClassificationOptions } from './train/metrics.js';
 export { save, load, loadCheckpoint, loadWeights, loadOptimizerState, type SaveOptions, type LoadedCheckpoint } from './io/checkpoint.js';
 export { ModelCheckpoint, type ModelCheckpointOptions } from './train/model-checkpoint.js';
@@ -97,7 +97,7 @@ export { Embedding, type EmbeddingOptions } from './nn/embedding.js';
 export { MoE, ExpertMLP, type MoEOptions } from './nn/moe.js';
 export { GPT, GPTBlock, GPTMLP, CausalSelfAttention, TokenEmbedding, GPT_DEFAULTS, sampleToken, type GPTConfig, type GenerateOptions } from './nn/gpt.js';
 export { CharTokenizer, BPETokenizer, type Tokenizer } from './data/tokenizers.js';
-export { decodeImage, readImage, imageFormat, type DecodeImageOptions } from './data/image.js';
+export { decodeImage, readImage, loadImage, imageFormat, type DecodeImageOptions } from './data/image.js';
 export { ImageFolder, type ImageFolderOptions } from './data/image-folder.js';
 export * as transforms from './data/transforms.js';
 export type { Transform } from './data/transforms.js';

@@ -1,7 +1,7 @@
 // `axon doctor --csv data.csv --target label [--task classification|regression] [--time-col date]
 // [--test-csv t.csv] [--json]`: run the doctor's data checks and baselines on a CSV file and
 // print the findings; with --json the last line is one JSON object.
-import { parseArgs } from 'node:util';
+import { parseArgs } from '../platform/node.js';
 import { readCsv, type Cell, type Table } from '../data/csv.js';
 import { randomSplit, stratifiedSplit } from '../data/splits.js';
 import { fromArray } from '../tensor/creation.js';

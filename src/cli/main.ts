@@ -1,10 +1,7 @@
 // The `axon` command line: `axon train <example> [--epochs N] [--seed S] [--json]`, `axon list`,
 // `axon doctor --csv data.csv --target label …`.
 // A thin face over the examples; with --json the last line printed is one JSON object.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { dirOfUrl, fileExists, parseArgs, resolvePath } from '../platform/node.js';
 
 const EXAMPLES: Record<string, string> = {
   'xor-perceptron': "Rosenblatt's perceptron on XOR (it can not exceed 75%)",
@@ -30,8 +27,7 @@ ${Object.entries(EXAMPLES).map(([k, v]) => `  ${k.padEnd(NAME_WIDTH)}  ${v}`).jo
 interface ExampleModule { run(o: { epochs?: number; seed?: number; verbose?: boolean }): Promise<{ example: string; metrics: Record<string, number>; epochs: number; seconds: number; doctorMs?: number; note?: string }> }
 
 function exampleFile(name: string): string {
-  const here = path.dirname(fileURLToPath(import.meta.url)); // dist/src/cli
-  return path.resolve(here, '../../examples', `${name}.js`);
+  return resolvePath(dirOfUrl(import.meta.url), '../../examples', `${name}.js`); // dist/src/cli → dist/examples
 }
 
 function intArg(v: string | undefined, name: string): number | undefined {
@@ -55,7 +51,7 @@ export async function main(argv: string[]): Promise<number> {
   if (cmd !== 'train') { console.error(`unknown command '${cmd}'\n\n${USAGE}`); return 1; }
   if (!name || !(name in EXAMPLES)) { console.error(`unknown example '${name ?? ''}'\n\n${USAGE}`); return 1; }
   const file = exampleFile(name);
-  if (!existsSync(file)) { console.error(`the example ${name} is not built (${file}); run npm run build`); return 1; }
+  if (!fileExists(file)) { console.error(`the example ${name} is not built (${file}); run npm run build`); return 1; }
   const mod = (await import(file)) as ExampleModule;
   const result = await mod.run({ epochs: intArg(values.epochs, 'epochs'), seed: intArg(values.seed, 'seed'), verbose: true });
   if (values.json) {

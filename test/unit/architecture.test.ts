@@ -4,7 +4,9 @@
 // is tensor ↔ ops ↔ autograd (a Tensor's methods call ops, ops record tape nodes, the tape's
 // rules call ops). backend/ may use tensor/dtype.ts and tensor/shape.ts, which import nothing
 // but errors.ts, so a backend never closes a cycle through them. (The wasm backend also reads
-// assembly/codes.ts, its kernels' op codes: outside src/, so not in this graph.)
+// assembly/codes.ts, its kernels' op codes: outside src/, so not in this graph.) platform/ is the
+// host (Node or a browser): the only folder that may import `node:*`, it sits at the bottom (its
+// worker scripts start the wasm kernel loop and the training worker), and everything may use it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -78,10 +80,14 @@ const FORBIDDEN: Record<string, readonly string[]> = {
   io: ['train', 'doctor', 'cli', 'index.ts'],
   train: ['doctor', 'explain', 'dashboard', 'cli', 'index.ts'],
   doctor: ['cli', 'index.ts'],
+  worker: ['cli'],
 };
 
+/** What platform/ may import outside itself: errors.ts, and what its worker scripts run. */
+const PLATFORM_MAY_IMPORT = new Set(['errors.ts', 'backend/wasm/worker-loop.ts', 'backend/wasm/protocol.ts']);
+
 /** What backend/ may import outside itself. */
-const BACKEND_MAY_IMPORT = new Set(['errors.ts', 'tensor/dtype.ts', 'tensor/shape.ts']);
+const BACKEND_MAY_IMPORT = new Set(['errors.ts', 'tensor/dtype.ts', 'tensor/shape.ts', 'platform/current.ts', 'platform/platform.ts']);
 
 test('no import cycle between top-level folders of src/ other than tensor ↔ ops ↔ autograd', () => {
   const bad = cycles(importGraph()).filter((scc) => {
@@ -104,6 +110,27 @@ test('backend/ imports nothing outside itself but errors.ts, tensor/dtype.ts and
   for (const [from, targets] of importGraph()) {
     if (folder(from) !== 'backend') continue;
     for (const to of targets) if (folder(to) !== 'backend' && !BACKEND_MAY_IMPORT.has(to)) wrong.push(`${from} imports ${to}`);
+  }
+  assert.deepEqual(wrong, []);
+});
+
+test('platform/ imports nothing outside itself but errors.ts and the kernel worker loop', () => {
+  const wrong: string[] = [];
+  for (const [from, targets] of importGraph()) {
+    if (folder(from) !== 'platform') continue;
+    for (const to of targets) if (folder(to) !== 'platform' && !PLATFORM_MAY_IMPORT.has(to)) wrong.push(`${from} imports ${to}`);
+  }
+  assert.deepEqual(wrong, []);
+});
+
+test('nothing in src/ outside platform/ imports node:* (the core runs in a browser)', () => {
+  const wrong: string[] = [];
+  for (const f of sources()) {
+    if (folder(f) === 'platform') continue;
+    const text = readFileSync(join(SRC, f), 'utf8');
+    for (const m of text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|^import\s+|\brequire\s*\(\s*)['"]((?:node:)?(?:fs|path|os|url|util|zlib|crypto|module|v8|worker_threads|child_process|fs\/promises|stream|buffer)(?:\/[^'"]*)?)['"]/gm)) {
+      wrong.push(`${f} imports ${m[1]}`);
+    }
   }
   assert.deepEqual(wrong, []);
 });

@@ -318,21 +318,16 @@ test('the unshared single-thread build (browsers without cross-origin isolation)
   assert.equal(single.variant, 'simd-single');
 });
 
-test('the browser start-up path (fetch, async compile and instantiate) gives a working single-thread backend', async () => {
+test('the asynchronous start-up path (read, async compile and instantiate) gives a working backend', async () => {
+  // The browser runs this path over fetch (test/browser/ checks it in Chromium); Node reads the file.
   const { WasmBackend } = await import('../../src/backend/wasm/wasm-backend.js');
   const { loadModuleAsync } = await import('../../src/backend/wasm/loader.js');
-  const { readFileSync } = await import('node:fs');
-  const orig = globalThis.fetch;
-  globalThis.fetch = (async (u: URL) => new Response(readFileSync(u))) as unknown as typeof fetch; // no file:// fetch in Node
-  try {
-    const loaded = await loadModuleAsync();
-    assert.equal(loaded.variant, 'simd-single', 'not cross-origin isolated: the unshared build');
-    const b = new WasmBackend(loaded);
-    const x = ax.fromArray([1, -2, 3], [3], 'float32', b);
-    assert.deepEqual([...ax.relu(ax.mul(x, 2)).data()], [2, 0, 6]);
-  } finally {
-    globalThis.fetch = orig;
-  }
+  const loaded = await loadModuleAsync();
+  assert.ok(loaded.instance, 'instantiated asynchronously');
+  const b = new WasmBackend(loaded);
+  const x = ax.fromArray([1, -2, 3], [3], 'float32', b);
+  assert.deepEqual([...ax.relu(ax.mul(x, 2)).data()], [2, 0, 6]);
+  b.close();
 });
 
 test('setNumThreads validates its argument', () => {

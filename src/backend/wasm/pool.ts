@@ -1,9 +1,11 @@
-// The worker-thread pool of the wasm backend (Node worker_threads over one shared memory). The
+// The worker-thread pool of the wasm backend (Node worker_threads or Web Workers, over one shared
+// memory). The
 // caller publishes a job, wakes up to T − 1 workers and claims chunks itself like any worker, so
 // a small job, or one whose worker is descheduled, still finishes on the caller without waiting.
 // Workers start lazily and asynchronously; until one reports ready it is not woken.
 import { AxonError } from '../../errors.js';
-import { nodeEnv } from './env.js';
+import { platform } from '../../platform/current.js';
+import type { WorkerPort } from '../../platform/platform.js';
 import type { KernelExports } from './kernel-exports.generated.js';
 import { StragglerGuard } from './straggler.js';
 import {
@@ -14,15 +16,17 @@ import {
 const SPIN = 10000;
 const TIMEOUT_MS = 60000;
 
-type WorkerHandle = InstanceType<NonNullable<typeof nodeEnv>['workerThreads']['Worker']>;
-
 /** One parallel job: `args` with the range start at `range` (end at range + 1), scratch at `scratch` (or -1). */
 export interface Job { fn: ParallelFn; args: readonly number[]; range: number; scratch: number; total: number; chunk: number }
 
 export class ThreadPool {
   private readonly ctrl = new Int32Array(new SharedArrayBuffer((WORKER_BASE + MAX_THREADS * SLOT_INTS) * 4));
   private readonly params = new Float64Array(new SharedArrayBuffer(PARAM_COUNT * 8));
-  private readonly workers: WorkerHandle[] = [];
+  private readonly workers: WorkerPort[] = [];
+  /** Whether this thread may sleep in Atomics.wait (a browser's main thread may only spin). */
+  private readonly canBlock = platform.canBlock();
+  /** The first error a worker reported (a script that did not load, …); the pool then runs on the caller alone. */
+  failure: Error | null = null;
   private readonly fnIndex = new Map<ParallelFn, number>(PARALLEL_FNS.map((n, i) => [n, i]));
   private readonly fns: ((...a: number[]) => void)[];
   private readonly args: number[] = [];
@@ -45,15 +49,19 @@ export class ThreadPool {
 
   /** Start workers until there are `n` (never stops any: extra ones just idle). */
   grow(n: number): void {
-    const wt = nodeEnv?.workerThreads;
-    if (!wt || this.closed) return;
+    if (this.closed || this.failure) return;
     n = Math.min(n, MAX_THREADS - 1);
     while (this.workers.length < n) {
       const index = this.workers.length;
       this.params[P_SCRATCH_TABLE + index + 1] = this.scratchFor(index + 1);
       const data: WorkerInit = { module: this.module, memory: this.memory, ctrl: this.ctrl.buffer as SharedArrayBuffer, params: this.params.buffer as SharedArrayBuffer, index };
-      const w = new wt.Worker(new URL('./worker.js', import.meta.url), { workerData: data });
-      w.unref();
+      const w = platform.startWorker('kernel', data);
+      w.onError((e) => {
+        if (this.failure) return;
+        this.failure = e;
+        platform.notice(`axon: a wasm kernel thread failed (${e.message}); kernels go on on one thread`);
+        this.close();
+      });
       this.workers.push(w);
     }
   }
@@ -63,12 +71,18 @@ export class ThreadPool {
   /** Workers started and ready to take work, up to `limit` (0 while backed off). */
   readyWorkers(limit: number): number {
     if (!this.guard.allowed()) return 0;
-    while (this.ready < this.workers.length && Atomics.load(this.ctrl, WORKER_BASE + this.ready * SLOT_INTS + READY) === 1) this.ready++;
-    return Math.min(this.ready, limit);
+    return Math.min(this.live(), limit);
   }
 
-  /** Block until `n` workers are ready (at most `timeoutMs`); returns how many are. */
+  /** Workers started and ready (whether or not the straggler guard lets them work now). */
+  live(): number {
+    while (this.ready < this.workers.length && Atomics.load(this.ctrl, WORKER_BASE + this.ready * SLOT_INTS + READY) === 1) this.ready++;
+    return this.ready;
+  }
+
+  /** Block until `n` workers are ready (at most `timeoutMs`); returns how many are. Where this thread may not block, it does not wait. */
   waitReady(n: number, timeoutMs = 10000): number {
+    if (!this.canBlock) return this.readyWorkers(n);
     const end = Date.now() + timeoutMs;
     for (let i = 0; i < Math.min(n, this.workers.length); i++) {
       const slot = WORKER_BASE + i * SLOT_INTS + READY;
@@ -113,7 +127,7 @@ export class ThreadPool {
     for (let s = 0; done !== chunks && s < SPIN; s++) done = Atomics.load(ctrl, DONE);
     const end = Date.now() + TIMEOUT_MS;
     while (done !== chunks) {
-      Atomics.wait(ctrl, DONE, done, 100);
+      if (this.canBlock) Atomics.wait(ctrl, DONE, done, 100);
       done = Atomics.load(ctrl, DONE);
       if (done !== chunks && Date.now() > end) {
         throw new AxonError('wasm threads', `a worker did not finish its part of a kernel within ${TIMEOUT_MS / 1000} s; it may have crashed — call setNumThreads(1) to run without workers`);

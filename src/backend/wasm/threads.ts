@@ -1,7 +1,7 @@
 // The thread-count setting of the wasm backend. Kept apart from the pool so it can be set before
 // the backend exists (e.g. `setNumThreads(2)` before the first tensor is made).
 import { ValueError } from '../../errors.js';
-import { availableCores } from './env.js';
+import { platform } from '../../platform/current.js';
 
 let requested: number | null = null;
 let cores: number | null = null;
@@ -9,7 +9,7 @@ const listeners = new Set<(n: number) => void>();
 
 /** Threads kernels may use, the calling thread included (default: the cores available). */
 export function getNumThreads(): number {
-  return requested ?? (cores ??= Math.max(1, availableCores()));
+  return requested ?? (cores ??= Math.max(1, platform.cores()));
 }
 
 /** Set the number of threads the wasm backend's kernels use (1 = no worker threads). */

@@ -10,7 +10,6 @@ import { bytesPerElement, type DType, type TypedArray } from '../../tensor/dtype
 import type { KernelOp, PrimAttrs } from '../prims.js';
 import { KERNELS, type Kernel, type KView } from '../ts/kernels.js';
 import { Allocator, type Block } from './allocator.js';
-import { canBlock } from './env.js';
 import type { JobArgs, KernelParam, ParallelJob } from './engine.js';
 import { runFast, type Engine } from './fast-paths.js';
 import { attentionPath } from './paths-attention.js';
@@ -47,7 +46,7 @@ export class WasmBackend implements Backend, Engine {
     // Never below the module's static data (lookup tables of math functions live there).
     this.allocator = new Allocator(this.wasmMemory, Math.max(1024, Math.ceil(this.ex.heapBase() / 64) * 64));
     this.scratchBytes = this.ex.gemmScratchBytes() + this.ex.reduceScratchBytes();
-    this.pool = loaded.shared && canBlock() ? new ThreadPool(loaded.module, this.wasmMemory, this.ex, (t) => this.scratch(t)) : null;
+    this.pool = loaded.shared ? new ThreadPool(loaded.module, this.wasmMemory, this.ex, (t) => this.scratch(t)) : null;
   }
 
   // ---- storages ----
@@ -270,6 +269,23 @@ export class WasmBackend implements Backend, Engine {
     if (this.pool === null || want <= 1) return 1;
     this.pool.grow(want - 1);
     return 1 + this.pool.waitReady(want - 1, timeoutMs);
+  }
+
+  /** Worker threads started and ready (the caller not counted). */
+  liveWorkers(): number {
+    return this.pool === null || this.pool.isClosed ? 0 : this.pool.live();
+  }
+
+  /** Start the workers the thread setting asks for without blocking; resolves with the thread count once they are ready (or at the timeout). */
+  async warmUpAsync(timeoutMs = 10000): Promise<number> {
+    const want = getNumThreads();
+    if (this.pool === null || want <= 1) return 1;
+    this.pool.grow(want - 1);
+    const end = Date.now() + timeoutMs;
+    while (this.pool.readyWorkers(want - 1) < want - 1 && Date.now() < end && !this.pool.isClosed) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return 1 + this.pool.readyWorkers(want - 1);
   }
 
   parallel<F extends ParallelFn, const R extends readonly [KernelParam<F>, KernelParam<F>]>(fn: F, job: ParallelJob<F, R>, named: JobArgs<F, R>): void {

@@ -1,0 +1,36 @@
+// A kernel worker's life: instantiate the kernel module over the shared memory, then loop: wait
+// for its `go` number to change (spin briefly, then Atomics.wait), claim and run chunks of the
+// current job (protocol.ts). No message per op: dispatch costs a few atomic operations. The
+// host's worker script (platform/*-kernel-worker.ts) hands it the init message.
+import { CLAIM, CLOSED, drain, EXIT, GO, P_FN, PARALLEL_FNS, READY, SLOT_INTS, WORKER_BASE, type WorkerInit } from './protocol.js';
+
+const SPIN = 4000; // polls before sleeping: few, since the caller starts claiming chunks at once anyway
+
+/** Run kernel jobs until the pool closes. */
+export function kernelWorkerLoop(init: WorkerInit): void {
+  const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
+  const exports = instance.exports as Record<string, (...a: number[]) => void>;
+  const fns = PARALLEL_FNS.map((n) => exports[n]!);
+  const ctrl = new Int32Array(init.ctrl);
+  const params = new Float64Array(init.params);
+  const base = WORKER_BASE + init.index * SLOT_INTS;
+  const thread = init.index + 1;
+  const args: number[] = [];
+
+  Atomics.store(ctrl, base + READY, 1);
+  Atomics.notify(ctrl, base + READY);
+
+  let last = Atomics.load(ctrl, base + GO);
+  for (;;) {
+    let go = Atomics.load(ctrl, base + GO);
+    for (let s = 0; go === last && s < SPIN; s++) go = Atomics.load(ctrl, base + GO);
+    // Timed wait, so a worker never keeps the process from exiting for long.
+    while (go === last) {
+      Atomics.wait(ctrl, base + GO, last, 200);
+      go = Atomics.load(ctrl, base + GO);
+    }
+    last = go;
+    if (params[P_FN] === EXIT && (Atomics.load(ctrl, CLAIM) & 0xffff) === CLOSED) break;
+    drain(ctrl, params, fns, thread, args);
+  }
+}

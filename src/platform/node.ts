@@ -1,0 +1,181 @@
+// The Node host: files through node:fs, atomic writes (temp file, fsync, rename), gzip through
+// node:zlib, worker_threads for kernel threads and worker training. The only place in src/ (with
+// node-atomic.ts) that imports `node:*`.
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
+import { gunzipSync } from 'node:zlib';
+import { constants as bufferConstants } from 'node:buffer';
+import { Worker, parentPort as nodeParent, workerData } from 'node:worker_threads';
+import { ValueError } from '../errors.js';
+import { writeFileAtomic, writeFileAtomicSync } from './node-atomic.js';
+import type { FileSource, ParentPort, Platform, WorkerPort, WorkerScript } from './platform.js';
+
+export { parseArgs } from 'node:util';
+
+const require = createRequire(import.meta.url);
+
+/** A path, file: URL or bytes as a Uint8Array (bytes pass through; Blobs are browser-side). */
+function bytesOf(source: ArrayBuffer | ArrayBufferView): Uint8Array<ArrayBuffer> {
+  if (source instanceof ArrayBuffer) return new Uint8Array(source);
+  const b = new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
+  return b.buffer instanceof ArrayBuffer ? (b as Uint8Array<ArrayBuffer>) : new Uint8Array(b);
+}
+
+function pathOf(op: string, source: string | URL): string {
+  if (source instanceof URL || /^file:\/\//.test(source)) return fileURLToPath(source);
+  if (/^https?:\/\//.test(source)) throw new ValueError(op, `${source} is a web address; Axon never downloads at run time in Node — save the file and pass its path`);
+  return source;
+}
+
+function readError(op: string, file: string, e: unknown): ValueError {
+  const code = (e as { code?: string }).code;
+  const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder, not a file' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+  return new ValueError(op, `can not read ${file}: ${why}; check the path (relative paths start at ${process.cwd()})`);
+}
+
+function isBytes(s: FileSource): s is ArrayBuffer | ArrayBufferView {
+  return s instanceof ArrayBuffer || ArrayBuffer.isView(s);
+}
+
+const WORKER_FILES: Record<WorkerScript, URL> = {
+  kernel: new URL('./node-kernel-worker.js', import.meta.url),
+  train: new URL('../worker/train-worker.js', import.meta.url),
+};
+
+function nodeWorker(script: WorkerScript, init: unknown): WorkerPort {
+  const w = new Worker(WORKER_FILES[script], { workerData: init });
+  if (script === 'kernel') w.unref(); // kernel workers never keep the process alive
+  return {
+    post: (m, transfer) => w.postMessage(m, transfer as never),
+    onMessage: (f) => { w.on('message', f); },
+    onError: (f) => { w.on('error', f); },
+    terminate: () => { void w.terminate(); },
+  };
+}
+
+function packageRoot(op: string, pkg: string): string {
+  try {
+    return path.dirname(require.resolve(`${pkg}/package.json`));
+  } catch {
+    // Packages with an "exports" map hide package.json: start from the entry point and walk up.
+  }
+  let dir: string;
+  try {
+    dir = path.dirname(require.resolve(pkg));
+  } catch {
+    throw new ValueError(op, `the npm package ${pkg} is not installed; run npm install ${pkg}`);
+  }
+  for (;;) {
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === pkg) return dir;
+    const up = path.dirname(dir);
+    if (up === dir) throw new ValueError(op, `could not find the folder of the npm package ${pkg}; reinstall it (npm install ${pkg})`);
+    dir = up;
+  }
+}
+
+// dist/src/platform/node.js → dist/wasm/
+const WASM_DIR = new URL('../../wasm/', import.meta.url);
+
+export const nodePlatform: Platform = {
+  name: 'node',
+  async readBytes(op, source) {
+    if (isBytes(source)) return bytesOf(source);
+    if (typeof Blob !== 'undefined' && source instanceof Blob) return new Uint8Array(await source.arrayBuffer());
+    const file = pathOf(op, source as string | URL);
+    try {
+      return bytesOf(await readFile(file));
+    } catch (e) {
+      throw readError(op, file, e);
+    }
+  },
+  readBytesSync(op, source) {
+    if (isBytes(source)) return bytesOf(source);
+    if (typeof Blob !== 'undefined' && source instanceof Blob) throw new ValueError(op, 'a Blob can only be read asynchronously; use the async loader (or pass its bytes)');
+    const file = pathOf(op, source as string | URL);
+    try {
+      return bytesOf(readFileSync(file));
+    } catch (e) {
+      throw readError(op, file, e);
+    }
+  },
+  readHead(op, file, n) {
+    let fd: number;
+    try {
+      fd = openSync(file, 'r');
+    } catch (e) {
+      throw readError(op, file, e);
+    }
+    try {
+      const buf = new Uint8Array(n);
+      return buf.subarray(0, readSync(fd, buf, 0, n, 0));
+    } finally {
+      closeSync(fd);
+    }
+  },
+  listDir(op, dir) {
+    try {
+      return readdirSync(dir);
+    } catch (e) {
+      throw new ValueError(op, `can not read folder '${dir}': ${(e as Error).message}`);
+    }
+  },
+  isDirectory: (p) => statSync(p).isDirectory(),
+  joinPath: (...parts) => path.join(...parts),
+  dirname: (p) => path.dirname(p),
+  packageFile(op, pkg, rel) {
+    const root = packageRoot(op, pkg);
+    const file = path.join(root, rel);
+    if (!existsSync(file)) throw new ValueError(op, `${pkg} is installed at ${root} but has no ${rel}; reinstall it (npm install ${pkg})`);
+    return file;
+  },
+  writeFileAtomic,
+  writeFileAtomicSync,
+  gunzipSync(op, bytes, maxBytes) {
+    try {
+      return gunzipSync(bytes, { maxOutputLength: Math.max(1, Math.min(maxBytes, bufferConstants.MAX_LENGTH)) });
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw new ValueError(op, `the gzip data inflates to more than ${maxBytes} bytes; if the file is genuine, raise the limit (maxBytes)`);
+      }
+      throw new ValueError(op, `the gzip stream is corrupt or truncated (${(e as Error).message}); download the file again`);
+    }
+  },
+  async gunzip(op, bytes, maxBytes) {
+    return nodePlatform.gunzipSync!(op, bytes, maxBytes);
+  },
+  cores: () => os.availableParallelism?.() ?? os.cpus().length,
+  canBlock: () => typeof SharedArrayBuffer !== 'undefined',
+  sharedMemory: () => typeof SharedArrayBuffer !== 'undefined',
+  wasmBytesSync: (file) => bytesOf(readFileSync(new URL(file, WASM_DIR))),
+  wasmUrl: (file) => new URL(file, WASM_DIR),
+  compileWasm(bytes) {
+    // V8 otherwise starts with its baseline compiler (Liftoff) and tiers hot functions up later,
+    // so the first few hundred kernel calls would run on slower code. The module is small.
+    v8.setFlagsFromString('--no-liftoff');
+    try {
+      return new WebAssembly.Module(bytes);
+    } finally {
+      v8.setFlagsFromString('--liftoff');
+    }
+  },
+  startWorker: nodeWorker,
+  async parentPort() {
+    if (!nodeParent) throw new ValueError('worker', 'this script runs as a worker thread started by Axon, not on its own');
+    const p = nodeParent;
+    const port: ParentPort = { post: (m, transfer) => p.postMessage(m, transfer as never), onMessage: (f) => { p.on('message', f); } };
+    return { port, init: workerData as unknown };
+  },
+  notice: (line) => { process.stderr.write(`${line}\n`); },
+};
+
+/** Whether a file exists (the CLI's checks). */
+export const fileExists = (p: string): boolean => existsSync(p);
+/** The folder of a module's URL (the CLI finds the compiled examples with it). */
+export const dirOfUrl = (url: string): string => path.dirname(fileURLToPath(url));
+export const resolvePath = (...parts: string[]): string => path.resolve(...parts);

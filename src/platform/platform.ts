@@ -1,0 +1,71 @@
+// What Axon needs from its host (Node or a browser): files, folders, atomic writes, gzip, the
+// kernel module's bytes, worker threads and the core count. The core imports only this interface
+// and `current.ts`; node.ts and browser.ts implement it, and only they may touch `node:*` or DOM
+// APIs that exist in one host alone. (The browser bundle swaps current.ts for current-browser.ts.)
+
+/**
+ * Where file bytes come from. Node: a path, a `file:` URL or bytes. Browser: a URL (fetched),
+ * a `File`/`Blob`, or bytes. A path string in a browser is resolved against the page's URL.
+ */
+export type FileSource = string | URL | Blob | ArrayBuffer | ArrayBufferView;
+
+/** A worker seen from the thread that started it. */
+export interface WorkerPort {
+  post(message: unknown, transfer?: Transferable[]): void;
+  onMessage(f: (message: unknown) => void): void;
+  /** An uncaught error in the worker, or a script that could not load. */
+  onError(f: (error: Error) => void): void;
+  terminate(): void;
+}
+
+/** The thread a worker runs on, seen from inside it. */
+export interface ParentPort {
+  post(message: unknown, transfer?: Transferable[]): void;
+  onMessage(f: (message: unknown) => void): void;
+}
+
+/** The scripts Axon starts as workers. */
+export type WorkerScript = 'kernel' | 'train';
+
+export interface Platform {
+  readonly name: 'node' | 'browser';
+  /** The bytes of a file (see FileSource); errors name `op` and the file. */
+  readBytes(op: string, source: FileSource): Promise<Uint8Array<ArrayBuffer>>;
+  /** Synchronous read: Node only (a browser can not block on I/O); bytes pass through on both. */
+  readBytesSync(op: string, source: FileSource): Uint8Array<ArrayBuffer>;
+  /** The first `n` bytes of a file (or fewer if it is shorter): Node only. */
+  readHead(op: string, file: string, n: number): Uint8Array;
+  /** Names in a folder (Node only). */
+  listDir(op: string, dir: string): string[];
+  /** Whether a path is a folder (Node only). */
+  isDirectory(path: string): boolean;
+  joinPath(...parts: string[]): string;
+  dirname(path: string): string;
+  /** Where the file `rel` of the npm package `pkg` is: a path in Node, a URL in a browser (see setDataUrl). */
+  packageFile(op: string, pkg: string, rel: string): string;
+  /** Write atomically (temp file, fsync, rename): Node only. */
+  writeFileAtomic(file: string, bytes: Uint8Array | Iterable<Uint8Array>): Promise<void>;
+  writeFileAtomicSync(file: string, bytes: Uint8Array | Iterable<Uint8Array>): void;
+  /** Inflate gzip bytes, refusing to produce more than `maxBytes` (null when the host can not do it synchronously). */
+  gunzipSync: ((op: string, bytes: Uint8Array, maxBytes: number) => Uint8Array) | null;
+  /** Inflate gzip bytes asynchronously, refusing to produce more than `maxBytes`. */
+  gunzip(op: string, bytes: Uint8Array, maxBytes: number): Promise<Uint8Array>;
+  /** Logical cores this process may use for kernel threads (1 where threads are impossible). */
+  cores(): number;
+  /** Whether this thread may block in Atomics.wait (a browser's main thread may not). */
+  canBlock(): boolean;
+  /** Whether shared WebAssembly memory (and so kernel threads) is available here. */
+  sharedMemory(): boolean;
+  /** The kernel module file's bytes, synchronously (Node), or null where it must be fetched. */
+  wasmBytesSync(file: string): Uint8Array<ArrayBuffer> | null;
+  /** The URL of a kernel module file. */
+  wasmUrl(file: string): URL;
+  /** Compile a module (Node: with the optimizing tier up front). */
+  compileWasm(bytes: Uint8Array<ArrayBuffer>): WebAssembly.Module;
+  /** Start one of Axon's worker scripts; `init` is its first message (the kernel worker's shared memory, …). */
+  startWorker(script: WorkerScript, init: unknown): WorkerPort;
+  /** Inside a worker: the port to the thread that started it, and the first message it was sent. */
+  parentPort(): Promise<{ port: ParentPort; init: unknown }>;
+  /** Print a one-line notice for the user (stderr in Node, console.info in a browser). */
+  notice(line: string): void;
+}
