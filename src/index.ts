@@ -112,3 +112,7 @@ export { DoctorCallback, type DoctorOptions } from './doctor/fit-doctor.js';
 export { lrFind, type LrFindOptions, type LrFindResult } from './doctor/lr-find.js';
 export { fitGbt, type GbtOptions, type GbtModel } from './doctor/gbt.js';
 export type { TimeIndex } from './doctor/time-order.js';
+
+// ---- training off the main thread ----
+export { trainInWorker, type TrainInWorkerOptions, type WorkerTraining } from './worker/train-in-worker.js';
+export type { OptimizerSpec, EarlyStoppingSpec, WorkerFitOptions } from './worker/messages.js';

@@ -7,6 +7,9 @@ import { execute } from './dispatch.js';
 import { cast } from './elementwise.js';
 
 function assertIndex(op: string, index: Tensor): void {
+  if (Array.isArray(index) || ArrayBuffer.isView(index)) {
+    throw new DTypeError(op, `index must be an int32 tensor, got a plain array of ${(index as ArrayLike<number>).length} numbers; wrap it: fromArray(idx, [idx.length], 'int32')`);
+  }
   if (index.dtype !== 'int32') {
     throw new DTypeError(op, `index must be an int32 tensor, got ${index.dtype}; convert with .int() (class labels and token ids are int32)`);
   }
