@@ -14,8 +14,9 @@ export interface CreateOptions {
   requiresGrad?: boolean;
 }
 
-/** Wrap a typed array (copied) as a tensor of `shape` on `backend` (the active one by default). */
-export function fromArray(data: ArrayLike<number>, shape: readonly number[], dtype: DType, backend: Backend = getBackend()): Tensor {
+/** Wrap a typed array (copied) as a tensor of `shape` (float32 unless `dtype` says) on `backend` (the active one by default). */
+export function fromArray(data: ArrayLike<number>, shape: readonly number[], dtype: DType = 'float32', backend: Backend = getBackend()): Tensor {
+  assertDType(dtype, 'fromArray');
   assertValidShape('tensor', shape);
   if (data.length !== numelOf(shape)) {
     throw new ShapeError('tensor', `${data.length} values can not fill shape ${shapeStr(shape)} (${numelOf(shape)} elements)`);
@@ -82,7 +83,10 @@ export function tensor(data: NestedArray | TypedArray | Tensor, opts: CreateOpti
 }
 
 function filled(shape: readonly number[], value: number, opts: CreateOptions): Tensor {
-  const dt = opts.dtype ?? 'float32';
+  if (typeof opts !== 'object' || opts === null) {
+    throw new DTypeError('full', `options must be an object like { dtype: 'int32' }, got ${JSON.stringify(opts)}`);
+  }
+  const dt = opts.dtype === undefined ? 'float32' : assertDType(opts.dtype, 'full');
   assertValidShape('full', shape);
   const n = numelOf(shape);
   const b = getBackend();

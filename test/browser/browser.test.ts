@@ -6,7 +6,8 @@
 // into clear errors. Without Chromium: one line and a skip (a failure with AXON_REQUIRE_BROWSER=1).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { REPO, startServer, type StaticServer } from '../../web/server.js';
@@ -174,16 +175,17 @@ describe('Axon in Chromium', { skip: exe ? false : MISSING }, () => {
     const r = await page.evaluate(async () => {
       const ax = (globalThis as any).ax;
       const a = ax.randn([1024, 1024]), b = ax.randn([1024, 1024]);
-      const best = (): number => {
-        let t = Infinity;
-        for (let i = 0; i < 4; i++) { const t0 = performance.now(); ax.matmul(a, b).data(); t = Math.min(t, performance.now() - t0); }
-        return t;
+      const time = (threads: number): number => {
+        ax.setNumThreads(threads);
+        const t0 = performance.now();
+        ax.matmul(a, b).data();
+        return performance.now() - t0;
       };
-      ax.setNumThreads(1);
-      const one = best();
       ax.setNumThreads(2);
       const running = await ax.startThreads();
-      const two = best();
+      // Interleaved, best of 6 each: a busy machine slows both counts alike.
+      let one = Infinity, two = Infinity;
+      for (let i = 0; i < 6; i++) { one = Math.min(one, time(1)); two = Math.min(two, time(2)); }
       return { one, two, running, status: ax.threadStatus() };
     });
     assert.equal(r.running, 2);
@@ -275,6 +277,28 @@ describe('Axon in Chromium', { skip: exe ? false : MISSING }, () => {
     await page.close();
   });
 
+  test('the README\'s browser page works as written (served beside dist/browser/)', async () => {
+    const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    const html = /```html\n([\s\S]*?)```/.exec(readme)?.[1];
+    assert.ok(html, 'the README has an html example');
+    assert.ok(html.trim().split('\n').length <= 12, 'about ten lines');
+    const dir = mkdtempSync(path.join(tmpdir(), 'axon-readme-page-'));
+    writeFileSync(path.join(dir, 'index.html'), html);
+    const server = await startServer({ mounts: { '/': dir, '/dist/browser/': 'dist/browser' } });
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    try {
+      await page.goto(`${server.url}/index.html`);
+      await page.waitForFunction(() => /XOR accuracy/.test(document.body.textContent ?? ''), undefined, { timeout: 60000 });
+      assert.equal((await page.textContent('body'))!.trim(), 'XOR accuracy 1');
+      assert.deepEqual(errors, []);
+    } finally {
+      await page.close();
+      await server.close();
+    }
+  });
+
   test('bad input gives clear errors and the page keeps working', async () => {
     const { page, errors } = await openPage(isolated);
     const r = await page.evaluate(async () => {
@@ -284,9 +308,9 @@ describe('Axon in Chromium', { skip: exe ? false : MISSING }, () => {
       const syncPath = await caught(async () => ax.loadSafetensorsSync('model.safetensors'));
       const model = new ax.Sequential(new ax.Linear(2, 2));
       const x = ax.zeros([4, 2]);
-      const worker = await caught(() => ax.trainInWorker(model, { data: { x, y: ax.zeros([3], 'int32') }, epochs: 1 }).done);
+      const worker = await caught(() => ax.trainInWorker(model, { data: { x, y: ax.zeros([3], { dtype: 'int32' }) }, epochs: 1 }).done);
       ax.setAssetUrl('/nowhere/');
-      const noScript = await caught(() => ax.trainInWorker(model, { data: { x, y: ax.zeros([4], 'int32') }, epochs: 1 }).done);
+      const noScript = await caught(() => ax.trainInWorker(model, { data: { x, y: ax.zeros([4], { dtype: 'int32' }) }, epochs: 1 }).done);
       ax.setAssetUrl('/dist/browser/');
       const still = Array.from(ax.add(ax.ones([2]), ax.ones([2])).data());
       return { missing, syncPath, worker, noScript, still };
