@@ -40,9 +40,9 @@ const nodeOnly = (what: string, fix: string): never => {
 
 const FILES: Record<WorkerScript, string> = { kernel: 'axon-kernel-worker.js', train: 'axon-train-worker.js' };
 
-function webWorker(script: WorkerScript, init: unknown): WorkerPort {
+function webWorker(script: WorkerScript, init: unknown, transfer: Transferable[] = []): WorkerPort {
   const w = new Worker(new URL(FILES[script], assetBase), { type: 'module', name: `axon-${script}` });
-  w.postMessage({ assetBase: assetBase.href, dataBase: dataBase?.href ?? null, init });
+  w.postMessage({ assetBase: assetBase.href, dataBase: dataBase?.href ?? null, init }, transfer);
   return {
     post: (m, transfer) => w.postMessage(m, transfer ?? []),
     onMessage: (f) => w.addEventListener('message', (e) => f(e.data)),

@@ -47,8 +47,8 @@ const WORKER_FILES: Record<WorkerScript, URL> = {
   train: new URL('../worker/train-worker.js', import.meta.url),
 };
 
-function nodeWorker(script: WorkerScript, init: unknown): WorkerPort {
-  const w = new Worker(WORKER_FILES[script], { workerData: init });
+function nodeWorker(script: WorkerScript, init: unknown, transfer: Transferable[] = []): WorkerPort {
+  const w = new Worker(WORKER_FILES[script], { workerData: init, transferList: transfer as never });
   if (script === 'kernel') w.unref(); // kernel workers never keep the process alive
   return {
     post: (m, transfer) => w.postMessage(m, transfer as never),

@@ -62,8 +62,8 @@ export interface Platform {
   wasmUrl(file: string): URL;
   /** Compile a module (Node: with the optimizing tier up front). */
   compileWasm(bytes: Uint8Array<ArrayBuffer>): WebAssembly.Module;
-  /** Start one of Axon's worker scripts; `init` is its first message (the kernel worker's shared memory, …). */
-  startWorker(script: WorkerScript, init: unknown): WorkerPort;
+  /** Start one of Axon's worker scripts; `init` is its first message (the kernel worker's shared memory, …), `transfer` the buffers it moves rather than copies. */
+  startWorker(script: WorkerScript, init: unknown, transfer?: Transferable[]): WorkerPort;
   /** Inside a worker: the port to the thread that started it, and the first message it was sent. */
   parentPort(): Promise<{ port: ParentPort; init: unknown }>;
   /** Print a one-line notice for the user (stderr in Node, console.info in a browser). */

@@ -84,7 +84,10 @@ export function trainInWorker(model: Module, options: TrainInWorkerOptions): Wor
   let stopped = false;
   let settle: { resolve(h: History): void; reject(e: Error): void } | null = null;
   const done = new Promise<History>((resolve, reject) => { settle = { resolve, reject }; });
-  const worker = platform.startWorker('train', request);
+  // The data's copies (read from the backend just now) move to the worker instead of being cloned again.
+  const moved = [request.data.x, request.data.y, ...(typeof request.validation === 'object' ? [request.validation.x, request.validation.y] : [])]
+    .map((d) => d.data.buffer).concat(request.weights.buffer) as ArrayBuffer[];
+  const worker = platform.startWorker('train', request, [...new Set(moved)]);
   const finish = (f: (s: NonNullable<typeof settle>) => void): void => {
     if (!settle) return;
     const s = settle;
