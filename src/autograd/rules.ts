@@ -41,7 +41,7 @@ const unaryRules: { [K in UnaryOp]: VjpRule<K> } = {
   log1p: (g, { inputs: [x] }) => [E.div(g, E.add(x!, 1))],
   expm1: (g, { out }) => [E.mul(g, E.add(out, 1))],
   sqrt: (g, { out }) => [E.div(g, E.mul(out, 2))],
-  rsqrt: (g, { inputs: [x], out }) => [E.mul(g, E.mul(E.div(out, x!), -0.5))], // d x^-1/2 = -1/2 · x^-1/2 / x
+  rsqrt: (g, { out }) => [E.mul(g, E.mul(E.mul(out, E.mul(out, out)), -0.5))], // d x^-1/2 = -1/2 · (x^-1/2)³ (−∞ at −0, as PyTorch)
   abs: (g, { inputs: [x] }) => [E.mul(g, E.sign(x!))],
   sign: zeroGrad,
   sin: (g, { inputs: [x] }) => [E.mul(g, E.cos(x!))],

@@ -5,7 +5,7 @@ import { normalizeDim } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { bernoulli } from '../tensor/creation.js';
 import type { Generator } from '../tensor/random.js';
-import { abs, add, cast, div, erf, exp, expm1, gt, le, log, log1p, maximum, mul, sigmoid, sub, tanh, where } from './elementwise.js';
+import { abs, add, cast, div, erf, exp, expm1, gt, le, log, log1p, logicalAnd, logicalNot, logicalOr, lt, maximum, mul, sigmoid, sub, tanh, where } from './elementwise.js';
 import { max, sum } from './reduce.js';
 
 const SQRT1_2 = Math.SQRT1_2;
@@ -38,10 +38,19 @@ export function gelu(x: Tensor, { approximate = 'none' }: { approximate?: 'none'
   return mul(mul(xf, 0.5), add(erf(mul(xf, SQRT1_2)), 1));
 }
 
-/** x·σ(x) (also called swish). */
+/**
+ * x·σ(x) (also called swish). Beyond ±SILU_FLAT σ(x) is exactly 1 or 0 in either float dtype, so
+ * the result is x or ±0 there (finite x), computed without x·σ′(x) (∞·0 = NaN at huge |x| in the gradient).
+ */
 export function silu(x: Tensor): Tensor {
-  return mul(x, sigmoid(x));
+  const hi = logicalAnd(gt(x, SILU_FLAT), lt(x, Infinity)); // ±∞ keep PyTorch's NaN gradient
+  const lo = logicalAnd(lt(x, -SILU_FLAT_NEG), gt(x, -Infinity));
+  const mid = logicalNot(logicalOr(hi, lo));
+  const xm = where(mid, x, 0);
+  return where(hi, x, where(lo, mul(x, 0), mul(xm, sigmoid(xm))));
 }
+const SILU_FLAT = 40; // σ(40) = 1 − 4e-18 rounds to 1 in float64 (and float32)
+const SILU_FLAT_NEG = 1e4; // σ(−1e4) = e^−1e4 underflows to 0 in float64 (and float32)
 
 /**
  * log(1 + e^{βx})/β, computed as max(βx, 0) + log1p(e^{−|βx|}) so it never overflows; above

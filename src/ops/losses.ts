@@ -64,7 +64,9 @@ export function huberLoss(input: Tensor, target: Tensor, { delta = 1, reduction 
   const [x, y] = sameShape('huberLoss', input, target);
   const d = sub(x, y);
   const a = abs(d);
-  return reduce('huberLoss', where(lt(a, delta), mul(mul(d, d), 0.5), mul(sub(a, 0.5 * delta), delta)), reduction);
+  const inside = lt(a, delta);
+  const dq = where(inside, d, 0); // the square only of |d| < δ, so a huge d gives no ∞·0 in the gradient
+  return reduce('huberLoss', where(inside, mul(mul(dq, dq), 0.5), mul(sub(a, 0.5 * delta), delta)), reduction);
 }
 
 /** Smooth L1: ½d²/β for |d| < β, |d| − ½β beyond. Default β = 1 (equals Huber with δ = 1). */
@@ -73,7 +75,9 @@ export function smoothL1Loss(input: Tensor, target: Tensor, { beta = 1, reductio
   const d = sub(x, y);
   const a = abs(d);
   if (beta === 0) return reduce('smoothL1Loss', a, reduction);
-  return reduce('smoothL1Loss', where(lt(a, beta), div(mul(mul(d, d), 0.5), beta), sub(a, 0.5 * beta)), reduction);
+  const inside = lt(a, beta);
+  const dq = where(inside, d, 0); // as in huberLoss
+  return reduce('smoothL1Loss', where(inside, div(mul(mul(dq, dq), 0.5), beta), sub(a, 0.5 * beta)), reduction);
 }
 
 export interface ClassLossOptions {
@@ -124,7 +128,7 @@ export function nllLoss(logProbs: Tensor, target: Tensor, { weight = null, ignor
   const picked = squeeze(gather(lp, 1, unsqueeze(safe, 1)), 1); // (N, ...)
   const w = classWeight('nllLoss', weight, c, lp);
   const wt = where(valid, w ? reshape(indexSelect(w, 0, reshape(safe, [-1])), safe.shape) : cast(valid, lp.dtype), 0); // (N, ...)
-  const losses = neg(mul(picked, wt));
+  const losses = where(valid, neg(mul(picked, wt)), 0); // ignored: 0 even where the log-probability is NaN
   if (reduction === 'none') return batched ? losses : squeeze(losses, 0);
   if (reduction === 'sum') return sum(losses);
   return countedMean(sum(losses), sum(wt));

@@ -92,8 +92,9 @@ function sqrtZeroSafe(s: Tensor): Tensor {
  */
 export function logsumexp(x: Tensor, { dim = null, keepDim = false }: ReduceOptions = {}): Tensor {
   const xf = cast(x, toFloat(x.dtype));
-  const m0 = max(xf, { dim, keepDim: true }).detach();
-  const m = where(isFinite(m0), m0, 0);
+  const empty = normalizeDims('logsumexp', dim, x.ndim).some((d) => x.shape[d] === 0); // log 0 = −∞, as PyTorch
+  const m0 = empty ? null : max(xf, { dim, keepDim: true }).detach();
+  const m = m0 ? where(isFinite(m0), m0, 0) : 0;
   const s = log(sum(exp(sub(xf, m)), { dim, keepDim: true }));
   const out = add(s, m);
   return keepDim ? out : executeReshape(out, reducedShape(x.shape, normalizeDims('logsumexp', dim, x.ndim), false));

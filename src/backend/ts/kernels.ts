@@ -47,7 +47,8 @@ const BINARY: { [K in BinaryOp]: (x: number, y: number) => number } = {
   sub: (x, y) => x - y,
   mul: (x, y) => x * y,
   div: (x, y) => x / y,
-  pow: Math.pow,
+  // C's pow (as PyTorch): 1^y = 1 and (−1)^±∞ = 1, where JavaScript's Math.pow gives NaN.
+  pow: (x, y) => (x === 1 || (x === -1 && (y === Infinity || y === -Infinity)) ? 1 : Math.pow(x, y)),
   maximum: (x, y) => (x !== x || y !== y ? NaN : x > y ? x : y),
   minimum: (x, y) => (x !== x || y !== y ? NaN : x < y ? x : y),
   eq: (x, y) => b01(x === y),
@@ -149,7 +150,6 @@ function matmul(ins: readonly KView[], out: KView, { transA, transB }: PrimAttrs
         row.fill(0);
         for (let k = 0; k < K; k++) {
           const aik = transA ? A[ao + k * M + i]! : A[ao + i * K + k]!;
-          if (aik === 0) continue;
           const br = bo + k * N;
           for (let j = 0; j < N; j++) row[j]! += aik * B[br + j]!;
         }
