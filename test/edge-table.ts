@@ -13,12 +13,12 @@ const opt = <T>(v: T | null | undefined): T | undefined => (v === null ? undefin
 /** A layer from `attrs.config`, its parameters (dotted state-dict names in `attrs.params`) replaced by the inputs after the first `attrs.args` ones. */
 const moduleOp: OpFn = (inputs, a) => {
   const m = ax.moduleFromConfig(a.config);
-  m.eval();
+  m.train(a.train === true); // eval unless the case asks for training mode (batch statistics)
   const nArgs: number = a.args ?? 1;
   (a.params as string[]).forEach((name, i) => {
     const path = name.split('.');
     let obj: Attrs = m;
-    for (const p of path.slice(0, -1)) obj = obj[p];
+    for (const p of path.slice(0, -1)) obj = obj[p] ?? [...(obj as ax.Module).namedChildren()].find(([n]) => n === p)?.[1]; // state-dict names: attributes or child names
     obj[path[path.length - 1]!] = inputs[nArgs + i]!;
   });
   const args = inputs.slice(0, nArgs);
