@@ -107,11 +107,17 @@ export const RULES: { [K in PrimOp]: VjpRule<K> } = {
   prod: (g, { inputs: [x], out, attrs: { dims } }) => {
     // ∂Πx/∂xᵢ = the product of the others: Πx / xᵢ in a slice without zeros; with one zero, the
     // product of the non-zeros at the zero and 0 elsewhere; with several zeros, 0 (as PyTorch).
+    // The zeros' own values (0, held in zsum) stay as factors, so the rule's gradient (the second
+    // derivative) is right too: with one zero, ∂²/∂xᵢ∂x_zero = Π(non-zeros)/xᵢ; with two, the
+    // other zero's factor.
     const isZero = E.eq(x!, 0);
     const zeros = sum(E.cast(isZero, x!.dtype), { dim: dims, keepDim: true });
     const safe = E.where(isZero, 1, x!);
-    const nonZeroProd = prod(safe, { dim: dims, keepDim: true });
-    const others = E.where(E.eq(zeros, 0), E.div(out, safe), E.where(E.logicalAnd(isZero, E.eq(zeros, 1)), nonZeroProd, 0));
+    const nz = prod(safe, { dim: dims, keepDim: true }); // product of the non-zeros
+    const zsum = sum(E.where(isZero, x!, 0), { dim: dims, keepDim: true }); // 0, the zeros' values
+    const one = E.where(isZero, nz, E.div(E.mul(zsum, nz), safe));
+    const two = E.where(isZero, E.mul(E.sub(zsum, x!), nz), 0);
+    const others = E.where(E.eq(zeros, 0), E.div(out, safe), E.where(E.eq(zeros, 1), one, E.where(E.eq(zeros, 2), two, 0)));
     return [E.mul(expand(g, x!.shape), others)];
   },
   max: (g, ctx) => extremeGrad(g, ctx),
