@@ -9,7 +9,7 @@ import { noGrad } from '../autograd/grad-mode.js';
 import { div, where } from './elementwise.js';
 import { gather, indexSelect } from './indexing.js';
 import { pad, reshape } from './movement.js';
-import { argmax, sum } from './reduce.js';
+import { argmax, mean, sum } from './reduce.js';
 import { perDim, unfold, windowAttrs, type SizeArg } from './unfold.js';
 
 export interface MaxPoolOptions {
@@ -152,6 +152,7 @@ function adaptiveBins(inSize: number, outSize: number): { index: Int32Array; mas
 function adaptiveAvgDim(x: Tensor, dim: number, outSize: number): Tensor {
   const inSize = x.shape[dim]!;
   if (inSize === outSize) return x;
+  if (outSize === 1) return mean(x, { dim, keepDim: true }); // one bin: all of it (global pooling)
   const { index, mask, count, width } = adaptiveBins(inSize, outSize);
   const be = x.storage.backend;
   const taps = indexSelect(x, dim, fromArray(index, [outSize * width], 'int32', be)); // (…, out·width, …)
