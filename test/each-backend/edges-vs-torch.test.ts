@@ -57,7 +57,9 @@ for (const c of fx.cases) {
     });
     if (!c.cotangents || !c.grads) return;
     const wrt = c.grads.flatMap((g, i) => (g === null ? [] : [i]));
-    const got = gradients(vjpObjective(outs, c.cotangents), wrt.map((i) => leaves[i]!), { allowUnused: true });
+    const objective = vjpObjective(outs, c.cotangents);
+    // No differentiable path from the inputs (e.g. a step function): every gradient is 0, as in PyTorch.
+    const got = objective.requiresGrad ? gradients(objective, wrt.map((i) => leaves[i]!), { allowUnused: true }) : wrt.map(() => null);
     wrt.forEach((i, j) => {
       const want = c.grads![i]!;
       const g: Tensor | null | undefined = got[j];
