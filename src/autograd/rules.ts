@@ -5,7 +5,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { PrimAttrs, PrimOp, UnaryOp } from '../backend/prims.js';
 import { execute, executeReshape } from '../ops/dispatch.js';
 import * as E from '../ops/elementwise.js';
-import { sum } from '../ops/reduce.js';
+import { prod, sum } from '../ops/reduce.js';
 import { permute, flip, expand, pad } from '../ops/movement.js';
 import { gather, indexAdd, indexSelect, scatterAdd } from '../ops/indexing.js';
 import { bmm } from '../ops/linalg.js';
@@ -41,14 +41,14 @@ const unaryRules: { [K in UnaryOp]: VjpRule<K> } = {
   log1p: (g, { inputs: [x] }) => [E.div(g, E.add(x!, 1))],
   expm1: (g, { out }) => [E.mul(g, E.add(out, 1))],
   sqrt: (g, { out }) => [E.div(g, E.mul(out, 2))],
-  rsqrt: (g, { inputs: [x], out }) => [E.mul(g, E.mul(E.div(out, x!), -0.5))], // d x^-1/2 = -1/2 · x^-1/2 / x
+  rsqrt: (g, { out }) => [E.mul(g, E.mul(E.mul(out, E.mul(out, out)), -0.5))], // d x^-1/2 = -1/2 · (x^-1/2)³ (−∞ at −0, as PyTorch)
   abs: (g, { inputs: [x] }) => [E.mul(g, E.sign(x!))],
   sign: zeroGrad,
   sin: (g, { inputs: [x] }) => [E.mul(g, E.cos(x!))],
   cos: (g, { inputs: [x] }) => [E.neg(E.mul(g, E.sin(x!)))],
   tanh: (g, { out }) => [E.mul(g, E.sub(1, E.mul(out, out)))],
   sigmoid: (g, { out }) => [E.mul(g, E.mul(out, E.sub(1, out)))],
-  relu: (g, { inputs: [x] }) => [E.where(E.gt(x!, 0), g, 0)],
+  relu: (g, { inputs: [x] }) => [E.where(E.le(x!, 0), 0, g)], // 0 at the kink; NaN inputs pass g on, as in PyTorch
   erf: (g, { inputs: [x] }) => [E.mul(g, E.mul(E.exp(E.neg(E.mul(x!, x!))), TWO_OVER_SQRT_PI))],
   floor: zeroGrad,
   ceil: zeroGrad,
@@ -58,9 +58,12 @@ const unaryRules: { [K in UnaryOp]: VjpRule<K> } = {
   logicalNot: noGrad,
 };
 
-/** Share of the gradient the first operand of maximum/minimum gets: 1 where it wins, ½ on ties. */
-function winnerWeight(a: Tensor, b: Tensor, wins: Tensor): Tensor {
-  return E.where(wins, E.cast(E.eq(a, a), a.dtype), E.where(E.eq(a, b), 0.5, 0));
+/**
+ * Gradient of maximum/minimum for one operand, PyTorch's rule: all of g where this operand wins
+ * (`loses` false) or either is NaN, half on ties, none where it loses.
+ */
+function extremeShare(g: Tensor, a: Tensor, b: Tensor, loses: Tensor): Tensor {
+  return E.where(loses, 0, E.where(E.eq(a, b), E.mul(g, 0.5), g));
 }
 
 export const RULES: { [K in PrimOp]: VjpRule<K> } = {
@@ -75,19 +78,23 @@ export const RULES: { [K in PrimOp]: VjpRule<K> } = {
     needs[0] ? sumToShape(E.div(g, b!), a!.shape) : null,
     needs[1] ? sumToShape(E.neg(E.div(E.mul(g, out), b!)), b!.shape) : null, // d(a/b)/db = -(a/b)/b
   ],
-  pow: (g, { inputs: [a, b], out, needs }) => [
-    needs[0] ? sumToShape(E.mul(g, E.mul(b!, E.pow(a!, E.sub(b!, 1)))), a!.shape) : null,
-    // d(a^b)/db = a^b·log a; defined as 0 where a ≤ 0 (log undefined), as PyTorch does for a = 0.
-    needs[1] ? sumToShape(E.where(E.gt(a!, 0), E.mul(g, E.mul(out, E.log(E.where(E.gt(a!, 0), a!, 1)))), 0), b!.shape) : null,
+  pow: (g, { inputs: [a, b], out, needs }) => {
+    // As PyTorch: d(a^b)/da = b·a^(b−1), defined as 0 where b = 0 (also at a = 0, where 0·∞ would
+    // give NaN); d(a^b)/db = a^b·log a, defined as 0 where a = 0 and b ≥ 0 (NaN for a < 0).
+    const zeroBase = needs[1] ? E.logicalAnd(E.eq(a!, 0), E.ge(b!, 0)) : null;
+    return [
+      needs[0] ? sumToShape(E.where(E.eq(b!, 0), 0, E.mul(g, E.mul(b!, E.pow(a!, E.sub(b!, 1))))), a!.shape) : null,
+      needs[1] ? sumToShape(E.where(zeroBase!, 0, E.mul(g, E.mul(out, E.log(E.where(zeroBase!, 1, a!))))), b!.shape) : null,
+    ];
+  },
+  maximum: (g, { inputs: [a, b] }) => [
+    sumToShape(extremeShare(g, a!, b!, E.lt(a!, b!)), a!.shape),
+    sumToShape(extremeShare(g, a!, b!, E.gt(a!, b!)), b!.shape),
   ],
-  maximum: (g, { inputs: [a, b] }) => {
-    const w = winnerWeight(a!, b!, E.gt(a!, b!));
-    return [sumToShape(E.mul(g, w), a!.shape), sumToShape(E.mul(g, E.sub(1, w)), b!.shape)];
-  },
-  minimum: (g, { inputs: [a, b] }) => {
-    const w = winnerWeight(a!, b!, E.lt(a!, b!));
-    return [sumToShape(E.mul(g, w), a!.shape), sumToShape(E.mul(g, E.sub(1, w)), b!.shape)];
-  },
+  minimum: (g, { inputs: [a, b] }) => [
+    sumToShape(extremeShare(g, a!, b!, E.gt(a!, b!)), a!.shape),
+    sumToShape(extremeShare(g, a!, b!, E.lt(a!, b!)), b!.shape),
+  ],
   eq: noGrad, ne: noGrad, lt: noGrad, le: noGrad, gt: noGrad, ge: noGrad,
   logicalAnd: noGrad, logicalOr: noGrad, logicalXor: noGrad,
   where: (g, { inputs: [c, a, b], needs }) => [
@@ -97,7 +104,22 @@ export const RULES: { [K in PrimOp]: VjpRule<K> } = {
   ],
   cast: (g, { inputs: [x] }) => [E.cast(g, x!.dtype)],
   sum: (g, { inputs: [x] }) => [expand(g, x!.shape)],
-  prod: (g, { inputs: [x], out }) => [E.mul(expand(g, x!.shape), E.div(out, x!))], // ∂Πx/∂xᵢ = Πx / xᵢ (x ≠ 0)
+  prod: (g, { inputs: [x], out, attrs: { dims } }) => {
+    // ∂Πx/∂xᵢ = the product of the others: Πx / xᵢ in a slice without zeros; with one zero, the
+    // product of the non-zeros at the zero and 0 elsewhere; with several zeros, 0 (as PyTorch).
+    // The zeros' own values (0, held in zsum) stay as factors, so the rule's gradient (the second
+    // derivative) is right too: with one zero, ∂²/∂xᵢ∂x_zero = Π(non-zeros)/xᵢ; with two, the
+    // other zero's factor.
+    const isZero = E.eq(x!, 0);
+    const zeros = sum(E.cast(isZero, x!.dtype), { dim: dims, keepDim: true });
+    const safe = E.where(isZero, 1, x!);
+    const nz = prod(safe, { dim: dims, keepDim: true }); // product of the non-zeros
+    const zsum = sum(E.where(isZero, x!, 0), { dim: dims, keepDim: true }); // 0, the zeros' values
+    const one = E.where(isZero, nz, E.div(E.mul(zsum, nz), safe));
+    const two = E.where(isZero, E.mul(E.sub(zsum, x!), nz), 0);
+    const others = E.where(E.eq(zeros, 0), E.div(out, safe), E.where(E.eq(zeros, 1), one, E.where(E.eq(zeros, 2), two, 0)));
+    return [E.mul(expand(g, x!.shape), others)];
+  },
   max: (g, ctx) => extremeGrad(g, ctx),
   min: (g, ctx) => extremeGrad(g, ctx),
   argmax: noGrad,

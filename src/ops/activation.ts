@@ -5,8 +5,8 @@ import { normalizeDim } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { bernoulli } from '../tensor/creation.js';
 import type { Generator } from '../tensor/random.js';
-import { abs, add, cast, div, erf, exp, expm1, gt, log1p, mul, relu, sigmoid, sub, tanh, where } from './elementwise.js';
-import { logsumexp, max, sum } from './reduce.js';
+import { abs, add, cast, div, erf, exp, expm1, gt, isFinite, le, log, log1p, logicalAnd, logicalNot, logicalOr, lt, maximum, mul, sigmoid, sub, tanh, where } from './elementwise.js';
+import { max, sum } from './reduce.js';
 
 const SQRT1_2 = Math.SQRT1_2;
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
@@ -18,7 +18,10 @@ export function leakyRelu(x: Tensor, { negativeSlope = 0.01 }: { negativeSlope?:
 
 /** x for x > 0, alpha·(eˣ − 1) otherwise. Default alpha 1. */
 export function elu(x: Tensor, { alpha = 1 }: { alpha?: number } = {}): Tensor {
-  return where(gt(x, 0), x, mul(expm1(x), alpha));
+  // eˣ is only taken of x ≤ 0, so a large x can not overflow it into a NaN gradient (0·∞); a NaN
+  // input takes the x branch, so its gradient is g, as in PyTorch.
+  const neg = le(x, 0);
+  return where(neg, mul(expm1(where(neg, x, 0)), alpha), x);
 }
 
 /**
@@ -27,26 +30,41 @@ export function elu(x: Tensor, { alpha = 1 }: { alpha?: number } = {}): Tensor {
  */
 export function gelu(x: Tensor, { approximate = 'none' }: { approximate?: 'none' | 'tanh' } = {}): Tensor {
   const xf = cast(x, toFloat(x.dtype));
+  if (approximate !== 'none' && approximate !== 'tanh') throw new ValueError('gelu', `approximate must be 'none' or 'tanh', got ${JSON.stringify(approximate)}`);
+  // Beyond |x| = 40 (finite) Φ(x) is exactly 1 or 0 in either float dtype: the result is x or −0,
+  // without the 0.5·x·Φ′ product that overflows to ∞·0 = NaN in the gradient at huge |x|.
+  const flat = logicalAnd(gt(abs(xf), 40), isFinite(xf));
+  const xm = where(flat, 0, xf);
+  let core: Tensor;
   if (approximate === 'tanh') {
-    const inner = mul(add(xf, mul(mul(mul(xf, xf), xf), 0.044715)), SQRT_2_OVER_PI);
-    return mul(mul(xf, 0.5), add(tanh(inner), 1));
-  }
-  if (approximate !== 'none') throw new ValueError('gelu', `approximate must be 'none' or 'tanh', got ${JSON.stringify(approximate)}`);
-  return mul(mul(xf, 0.5), add(erf(mul(xf, SQRT1_2)), 1));
-}
-
-/** x·σ(x) (also called swish). */
-export function silu(x: Tensor): Tensor {
-  return mul(x, sigmoid(x));
+    const inner = mul(add(xm, mul(mul(mul(xm, xm), xm), 0.044715)), SQRT_2_OVER_PI);
+    core = mul(mul(xm, 0.5), add(tanh(inner), 1));
+  } else core = mul(mul(xm, 0.5), add(erf(mul(xm, SQRT1_2)), 1));
+  return where(flat, where(gt(xf, 0), xf, mul(xf, 0)), core);
 }
 
 /**
- * log(1 + e^{βx})/β, computed as relu(x) + log1p(e^{−|x|}) so it never overflows; above
- * `threshold` (on βx) it returns x, as in PyTorch.
+ * x·σ(x) (also called swish). Beyond ±SILU_FLAT σ(x) is exactly 1 or 0 in either float dtype, so
+ * the result is x or ±0 there (finite x), computed without x·σ′(x) (∞·0 = NaN at huge |x| in the gradient).
+ */
+export function silu(x: Tensor): Tensor {
+  const hi = logicalAnd(gt(x, SILU_FLAT), lt(x, Infinity)); // ±∞ keep PyTorch's NaN gradient
+  const lo = logicalAnd(lt(x, -SILU_FLAT_NEG), gt(x, -Infinity));
+  const mid = logicalNot(logicalOr(hi, lo));
+  const xm = where(mid, x, 0);
+  return where(hi, x, where(lo, mul(x, 0), mul(xm, sigmoid(xm))));
+}
+const SILU_FLAT = 40; // σ(40) = 1 − 4e-18 rounds to 1 in float64 (and float32)
+const SILU_FLAT_NEG = 1e4; // σ(−1e4) = e^−1e4 underflows to 0 in float64 (and float32)
+
+/**
+ * log(1 + e^{βx})/β, computed as max(βx, 0) + log1p(e^{−|βx|}) so it never overflows; above
+ * `threshold` (on βx) it returns x, as in PyTorch. At 0 the two kinks cancel: maximum splits its
+ * gradient on the tie (½) and |·|′(0) = 0, so softplus′(0) = σ(0) = ½.
  */
 export function softplus(x: Tensor, { beta = 1, threshold = 20 }: { beta?: number; threshold?: number } = {}): Tensor {
   const bx = mul(cast(x, toFloat(x.dtype)), beta);
-  const soft = div(add(relu(bx), log1p(exp(mul(abs(bx), -1)))), beta);
+  const soft = div(add(maximum(bx, 0), log1p(exp(mul(abs(bx), -1)))), beta);
   return where(gt(bx, threshold), x, soft);
 }
 
@@ -58,11 +76,15 @@ export function softmax(x: Tensor, { dim = -1 }: { dim?: number } = {}): Tensor 
   return div(e, sum(e, { dim: d, keepDim: true }));
 }
 
-/** x − logsumexp(x) along `dim` (default −1); stable for large logits. */
+/**
+ * (x − max) − log Σ exp(x − max) along `dim` (default −1); stable for large logits. As in PyTorch,
+ * a slice holding +∞ (or only −∞) gives NaN throughout.
+ */
 export function logSoftmax(x: Tensor, { dim = -1 }: { dim?: number } = {}): Tensor {
   const d = normalizeDim('logSoftmax', dim, Math.max(1, x.ndim));
   const xf = cast(x, toFloat(x.dtype));
-  return sub(xf, logsumexp(xf, { dim: d, keepDim: true }));
+  const shifted = sub(xf, max(xf, { dim: d, keepDim: true }).detach());
+  return sub(shifted, log(sum(exp(shifted), { dim: d, keepDim: true })));
 }
 
 /**

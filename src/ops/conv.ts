@@ -5,7 +5,7 @@ import { shapeStr } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add, cast } from './elementwise.js';
 import { matmul } from './linalg.js';
-import { pad, reshape, transpose } from './movement.js';
+import { pad, reshape, slice, transpose } from './movement.js';
 import { fold, perDim, unfold, windowAttrs, windowCounts, type SizeArg } from './unfold.js';
 import { arithmeticDType } from '../tensor/dtype.js';
 
@@ -157,7 +157,17 @@ export function convTransposeAs(op: string, x: Tensor, weight: Tensor, bias: Ten
   const xs = reshape(cast(x, dt), [n, groups, cin / groups, h * w]); // (N, G, Cin/G, HW)
   const wg = reshape(cast(weight, dt), [groups, cin / groups, coutG * kh * kw]); // (G, Cin/G, Cout/G·k)
   const cols = reshape(matmul(transpose(wg, 1, 2), xs), [n, cout * kh * kw, h * w]); // (N, G, Cout/G·k, HW) -> (N, Cout·k, HW)
-  let y = fold(cols, outSize, [kh, kw], a); // (N, Cout, Hout, Wout)
+  // fold needs outSize to hold exactly h×w windows; an outputPadding ≥ stride (valid when it is
+  // < dilation) adds a row/column no window starts in: fold the uncropped output, then crop.
+  const fits = windowCounts(op, [n, cout, ...outSize], a, 'reduce padding').every((c, i) => c === [h, w][i]);
+  let y: Tensor;
+  if (fits) y = fold(cols, outSize, [kh, kw], a); // (N, Cout, Hout, Wout)
+  else {
+    const full = [h, w].map((s, i) => (s - 1) * a.stride[i]! + a.dilation[i]! * (a.kernel[i]! - 1) + 1); // padding 0
+    y = fold(cols, full, [kh, kw], { ...a, padding: [0, 0] }); // (N, Cout, Hfull, Wfull)
+    y = slice(y, [null, null, ...a.padding.map((p, i) => [p, p + outSize[i]!] as const)]); // crop p on the left, up to outSize
+    y = pad(y, [1, 0].flatMap((i) => [0, outSize[i]! - y.shape[i + 2]!])); // zeros where the output reaches past the full one
+  }
   if (bias) y = add(y, reshape(cast(bias, dt), [cout, 1, 1]));
   return y;
 }

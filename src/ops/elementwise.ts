@@ -117,14 +117,15 @@ export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
 
 /**
  * Clamp into [min, max] (either bound may be omitted). The gradient is 1 inside the closed
- * interval and 0 outside, as in PyTorch.
+ * interval and 0 outside or at NaN (NaN stays NaN), as in PyTorch.
  */
 export function clamp(x: Tensor, { min = null, max = null }: { min?: number | null; max?: number | null } = {}): Tensor {
   if (min === null && max === null) throw new DTypeError('clamp', 'give at least one of min and max');
-  let out = x;
+  let out = x.detach(); // NaN (and, below, the bounds): no gradient
   if (min !== null) out = where(lt(out, min), asTensor('clamp', min, x), out);
   if (max !== null) out = where(gt(out, max), asTensor('clamp', max, x), out);
-  return out;
+  const inside = min !== null && max !== null ? logicalAnd(ge(x, min), le(x, max)) : min !== null ? ge(x, min) : le(x, max!);
+  return where(inside, x, out);
 }
 
 export function assertFloatTensor(op: string, x: Tensor): void {

@@ -4,7 +4,7 @@ import { fromArray } from '../tensor/creation.js';
 import { isFloat, toFloat } from '../tensor/dtype.js';
 import { shapesEqual, shapeStr } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { abs, add, cast, clamp, div, exp, log, log1p, lt, mul, ne, neg, relu, sub, where } from './elementwise.js';
+import { abs, add, cast, clamp, div, eq, exp, ge, log, log1p, lt, maximum, mul, ne, neg, sub, where } from './elementwise.js';
 import { logSoftmax } from './activation.js';
 import { gather, indexSelect } from './indexing.js';
 import { reshape, unsqueeze, squeeze } from './movement.js';
@@ -24,6 +24,15 @@ function weightTensor(w: Tensor | readonly number[] | null | undefined, like: Te
   if (w === null || w === undefined) return null;
   if (Array.isArray(w)) return fromArray(w as readonly number[], [w.length], like.dtype, like.storage.backend);
   return cast(w as Tensor, like.dtype);
+}
+
+/**
+ * num / den for a weighted mean over counted targets. When nothing counts (den = 0) the loss is
+ * NaN but the gradient is 0, as PyTorch's nll_loss gives with every target ignored.
+ */
+function countedMean(num: Tensor, den: Tensor): Tensor {
+  const none = eq(den, 0);
+  return add(div(num, where(none, 1, den)), where(none, NaN, 0));
 }
 
 function sameShape(op: string, input: Tensor, target: Tensor): [Tensor, Tensor] {
@@ -55,7 +64,9 @@ export function huberLoss(input: Tensor, target: Tensor, { delta = 1, reduction 
   const [x, y] = sameShape('huberLoss', input, target);
   const d = sub(x, y);
   const a = abs(d);
-  return reduce('huberLoss', where(lt(a, delta), mul(mul(d, d), 0.5), mul(sub(a, 0.5 * delta), delta)), reduction);
+  const inside = lt(a, delta);
+  const dq = where(inside, d, 0); // the square only of |d| < δ, so a huge d gives no ∞·0 in the gradient
+  return reduce('huberLoss', where(inside, mul(mul(dq, dq), 0.5), mul(sub(a, 0.5 * delta), delta)), reduction);
 }
 
 /** Smooth L1: ½d²/β for |d| < β, |d| − ½β beyond. Default β = 1 (equals Huber with δ = 1). */
@@ -64,7 +75,9 @@ export function smoothL1Loss(input: Tensor, target: Tensor, { beta = 1, reductio
   const d = sub(x, y);
   const a = abs(d);
   if (beta === 0) return reduce('smoothL1Loss', a, reduction);
-  return reduce('smoothL1Loss', where(lt(a, beta), div(mul(mul(d, d), 0.5), beta), sub(a, 0.5 * beta)), reduction);
+  const inside = lt(a, beta);
+  const dq = where(inside, d, 0); // as in huberLoss
+  return reduce('smoothL1Loss', where(inside, div(mul(mul(dq, dq), 0.5), beta), sub(a, 0.5 * beta)), reduction);
 }
 
 export interface ClassLossOptions {
@@ -115,10 +128,10 @@ export function nllLoss(logProbs: Tensor, target: Tensor, { weight = null, ignor
   const picked = squeeze(gather(lp, 1, unsqueeze(safe, 1)), 1); // (N, ...)
   const w = classWeight('nllLoss', weight, c, lp);
   const wt = where(valid, w ? reshape(indexSelect(w, 0, reshape(safe, [-1])), safe.shape) : cast(valid, lp.dtype), 0); // (N, ...)
-  const losses = neg(mul(picked, wt));
+  const losses = where(valid, neg(mul(picked, wt)), 0); // ignored: 0 even where the log-probability is NaN
   if (reduction === 'none') return batched ? losses : squeeze(losses, 0);
   if (reduction === 'sum') return sum(losses);
-  return div(sum(losses), sum(wt));
+  return countedMean(sum(losses), sum(wt));
 }
 
 export interface CrossEntropyOptions extends ClassLossOptions {
@@ -170,7 +183,7 @@ export function crossEntropy(logits: Tensor, target: Tensor, opts: CrossEntropyO
   else {
     const safe = where(ne(t, ignoreIndex), t, 0);
     const denom = w ? sum(mul(reshape(indexSelect(w, 0, reshape(safe, [-1])), safe.shape), valid)) : sum(valid);
-    smoothRed = div(sum(smooth), denom);
+    smoothRed = countedMean(sum(smooth), denom);
   }
   return add(mul(nll, 1 - labelSmoothing), mul(smoothRed, labelSmoothing / c));
 }
@@ -183,16 +196,33 @@ export interface BinaryLossOptions {
 
 
 
-/** −[y·log p + (1 − y)·log(1 − p)] for probabilities p in [0, 1]; logs clamped at −100 as in PyTorch. */
+/** PyTorch's floor on p·(1 − p) in the gradient of binary cross-entropy (1e-12 as a float32). */
+const BCE_GRAD_EPS = Math.fround(1e-12);
+
+/**
+ * −[y·log p + (1 − y)·log(1 − p)] for probabilities p in [0, 1]; logs clamped at −100 as in
+ * PyTorch. The gradient is PyTorch's (p − y)/max(p·(1 − p), 1e-12): where p·(1 − p) is below that
+ * floor (p at or next to 0 or 1) the loss is the clamped value and its gradient that formula (a
+ * finite slope, where the exact derivative would be huge or NaN).
+ */
 export function binaryCrossEntropy(probs: Tensor, target: Tensor, { weight = null, reduction = 'mean' }: BinaryLossOptions = {}): Tensor {
   const [p, y] = sameShape('binaryCrossEntropy', probs, target);
   const lo = p.data();
   for (const v of lo) {
     if (!(v >= 0 && v <= 1)) throw new ValueError('binaryCrossEntropy', `input ${v} is not a probability in [0, 1]; apply sigmoid first or use binaryCrossEntropyWithLogits`);
   }
-  const logp = clamp(log(p), { min: -100 });
-  const log1mp = clamp(log(sub(1, p)), { min: -100 });
-  let l = neg(add(mul(y, logp), mul(sub(1, y), log1mp)));
+  const bce = (q: Tensor): Tensor => {
+    const logp = clamp(log(q), { min: -100 });
+    const log1mp = clamp(log(sub(1, q)), { min: -100 });
+    return neg(add(mul(y, logp), mul(sub(1, y), log1mp)));
+  };
+  const pd = p.detach();
+  const inside = ge(mul(pd, sub(1, pd)), BCE_GRAD_EPS);
+  // Inside: the loss itself (differentiable to any order); at the edges: its clamped value plus
+  // (p − p̄)·slope, which is 0 but has PyTorch's gradient.
+  const slope = div(sub(pd, y.detach()), BCE_GRAD_EPS);
+  const edge = add(bce(pd), mul(sub(p, pd), slope));
+  let l = where(inside, bce(where(inside, p, 0.5)), edge);
   const w = weightTensor(weight, p);
   if (w) l = mul(l, w);
   return reduce('binaryCrossEntropy', l, reduction);
@@ -205,7 +235,8 @@ export function binaryCrossEntropy(probs: Tensor, target: Tensor, { weight = nul
  */
 export function binaryCrossEntropyWithLogits(logits: Tensor, target: Tensor, { weight = null, posWeight = null, reduction = 'mean' }: BinaryLossOptions & { posWeight?: Tensor | readonly number[] | null } = {}): Tensor {
   const [x, y] = sameShape('binaryCrossEntropyWithLogits', logits, target);
-  const softTerm = add(log1p(exp(neg(abs(x)))), relu(neg(x))); // log(1 + e^{−x}), stable
+  // log(1 + e^{−x}), stable; maximum's even split on the tie at 0 gives the exact σ(0) − 1 there.
+  const softTerm = add(log1p(exp(neg(abs(x)))), maximum(neg(x), 0));
   const pw = weightTensor(posWeight, x);
   const coef = pw ? add(mul(sub(pw, 1), y), 1) : null;
   let l = add(mul(sub(1, y), x), coef ? mul(coef, softTerm) : softTerm);

@@ -1,16 +1,15 @@
 // Pooling: max and average over sliding windows (unfold + a reduction), adaptive average pooling
-// (two averaging matrices), all with gradients through the primitives they are built from.
+// (gathered bins), all with gradients through the primitives they are built from.
 import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { isFloat } from '../tensor/dtype.js';
 import { fromArray } from '../tensor/creation.js';
 import { shapeStr } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { noGrad } from '../autograd/grad-mode.js';
-import { div } from './elementwise.js';
-import { gather } from './indexing.js';
-import { matmul } from './linalg.js';
-import { pad, reshape, transpose } from './movement.js';
-import { argmax, sum } from './reduce.js';
+import { div, where } from './elementwise.js';
+import { gather, indexSelect } from './indexing.js';
+import { pad, reshape } from './movement.js';
+import { argmax, mean, sum } from './reduce.js';
 import { perDim, unfold, windowAttrs, type SizeArg } from './unfold.js';
 
 export interface MaxPoolOptions {
@@ -127,15 +126,41 @@ export const avgPool1d = (x: Tensor, kernelSize: SizeArg, opts: AvgPoolOptions =
  */
 export const avgPool2d = (x: Tensor, kernelSize: SizeArg, opts: AvgPoolOptions = {}): Tensor => avgPoolNd('avgPool2d', 2, x, kernelSize, opts);
 
-/** The (out, in) matrix averaging bins [⌊i·in/out⌋, ⌈(i+1)·in/out⌉) — PyTorch's adaptive bins. */
-function binMatrix(inSize: number, outSize: number): Float64Array {
-  const m = new Float64Array(outSize * inSize);
-  for (let i = 0; i < outSize; i++) {
-    const start = Math.floor((i * inSize) / outSize);
-    const end = Math.ceil(((i + 1) * inSize) / outSize);
-    for (let j = start; j < end; j++) m[i * inSize + j] = 1 / (end - start);
-  }
-  return m;
+/**
+ * PyTorch's adaptive bins [⌊i·in/out⌋, ⌈(i+1)·in/out⌉) as an (out, width) table of input indices
+ * (short bins padded by repeating their first index), a mask of the real taps, and bin sizes.
+ */
+function adaptiveBins(inSize: number, outSize: number): { index: Int32Array; mask: Uint8Array; count: Float64Array; width: number } {
+  const bins = Array.from({ length: outSize }, (_, i) => [Math.floor((i * inSize) / outSize), Math.ceil(((i + 1) * inSize) / outSize)] as const);
+  const width = Math.max(...bins.map(([a, b]) => b - a));
+  const index = new Int32Array(outSize * width);
+  const mask = new Uint8Array(outSize * width);
+  bins.forEach(([a, b], i) => {
+    for (let k = 0; k < width; k++) {
+      index[i * width + k] = a + k < b ? a + k : a;
+      mask[i * width + k] = a + k < b ? 1 : 0;
+    }
+  });
+  return { index, mask, count: Float64Array.from(bins, ([a, b]) => b - a), width };
+}
+
+/**
+ * Average of x over the adaptive bins of `dim` (to `outSize`): the taps of each bin are gathered
+ * and summed (padding taps masked out with `where`, so a non-finite input reaches only the bins
+ * that hold it, never through a 0·∞ product).
+ */
+function adaptiveAvgDim(x: Tensor, dim: number, outSize: number): Tensor {
+  const inSize = x.shape[dim]!;
+  if (inSize === outSize) return x;
+  if (outSize === 1) return mean(x, { dim, keepDim: true }); // one bin: all of it (global pooling)
+  const { index, mask, count, width } = adaptiveBins(inSize, outSize);
+  const be = x.storage.backend;
+  const taps = indexSelect(x, dim, fromArray(index, [outSize * width], 'int32', be)); // (…, out·width, …)
+  const split = [...x.shape.slice(0, dim), outSize, width, ...x.shape.slice(dim + 1)];
+  const tail = x.shape.slice(dim + 1).map(() => 1);
+  const m = fromArray(mask, [outSize, width, ...tail], 'bool', be);
+  const s = sum(where(m, reshape(taps, split), 0), { dim: dim + 1 }); // (…, out, …)
+  return div(s, fromArray(count, [outSize, ...tail], x.dtype, be));
 }
 
 /**
@@ -153,8 +178,5 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly (numb
   const [, , h, w] = x.shape as [number, number, number, number];
   const req = typeof outputSize === 'number' ? [outputSize, outputSize] : [...outputSize];
   const [oh, ow] = perDim(op, 'outputSize', req.map((v, i) => v ?? [h, w][i]!), 2, 1) as [number, number];
-  const ah = fromArray(binMatrix(h, oh), [oh, h], x.dtype, x.storage.backend); // (oH, H)
-  const aw = fromArray(binMatrix(w, ow), [ow, w], x.dtype, x.storage.backend); // (oW, W)
-  const y = matmul(x, transpose(aw)); // (N, C, H, W)·(W, oW) -> (N, C, H, oW)
-  return matmul(ah, y); // (oH, H)·(N, C, H, oW) -> (N, C, oH, oW)
+  return adaptiveAvgDim(adaptiveAvgDim(x, 3, ow), 2, oh); // (N, C, H, oW) -> (N, C, oH, oW)
 }

@@ -4,7 +4,7 @@ import { isFloat, toFloat } from '../tensor/dtype.js';
 import { normalizeDim, normalizeDims, reducedShape, shapeStr } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { execute, executeReshape } from './dispatch.js';
-import { abs, cast, div, isFinite, log, mul, pow, sqrt, sub, exp, add, where } from './elementwise.js';
+import { abs, cast, div, eq, isFinite, log, mul, pow, sqrt, sub, exp, add, where } from './elementwise.js';
 import type { ReduceOp } from '../backend/prims.js';
 
 export interface ReduceOptions {
@@ -75,9 +75,15 @@ export function variance(x: Tensor, { dim = null, keepDim = false, correction = 
   return div(sum(mul(centered, centered), { dim, keepDim }), Math.max(0, n - correction));
 }
 
-/** Standard deviation: √variance. */
+/** Standard deviation: √variance (gradient 0 where the spread is 0, as in PyTorch). */
 export function std(x: Tensor, opts: VarOptions = {}): Tensor {
-  return sqrt(variance(x, opts));
+  return sqrtZeroSafe(variance(x, opts));
+}
+
+/** √s with gradient 0 where s = 0 (instead of ∞·0 = NaN); NaN stays NaN. */
+function sqrtZeroSafe(s: Tensor): Tensor {
+  const zero = eq(s, 0);
+  return where(zero, 0, sqrt(where(zero, 1, s)));
 }
 
 /**
@@ -86,8 +92,9 @@ export function std(x: Tensor, opts: VarOptions = {}): Tensor {
  */
 export function logsumexp(x: Tensor, { dim = null, keepDim = false }: ReduceOptions = {}): Tensor {
   const xf = cast(x, toFloat(x.dtype));
-  const m0 = max(xf, { dim, keepDim: true }).detach();
-  const m = where(isFinite(m0), m0, 0);
+  const empty = normalizeDims('logsumexp', dim, x.ndim).some((d) => x.shape[d] === 0); // log 0 = −∞, as PyTorch
+  const m0 = empty ? null : max(xf, { dim, keepDim: true }).detach();
+  const m = m0 ? where(isFinite(m0), m0, 0) : 0;
   const s = log(sum(exp(sub(xf, m)), { dim, keepDim: true }));
   const out = add(s, m);
   return keepDim ? out : executeReshape(out, reducedShape(x.shape, normalizeDims('logsumexp', dim, x.ndim), false));
@@ -104,7 +111,11 @@ export function norm(x: Tensor, { p = 2, dim = null, keepDim = false }: NormOpti
   if (p === 'inf') return max(a, { dim, keepDim });
   if (!(p > 0)) throw new ValueError('norm', `p must be > 0 or 'inf', got ${p}`);
   if (p === 1) return sum(a, { dim, keepDim });
-  if (p === 2) return sqrt(sum(mul(a, a), { dim, keepDim }));
-  return pow(sum(pow(a, p), { dim, keepDim }), 1 / p);
+  // Gradient 0 at a zero norm, and for p < 1 at zero elements, as PyTorch defines them.
+  if (p === 2) return sqrtZeroSafe(sum(mul(a, a), { dim, keepDim }));
+  const az = eq(a, 0);
+  const s = sum(where(az, 0, pow(where(az, 1, a), p)), { dim, keepDim });
+  const sz = eq(s, 0);
+  return where(sz, 0, pow(where(sz, 1, s), 1 / p));
 }
 

@@ -21,8 +21,10 @@ export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number, { normTy
     if (!Number.isFinite(total) && errorIfNonfinite) {
       throw new ValueError('clipGradNorm', `the total gradient norm is ${total}; the loss has probably diverged — lower the learning rate or check the inputs for NaN`);
     }
+    // As torch.nn.utils.clip_grad_norm_: a NaN norm makes every gradient NaN (the coefficient is
+    // NaN), an infinite one zeroes the finite gradients.
     const coef = maxNorm / (total + 1e-6);
-    if (coef < 1) for (const g of grads) assign(g, mul(g, coef));
+    if (!(coef >= 1)) for (const g of grads) assign(g, mul(g, coef));
     return total;
   }));
 }

@@ -47,7 +47,8 @@ const BINARY: { [K in BinaryOp]: (x: number, y: number) => number } = {
   sub: (x, y) => x - y,
   mul: (x, y) => x * y,
   div: (x, y) => x / y,
-  pow: Math.pow,
+  // C's pow (as PyTorch): 1^y = 1 and (−1)^±∞ = 1, where JavaScript's Math.pow gives NaN.
+  pow: (x, y) => (x === 1 || (x === -1 && (y === Infinity || y === -Infinity)) ? 1 : Math.pow(x, y)),
   maximum: (x, y) => (x !== x || y !== y ? NaN : x > y ? x : y),
   minimum: (x, y) => (x !== x || y !== y ? NaN : x < y ? x : y),
   eq: (x, y) => b01(x === y),
@@ -140,16 +141,24 @@ function matmul(ins: readonly KView[], out: KView, { transA, transB }: PrimAttrs
   const K = transA ? ins[0]!.shape[1]! : ins[0]!.shape[2]!;
   const C = out.data;
   const row = new Float64Array(N);
+  const finiteRow = new Uint8Array(K); // B's row k holds no NaN/±∞: a zero a_ik may skip it (0·NaN must stay NaN)
   for (let b = 0; b < batch; b++) {
     const ao = b * M * K;
     const bo = b * K * N;
     const co = b * M * N;
+    if (!transB) {
+      for (let k = 0; k < K; k++) {
+        let fin = 1;
+        for (let j = 0, br = bo + k * N; j < N; j++) if (!Number.isFinite(B[br + j]!)) { fin = 0; break; }
+        finiteRow[k] = fin;
+      }
+    }
     for (let i = 0; i < M; i++) {
       if (!transB) {
         row.fill(0);
         for (let k = 0; k < K; k++) {
           const aik = transA ? A[ao + k * M + i]! : A[ao + i * K + k]!;
-          if (aik === 0) continue;
+          if (aik === 0 && finiteRow[k] === 1) continue;
           const br = bo + k * N;
           for (let j = 0; j < N; j++) row[j]! += aik * B[br + j]!;
         }

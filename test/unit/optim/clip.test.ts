@@ -25,6 +25,18 @@ test('clipGradNorm scales all gradients by maxNorm / total norm and returns the 
   assert.throws(() => ax.clipGradNorm(withGrads([NaN]), 1, { errorIfNonfinite: true }), /diverged/);
 });
 
+test('clipGradNorm with a non-finite norm does what torch.nn.utils.clip_grad_norm_ (1.13) does', () => {
+  // torch: total NaN -> coefficient NaN -> every gradient NaN; total inf -> coefficient 0 -> finite
+  // gradients 0, the infinite one 0·inf = NaN.
+  const nan = withGrads([NaN, 1], [2]);
+  assert.ok(Number.isNaN(ax.clipGradNorm(nan, 1)));
+  for (const p of nan) assert.ok(Array.from(p.grad!.data()).every(Number.isNaN), 'every gradient NaN');
+  const inf = withGrads([Infinity, 1], [2]);
+  assert.equal(ax.clipGradNorm(inf, 1), Infinity);
+  assert.deepEqual(Array.from(inf[0]!.grad!.data()), [NaN, 0]);
+  assert.deepEqual(Array.from(inf[1]!.grad!.data()), [0]);
+});
+
 test('clipGradValue clamps each element', () => {
   const ps = withGrads([-3, 0.5, 2]);
   ax.clipGradValue(ps, 1);
