@@ -53,23 +53,28 @@ async function makeTask(name: string): Promise<Task> {
   };
 }
 
-function draw(losses: number[], total: number): void {
+/** The loss curve: every streamed batch loss (light) and the epoch losses (dark), over training progress. */
+function draw(batches: { at: number; loss: number }[], losses: number[], total: number): void {
   const g = canvas.getContext('2d')!;
   const { width: w, height: h } = canvas;
   g.clearRect(0, 0, w, h);
-  if (losses.length === 0) return;
-  const hi = Math.max(...losses), lo = Math.min(0, ...losses);
-  g.strokeStyle = '#36c';
-  g.lineWidth = 2;
-  g.beginPath();
-  losses.forEach((l, i) => {
-    const px = 30 + (w - 40) * (total <= 1 ? 1 : i / (total - 1));
-    const py = h - 20 - (h - 40) * ((l - lo) / (hi - lo || 1));
-    if (i === 0) g.moveTo(px, py); else g.lineTo(px, py);
-  });
-  g.stroke();
+  if (batches.length === 0) return;
+  const all = [...batches.map((b) => b.loss), ...losses].filter(Number.isFinite);
+  const hi = Math.max(...all), lo = Math.min(0, ...all);
+  const px = (at: number): number => 30 + (w - 40) * Math.min(1, at / total);
+  const py = (l: number): number => h - 20 - (h - 40) * ((l - lo) / (hi - lo || 1));
+  const line = (pts: [number, number][], color: string, width: number): void => {
+    g.strokeStyle = color;
+    g.lineWidth = width;
+    g.beginPath();
+    pts.forEach(([x, y], i) => (i === 0 ? g.moveTo(x, y) : g.lineTo(x, y)));
+    g.stroke();
+  };
+  line(batches.map((b) => [px(b.at), py(b.loss)]), '#9bd', 1);
+  line(losses.map((l, i) => [px(i + 1), py(l)]), '#36c', 2);
   g.fillStyle = '#555';
-  g.fillText(`loss ${losses.at(-1)!.toPrecision(3)} (epoch ${losses.length}/${total})`, 34, 14);
+  const last = losses.length ? `epoch ${losses.length}/${total}: loss ${losses.at(-1)!.toPrecision(3)}` : `epoch 1/${total}: batch loss ${batches.at(-1)!.loss.toPrecision(3)}`;
+  g.fillText(last, 34, 14);
 }
 
 function showFinding(f: Axon.Finding): void {
@@ -106,12 +111,14 @@ trainButton.addEventListener('click', async () => {
     const epochs = Number($<HTMLInputElement>('epochs').value) || task.epochs;
     const model = task.model();
     const losses: number[] = [];
+    const batches: { at: number; loss: number }[] = [];
     const t0 = performance.now();
     run = ax.trainInWorker(model, {
       data: task.train, epochs, batchSize: task.batchSize, seed: 0,
       optimizer: { type: 'Adam', lr: Number($<HTMLInputElement>('lr').value) || task.lr },
       onStart: (s) => { status.textContent = `Training in a worker on ${s.backend} with ${s.threads} thread${s.threads > 1 ? 's' : ''}…`; },
-      onEpoch: (l) => { losses.push(l.loss); draw(losses, epochs); },
+      onBatch: (b) => { batches.push({ at: b.epoch - 1 + b.step / (b.stepsPerEpoch || b.step), loss: b.loss }); draw(batches, losses, epochs); },
+      onEpoch: (l) => { losses.push(l.loss); draw(batches, losses, epochs); },
       onFinding: showFinding,
     });
     const history = await run.done;

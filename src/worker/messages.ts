@@ -34,6 +34,8 @@ export interface WorkerFitOptions {
   clipGradNorm?: number;
   doctor?: boolean;
   earlyStopping?: EarlyStoppingSpec;
+  /** Also print the progress bar and findings in the worker's console (default false: they stream to the callbacks). */
+  verbose?: boolean;
 }
 
 export interface TrainRequest {
@@ -53,7 +55,7 @@ export interface TrainRequest {
 
 export type WorkerMessage =
   | { type: 'started'; backend: string; threads: number }
-  | { type: 'batch'; epoch: number; step: number; loss: number }
+  | { type: 'batch'; epoch: number; step: number; stepsPerEpoch: number; loss: number }
   | { type: 'epoch'; logs: EpochLogs }
   | { type: 'finding'; finding: Finding }
   | { type: 'done'; history: History; weights: Uint8Array }

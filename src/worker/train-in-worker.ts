@@ -18,8 +18,8 @@ export interface TrainInWorkerOptions extends WorkerFitOptions {
   validation?: { x: Tensor; y: Tensor } | number;
   /** Kernel threads inside the worker (default: the cores available; 1 on a page that is not cross-origin isolated). */
   threads?: number;
-  /** Called with the training loss at most every `batchEveryMs` (default 100 ms). */
-  onBatch?(progress: { epoch: number; step: number; loss: number }): void;
+  /** Called with a batch's training loss at most every `batchEveryMs` (default 100 ms): epoch and step (in the epoch) count from 1; stepsPerEpoch is 0 when unknown. */
+  onBatch?(progress: { epoch: number; step: number; stepsPerEpoch: number; loss: number }): void;
   batchEveryMs?: number;
   /** Called after every epoch with its figures (loss, metrics, validation figures). */
   onEpoch?(logs: EpochLogs): void;
@@ -99,7 +99,7 @@ export function trainInWorker(model: Module, options: TrainInWorkerOptions): Wor
     const m = raw as WorkerMessage;
     try {
       if (m.type === 'started') onStart?.({ backend: m.backend, threads: m.threads });
-      else if (m.type === 'batch') onBatch?.({ epoch: m.epoch, step: m.step, loss: m.loss });
+      else if (m.type === 'batch') onBatch?.({ epoch: m.epoch, step: m.step, stepsPerEpoch: m.stepsPerEpoch, loss: m.loss });
       else if (m.type === 'epoch') { epochs.push(m.logs); onEpoch?.(m.logs); }
       else if (m.type === 'finding') onFinding?.(m.finding);
       else if (m.type === 'error') finish((s) => s.reject(errorOf(m.name, m.message)));

@@ -32,7 +32,7 @@ function train(req: TrainRequest, post: (m: WorkerMessage, transfer?: Transferab
       const now = performance.now();
       if (now - lastBatch >= req.batchEveryMs) {
         lastBatch = now;
-        post({ type: 'batch', epoch: ctx.epoch, step, loss: logs.loss });
+        post({ type: 'batch', epoch: ctx.epoch + 1, step: step + 1, stepsPerEpoch: ctx.stepsPerEpoch, loss: logs.loss });
       }
       if (stop && Atomics.load(stop, 0) === 1) ctx.stopTraining = true;
     },
@@ -44,6 +44,7 @@ function train(req: TrainRequest, post: (m: WorkerMessage, transfer?: Transferab
   const validation = typeof req.validation === 'object' ? { x: fromData(req.validation.x), y: fromData(req.validation.y) } : req.validation;
   post({ type: 'started', backend: ax.getBackend().name, threads: ax.getNumThreads() });
   const history = ax.fit(model, {
+    verbose: false,
     ...opts,
     data: { x: fromData(req.data.x), y: fromData(req.data.y) },
     ...(validation !== undefined ? { validation } : {}),
