@@ -129,7 +129,16 @@ describe('Axon in Chromium', { skip: exe ? false : MISSING }, () => {
     }, fx.cases);
     assert.equal(inWorker.error, undefined);
     assert.equal(inWorker.backend, 'wasm');
-    assert.deepEqual(compareRuns(inWorker.results, runOpCases(fx.cases, 'float32'), { rtol: 2e-4, atol: 1e-5 }), []);
+    const nodeF32 = runOpCases(fx.cases, 'float32');
+    assert.deepEqual(compareRuns(inWorker.results, nodeF32, { rtol: 2e-4, atol: 1e-5 }), []);
+    // … and on the page on one thread: the same numbers whatever the thread count.
+    const oneThread = await page.evaluate(async (cases) => {
+      const r = await import(String('/dist/browser-test/ops-runner.js'));
+      (globalThis as any).ax.setNumThreads(1);
+      return { results: r.runOpCases(cases, 'float32') as OpResult[], where: r.where() };
+    }, fx.cases);
+    assert.equal(oneThread.where.threads, 1);
+    assert.deepEqual(compareRuns(oneThread.results, nodeF32, { rtol: 2e-4, atol: 1e-5 }), []);
     await page.close();
   });
 

@@ -43,7 +43,7 @@ export function runOpCases(cases: readonly OpCase[], cast: 'float32' | null = nu
 }
 
 /** The backend and kernel build the results came from. */
-export function where(): { backend: string; variant: string | null; threads: number } {
+export function where(): { backend: string; variant: string | null; threads: number } { // threads: what kernels may use now
   const s = ax.threadStatus();
-  return { backend: ax.getBackend().name, variant: s.variant, threads: s.running };
+  return { backend: ax.getBackend().name, variant: s.variant, threads: s.requested };
 }
