@@ -5,7 +5,7 @@ import { normalizeDim } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { bernoulli } from '../tensor/creation.js';
 import type { Generator } from '../tensor/random.js';
-import { abs, add, cast, div, erf, exp, expm1, gt, isFinite, le, log, log1p, logicalAnd, logicalNot, logicalOr, lt, maximum, mul, sigmoid, sub, tanh, where } from './elementwise.js';
+import { abs, add, cast, clamp, div, erf, exp, expm1, gt, isFinite, le, log, log1p, logicalAnd, logicalNot, logicalOr, lt, maximum, mul, sigmoid, sub, tanh, where } from './elementwise.js';
 import { max, sum } from './reduce.js';
 
 const SQRT1_2 = Math.SQRT1_2;
@@ -31,17 +31,18 @@ export function elu(x: Tensor, { alpha = 1 }: { alpha?: number } = {}): Tensor {
 export function gelu(x: Tensor, { approximate = 'none' }: { approximate?: 'none' | 'tanh' } = {}): Tensor {
   const xf = cast(x, toFloat(x.dtype));
   if (approximate !== 'none' && approximate !== 'tanh') throw new ValueError('gelu', `approximate must be 'none' or 'tanh', got ${JSON.stringify(approximate)}`);
-  // Beyond |x| = 40 (finite) Φ(x) is exactly 1 or 0 in either float dtype: the result is x or −0,
-  // without the 0.5·x·Φ′ product that overflows to ∞·0 = NaN in the gradient at huge |x|.
-  const flat = logicalAnd(gt(abs(xf), 40), isFinite(xf));
-  const xm = where(flat, 0, xf);
-  let core: Tensor;
+  // Φ's argument is taken at x clamped to ±GELU_FLAT, where Φ is already exactly 1 or 0 in either
+  // float dtype: the result is unchanged, and at huge or infinite |x| the gradient is the limit 1 or
+  // 0 (clamp′ = 0 there drops the 0.5·x·Φ′ term, which would be ∞·0 = NaN; the tanh form's x³
+  // would overflow too). Two ops, not a gather of masks: gelu runs in every GPT block.
+  const xc = clamp(xf, { min: -GELU_FLAT, max: GELU_FLAT });
   if (approximate === 'tanh') {
-    const inner = mul(add(xm, mul(mul(mul(xm, xm), xm), 0.044715)), SQRT_2_OVER_PI);
-    core = mul(mul(xm, 0.5), add(tanh(inner), 1));
-  } else core = mul(mul(xm, 0.5), add(erf(mul(xm, SQRT1_2)), 1));
-  return where(flat, where(gt(xf, 0), xf, mul(xf, 0)), core);
+    const inner = mul(add(xc, mul(mul(mul(xc, xc), xc), 0.044715)), SQRT_2_OVER_PI);
+    return mul(mul(xf, 0.5), add(tanh(inner), 1));
+  }
+  return mul(mul(xf, 0.5), add(erf(mul(xc, SQRT1_2)), 1));
 }
+const GELU_FLAT = 40;
 
 /**
  * x·σ(x) (also called swish). Beyond ±SILU_FLAT σ(x) is exactly 1 or 0 in either float dtype, so
