@@ -18,6 +18,8 @@ export interface Storage {
   /** Backend-private handle: a typed array on `ts`, an offset into linear memory on `wasm`. */
   handle: unknown;
   released: boolean;
+  /** In-place writes so far (PyTorch's `_version`): autograd checks that saved tensors kept theirs. */
+  version?: number;
 }
 
 /** What a kernel sees of a tensor: its storage, shape and dtype (always contiguous, row-major). */
