@@ -73,9 +73,12 @@ export class InplaceModificationError extends GradError {
 export class AnomalyError extends AxonError {
   /** Where the op was created: the first frame of the calling code (e.g. `myLoss (file:line)`), if known. */
   readonly site: string | null;
-  constructor(op: string, message: string, site: string | null) {
+  /** Whether the value appeared in the op's result ('forward') or in its gradient ('backward'). */
+  readonly phase: 'forward' | 'backward';
+  constructor(op: string, message: string, site: string | null, phase: 'forward' | 'backward') {
     super(op, message);
     this.name = 'AnomalyError';
     this.site = site;
+    this.phase = phase;
   }
 }

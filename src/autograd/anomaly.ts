@@ -77,10 +77,10 @@ export function checkResult(op: string, inputs: readonly Tensor[], out: Tensor):
   const node = activeNode();
   if (node !== null) {
     const site = node.stack ? userFrame(node.stack) : null;
-    throw new AnomalyError(node.op, `the gradient of '${node.op}'${site ? ` (created at ${site})` : ''} became ${bad} in its '${op}' step, from finite values; check the op's inputs (a division by zero, a log or sqrt at 0, an overflow)`, site);
+    throw new AnomalyError(node.op, `the gradient of '${node.op}'${site ? ` (created at ${site})` : ''} became ${bad} in its '${op}' step, from finite values; check the op's inputs (a division by zero, a log or sqrt at 0, an overflow)`, site, 'backward');
   }
   const site = userFrame(captureStack());
-  throw new AnomalyError(op, `produced ${bad} from finite inputs${site ? ` in ${site}` : ''} (the first non-finite value of this computation); check the op's inputs (a division by zero, a log of 0 or a negative, an overflow)`, site);
+  throw new AnomalyError(op, `produced ${bad} from finite inputs${site ? ` in ${site}` : ''} (the first non-finite value of this computation); check the op's inputs (a division by zero, a log of 0 or a negative, an overflow)`, site, 'forward');
 }
 
 /** Called by backward() on each gradient a rule returned while detection is on. */
@@ -88,5 +88,5 @@ export function checkGradient(node: { op: string; stack?: string }, k: number, g
   const bad = firstBad(g);
   if (bad === null) return;
   const site = node.stack ? userFrame(node.stack) : null;
-  throw new AnomalyError(node.op, `the backward of '${node.op}'${site ? ` (created at ${site})` : ''} returned ${bad} in the gradient of its input ${k}`, site);
+  throw new AnomalyError(node.op, `the backward of '${node.op}'${site ? ` (created at ${site})` : ''} returned ${bad} in the gradient of its input ${k}`, site, 'backward');
 }
