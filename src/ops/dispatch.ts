@@ -9,7 +9,7 @@ import { captureStack, checkResult, isAnomalyEnabled } from '../autograd/anomaly
 import { isFloat, type DType } from '../tensor/dtype.js';
 import { numelOf, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { releasable, scopeDepth } from '../tensor/lifetime.js';
+import { noteConsumed, releasable, scopeDepth } from '../tensor/lifetime.js';
 import type { KernelOp, PrimAttrs, PrimOp } from '../backend/prims.js';
 
 /** A tensor, or a plain number/boolean that takes its dtype from the tensor it meets. */
@@ -47,7 +47,9 @@ function record<K extends PrimOp>(out: Tensor, op: K, inputs: readonly Tensor[],
     const versions = versionsAt(inputs, out);
     out.node = (isAnomalyEnabled() ? { op, inputs, attrs, versions, stack: captureStack() } : { op, inputs, attrs, versions }) as GradNode;
     out.requiresGrad = true;
-  } else if (scopeDepth() === 0 && isGradEnabled() && inputs.length > 0) {
+  } else if (!isGradEnabled()) {
+    noteConsumed(inputs);
+  } else if (scopeDepth() === 0 && inputs.length > 0) {
     // Outside any scope, remember where a result without history came from, so the memory of a
     // hand-written loop's per-step tensors (masks, index math) can be released with its graph.
     // Only inputs that may be released that way: older tensors never are, and leaving them out

@@ -1,0 +1,98 @@
+// Storages the garbage collector has proved unreachable, given back synchronously. The backends'
+// FinalizationRegistry returns memory only when the event loop runs, so a long synchronous loop
+// (a hand-written training loop evaluating under noGrad, predict() or generate() each step) would
+// fill the wasm heap before any callback ran. Here every storage that no scope owns is watched
+// through a WeakRef, and once the number watched has doubled, a sweep gives back the memory of
+// those the collector has already cleared — only storages nothing can reach any more.
+// A WeakRef read during a synchronous run keeps its target alive until that run ends (the
+// "kept objects" of the spec), which would pin every live storage a sweep looks at; so each sweep
+// ends with a microtask checkpoint of a private vm context, which clears that list (Node only;
+// elsewhere storages are left to the FinalizationRegistry, as before). The one visible effect:
+// code that reads the same WeakRef of its own twice in one synchronous run may see its target
+// collected in between if it dropped every other reference to it. When a sweep finds most storages
+// still there, it runs a full collection itself, at most 10% of the time (see sweepCollected).
+import type { Storage } from '../backend/backend.js';
+
+type Gc = () => void;
+interface NodeHooks { checkpoint: () => void; gc: () => Gc | null }
+
+async function loadNode(): Promise<NodeHooks | null> {
+  if (typeof process === 'undefined' || process.versions?.node === undefined || typeof WeakRef === 'undefined') return null;
+  const [vm, v8] = await Promise.all([import('node:vm'), import('node:v8')]);
+  const context = vm.createContext({}, { microtaskMode: 'afterEvaluate' });
+  const script = new vm.Script('0');
+  let gc: Gc | null | undefined;
+  return {
+    checkpoint: () => { script.runInContext(context); },
+    // The collector on demand: node's own when started with --expose-gc, else one made for a fresh
+    // context (the flag is set only for that moment). Null if the runtime refuses.
+    gc: () => {
+      if (gc !== undefined) return gc;
+      gc = (globalThis as { gc?: Gc }).gc ?? null;
+      if (gc === null) {
+        try {
+          v8.setFlagsFromString('--expose-gc');
+          gc = vm.runInNewContext('gc') as Gc;
+        } catch {
+          gc = null;
+        } finally {
+          v8.setFlagsFromString('--no-expose-gc');
+        }
+      }
+      return gc;
+    },
+  };
+}
+
+const node = await loadNode();
+
+interface Watched { readonly ref: WeakRef<Storage>; readonly giveBack: () => void }
+let watched: Watched[] = [];
+const MIN_SWEEP = 256;
+let nextSweep = MIN_SWEEP;
+// A forced collection is allowed when the time since the last one is ≥ 10× what it took (≤ 10%).
+const GC_BUDGET = 10;
+let gcTook = 0;
+let gcEnded = -Infinity;
+
+/** Watch `s` (a storage no scope owns): its memory is given back soon after the collector takes it. */
+export function watchStorage(s: Storage): void {
+  if (node === null || s.backend.collector === undefined) return;
+  watched.push({ ref: new WeakRef(s), giveBack: s.backend.collector(s) });
+  if (watched.length >= nextSweep) sweepCollected();
+}
+
+function pass(): number {
+  const live: Watched[] = [];
+  let n = 0;
+  for (const w of watched) {
+    const s = w.ref.deref();
+    if (s === undefined) { w.giveBack(); n++; } else if (!s.released) live.push(w);
+  }
+  watched = live;
+  node!.checkpoint(); // un-pin the storages this pass just read
+  return n;
+}
+
+/**
+ * Give back the memory of every watched storage the collector took; returns how many. When most
+ * are still there, runs the collector itself (within its time budget) and looks again, so a
+ * synchronous loop's memory stays flat instead of waiting for the engine's next full collection.
+ */
+export function sweepCollected(): number {
+  if (node === null) return 0;
+  const before = watched.length;
+  let n = pass();
+  const now = performance.now();
+  if (n < before / 2 && now - gcEnded >= GC_BUDGET * gcTook) {
+    const gc = node.gc();
+    if (gc !== null) {
+      gc();
+      gcEnded = performance.now();
+      gcTook = gcEnded - now;
+      n += pass();
+    }
+  }
+  nextSweep = Math.max(MIN_SWEEP, 2 * watched.length);
+  return n;
+}
