@@ -96,7 +96,7 @@ function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], createGra
     }
   };
   if (createGraph) enableGrad(run);
-  else noGrad(run);
+  else noGrad(() => { run(); return grads; }); // the gradients escape the block (lifetime.ts)
   if (!retainGraph) releaseGraph(ran);
   return grads;
 }

@@ -59,3 +59,11 @@ test('a block that throws releases its consumed intermediates and rethrows', () 
   assert.equal(mid!.isDisposed, true);
   assert.equal(x.isDisposed, false);
 });
+
+test('gradients() outside any scope (its backward pass runs under noGrad) returns live gradients', () => {
+  const x = ax.tensor([1, 2, 3], { dtype: 'float64', requiresGrad: true });
+  const y = ax.sum(ax.mul(ax.exp(x), x));
+  const [g] = ax.gradients(y, [x]);
+  assert.equal(g!.isDisposed, false);
+  assert.ok(Math.abs(g!.data()[0]! - 2 * Math.E) < 1e-9); // d(x·eˣ)/dx = eˣ(1 + x)
+});
