@@ -50,9 +50,11 @@ interface Watched { readonly ref: WeakRef<Storage>; readonly giveBack: () => voi
 let watched: Watched[] = [];
 const MIN_SWEEP = 256;
 let nextSweep = MIN_SWEEP;
-// A forced collection is allowed when the time since the last one is ≥ 10× what it took (≤ 10%).
+// A forced collection is allowed when the time since the last one is ≥ 10× what one takes (≤ 10%).
+// What one takes: the shortest of the last four, so that a collection stretched by the process
+// being descheduled (a busy machine) does not hold off the next ones for seconds.
 const GC_BUDGET = 10;
-let gcTook = 0;
+const gcTimes: number[] = [];
 let gcEnded = -Infinity;
 
 /** Watch `s` (a storage no scope owns): its memory is given back soon after the collector takes it. */
@@ -84,15 +86,21 @@ export function sweepCollected(): number {
   const before = watched.length;
   let n = pass();
   const now = performance.now();
-  if (n < before / 2 && now - gcEnded >= GC_BUDGET * gcTook) {
+  const typical = gcTimes.length > 0 ? Math.min(...gcTimes) : 0;
+  let next = Math.max(MIN_SWEEP, 2 * watched.length);
+  if (n < before / 2) {
     const gc = node.gc();
-    if (gc !== null) {
+    if (gc !== null && now - gcEnded >= GC_BUDGET * typical) {
       gc();
       gcEnded = performance.now();
-      gcTook = gcEnded - now;
+      gcTimes.push(gcEnded - now);
+      if (gcTimes.length > 4) gcTimes.shift();
       n += pass();
+      next = Math.max(MIN_SWEEP, 2 * watched.length);
+    } else if (gc !== null) {
+      next = watched.length + MIN_SWEEP; // not yet within the budget: look again soon
     }
   }
-  nextSweep = Math.max(MIN_SWEEP, 2 * watched.length);
+  nextSweep = next;
   return n;
 }
