@@ -49,3 +49,36 @@ export class GradError extends AxonError {
     this.name = 'GradError';
   }
 }
+
+/**
+ * backward() reached a node whose saved tensors were released by an earlier backward() through the
+ * same graph (PyTorch's "Trying to backward through the graph a second time").
+ */
+export class GraphFreedError extends GradError {
+  constructor(op: string, message: string) {
+    super(op, message);
+    this.name = 'GraphFreedError';
+  }
+}
+
+/** A tensor an op saved for its gradient was written in place between the forward and backward(). */
+export class InplaceModificationError extends GradError {
+  constructor(op: string, message: string) {
+    super(op, message);
+    this.name = 'InplaceModificationError';
+  }
+}
+
+/** Anomaly detection (`detectAnomaly`) found the first op whose result or gradient was NaN or infinite. */
+export class AnomalyError extends AxonError {
+  /** Where the op was created: the first frame of the calling code (e.g. `myLoss (file:line)`), if known. */
+  readonly site: string | null;
+  /** Whether the value appeared in the op's result ('forward') or in its gradient ('backward'). */
+  readonly phase: 'forward' | 'backward';
+  constructor(op: string, message: string, site: string | null, phase: 'forward' | 'backward') {
+    super(op, message);
+    this.name = 'AnomalyError';
+    this.site = site;
+    this.phase = phase;
+  }
+}

@@ -9,6 +9,8 @@ import * as E from '../ops/elementwise.js';
 import { enableGrad, noGrad } from './grad-mode.js';
 import { RULES, type SliceGrad, type VjpRule } from './rules.js';
 import { zerosOf } from './sum-to-shape.js';
+import { releaseGraph, withSaved, type SavedNode } from './saved-tensors.js';
+import { checkGradient, isAnomalyEnabled } from './anomaly.js';
 import { closeIteration, keep, scope, scopeDepth, unkeep } from '../tensor/lifetime.js';
 import type { Storage } from '../backend/backend.js';
 
@@ -45,7 +47,7 @@ function seedGrad(op: string, root: Tensor, g: Tensor | undefined): Tensor {
 }
 
 /** Propagate from roots; returns the gradient of every tensor on the way (leaves included). */
-function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], createGraph: boolean): Map<Tensor, Tensor> {
+function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], createGraph: boolean, retainGraph: boolean): Map<Tensor, Tensor> {
   const grads = new Map<Tensor, Tensor>();
   // For each tensor, the gradient buffer this pass allocated for it alone: nothing else refers to
   // it, so slice contributions may be added into it in place (only when no graph is recorded).
@@ -72,8 +74,10 @@ function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], createGra
     acc.storage.backend.run('sliceAdd', [acc, E.cast(g.value, t.dtype)], acc, g.attrs); // in place
   };
   roots.forEach((r, i) => accumulate(r, seeds[i]!));
+  const ran: SavedNode[] = [];
   const run = (): void => {
     const order = topoOrder(roots);
+    const anomaly = isAnomalyEnabled();
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i]!;
       const node = t.node;
@@ -81,28 +85,43 @@ function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], createGra
       if (!node || !g) continue;
       const rule = RULES[node.op] as VjpRule<PrimOp>;
       const needs = node.inputs.map((x) => x.requiresGrad);
-      const gi = rule(g, { inputs: node.inputs, out: t, attrs: node.attrs, needs });
+      const gi = withSaved(node, t, () => rule(g, { inputs: node.inputs, out: t, attrs: node.attrs, needs }));
+      ran.push(node);
       node.inputs.forEach((x, k) => {
         const gk = gi[k];
-        if (gk && needs[k]) accumulate(x, gk);
+        if (!gk || !needs[k]) return;
+        if (anomaly) checkGradient(node, k, gk instanceof Tensor ? gk : gk.value);
+        accumulate(x, gk);
       });
     }
   };
   if (createGraph) enableGrad(run);
-  else noGrad(run);
+  else noGrad(() => { run(); return grads; }); // the gradients escape the block (lifetime.ts)
+  if (!retainGraph) releaseGraph(ran);
   return grads;
+}
+
+export interface BackwardOptions {
+  /** The gradient of some scalar w.r.t. the root (default 1 for a one-element root). */
+  grad?: Tensor;
+  /**
+   * Keep the graph usable for another backward() (PyTorch's retain_graph). Default false: a second
+   * backward() through the same ops throws GraphFreedError once it needs a tensor they saved.
+   */
+  retainGraph?: boolean;
 }
 
 /**
  * Backpropagate from `root`: every leaf with requiresGrad gets its gradient added to `.grad`.
  * `grad` is the gradient of some scalar with respect to `root` (default 1 for a one-element root).
  */
-export function backward(root: Tensor, grad?: Tensor): void {
+export function backward(root: Tensor, grad?: Tensor | BackwardOptions, opts: BackwardOptions = {}): void {
+  const o = grad instanceof Tensor || grad === undefined ? { ...opts, grad: grad ?? opts.grad } : { ...grad, ...opts };
   if (scopeDepth() === 0) closeIteration(graphStorages(root));
   // The gradients of intermediates are temporaries: only the leaves' .grad outlive this scope.
   scope(() => {
-    const seed = seedGrad('backward', root, grad);
-    const grads = propagate([root], [seed], false);
+    const seed = seedGrad('backward', root, o.grad);
+    const grads = propagate([root], [seed], false, o.retainGraph ?? false);
     const owned = new Set<unknown>();
     for (const [t, g] of grads) {
       if (t.node !== null || !t.requiresGrad) continue;
@@ -139,13 +158,15 @@ export interface GradientsOptions {
   createGraph?: boolean;
   /** Return null (instead of throwing) for inputs the outputs do not depend on. Default false. */
   allowUnused?: boolean;
+  /** Keep the graph for another backward()/gradients() through it. Default: createGraph (as PyTorch). */
+  retainGraph?: boolean;
 }
 
 /** Gradients of `outputs` w.r.t. `inputs` without touching `.grad` (like torch.autograd.grad). */
 export function gradients(outputs: Tensor | readonly Tensor[], inputs: readonly Tensor[], opts: GradientsOptions = {}): (Tensor | null)[] {
   const outs = outputs instanceof Tensor ? [outputs] : outputs;
   const seeds = outs.map((o, i) => seedGrad('gradients', o, opts.gradOutputs?.[i]));
-  const grads = propagate(outs, seeds, opts.createGraph ?? false);
+  const grads = propagate(outs, seeds, opts.createGraph ?? false, opts.retainGraph ?? opts.createGraph ?? false);
   return inputs.map((x, i) => {
     const g = grads.get(x);
     if (g === undefined && !opts.allowUnused) {

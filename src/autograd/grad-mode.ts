@@ -1,4 +1,5 @@
 // Whether ops record the tape. `noGrad` turns recording off for a block (evaluation, updates).
+import { releasingIntermediates } from '../tensor/lifetime.js';
 
 let enabled = true;
 
@@ -6,12 +7,15 @@ export function isGradEnabled(): boolean {
   return enabled;
 }
 
-/** Run `fn` without recording gradients (like `torch.no_grad()`); returns what `fn` returns. */
+/**
+ * Run `fn` without recording gradients (like `torch.no_grad()`); returns what `fn` returns.
+ * Outside any scope, the intermediates the block made are released when it returns (lifetime.ts).
+ */
 export function noGrad<T>(fn: () => T): T {
   const prev = enabled;
   enabled = false;
   try {
-    return fn();
+    return prev ? releasingIntermediates(fn) : fn();
   } finally {
     enabled = prev;
   }

@@ -18,6 +18,8 @@ export interface Storage {
   /** Backend-private handle: a typed array on `ts`, an offset into linear memory on `wasm`. */
   handle: unknown;
   released: boolean;
+  /** In-place writes so far (PyTorch's `_version`): autograd checks that saved tensors kept theirs. */
+  version?: number;
 }
 
 /** What a kernel sees of a tensor: its storage, shape and dtype (always contiguous, row-major). */
@@ -41,6 +43,12 @@ export interface Backend {
   run<K extends KernelOp>(op: K, inputs: readonly TensorView[], out: TensorView, attrs: PrimAttrs[K]): void;
   /** Bytes and storages currently held. */
   memory(): { bytes: number; storages: number };
+  /**
+   * A function that gives back `storage`'s memory without referring to the storage object, for
+   * when the garbage collector has taken it (tensor/collected.ts). Calling it after free(), after
+   * the FinalizationRegistry did, or twice, does nothing.
+   */
+  collector?(storage: Storage): () => void;
   /** The fused kernels this backend has (see FusedOps); each one missing is composed of primitives. */
   readonly fused?: FusedKernels;
 }

@@ -245,10 +245,10 @@ export class DoctorCallback implements Callback {
     });
   }
 
-  /** fit() calls this when the loss became NaN/Inf, just before it throws `err`; the findings go onto the error. */
+  /** fit() calls this when the loss became NaN/Inf or exploded, just before it throws `err`; the findings go onto the error. */
   onDiverged(err: Error & { findings?: Finding[] }, loss: number, ctx: TrainContext): void {
     this.step++;
-    this.doctor.reportAll(this.monitor.batch(this.step, this.epoch, loss, ctx.optimizer.paramGroups[0]!.lr));
+    this.doctor.reportAll(this.monitor.batch(this.step, this.epoch, loss, ctx.optimizer.paramGroups[0]!.lr, true));
     err.findings = this.doctor.findings;
   }
 

@@ -53,10 +53,10 @@ export class RunMonitor {
   /** The loss at the first step (before any update), and the mean of the first five. */
   get startLoss(): number { return this.early.length ? this.early.reduce((a, b) => a + b, 0) / this.early.length : NaN; }
 
-  /** A batch loss at global step `step` (1-based). A non-finite loss is divergence. */
-  batch(step: number, epoch: number, loss: number, lr: number): Finding[] {
+  /** A batch loss at global step `step` (1-based). A non-finite loss is divergence (so is any loss fit() called diverged). */
+  batch(step: number, epoch: number, loss: number, lr: number, diverged = !Number.isFinite(loss)): Finding[] {
     this.steps = step;
-    if (!Number.isFinite(loss)) {
+    if (diverged) {
       return this.once({
         id: 'lr-too-high', severity: 'error', step, epoch,
         title: `training diverged: the loss became ${loss} at step ${step}${Number.isFinite(this.first) ? ` (it started at ${fmt(this.first)})` : ''}`,

@@ -11,6 +11,7 @@ import { normal_ } from './init.js';
 import { Module, registerModule, type ModuleConfig } from './module.js';
 import { Parameter } from './parameter.js';
 import { empty } from './util.js';
+import { bumpVersion } from '../tensor/version.js';
 
 export interface EmbeddingOptions {
   /** Row that pads sequences: initialized to zeros and never updated (its gradient is 0). */
@@ -64,6 +65,7 @@ export class Embedding extends Module {
       const w = this.weight.data();
       w.fill(0, this.paddingIdx * this.embeddingDim, (this.paddingIdx + 1) * this.embeddingDim);
       this.weight.storage.backend.write(this.weight.storage, w);
+      bumpVersion(this.weight);
     }
   }
 
@@ -106,7 +108,7 @@ export class Embedding extends Module {
           changed = true;
         }
       }
-      if (changed) this.weight.storage.backend.write(this.weight.storage, w);
+      if (changed) { this.weight.storage.backend.write(this.weight.storage, w); bumpVersion(this.weight); }
     });
   }
 

@@ -268,7 +268,7 @@ export class GPT extends Module {
     if (!(topP > 0 && topP <= 1)) throw new ValueError('generate', `topP must be in (0, 1], got ${topP}`);
     const B = idx.shape[0]!;
     const ctx = this.cfg.contextLength;
-    const rows: number[][] = Array.from({ length: B }, (_, b) => Array.from(select(idx, 0, b).data()));
+    const rows: number[][] = scope(() => Array.from({ length: B }, (_, b) => Array.from(select(idx, 0, b).data())));
     const done = new Array(B).fill(false);
     const was = this.training;
     this.eval();

@@ -2,6 +2,7 @@
 import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
+import { bumpVersion } from '../tensor/version.js';
 
 export type Nonlinearity = 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'selu';
 
@@ -33,6 +34,7 @@ function fill(t: Tensor, f: () => number): Tensor {
   const v = new Float64Array(t.numel);
   for (let i = 0; i < v.length; i++) v[i] = f();
   t.storage.backend.write(t.storage, v);
+  bumpVersion(t);
   return t;
 }
 
@@ -108,5 +110,6 @@ export function orthogonal_(t: Tensor, { gain = 1, generator = defaultGenerator 
   const out = new Float64Array(rows * cols);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[r * cols + c] = gain * (tall ? q[c]![r]! : q[r]![c]!);
   t.storage.backend.write(t.storage, out);
+  bumpVersion(t);
   return t;
 }

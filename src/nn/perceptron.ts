@@ -9,6 +9,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { Module, registerModule, type ModuleConfig } from './module.js';
 import { Parameter } from './parameter.js';
 import { empty } from './util.js';
+import { bumpVersion } from '../tensor/version.js';
 
 export interface PerceptronFitOptions {
   /** Passes over the data at most (stops early once an epoch makes no mistake). Default 100. */
@@ -87,6 +88,8 @@ export class Perceptron extends Module {
     }
     this.weight.storage.backend.write(this.weight.storage, w);
     this.bias.storage.backend.write(this.bias.storage, [b]);
+    bumpVersion(this.weight);
+    bumpVersion(this.bias);
     let correct = 0;
     for (let i = 0; i < n; i++) if (predict(i) === Y[i]) correct++;
     return { converged, epochs: mistakes.length, mistakes, accuracy: n ? correct / n : 0 };

@@ -3,13 +3,15 @@
 import { ShapeError } from '../errors.js';
 import { shapesEqual, shapeStr } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { bumpVersion } from '../tensor/version.js';
 
-/** Copy `src`'s values into `dst`'s storage (same shape; converted to dst's dtype). Returns dst. */
+/** Copy `src`'s values into `dst`'s storage (same shape; converted to dst's dtype); bumps dst's version. Returns dst. */
 export function assign(dst: Tensor, src: Tensor): Tensor {
   if (!shapesEqual(dst.shape, src.shape)) {
     throw new ShapeError('assign', `can not copy a tensor of shape ${shapeStr(src.shape)} into one of shape ${shapeStr(dst.shape)}`);
   }
   if (dst.numel === 0) return dst;
+  bumpVersion(dst);
   if (src.storage.backend === dst.storage.backend) {
     dst.storage.backend.run('cast', [src], dst, { dtype: dst.dtype });
   } else {

@@ -7,7 +7,7 @@ import { isFloat } from '../tensor/dtype.js';
 import type { Generator } from '../tensor/random.js';
 import { numelOf, shapeStr } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { scopeDepth } from '../tensor/lifetime.js';
+import { noteConsumed, scopeDepth } from '../tensor/lifetime.js';
 import { runFused, type TensorView } from '../backend/backend.js';
 import { needsGrad } from './dispatch.js';
 import { dropout, softmax } from './activation.js';
@@ -187,5 +187,6 @@ function fusedAttention(q: Tensor, k: Tensor, v: Tensor, opts: SdpaOptions): Ten
     return null;
   }
   if (scopeDepth() === 0) out.sources = inputs; // as dispatch's record(): released with a hand-written loop's graph
+  else noteConsumed(inputs);
   return out;
 }

@@ -4,10 +4,12 @@ import { AxonError, DTypeError } from '../errors.js';
 import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
+import { activeNode, checkSavedReads, versionsAt } from '../autograd/saved-tensors.js';
+import { captureStack, checkResult, isAnomalyEnabled } from '../autograd/anomaly.js';
 import { isFloat, type DType } from '../tensor/dtype.js';
 import { numelOf, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { releasable, scopeDepth } from '../tensor/lifetime.js';
+import { noteConsumed, releasable, scopeDepth } from '../tensor/lifetime.js';
 import type { KernelOp, PrimAttrs, PrimOp } from '../backend/prims.js';
 
 /** A tensor, or a plain number/boolean that takes its dtype from the tensor it meets. */
@@ -18,6 +20,10 @@ export interface GradNode<K extends PrimOp = PrimOp> {
   readonly op: K;
   readonly inputs: readonly Tensor[];
   readonly attrs: PrimAttrs[K];
+  /** Versions of the inputs' storages, then the output's, when recorded (see saved-tensors.ts). */
+  readonly versions: readonly number[];
+  /** The call stack where it was made, kept only while anomaly detection is on. */
+  readonly stack?: string;
 }
 
 function backendOf(op: string, inputs: readonly Tensor[]): Backend {
@@ -38,9 +44,12 @@ export function needsGrad(inputs: readonly Tensor[]): boolean {
 /** Attach the tape node when needed (only float outputs can carry a gradient). */
 function record<K extends PrimOp>(out: Tensor, op: K, inputs: readonly Tensor[], attrs: PrimAttrs[K]): Tensor {
   if (isFloat(out.dtype) && needsGrad(inputs)) {
-    out.node = { op, inputs, attrs } as GradNode;
+    const versions = versionsAt(inputs, out);
+    out.node = (isAnomalyEnabled() ? { op, inputs, attrs, versions, stack: captureStack() } : { op, inputs, attrs, versions }) as GradNode;
     out.requiresGrad = true;
-  } else if (scopeDepth() === 0 && isGradEnabled() && inputs.length > 0) {
+  } else if (!isGradEnabled()) {
+    noteConsumed(inputs);
+  } else if (scopeDepth() === 0 && inputs.length > 0) {
     // Outside any scope, remember where a result without history came from, so the memory of a
     // hand-written loop's per-step tensors (masks, index math) can be released with its graph.
     // Only inputs that may be released that way: older tensors never are, and leaving them out
@@ -54,9 +63,11 @@ function record<K extends PrimOp>(out: Tensor, op: K, inputs: readonly Tensor[],
 /** Run kernel `op` producing a tensor of `shape`/`dtype`. Validation happens before this call. */
 export function execute<K extends KernelOp>(op: K, inputs: readonly Tensor[], attrs: PrimAttrs[K], shape: Shape, dtype: DType): Tensor {
   const backend = backendOf(op, inputs);
+  if (activeNode() !== null) checkSavedReads(inputs); // inside a gradient rule
   const storage = backend.alloc(dtype, numelOf(shape));
   const out = new Tensor(storage, shape, dtype);
   if (storage.size > 0) backend.run(op, inputs, out, attrs);
+  if (isAnomalyEnabled()) checkResult(op, inputs, out);
   return record(out, op, inputs, attrs);
 }
 

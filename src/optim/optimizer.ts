@@ -7,6 +7,7 @@ import { assign } from '../ops/assign.js';
 import { clone } from '../ops/elementwise.js';
 import { keep, scope, unkeep } from '../tensor/lifetime.js';
 import { Tensor } from '../tensor/tensor.js';
+import { bumpVersion } from '../tensor/version.js';
 
 export type ParamState = Record<string, Tensor | number>;
 
@@ -73,6 +74,7 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
           scope(() => {
             const next = this.update(p, p.grad!, s, group);
             if (next !== p) assign(p, next);
+            else bumpVersion(p); // updated in place by a fused kernel
           });
         }
       }

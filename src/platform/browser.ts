@@ -132,5 +132,6 @@ export const browserPlatform: Platform = {
       scope.addEventListener('message', first);
     });
   },
+  gcHooks: null,
   notice: (line) => { console.info(line); },
 };

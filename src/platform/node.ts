@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
+import vm from 'node:vm';
 import { gunzipSync } from 'node:zlib';
 import { constants as bufferConstants } from 'node:buffer';
 import { Worker, parentPort as nodeParent, workerData } from 'node:worker_threads';
@@ -171,8 +172,38 @@ export const nodePlatform: Platform = {
     const port: ParentPort = { post: (m, transfer) => p.postMessage(m, transfer as never), onMessage: (f) => { p.on('message', f); } };
     return { port, init: workerData as unknown };
   },
+  gcHooks: typeof WeakRef === 'undefined' ? null : gcHooks(),
   notice: (line) => { process.stderr.write(`${line}\n`); },
 };
+
+/**
+ * A microtask checkpoint of a private vm context clears the WeakRef "kept objects" list; the
+ * collector on demand is node's own with --expose-gc, else one made for a fresh context (the flag
+ * is set only for that moment).
+ */
+function gcHooks(): NonNullable<Platform['gcHooks']> {
+  const context = vm.createContext({}, { microtaskMode: 'afterEvaluate' });
+  const script = new vm.Script('0');
+  let gc: (() => void) | null | undefined;
+  return {
+    checkpoint: () => { script.runInContext(context); },
+    gc: () => {
+      if (gc !== undefined) return gc;
+      gc = (globalThis as { gc?: () => void }).gc ?? null;
+      if (gc === null) {
+        try {
+          v8.setFlagsFromString('--expose-gc');
+          gc = vm.runInNewContext('gc') as () => void;
+        } catch {
+          gc = null;
+        } finally {
+          v8.setFlagsFromString('--no-expose-gc');
+        }
+      }
+      return gc;
+    },
+  };
+}
 
 /** Whether a file exists (the CLI's checks). */
 export const fileExists = (p: string): boolean => existsSync(p);

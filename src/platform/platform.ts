@@ -66,6 +66,14 @@ export interface Platform {
   startWorker(script: WorkerScript, init: unknown, transfer?: Transferable[]): WorkerPort;
   /** Inside a worker: the port to the thread that started it, and the first message it was sent. */
   parentPort(): Promise<{ port: ParentPort; init: unknown }>;
+  /**
+   * Hooks that let a synchronous loop give back storages the garbage collector took (see
+   * tensor/collected.ts), or null where the host has none (browsers: memory then returns through
+   * the FinalizationRegistry when the thread yields). `checkpoint` ends the "kept objects" hold that
+   * WeakRef reads place until the synchronous run ends; `gc` is a full collection on demand (null if
+   * the runtime refuses one).
+   */
+  readonly gcHooks: { checkpoint(): void; gc(): (() => void) | null } | null;
   /** Print a one-line notice for the user (stderr in Node, console.info in a browser). */
   notice(line: string): void;
 }

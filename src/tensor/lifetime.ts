@@ -4,6 +4,7 @@
 // Storages shared by several tensors (reshape, detach) are released only when none escapes.
 import type { Storage } from '../backend/backend.js';
 import type { Tensor } from './tensor.js';
+import { watchStorage } from './collected.js';
 
 interface Scope { storages: Storage[] }
 const stack: Scope[] = [];
@@ -19,7 +20,7 @@ export function trackTensor(t: Tensor): void {
   seen.add(t.storage);
   const s = stack[stack.length - 1];
   if (s !== undefined) s.storages.push(t.storage);
-  else bornIn.set(t.storage, generation);
+  else { bornIn.set(t.storage, generation); watchStorage(t.storage); }
 }
 
 // ---- training loops written without scope() ----
@@ -110,7 +111,11 @@ export function scope<T>(fn: () => T): T {
   collectStorages(result, escaping, new Set());
   release(s, escaping);
   const parent = stack[stack.length - 1];
-  if (parent) for (const st of s.storages) if (escaping.has(st)) parent.storages.push(st);
+  for (const st of s.storages) {
+    if (!escaping.has(st)) continue;
+    if (parent) parent.storages.push(st);
+    else if (!kept.has(st)) watchStorage(st); // no scope owns it now: the collector decides
+  }
   return result;
 }
 
@@ -118,6 +123,49 @@ function release(s: Scope, escaping: Set<Storage>): void {
   for (const st of s.storages) {
     if (!escaping.has(st) && !kept.has(st) && !st.released) st.backend.free(st);
   }
+}
+
+// ---- noGrad blocks outside any scope ----
+// `noGrad(() => model.forward(xVal))` in a hand-written loop made every activation outside any
+// scope, so the memory waited for the garbage collector. Such a block now runs as a scope that
+// releases, when it returns, the tensors it made, used as an input of another op made without
+// history, and neither returned nor kept: the intermediates. A tensor the block made but nothing
+// inside consumed (a value stored on the side, `ema = add(…)`) is left alone, and so is everything
+// made before the block. What it returns is left to the collector (collected.ts).
+let evalScope: (Scope & { consumed: Set<Storage> }) | null = null;
+
+/** Run `fn` (a noGrad block) releasing the intermediates it made; only outside any scope. */
+export function releasingIntermediates<T>(fn: () => T): T {
+  if (stack.length > 0) return fn();
+  const s = { storages: [] as Storage[], consumed: new Set<Storage>() };
+  stack.push(s);
+  evalScope = s;
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    stack.pop();
+    evalScope = null;
+    for (const st of s.storages) if (s.consumed.has(st) && !kept.has(st) && !st.released) st.backend.free(st);
+    throw e;
+  }
+  stack.pop();
+  evalScope = null;
+  const escaping = new Set<Storage>();
+  collectStorages(result, escaping, new Set());
+  for (const st of s.storages) {
+    if (st.released || kept.has(st)) continue;
+    if (s.consumed.has(st) && !escaping.has(st)) { st.backend.free(st); continue; }
+    bornIn.set(st, generation); // made at the loop's level, as if outside the block
+    watchStorage(st);
+  }
+  return result;
+}
+
+/** Called for the inputs of every op that records no history: inside a noGrad block they were consumed. */
+export function noteConsumed(inputs: readonly { readonly storage: Storage }[]): void {
+  if (evalScope === null) return;
+  for (const t of inputs) evalScope.consumed.add(t.storage);
 }
 
 /** Number of scopes open now (0 outside any library step). */

@@ -9,12 +9,13 @@ import * as M from '../ops/movement.js';
 import * as I from '../ops/indexing.js';
 import * as L from '../ops/linalg.js';
 import * as F from '../ops/activation.js';
-import { backward } from '../autograd/backward.js';
+import { backward, type BackwardOptions } from '../autograd/backward.js';
 import { GradError } from '../errors.js';
 import type { DType, TypedArray } from './dtype.js';
 import { numelOf, type Shape } from './shape.js';
 import { formatTensor } from './format.js';
 import { trackTensor } from './lifetime.js';
+import { versionOf } from './version.js';
 
 export type NestedArray = number | boolean | NestedArray[];
 type Dim = number | readonly number[] | null;
@@ -72,8 +73,13 @@ export class Tensor {
   toString(): string { return formatTensor(this); }
 
   // ---- autograd ----
-  /** Backpropagate from this tensor; `grad` defaults to 1 for a scalar. Leaves accumulate `.grad`. */
-  backward(grad?: Tensor): void { backward(this, grad); }
+  /**
+   * Backpropagate from this tensor; `grad` defaults to 1 for a scalar. Leaves accumulate `.grad`.
+   * `backward({ retainGraph: true })` keeps the graph for another backward() through it.
+   */
+  backward(grad?: Tensor | BackwardOptions, opts?: BackwardOptions): void { backward(this, grad, opts); }
+  /** In-place writes into this tensor's memory so far (PyTorch's `_version`; views share it). */
+  get version(): number { return versionOf(this.storage); }
   /** The same values with no history (shares storage). */
   detach(): Tensor { const t = new Tensor(this.storage, this.shape, this.dtype); return t; }
   /** Set requiresGrad in place (only floating-point tensors can require grad); returns this. */

@@ -1,7 +1,7 @@
 // fit / evaluate / predict: the training loop with validation before the first step, callbacks,
 // progress, seeded shuffling, and each step run in a scope so memory stays flat. The loop knows
 // nothing of the training doctor: the public fit (doctor/public-fit.ts) attaches it as a callback.
-import { AxonError, ValueError } from '../errors.js';
+import { AxonError, ValueError, type AnomalyError } from '../errors.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { manualSeed } from '../tensor/random.js';
 import { scope } from '../tensor/lifetime.js';
@@ -20,11 +20,14 @@ import { resolveLoss, type LossFn, type LossName } from './loss-fn.js';
 import { ProgressBar } from './progress.js';
 import { RunningMetric, type MetricName } from './running-metrics.js';
 import type { Finding } from './finding.js';
+import { blame, DivergenceWatch, DIVERGENCE_FACTOR, locateNonFinite } from './divergence.js';
 
-/** The loss became NaN or infinite: training diverged. */
+/** The loss became NaN or infinite, or over 1e6 × its starting value: training diverged. */
 export class TrainingDivergedError extends AxonError {
   /** The training doctor's findings up to the divergence (when the doctor is on). */
   findings?: Finding[];
+  /** For a NaN/Inf loss: the op that first produced a non-finite value (rerun under detectAnomaly), if found. */
+  origin?: AnomalyError;
   constructor(message: string) { super('fit', message); this.name = 'TrainingDivergedError'; }
 }
 
@@ -160,6 +163,7 @@ export function fit(model: Module, opts: FitOptions): History {
   }
   for (const cb of callbacks) cb.onTrainBegin?.(ctx);
   let lastFinite = NaN;
+  const watch = new DivergenceWatch();
   for (let epoch = 0; epoch < epochs && !ctx.stopTraining; epoch++) {
     ctx.epoch = epoch;
     for (const cb of callbacks) cb.onEpochBegin?.(epoch, ctx);
@@ -179,7 +183,12 @@ export function fit(model: Module, opts: FitOptions): History {
         const pred = model.forward(xb);
         const loss = lossFn(pred, yb);
         const value = loss.item();
-        if (!Number.isFinite(value)) return { value, n: xb.shape[0]! };
+        if (!Number.isFinite(value)) {
+          // Name the op: the same batch once more under anomaly detection (nothing was updated yet).
+          const origin = locateNonFinite(() => lossFn(model.forward(xb), yb).backward());
+          optimizer.zeroGrad();
+          return { value, n: xb.shape[0]!, origin };
+        }
         loss.backward();
         if (opts.clipGradNorm !== undefined) clipGradNorm(model.parameters(), opts.clipGradNorm);
         optimizer.step();
@@ -187,8 +196,14 @@ export function fit(model: Module, opts: FitOptions): History {
         return { value, n: xb.shape[0]! };
       });
       if (r === null) break;
-      if (!Number.isFinite(r.value)) {
-        const err = new TrainingDivergedError(`the loss became ${r.value} at epoch ${epoch + 1}, step ${step + 1} (last finite loss ${lastFinite}); the learning rate (${optimizer.paramGroups[0]!.lr}) is probably too high — try 10× lower, or clip gradients with clipGradNorm: 1 — or the inputs hold extreme values (standardize them)`);
+      if (watch.diverged(r.value)) {
+        const lr = optimizer.paramGroups[0]!.lr;
+        const origin = ('origin' in r ? r.origin : null) ?? null;
+        const what = Number.isFinite(r.value)
+          ? `the loss reached ${r.value} at epoch ${epoch + 1}, step ${step + 1}, over ${DIVERGENCE_FACTOR}× its starting value ${watch.start}`
+          : `the loss became ${r.value} at epoch ${epoch + 1}, step ${step + 1} (last finite loss ${lastFinite})`;
+        const err = new TrainingDivergedError(`${what}; ${blame(origin, lr)}`);
+        if (origin) err.origin = origin;
         for (const cb of callbacks) cb.onDiverged?.(err, r.value, ctx);
         throw err;
       }

@@ -5,20 +5,37 @@ import { allocArray, bytesPerElement, type DType, type TypedArray } from '../../
 import type { KernelOp, PrimAttrs } from '../prims.js';
 import { KERNELS, type Kernel, type KView } from './kernels.js';
 
+interface Counted { readonly bytes: number; settled: boolean }
+
 export class TsBackend implements Backend {
   readonly name = 'ts';
   private bytes = 0;
   private count = 0;
-  // Counts storages the GC has reclaimed, so memory() stays truthful without user calls.
-  private readonly reclaimed = new FinalizationRegistry<number>((b) => { this.bytes -= b; this.count--; });
+  // Counts storages the GC has reclaimed, so memory() stays truthful without user calls. Each
+  // storage's count is settled once: by free(), a collector (tensor/collected.ts) or the registry.
+  private readonly reclaimed = new FinalizationRegistry<Counted>((c) => this.settle(c));
+  private readonly counted = new WeakMap<Storage, Counted>();
 
   alloc(dtype: DType, size: number): Storage {
     const s: Storage = { backend: this, dtype, size, handle: allocArray(dtype, size), released: false };
-    const b = size * bytesPerElement(dtype);
-    this.bytes += b;
+    const c: Counted = { bytes: size * bytesPerElement(dtype), settled: false };
+    this.bytes += c.bytes;
     this.count++;
-    this.reclaimed.register(s, b, s);
+    this.counted.set(s, c);
+    this.reclaimed.register(s, c, c); // the count is the token: a collector can unregister it
     return s;
+  }
+
+  collector(storage: Storage): () => void {
+    const c = this.counted.get(storage);
+    return () => { if (c) { this.reclaimed.unregister(c); this.settle(c); } };
+  }
+
+  private settle(c: Counted): void {
+    if (c.settled) return;
+    c.settled = true;
+    this.bytes -= c.bytes;
+    this.count--;
   }
 
   write(storage: Storage, data: ArrayLike<number>): void {
@@ -34,9 +51,8 @@ export class TsBackend implements Backend {
   free(storage: Storage): void {
     if (storage.released) return;
     storage.released = true;
-    this.reclaimed.unregister(storage);
-    this.bytes -= storage.size * bytesPerElement(storage.dtype);
-    this.count--;
+    const c = this.counted.get(storage);
+    if (c) { this.reclaimed.unregister(c); this.settle(c); }
     storage.handle = null;
   }
 

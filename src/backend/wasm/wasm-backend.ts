@@ -57,7 +57,7 @@ export class WasmBackend implements Backend, Engine {
     const s: Storage = { backend: this, dtype, size, handle: block, released: false };
     this.bytes += bytes;
     this.count++;
-    this.reclaimer.register(s, block, s);
+    this.reclaimer.register(s, block, block); // the block is the token: a collector can unregister it
     return s;
   }
 
@@ -79,7 +79,7 @@ export class WasmBackend implements Backend, Engine {
   free(storage: Storage): void {
     if (storage.released) return;
     storage.released = true;
-    this.reclaimer.unregister(storage);
+    this.reclaimer.unregister(storage.handle as Block);
     if (this.allocator.release(storage.handle as Block)) {
       this.bytes -= (storage.handle as Block).bytes;
       this.count--;
@@ -91,7 +91,12 @@ export class WasmBackend implements Backend, Engine {
     return { bytes: this.bytes, storages: this.count, heapBytes: this.allocator.highWater, reclaimedByGc: this.reclaimedByGc };
   }
 
-  /** Called by the FinalizationRegistry for storages collected without free(). */
+  collector(storage: Storage): () => void {
+    const b = storage.handle as Block; // release() ignores a block already given back (generations)
+    return () => { this.reclaimer.unregister(b); this.reclaim(b); };
+  }
+
+  /** Called by the FinalizationRegistry (or a collector) for storages collected without free(). */
   private reclaim(b: Block): void {
     if (this.allocator.release(b)) {
       this.bytes -= b.bytes;
