@@ -11,6 +11,8 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { DTypeError, ValueError } from '../errors.js';
+import { brief, isJsonObject, jsonDepth } from '../json-safety.js';
+import { checkLimit, type Limits } from '../limits.js';
 import { fromArray } from '../tensor/creation.js';
 import type { DType, TypedArray } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -28,6 +30,8 @@ const FILE_DTYPE: Record<DType, SafetensorsDType> = { float64: 'F64', float32: '
 
 /** The reference reader refuses headers over 100 MB; so do we, before allocating anything. */
 const MAX_HEADER_BYTES = 100_000_000;
+/** Dims of one tensor: far more than any model uses, few enough to keep per-tensor work small. */
+const MAX_RANK = 64;
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const utf8 = new TextEncoder();
 
@@ -55,11 +59,11 @@ function setOwn<V>(o: Record<string, V>, k: string, v: V): void {
 }
 
 function checkMetadata(op: string, metadata: unknown): Record<string, string> {
-  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
-    throw new ValueError(op, `__metadata__ must be an object of strings, got ${JSON.stringify(metadata)}`);
+  if (!isJsonObject(metadata)) {
+    throw new ValueError(op, `__metadata__ must be a flat object of strings, got ${brief(metadata)}`);
   }
   for (const [k, v] of Object.entries(metadata)) {
-    if (typeof v !== 'string') throw new ValueError(op, `__metadata__[${JSON.stringify(k)}] is ${JSON.stringify(v)}; metadata values must be strings (use JSON.stringify for structured values)`);
+    if (typeof v !== 'string') throw new ValueError(op, `__metadata__[${JSON.stringify(k)}] is ${brief(v)}; metadata values must be strings (use JSON.stringify for structured values)`);
   }
   return metadata as Record<string, string>;
 }
@@ -136,11 +140,14 @@ interface Entry { name: string; dtype: SafetensorsDType; shape: number[]; begin:
  * @example
  * const { tensors, metadata } = parseSafetensors(bytes);
  */
-export function parseSafetensors(bytes: Uint8Array): SafetensorsFile {
-  return parseWith('parseSafetensors', bytes);
+export function parseSafetensors(bytes: Uint8Array, limits?: SafetensorsLimits): SafetensorsFile {
+  return parseWith('parseSafetensors', bytes, limits);
 }
 
-function parseWith(op: string, bytes: Uint8Array): SafetensorsFile {
+/** Limits checked before anything is built: `maxTensors` (default 16,384) and `maxDepth` of the header JSON (64). */
+export type SafetensorsLimits = Pick<Limits, 'maxTensors' | 'maxDepth'>;
+
+function parseWith(op: string, bytes: Uint8Array, limits?: SafetensorsLimits): SafetensorsFile {
   if (!(bytes instanceof Uint8Array)) throw new ValueError(op, `expected the file's bytes as a Uint8Array, got ${typeof bytes}`);
   if (bytes.length < 8) throw new ValueError(op, `the file is ${bytes.length} bytes, shorter than the 8-byte header length; it is truncated or not a safetensors file`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -159,6 +166,7 @@ function parseWith(op: string, bytes: Uint8Array): SafetensorsFile {
     throw new ValueError(op, 'the header is not valid UTF-8; the file is corrupted');
   }
   if (!text.startsWith('{')) throw new ValueError(op, `the header must start with '{', it starts with ${JSON.stringify(text.slice(0, 16))}; the file is corrupted or not a safetensors file`);
+  checkLimit(op, 'the header\'s JSON nesting depth', jsonDepth(text), limits, 'maxDepth');
   let header: unknown;
   try {
     header = JSON.parse(text);
@@ -167,6 +175,8 @@ function parseWith(op: string, bytes: Uint8Array): SafetensorsFile {
   }
   if (header === null || typeof header !== 'object' || Array.isArray(header)) throw new ValueError(op, 'the header must be a JSON object of tensor entries');
 
+  const names = Object.keys(header);
+  checkLimit(op, 'the number of tensors in the header', names.length - (Object.hasOwn(header, '__metadata__') ? 1 : 0), limits, 'maxTensors');
   const dataBytes = bytes.length - 8 - n;
   let metadata: Record<string, string> | null = null;
   const entries: Entry[] = [];
@@ -201,16 +211,17 @@ function parseWith(op: string, bytes: Uint8Array): SafetensorsFile {
 
 function checkEntry(op: string, name: string, info: unknown, dataBytes: number): Entry {
   const what = `tensor ${JSON.stringify(name)}`;
-  if (info === null || typeof info !== 'object' || Array.isArray(info)) throw new ValueError(op, `${what}: entry must be an object {dtype, shape, data_offsets}, got ${JSON.stringify(info)}`);
+  if (info === null || typeof info !== 'object' || Array.isArray(info)) throw new ValueError(op, `${what}: entry must be an object {dtype, shape, data_offsets}, got ${brief(info)}`);
   const { dtype, shape, data_offsets: offsets } = info as Record<string, unknown>;
-  if (typeof dtype !== 'string' || !(dtype in ITEM_SIZE)) {
-    throw new DTypeError(op, `${what}: unknown dtype ${JSON.stringify(dtype)}; safetensors dtypes are ${Object.keys(ITEM_SIZE).join(', ')}`);
+  if (typeof dtype !== 'string' || !Object.hasOwn(ITEM_SIZE, dtype)) {
+    throw new DTypeError(op, `${what}: unknown dtype ${brief(dtype)}; safetensors dtypes are ${Object.keys(ITEM_SIZE).join(', ')}`);
   }
   if (dtype === 'F8_E5M2' || dtype === 'F8_E4M3') throw new DTypeError(op, `${what}: dtype ${dtype} (8-bit float) is not supported; convert it to F16 or F32 before saving`);
   const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-  if (!Array.isArray(shape) || !shape.every(isCount)) throw new ValueError(op, `${what}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+  if (!Array.isArray(shape) || !shape.every(isCount)) throw new ValueError(op, `${what}: shape must be an array of non-negative integers, got ${brief(shape)}`);
+  if (shape.length > MAX_RANK) throw new ValueError(op, `${what}: shape has ${shape.length} dims, more than the ${MAX_RANK} Axon supports; the file is corrupted`);
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount)) {
-    throw new ValueError(op, `${what}: data_offsets must be [begin, end] with non-negative integers, got ${JSON.stringify(offsets)}`);
+    throw new ValueError(op, `${what}: data_offsets must be [begin, end] with non-negative integers, got ${brief(offsets)}`);
   }
   const [begin, end] = offsets as [number, number];
   if (end < begin) throw new ValueError(op, `${what}: data_offsets [${begin}, ${end}] end before they begin; the file is corrupted`);
@@ -218,10 +229,10 @@ function checkEntry(op: string, name: string, info: unknown, dataBytes: number):
   let bytes = ITEM_SIZE[dtype as SafetensorsDType];
   for (const s of shape) {
     bytes *= s;
-    if (!Number.isSafeInteger(bytes)) throw new ValueError(op, `${what}: shape ${JSON.stringify(shape)} is too large to address; the file is corrupted`);
+    if (!Number.isSafeInteger(bytes)) throw new ValueError(op, `${what}: shape ${brief(shape)} is too large to address; the file is corrupted`);
   }
   if (bytes !== end - begin) {
-    throw new ValueError(op, `${what}: shape [${shape.join(',')}] of ${dtype} needs ${bytes} bytes but data_offsets [${begin}, ${end}] span ${end - begin}; the file is corrupted`);
+    throw new ValueError(op, `${what}: shape ${brief(shape)} of ${dtype} needs ${bytes} bytes but data_offsets [${begin}, ${end}] span ${end - begin}; the file is corrupted`);
   }
   return { name, dtype: dtype as SafetensorsDType, shape: shape as number[], begin, end };
 }
@@ -296,11 +307,11 @@ export function saveSafetensorsSync(path: string, tensors: Record<string, Tensor
  * @example
  * const { tensors } = await loadSafetensors('mlp.safetensors');
  */
-export async function loadSafetensors(path: string): Promise<SafetensorsFile> {
-  return parseWith(`loadSafetensors(${path})`, new Uint8Array(await readFile(path)));
+export async function loadSafetensors(path: string, limits?: SafetensorsLimits): Promise<SafetensorsFile> {
+  return parseWith(`loadSafetensors(${path})`, new Uint8Array(await readFile(path)), limits);
 }
 
 /** `loadSafetensors` for synchronous callers. */
-export function loadSafetensorsSync(path: string): SafetensorsFile {
-  return parseWith(`loadSafetensorsSync(${path})`, new Uint8Array(readFileSync(path)));
+export function loadSafetensorsSync(path: string, limits?: SafetensorsLimits): SafetensorsFile {
+  return parseWith(`loadSafetensorsSync(${path})`, new Uint8Array(readFileSync(path)), limits);
 }
