@@ -98,7 +98,7 @@ export type { RnnNonlinearity } from './nn/recurrent-step.js';
 export { Embedding, type EmbeddingOptions } from './nn/embedding.js';
 export { MoE, ExpertMLP, type MoEOptions } from './nn/moe.js';
 export { GPT, GPTBlock, GPTMLP, CausalSelfAttention, TokenEmbedding, GPT_DEFAULTS, sampleToken, type GPTConfig, type GenerateOptions } from './nn/gpt.js';
-export { CharTokenizer, BPETokenizer, type Tokenizer } from './data/tokenizers.js';
+export { CharTokenizer, BPETokenizer, type Tokenizer, type TokenizerLimits } from './data/tokenizers.js';
 export { decodeImage, readImage, imageFormat, type DecodeImageOptions } from './data/image.js';
 export { ImageFolder, type ImageFolderOptions } from './data/image-folder.js';
 export * as transforms from './data/transforms.js';
