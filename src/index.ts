@@ -65,7 +65,7 @@ export { randomSplit, stratifiedSplit, timeSplit, kFold, type TrainTest, type St
 export { parseCsv, readCsv, type Cell, type Row, type Table, type ColumnType, type CsvOptions } from './data/csv.js';
 export { selectColumns, column, dropMissing, toTensor, StandardScaler, MinMaxScaler, LabelEncoder, oneHotEncode } from './data/tabular.js';
 export { loadMnist, loadIris, loadPenguins, loadCo2, loadSeattleWeather, MNIST_PACKAGE_SIZE, type LoadMnistOptions, type MnistPart, type ClassificationData, type IrisRow, type PenguinRow, type Co2Row, type SeattleWeatherRow } from './data/datasets.js';
-export { parseIdx, readIdx, loadMnistIdx, type IdxArray, type IdxDType } from './data/idx.js';
+export { parseIdx, readIdx, loadMnistIdx, type IdxArray, type IdxDType, type IdxLimits } from './data/idx.js';
 export { serializeSafetensors, parseSafetensors, saveSafetensors, saveSafetensorsSync, loadSafetensors, loadSafetensorsSync, type SafetensorsFile, type SafetensorsDType, type SafetensorsLimits } from './io/safetensors.js';
 export { writeFileAtomic, writeFileAtomicSync, type FileBytes } from './io/atomic.js';
 export { accuracy, topKAccuracy, precision, recall, f1, confusionMatrix, rocAuc, mae, rmse, r2, type MetricInput, type Average, type ClassificationOptions } from './train/metrics.js';
