@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import pngjs from 'pngjs';
 import jpeg from 'jpeg-js';
 import { ValueError } from '../errors.js';
+import { checkLimit, limitOf, type Limits } from '../limits.js';
+import { imageDimensions } from './image-header.js';
 import { fromArray } from '../tensor/creation.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -18,6 +20,10 @@ export interface DecodeImageOptions {
   dtype?: DType;
   /** Named in error messages (e.g. the file path). */
   source?: string;
+  /** Most pixels (width × height) the header may declare; checked before decoding. Default 2^25. */
+  maxPixels?: number;
+  /** Most bytes the JPEG decoder may allocate (jpeg-js's maxMemoryUsageInMB). Default 1 GiB. */
+  maxBytes?: number;
 }
 
 /** Which decoder the bytes need, or null when they are neither PNG nor JPEG. */
@@ -35,8 +41,13 @@ export function imageFormat(bytes: Uint8Array): 'png' | 'jpeg' | null {
  * @example
  * const img = decodeImage(readFileSync('digit.png')); // (1, 28, 28) for a grayscale PNG
  */
-export function decodeImage(bytes: Uint8Array, { channels, dtype = 'float32', source = 'image' }: DecodeImageOptions = {}): Tensor {
+export function decodeImage(bytes: Uint8Array, { channels, dtype = 'float32', source = 'image', ...limits }: DecodeImageOptions = {}): Tensor {
   const fmt = imageFormat(bytes);
+  const maxPixels = limitOf('decodeImage', limits as Limits, 'maxPixels');
+  if (fmt !== null) {
+    const dims = imageDimensions('decodeImage', source, bytes, fmt);
+    if (dims) checkLimit('decodeImage', `${source}: the pixels its header declares (${dims.width} × ${dims.height})`, dims.width * dims.height, limits as Limits, 'maxPixels');
+  }
   let rgba: Uint8Array | Uint16Array;
   let width: number;
   let height: number;
@@ -49,7 +60,10 @@ export function decodeImage(bytes: Uint8Array, { channels, dtype = 'float32', so
       rgba = png.data;
       gray = (png.colorType as number) === 0 || (png.colorType as number) === 4; // gray, gray + alpha
     } else if (fmt === 'jpeg') {
-      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
+      const img = jpeg.decode(bytes, {
+        useTArray: true, formatAsRGBA: true,
+        maxResolutionInMP: maxPixels / 1e6, maxMemoryUsageInMB: limitOf('decodeImage', limits as Limits, 'maxBytes') / 2 ** 20,
+      });
       ({ width, height } = img);
       rgba = img.data;
     } else {

@@ -128,3 +128,19 @@ test('gaussianNoise: seeded, std as asked, clamped', () => {
 test('transforms reject flat images with a hint', () => {
   assert.throws(() => T.resize(2)(ax.zeros([4, 784])), /reshape flat images/);
 });
+
+test('decodeImage refuses images whose header declares more than maxPixels, before decoding', () => {
+  const p = Buffer.from(png(4, 4, () => [1, 2, 3, 255]));
+  p.writeUInt32BE(16384, 16);
+  p.writeUInt32BE(16384, 20);
+  const before = process.memoryUsage().rss;
+  assert.throws(() => ax.decodeImage(p, { source: 'big.png' }), (e: unknown) => e instanceof ax.LimitError && /big\.png/.test((e as Error).message) && /maxPixels/.test((e as Error).message));
+  const j = Buffer.from(jpeg.encode({ width: 8, height: 8, data: Buffer.alloc(8 * 8 * 4, 128) }, 90).data);
+  const sof = j.indexOf(Buffer.from([0xff, 0xc0]));
+  j.writeUInt16BE(60000, sof + 5);
+  j.writeUInt16BE(60000, sof + 7);
+  assert.throws(() => ax.decodeImage(j, { source: 'big.jpg' }), ax.LimitError);
+  assert.throws(() => ax.decodeImage(png(4, 4, () => [1, 2, 3, 255]), { maxPixels: 15 }), ax.LimitError);
+  assert.equal(ax.decodeImage(png(4, 4, () => [1, 2, 3, 255]), { maxPixels: 16 }).shape[1], 4);
+  assert.ok(process.memoryUsage().rss - before < 200 << 20);
+});
