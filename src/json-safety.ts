@@ -48,9 +48,28 @@ export function isJsonObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** A value as short JSON for an error message (at most `n` characters). */
+/**
+ * A value as short JSON-like text for an error message (at most `n` characters). Bounded in
+ * depth and width, so a hostile value nested 100,000 deep can not overflow the stack here.
+ */
 export function brief(v: unknown, n = 64): string {
-  let s: string;
-  try { s = JSON.stringify(v) ?? String(v); } catch { s = String(v); }
-  return s.length > n ? `${s.slice(0, n)}…` : s;
+  const out = summarize(v, 3, n + 1);
+  return out.length > n ? `${out.slice(0, n)}…` : out;
+}
+
+function summarize(v: unknown, depth: number, room: number): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > room ? v.slice(0, room) : v);
+  if (v === null || typeof v !== 'object') return String(v);
+  if (depth === 0) return Array.isArray(v) ? '[…]' : '{…}';
+  const parts: string[] = [];
+  let used = 2;
+  const entries = Array.isArray(v) ? v.slice(0, 8).map((x): [string | null, unknown] => [null, x]) : Object.keys(v).slice(0, 8).map((k): [string | null, unknown] => [k, (v as Record<string, unknown>)[k]]);
+  for (const [k, x] of entries) {
+    if (used > room) break;
+    const p = `${k === null ? '' : `${JSON.stringify(k)}:`}${summarize(x, depth - 1, room - used)}`;
+    parts.push(p);
+    used += p.length + 1;
+  }
+  const more = (Array.isArray(v) ? v.length : Object.keys(v).length) > parts.length ? ',…' : '';
+  return Array.isArray(v) ? `[${parts.join(',')}${more}]` : `{${parts.join(',')}${more}}`;
 }

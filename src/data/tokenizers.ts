@@ -1,12 +1,13 @@
 // Tokenizers: character-level, and byte-level byte-pair encoding (Sennrich et al. 2016; GPT-2's
 // byte-level variant) trained from a corpus. Both round-trip arbitrary Unicode and save as JSON.
 import { ValueError } from '../errors.js';
+import { brief as describe } from '../json-safety.js';
 import { checkLimit, type Limits } from '../limits.js';
 
 /** Limits `fromJSON` checks before building a vocabulary: maxVocab (2^20 tokens), maxTokenBytes (4,096), maxVocabBytes (64 MiB). */
 export type TokenizerLimits = Pick<Limits, 'maxVocab' | 'maxTokenBytes' | 'maxVocabBytes'>;
 
-const describe = (v: unknown): string => { try { return (JSON.stringify(v) ?? String(v)).slice(0, 64); } catch { return String(v).slice(0, 64); } };
+
 
 /** What every tokenizer offers. */
 export interface Tokenizer {
