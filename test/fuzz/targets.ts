@@ -10,7 +10,7 @@ import jpeg from 'jpeg-js';
 import * as ax from '../../src/index.js';
 import { restoreOptimizerState } from '../../src/io/checkpoint-optimizer.js';
 import type { Target } from './harness.js';
-import { deepJson, mutateJson, type Field, type Rng } from './mutate.js';
+import { deepJson, mutateBytes, mutateJson, type Field, type Rng } from './mutate.js';
 
 /** Limits every fuzzed loader gets: small enough that a case's memory bound means something. */
 export const FUZZ_LIMITS = {
@@ -272,6 +272,25 @@ function pngOf(w: number, h: number, colorType: 0 | 2 | 6): Uint8Array {
   return new Uint8Array(pngjs.PNG.sync.write(p, { colorType, inputColorType: 6 }));
 }
 
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => { let c = n; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; return c >>> 0; });
+function crc32(b: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const x of b) c = CRC_TABLE[(c ^ x) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+/** Recompute every chunk's CRC, so a mutation reaches the decoder instead of the checksum test. */
+function fixPngCrcs(b: Uint8Array): Uint8Array {
+  const out = Uint8Array.from(b);
+  const v = new DataView(out.buffer);
+  for (let at = 8; at + 12 <= out.length;) {
+    const len = v.getUint32(at, false);
+    if (at + 12 + len > out.length) break;
+    v.setUint32(at + 8 + len, crc32(out.subarray(at + 4, at + 8 + len)), false);
+    at += 12 + len;
+  }
+  return out;
+}
+
 export function pngTarget(): Target {
   const seed = pngOf(6, 5, 6);
   const big = Uint8Array.from(seed);
@@ -280,8 +299,11 @@ export function pngTarget(): Target {
   return {
     name: 'png',
     seeds: [seed, pngOf(7, 3, 0), pngOf(4, 4, 2)],
-    hostile: [['IHDR 16384²', big]],
+    hostile: [['IHDR 16384²', big], ['IHDR 16384², CRC fixed', fixPngCrcs(big)]],
     fields: () => [[16, 4, false], [20, 4, false], [8, 4, false]],
+    // Most cases: a byte mutation with the CRCs made right again (else pngjs stops at the checksum).
+    mutate: (rng, b) => fixPngCrcs(mutateBytes(rng, b, [[16, 4, false], [20, 4, false], [8, 4, false]])),
+    formatShare: 0.8,
     run: (b) => { ax.decodeImage(b, { source: 'fuzz.png', maxPixels: FUZZ_LIMITS.maxPixels, maxBytes: FUZZ_LIMITS.maxBytes }); },
     memoryBound: 256 * MB,
   };
