@@ -26,6 +26,10 @@ const ITEM_SIZE: Record<SafetensorsDType, number> = {
   BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1, I16: 2, U16: 2, F16: 2, BF16: 2, I32: 4, U32: 4, F32: 4, F64: 8, I64: 8, U64: 8,
 };
 const RANK = Object.fromEntries(Object.keys(ITEM_SIZE).map((k, i) => [k, i])) as Record<SafetensorsDType, number>;
+/** The Axon dtype each file dtype loads as (F16/BF16 widen to float32, integers narrow to int32). */
+const AXON_DTYPE: Record<SafetensorsDType, DType> = {
+  BOOL: 'bool', U8: 'int32', I8: 'int32', F8_E5M2: 'float32', F8_E4M3: 'float32', I16: 'int32', U16: 'int32', F16: 'float32', BF16: 'float32', I32: 'int32', U32: 'int32', F32: 'float32', F64: 'float64', I64: 'int32', U64: 'int32',
+};
 const FILE_DTYPE: Record<DType, SafetensorsDType> = { float64: 'F64', float32: 'F32', int32: 'I32', bool: 'BOOL' };
 
 /** The reference reader refuses headers over 100 MB; so do we, before allocating anything. */
@@ -181,7 +185,8 @@ function parseWith(op: string, bytes: Uint8Array, limits?: SafetensorsLimits): S
   const dataBytes = bytes.length - 8 - n;
   let metadata: Record<string, string> | null = null;
   const entries: Entry[] = [];
-  for (const [name, info] of Object.entries(header as Record<string, unknown>)) {
+  for (const name of names) {
+    const info = (header as Record<string, unknown>)[name];
     if (name === '__metadata__') { metadata = checkMetadata(op, info); continue; }
     entries.push(checkEntry(op, name, info, dataBytes));
   }
@@ -241,6 +246,7 @@ function checkEntry(op: string, name: string, info: unknown, dataBytes: number):
 /** Elements of one tensor, converted to the nearest Axon dtype. */
 function decode(op: string, e: Entry, raw: Uint8Array): { values: ArrayLike<number>; dtype: DType } {
   const count = raw.length / ITEM_SIZE[e.dtype];
+  if (count === 0) return { values: [], dtype: AXON_DTYPE[e.dtype] }; // no copy, no views: many empty tensors stay cheap
   const copy = raw.slice(); // own, aligned buffer
   const v = new DataView(copy.buffer);
   const each = (f: (i: number) => number): Float64Array => Float64Array.from({ length: count }, (_, i) => f(i));
