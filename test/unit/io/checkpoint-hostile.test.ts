@@ -1,9 +1,15 @@
 // Hostile checkpoints: bad metadata, architectures far larger than their weights, and
 // optimizer state of the wrong shape, dtype or range are refused with typed errors, before any
 // model is built or any state is assigned.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import * as ax from '../../../src/index.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'axon-hostile-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 const META = (config: string, more: Record<string, string> = {}): Record<string, string> => ({ format: 'axon-checkpoint-1', config, ...more });
 const file = (tensors: Record<string, ax.Tensor>, meta: Record<string, string>): Uint8Array => ax.serializeSafetensors(tensors, meta);
@@ -39,9 +45,9 @@ test('optimizer state of the wrong shape, dtype or range, or with __proto__ keys
   const cfg = JSON.stringify(m.config());
   const restore = (tensors: Record<string, ax.Tensor>, optimizer: string, cls: new (...a: never[]) => Error = ax.ValueError): void => {
     const bytes = file({ ...small(), ...tensors }, META(cfg, { optimizer }));
-    const path = `${process.env.TMPDIR ?? '/tmp'}/axon-hostile-${process.pid}.safetensors`;
-    ax.saveSafetensorsSync(path, ax.parseSafetensors(bytes).tensors, ax.parseSafetensors(bytes).metadata!);
-    assert.throws(() => ax.loadOptimizerState(opt, path), cls);
+    const where = path.join(dir, 'opt.safetensors');
+    ax.saveSafetensorsSync(where, ax.parseSafetensors(bytes).tensors, ax.parseSafetensors(bytes).metadata!);
+    assert.throws(() => ax.loadOptimizerState(opt, where), (e: unknown) => e instanceof cls && (e as Error).message.includes(where));
   };
   restore({ 'optimizer.state.0.exp_avg': ax.zeros([3, 2]) }, groups({}), ax.ShapeError);
   restore({ 'optimizer.state.0.exp_avg': ax.zeros([2, 2], { dtype: 'int32' }) }, groups({}), ax.DTypeError);
