@@ -1,6 +1,7 @@
 // Reader for the IDX format of the original MNIST files (train-images-idx3-ubyte etc., plain or
 // gzipped). Layout: two zero bytes, a dtype byte, a dims byte, one big-endian uint32 size per dim,
-// then the elements big-endian, row-major. Everything is validated before any element is read.
+// then the elements big-endian, row-major. Everything is validated before any element is read,
+// and a gzipped file never inflates past what its header implies (nor `maxBytes`).
 import { readFile } from 'node:fs/promises';
 import { constants as zlibConstants, gunzipSync, type ZlibOptions } from 'node:zlib';
 import { ValueError } from '../errors.js';

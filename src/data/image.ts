@@ -1,5 +1,6 @@
 // Image decoding: PNG (pngjs) and JPEG (jpeg-js), both pure JavaScript, into (C, H, W) float
 // tensors with values in [0, 1]. The format is told by the file's magic bytes, not its name.
+// The declared size is checked against `maxPixels` before a decoder starts (image-header.ts).
 import { readFileSync } from 'node:fs';
 import pngjs from 'pngjs';
 import jpeg from 'jpeg-js';
