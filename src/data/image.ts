@@ -21,11 +21,17 @@ export interface DecodeImageOptions {
   dtype?: DType;
   /** Named in error messages (e.g. the file path). */
   source?: string;
-  /** Most pixels (width × height) the header may declare; checked before decoding. Default 2^25. */
+  /**
+   * Most pixels (width × height, rows narrower than 64 pixels counted as 64) the header may
+   * declare; checked before decoding. Default 2^25.
+   */
   maxPixels?: number;
   /** Most bytes the JPEG decoder may allocate (jpeg-js's maxMemoryUsageInMB). Default 1 GiB. */
   maxBytes?: number;
 }
+
+/** Rows narrower than this count as this wide against maxPixels: decoding costs per row too. */
+const MIN_ROW = 64;
 
 /** Which decoder the bytes need, or null when they are neither PNG nor JPEG. */
 export function imageFormat(bytes: Uint8Array): 'png' | 'jpeg' | null {
@@ -47,7 +53,12 @@ export function decodeImage(bytes: Uint8Array, { channels, dtype = 'float32', so
   const maxPixels = limitOf('decodeImage', limits as Limits, 'maxPixels');
   if (fmt !== null) {
     const dims = imageDimensions('decodeImage', source, bytes, fmt);
-    if (dims) checkLimit('decodeImage', `${source}: the pixels its header declares (${dims.width} × ${dims.height})`, dims.width * dims.height, limits as Limits, 'maxPixels');
+    if (dims && (dims.width === 0 || dims.height === 0)) {
+      // A zero side passes any pixel limit, yet the decoders still loop over the other side (2^31 rows).
+      throw new ValueError('decodeImage', `${source}: the header declares a ${dims.width} × ${dims.height} image; a side of 0 is invalid, the file is corrupt`);
+    }
+    // Decoders also pay per row: rows narrower than 64 pixels count as 64 (a 1 × 2^22 PNG took 10 s and 1 GB).
+    if (dims) checkLimit('decodeImage', `${source}: the pixels its header declares (${dims.width} × ${dims.height}${dims.width < MIN_ROW ? `, rows counted as ${MIN_ROW} wide` : ''})`, Math.max(dims.width, MIN_ROW) * dims.height, limits as Limits, 'maxPixels');
   }
   let rgba: Uint8Array | Uint16Array;
   let width: number;

@@ -125,6 +125,13 @@ function fixPngCrcs(b: Uint8Array): Uint8Array {
   return out;
 }
 
+function patchIhdr(b: Uint8Array, width: number, height: number): Uint8Array {
+  const out = Uint8Array.from(b);
+  new DataView(out.buffer).setUint32(16, width, false);
+  new DataView(out.buffer).setUint32(20, height, false);
+  return fixPngCrcs(out);
+}
+
 export function pngTarget(): Target {
   const seed = pngOf(6, 5, 6);
   const big = Uint8Array.from(seed);
@@ -133,7 +140,11 @@ export function pngTarget(): Target {
   return {
     name: 'png',
     seeds: [seed, pngOf(7, 3, 0), pngOf(4, 4, 2)],
-    hostile: [['IHDR 16384²', big], ['IHDR 16384², CRC fixed', fixPngCrcs(big)]],
+    hostile: [
+      ['IHDR 16384²', big], ['IHDR 16384², CRC fixed', fixPngCrcs(big)],
+      ['IHDR 0 × 2^31-1, CRC fixed (found by this fuzzer: 22 s, 4 GB)', patchIhdr(seed, 0, 2 ** 31 - 1)],
+      ['IHDR 1 × 2^22, CRC fixed', patchIhdr(seed, 1, 2 ** 22)],
+    ],
     fields: () => [[16, 4, false], [20, 4, false], [8, 4, false]],
     // Most cases: a byte mutation with the CRCs made right again (else pngjs stops at the checksum).
     mutate: (rng, b) => fixPngCrcs(mutateBytes(rng, b, [[16, 4, false], [20, 4, false], [8, 4, false]])),

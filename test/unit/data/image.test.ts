@@ -140,7 +140,14 @@ test('decodeImage refuses images whose header declares more than maxPixels, befo
   j.writeUInt16BE(60000, sof + 5);
   j.writeUInt16BE(60000, sof + 7);
   assert.throws(() => ax.decodeImage(j, { source: 'big.jpg' }), ax.LimitError);
-  assert.throws(() => ax.decodeImage(png(4, 4, () => [1, 2, 3, 255]), { maxPixels: 15 }), ax.LimitError);
-  assert.equal(ax.decodeImage(png(4, 4, () => [1, 2, 3, 255]), { maxPixels: 16 }).shape[1], 4);
+  // Rows narrower than 64 pixels count as 64: a 4 × 4 image costs 256.
+  assert.throws(() => ax.decodeImage(png(4, 4, () => [1, 2, 3, 255]), { maxPixels: 255 }), ax.LimitError);
+  assert.equal(ax.decodeImage(png(4, 4, () => [1, 2, 3, 255]), { maxPixels: 256 }).shape[1], 4);
+  assert.equal(ax.decodeImage(png(80, 2, () => [1, 2, 3, 255]), { maxPixels: 160 }).shape[2], 80);
+  // A side of 0 passes any pixel limit but makes pngjs loop over 2^31 rows: refused as corrupt.
+  const flat = Buffer.from(png(4, 4, () => [1, 2, 3, 255]));
+  flat.writeUInt32BE(0, 16);
+  flat.writeUInt32BE(2 ** 31 - 1, 20);
+  assert.throws(() => ax.decodeImage(flat, { source: 'flat.png' }), (e: unknown) => e instanceof ax.ValueError && /flat\.png.*0 × 2147483647/.test((e as Error).message));
   assert.ok(process.memoryUsage().rss - before < 200 << 20);
 });
