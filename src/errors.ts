@@ -82,3 +82,20 @@ export class AnomalyError extends AxonError {
     this.phase = phase;
   }
 }
+
+/**
+ * Input past a size limit (bytes, pixels, parameters, tensors, columns, nesting depth) that a
+ * loader checks before allocating. `limit` names the option that raises it (e.g. 'maxPixels').
+ */
+export class LimitError extends ValueError {
+  readonly limit: string;
+  readonly value: number;
+  readonly max: number;
+  constructor(op: string, what: string, limit: string, value: number, max: number) {
+    super(op, `${what} is ${value}, over the limit of ${max}; pass { ${limit}: ${value} } (or more) to raise the limit if you trust the file`);
+    this.name = 'LimitError';
+    this.limit = limit;
+    this.value = value;
+    this.max = max;
+  }
+}

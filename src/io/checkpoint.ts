@@ -1,11 +1,18 @@
 // Saving and loading models and training checkpoints as safetensors files. The architecture
 // (module config) and the optimizer's hyper-parameters travel in the file's string metadata, so
-// one file holds everything and is written atomically (temp file + rename).
-import { AxonError } from '../errors.js';
+// one file holds everything and is written atomically (temp file + rename). Loading validates
+// the metadata (JSON, depth, no prototype keys), sizes the architecture from its config before
+// building it (against the file's weights and `maxParameters`), and checks optimizer state
+// against the live optimizer (see checkpoint-optimizer.ts) before anything is assigned.
+import { AxonError, ValueError } from '../errors.js';
+import { isJsonObject, parseJsonSafe } from '../json-safety.js';
+import { checkLimit, type Limits } from '../limits.js';
 import { moduleFromConfig, type Module, type ModuleConfig } from '../nn/module.js';
 import type { Optimizer, ParamState } from '../optim/optimizer.js';
 import { Tensor } from '../tensor/tensor.js';
-import { loadSafetensorsSync, saveSafetensorsSync } from './safetensors.js';
+import { architectureSize } from './architecture-size.js';
+import { restoreOptimizerState } from './checkpoint-optimizer.js';
+import { loadSafetensorsSync, parseSafetensors, saveSafetensorsSync, type SafetensorsFile } from './safetensors.js';
 
 const FORMAT = 'axon-checkpoint-1';
 
@@ -15,6 +22,12 @@ export interface SaveOptions {
   /** Extra JSON-able facts to keep (epoch, metrics, …). */
   extra?: Record<string, unknown>;
 }
+
+/**
+ * Limits checked before a model is built: `maxParameters` (elements the stored architecture
+ * may allocate, default 2^30), `maxTensors` (16,384) and `maxDepth` (JSON and module nesting, 64).
+ */
+export type LoadOptions = Pick<Limits, 'maxParameters' | 'maxTensors' | 'maxDepth'>;
 
 /**
  * Write the model's weights (PyTorch state-dict names, so `safetensors` in Python reads them)
@@ -53,21 +66,50 @@ export interface LoadedCheckpoint {
 }
 
 /** Rebuild the model saved at `path` (architecture and weights); predictions are identical. */
-export function load(path: string): Module {
-  return loadCheckpoint(path).model;
+export function load(path: string, options: LoadOptions = {}): Module {
+  return loadCheckpoint(path, options).model;
 }
 
 /** Rebuild the model and return the extra facts stored with it. */
-export function loadCheckpoint(path: string): LoadedCheckpoint {
-  const file = loadSafetensorsSync(path);
+export function loadCheckpoint(path: string, options: LoadOptions = {}): LoadedCheckpoint {
+  return checkpointFrom('load', path, loadSafetensorsSync(path, options), options);
+}
+
+/** `loadCheckpoint` on a file's bytes (`source` names it in errors). */
+export function parseCheckpoint(bytes: Uint8Array, options: LoadOptions & { source?: string } = {}): LoadedCheckpoint {
+  const source = options.source ?? 'checkpoint';
+  return checkpointFrom('parseCheckpoint', source, parseSafetensors(bytes, options), options);
+}
+
+function checkpointFrom(op: string, source: string, file: SafetensorsFile, options: LoadOptions): LoadedCheckpoint {
   const meta = file.metadata ?? {};
   if (meta.format !== FORMAT || meta.config === undefined) {
-    throw new AxonError('load', `${path} holds no Axon model architecture (metadata format ${JSON.stringify(meta.format)}); build the model in code and call loadWeights(model, '${path}')`);
+    throw new AxonError(op, `${source} holds no Axon model architecture (metadata format ${JSON.stringify(meta.format)?.slice(0, 64)}); build the model in code and call loadWeights(model, '${source}')`);
   }
-  const model = moduleFromConfig(JSON.parse(meta.config) as ModuleConfig);
-  model.loadStateDict(modelTensors(file.tensors), { strict: true });
+  const config = parseJsonSafe(op, `${source}: metadata.config`, meta.config, options);
+  const size = architectureSize(config, options, `${source}: metadata.config`);
+  checkLimit(op, `${source}: the elements the stored architecture allocates`, size.total, options, 'maxParameters');
+  const weights = modelTensors(file.tensors);
+  const held = Object.values(weights).reduce((n, t) => n + t.numel, 0);
+  if (size.stored > held) {
+    throw new ValueError(op, `${source}: the stored architecture needs ${size.stored} weights but the file holds ${held}; the architecture metadata does not match the weights (the file is corrupted)`);
+  }
+  const extra = meta.extra === undefined ? {} : parseJsonSafe(op, `${source}: metadata.extra`, meta.extra, options);
+  if (!isJsonObject(extra)) throw new ValueError(op, `${source}: metadata.extra must be a JSON object`);
+  const model = typed(op, source, 'the stored architecture', () => moduleFromConfig(config as ModuleConfig));
+  typed(op, source, 'the weights', () => model.loadStateDict(weights, { strict: true }));
   model.eval();
-  return { model, extra: meta.extra ? (JSON.parse(meta.extra) as Record<string, unknown>) : {} };
+  return { model, extra };
+}
+
+/** Run `f`, turning an untyped error (a layer fed a bad stored argument) into a ValueError. */
+function typed<T>(op: string, source: string, what: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof AxonError) throw e;
+    throw new ValueError(op, `${source}: ${what} could not be loaded (${(e as Error).message}); the file is corrupted`);
+  }
 }
 
 function modelTensors(all: Record<string, Tensor>): Record<string, Tensor> {
@@ -75,24 +117,13 @@ function modelTensors(all: Record<string, Tensor>): Record<string, Tensor> {
 }
 
 /** Load weights from a safetensors file (Axon's or PyTorch's) into an existing model. */
-export function loadWeights(model: Module, path: string, { strict = true }: { strict?: boolean } = {}): void {
-  model.loadStateDict(modelTensors(loadSafetensorsSync(path).tensors), { strict });
+export function loadWeights(model: Module, path: string, { strict = true, ...limits }: { strict?: boolean } & LoadOptions = {}): void {
+  model.loadStateDict(modelTensors(loadSafetensorsSync(path, limits).tensors), { strict });
 }
 
 /** Restore an optimizer's state saved with `save(model, path, { optimizer })`. */
-export function loadOptimizerState(optimizer: Optimizer<{ lr: number }>, path: string): void {
-  const file = loadSafetensorsSync(path);
-  const raw = file.metadata?.optimizer;
-  if (!raw) throw new AxonError('loadOptimizerState', `${path} holds no optimizer state; save with { optimizer }`);
-  const meta = JSON.parse(raw) as { type: string; paramGroups: Record<string, unknown>[]; scalars: Record<string, Record<string, number>> };
-  if (meta.type !== optimizer.constructor.name) {
-    throw new AxonError('loadOptimizerState', `${path} holds ${meta.type} state but the optimizer is ${optimizer.constructor.name}`);
-  }
-  const state: Record<number, ParamState> = {};
-  for (const [i, s] of Object.entries(meta.scalars)) state[Number(i)] = { ...s };
-  for (const [k, t] of Object.entries(file.tensors)) {
-    const m = /^optimizer\.state\.(\d+)\.(.+)$/.exec(k);
-    if (m) (state[Number(m[1])] ??= {})[m[2]!] = t;
-  }
-  optimizer.loadStateDict({ state, paramGroups: meta.paramGroups });
+export function loadOptimizerState(optimizer: Optimizer<{ lr: number }>, path: string, options: LoadOptions = {}): void {
+  const file = loadSafetensorsSync(path, options);
+  const sd: { state: Record<number, ParamState>; paramGroups: Record<string, unknown>[] } = restoreOptimizerState('loadOptimizerState', path, optimizer, file, options);
+  optimizer.loadStateDict(sd);
 }

@@ -10,6 +10,8 @@
 // first, the Rust `Dtype` enum order) then by name, compact JSON, "__metadata__" first.
 import { platform, sourceName, type FileSource } from '../platform/current.js';
 import { DTypeError, ValueError } from '../errors.js';
+import { brief, isJsonObject, jsonDepth } from '../json-safety.js';
+import { checkLimit, type Limits } from '../limits.js';
 import { fromArray } from '../tensor/creation.js';
 import type { DType, TypedArray } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -22,10 +24,16 @@ const ITEM_SIZE: Record<SafetensorsDType, number> = {
   BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1, I16: 2, U16: 2, F16: 2, BF16: 2, I32: 4, U32: 4, F32: 4, F64: 8, I64: 8, U64: 8,
 };
 const RANK = Object.fromEntries(Object.keys(ITEM_SIZE).map((k, i) => [k, i])) as Record<SafetensorsDType, number>;
+/** The Axon dtype each file dtype loads as (F16/BF16 widen to float32, integers narrow to int32). */
+const AXON_DTYPE: Record<SafetensorsDType, DType> = {
+  BOOL: 'bool', U8: 'int32', I8: 'int32', F8_E5M2: 'float32', F8_E4M3: 'float32', I16: 'int32', U16: 'int32', F16: 'float32', BF16: 'float32', I32: 'int32', U32: 'int32', F32: 'float32', F64: 'float64', I64: 'int32', U64: 'int32',
+};
 const FILE_DTYPE: Record<DType, SafetensorsDType> = { float64: 'F64', float32: 'F32', int32: 'I32', bool: 'BOOL' };
 
 /** The reference reader refuses headers over 100 MB; so do we, before allocating anything. */
 const MAX_HEADER_BYTES = 100_000_000;
+/** Dims of one tensor: far more than any model uses, few enough to keep per-tensor work small. */
+const MAX_RANK = 64;
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const utf8 = new TextEncoder();
 
@@ -49,15 +57,16 @@ function byteCompare(a: string, b: string): number {
 
 /** Set an own property even for names like "__proto__" (tensor names come from files). */
 function setOwn<V>(o: Record<string, V>, k: string, v: V): void {
-  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v; // plain stores: defineProperty per tensor was a third of the cost of a many-tensor file
 }
 
 function checkMetadata(op: string, metadata: unknown): Record<string, string> {
-  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
-    throw new ValueError(op, `__metadata__ must be an object of strings, got ${JSON.stringify(metadata)}`);
+  if (!isJsonObject(metadata)) {
+    throw new ValueError(op, `__metadata__ must be a flat object of strings, got ${brief(metadata)}`);
   }
   for (const [k, v] of Object.entries(metadata)) {
-    if (typeof v !== 'string') throw new ValueError(op, `__metadata__[${JSON.stringify(k)}] is ${JSON.stringify(v)}; metadata values must be strings (use JSON.stringify for structured values)`);
+    if (typeof v !== 'string') throw new ValueError(op, `__metadata__[${JSON.stringify(k)}] is ${brief(v)}; metadata values must be strings (use JSON.stringify for structured values)`);
   }
   return metadata as Record<string, string>;
 }
@@ -134,11 +143,14 @@ interface Entry { name: string; dtype: SafetensorsDType; shape: number[]; begin:
  * @example
  * const { tensors, metadata } = parseSafetensors(bytes);
  */
-export function parseSafetensors(bytes: Uint8Array): SafetensorsFile {
-  return parseWith('parseSafetensors', bytes);
+export function parseSafetensors(bytes: Uint8Array, limits?: SafetensorsLimits): SafetensorsFile {
+  return parseWith('parseSafetensors', bytes, limits);
 }
 
-function parseWith(op: string, bytes: Uint8Array): SafetensorsFile {
+/** Limits checked before anything is built: `maxTensors` (default 16,384) and `maxDepth` of the header JSON (64). */
+export type SafetensorsLimits = Pick<Limits, 'maxTensors' | 'maxDepth'>;
+
+function parseWith(op: string, bytes: Uint8Array, limits?: SafetensorsLimits): SafetensorsFile {
   if (!(bytes instanceof Uint8Array)) throw new ValueError(op, `expected the file's bytes as a Uint8Array, got ${typeof bytes}`);
   if (bytes.length < 8) throw new ValueError(op, `the file is ${bytes.length} bytes, shorter than the 8-byte header length; it is truncated or not a safetensors file`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -157,6 +169,7 @@ function parseWith(op: string, bytes: Uint8Array): SafetensorsFile {
     throw new ValueError(op, 'the header is not valid UTF-8; the file is corrupted');
   }
   if (!text.startsWith('{')) throw new ValueError(op, `the header must start with '{', it starts with ${JSON.stringify(text.slice(0, 16))}; the file is corrupted or not a safetensors file`);
+  checkLimit(op, 'the header\'s JSON nesting depth', jsonDepth(text), limits, 'maxDepth');
   let header: unknown;
   try {
     header = JSON.parse(text);
@@ -165,10 +178,13 @@ function parseWith(op: string, bytes: Uint8Array): SafetensorsFile {
   }
   if (header === null || typeof header !== 'object' || Array.isArray(header)) throw new ValueError(op, 'the header must be a JSON object of tensor entries');
 
+  const names = Object.keys(header);
+  checkLimit(op, 'the number of tensors in the header', names.length - (Object.hasOwn(header, '__metadata__') ? 1 : 0), limits, 'maxTensors');
   const dataBytes = bytes.length - 8 - n;
   let metadata: Record<string, string> | null = null;
   const entries: Entry[] = [];
-  for (const [name, info] of Object.entries(header as Record<string, unknown>)) {
+  for (const name of names) {
+    const info = (header as Record<string, unknown>)[name];
     if (name === '__metadata__') { metadata = checkMetadata(op, info); continue; }
     entries.push(checkEntry(op, name, info, dataBytes));
   }
@@ -199,16 +215,17 @@ function parseWith(op: string, bytes: Uint8Array): SafetensorsFile {
 
 function checkEntry(op: string, name: string, info: unknown, dataBytes: number): Entry {
   const what = `tensor ${JSON.stringify(name)}`;
-  if (info === null || typeof info !== 'object' || Array.isArray(info)) throw new ValueError(op, `${what}: entry must be an object {dtype, shape, data_offsets}, got ${JSON.stringify(info)}`);
+  if (info === null || typeof info !== 'object' || Array.isArray(info)) throw new ValueError(op, `${what}: entry must be an object {dtype, shape, data_offsets}, got ${brief(info)}`);
   const { dtype, shape, data_offsets: offsets } = info as Record<string, unknown>;
-  if (typeof dtype !== 'string' || !(dtype in ITEM_SIZE)) {
-    throw new DTypeError(op, `${what}: unknown dtype ${JSON.stringify(dtype)}; safetensors dtypes are ${Object.keys(ITEM_SIZE).join(', ')}`);
+  if (typeof dtype !== 'string' || !Object.hasOwn(ITEM_SIZE, dtype)) {
+    throw new DTypeError(op, `${what}: unknown dtype ${brief(dtype)}; safetensors dtypes are ${Object.keys(ITEM_SIZE).join(', ')}`);
   }
   if (dtype === 'F8_E5M2' || dtype === 'F8_E4M3') throw new DTypeError(op, `${what}: dtype ${dtype} (8-bit float) is not supported; convert it to F16 or F32 before saving`);
   const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-  if (!Array.isArray(shape) || !shape.every(isCount)) throw new ValueError(op, `${what}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+  if (!Array.isArray(shape) || !shape.every(isCount)) throw new ValueError(op, `${what}: shape must be an array of non-negative integers, got ${brief(shape)}`);
+  if (shape.length > MAX_RANK) throw new ValueError(op, `${what}: shape has ${shape.length} dims, more than the ${MAX_RANK} Axon supports; the file is corrupted`);
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount)) {
-    throw new ValueError(op, `${what}: data_offsets must be [begin, end] with non-negative integers, got ${JSON.stringify(offsets)}`);
+    throw new ValueError(op, `${what}: data_offsets must be [begin, end] with non-negative integers, got ${brief(offsets)}`);
   }
   const [begin, end] = offsets as [number, number];
   if (end < begin) throw new ValueError(op, `${what}: data_offsets [${begin}, ${end}] end before they begin; the file is corrupted`);
@@ -216,10 +233,10 @@ function checkEntry(op: string, name: string, info: unknown, dataBytes: number):
   let bytes = ITEM_SIZE[dtype as SafetensorsDType];
   for (const s of shape) {
     bytes *= s;
-    if (!Number.isSafeInteger(bytes)) throw new ValueError(op, `${what}: shape ${JSON.stringify(shape)} is too large to address; the file is corrupted`);
+    if (!Number.isSafeInteger(bytes)) throw new ValueError(op, `${what}: shape ${brief(shape)} is too large to address; the file is corrupted`);
   }
   if (bytes !== end - begin) {
-    throw new ValueError(op, `${what}: shape [${shape.join(',')}] of ${dtype} needs ${bytes} bytes but data_offsets [${begin}, ${end}] span ${end - begin}; the file is corrupted`);
+    throw new ValueError(op, `${what}: shape ${brief(shape)} of ${dtype} needs ${bytes} bytes but data_offsets [${begin}, ${end}] span ${end - begin}; the file is corrupted`);
   }
   return { name, dtype: dtype as SafetensorsDType, shape: shape as number[], begin, end };
 }
@@ -227,6 +244,7 @@ function checkEntry(op: string, name: string, info: unknown, dataBytes: number):
 /** Elements of one tensor, converted to the nearest Axon dtype. */
 function decode(op: string, e: Entry, raw: Uint8Array): { values: ArrayLike<number>; dtype: DType } {
   const count = raw.length / ITEM_SIZE[e.dtype];
+  if (count === 0) return { values: [], dtype: AXON_DTYPE[e.dtype] }; // no copy, no views: many empty tensors stay cheap
   const copy = raw.slice(); // own, aligned buffer
   const v = new DataView(copy.buffer);
   const each = (f: (i: number) => number): Float64Array => Float64Array.from({ length: count }, (_, i) => f(i));
@@ -294,11 +312,11 @@ export function saveSafetensorsSync(path: string, tensors: Record<string, Tensor
  * @example
  * const { tensors } = await loadSafetensors('mlp.safetensors');
  */
-export async function loadSafetensors(path: FileSource): Promise<SafetensorsFile> {
-  return parseWith(`loadSafetensors(${sourceName(path)})`, await platform.readBytes('loadSafetensors', path));
+export async function loadSafetensors(path: FileSource, limits?: SafetensorsLimits): Promise<SafetensorsFile> {
+  return parseWith(`loadSafetensors(${sourceName(path)})`, await platform.readBytes('loadSafetensors', path), limits);
 }
 
 /** `loadSafetensors` for synchronous callers. */
-export function loadSafetensorsSync(path: string): SafetensorsFile {
-  return parseWith(`loadSafetensorsSync(${path})`, platform.readBytesSync('loadSafetensorsSync', path));
+export function loadSafetensorsSync(path: string, limits?: SafetensorsLimits): SafetensorsFile {
+  return parseWith(`loadSafetensorsSync(${path})`, platform.readBytesSync('loadSafetensorsSync', path), limits);
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { gunzipSync } from 'node:zlib';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { constants as bufferConstants } from 'node:buffer';
 import { Worker, parentPort as nodeParent, workerData } from 'node:worker_threads';
 import { ValueError } from '../errors.js';
@@ -137,9 +137,9 @@ export const nodePlatform: Platform = {
   },
   writeFileAtomic,
   writeFileAtomicSync,
-  gunzipSync(op, bytes, maxBytes) {
+  gunzipSync(op, bytes, maxBytes, partial = false) {
     try {
-      return gunzipSync(bytes, { maxOutputLength: Math.max(1, Math.min(maxBytes, bufferConstants.MAX_LENGTH)) });
+      return gunzipSync(bytes, { maxOutputLength: Math.max(1, Math.min(maxBytes, bufferConstants.MAX_LENGTH)), ...(partial ? { finishFlush: zlibConstants.Z_SYNC_FLUSH } : {}) });
     } catch (e) {
       if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
         throw new ValueError(op, `the gzip data inflates to more than ${maxBytes} bytes; if the file is genuine, raise the limit (maxBytes)`);

@@ -46,8 +46,11 @@ export interface Platform {
   /** Write atomically (temp file, fsync, rename): Node only. */
   writeFileAtomic(file: string, bytes: Uint8Array | Iterable<Uint8Array>): Promise<void>;
   writeFileAtomicSync(file: string, bytes: Uint8Array | Iterable<Uint8Array>): void;
-  /** Inflate gzip bytes, refusing to produce more than `maxBytes` (null when the host can not do it synchronously). */
-  gunzipSync: ((op: string, bytes: Uint8Array, maxBytes: number) => Uint8Array) | null;
+  /**
+   * Inflate gzip bytes, refusing to produce more than `maxBytes` (null when the host can not do it
+   * synchronously); `partial` inflates what a truncated stream holds (e.g. the first kilobyte, to read a header).
+   */
+  gunzipSync: ((op: string, bytes: Uint8Array, maxBytes: number, partial?: boolean) => Uint8Array) | null;
   /** Inflate gzip bytes asynchronously, refusing to produce more than `maxBytes`. */
   gunzip(op: string, bytes: Uint8Array, maxBytes: number): Promise<Uint8Array>;
   /** Logical cores this process may use for kernel threads (1 where threads are impossible). */

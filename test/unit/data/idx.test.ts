@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import '../../helpers.js';
-import { ValueError, loadMnistIdx, parseIdx } from '../../../src/index.js';
+import { LimitError, ValueError, loadMnistIdx, parseIdx } from '../../../src/index.js';
 import { rejectsWith, throwsWith } from './throws.js';
 
 /** An IDX file: 0, 0, type byte, ndim, sizes as big-endian u32, then the element bytes. */
@@ -71,4 +71,24 @@ test('loadMnistIdx: images scaled to [0, 1] as (N, 784) or (N, 28, 28), int32 la
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('gzipped int8 data is exactly the file elements (not the inflate buffer around them)', () => {
+  const a = parseIdx(gzipSync(idx(0x09, [3], [0xff, 0x80, 0x01])));
+  assert.deepEqual([...a.data], [-1, -128, 1]);
+  assert.equal(a.data.byteOffset, 0);
+  assert.equal(a.data.buffer.byteLength, 3);
+});
+
+test('a gzip bomb is refused before it inflates: the header bounds the output, and maxBytes bounds the header', () => {
+  // A header for 4 bytes followed by 64 MB of zeros: inflating stops at 4 + 8 + 1 bytes.
+  const head = idx(0x08, [4], [1, 2, 3, 4]);
+  const bomb = gzipSync(Buffer.concat([head, Buffer.alloc(64 << 20)]));
+  const before = process.memoryUsage().arrayBuffers;
+  throwsWith(() => parseIdx(bomb, 'bomb.gz'), ValueError, 'bomb.gz', 'more than');
+  assert.ok(process.memoryUsage().arrayBuffers - before < 32 << 20);
+  // A header that claims 2 GB: refused by maxBytes before inflating.
+  const big = gzipSync(Buffer.concat([idx(0x08, [2 ** 31 - 1], []), Buffer.alloc(1 << 20)]));
+  throwsWith(() => parseIdx(big, 'big.gz'), LimitError, 'big.gz', 'maxBytes');
+  throwsWith(() => parseIdx(gzipSync(head), 'small.gz', { maxBytes: 8 }), LimitError, 'maxBytes: 12');
 });

@@ -128,3 +128,26 @@ test('gaussianNoise: seeded, std as asked, clamped', () => {
 test('transforms reject flat images with a hint', () => {
   assert.throws(() => T.resize(2)(ax.zeros([4, 784])), /reshape flat images/);
 });
+
+test('decodeImage refuses images whose header declares more than maxPixels, before decoding', () => {
+  const p = Buffer.from(png(4, 4, () => [1, 2, 3, 255]));
+  p.writeUInt32BE(16384, 16);
+  p.writeUInt32BE(16384, 20);
+  const before = process.memoryUsage().rss;
+  assert.throws(() => ax.decodeImage(p, { source: 'big.png' }), (e: unknown) => e instanceof ax.LimitError && /big\.png/.test((e as Error).message) && /maxPixels/.test((e as Error).message));
+  const j = Buffer.from(jpeg.encode({ width: 8, height: 8, data: Buffer.alloc(8 * 8 * 4, 128) }, 90).data);
+  const sof = j.indexOf(Buffer.from([0xff, 0xc0]));
+  j.writeUInt16BE(60000, sof + 5);
+  j.writeUInt16BE(60000, sof + 7);
+  assert.throws(() => ax.decodeImage(j, { source: 'big.jpg' }), ax.LimitError);
+  // Rows narrower than 64 pixels count as 64: a 4 × 4 image costs 256.
+  assert.throws(() => ax.decodeImage(png(4, 4, () => [1, 2, 3, 255]), { maxPixels: 255 }), ax.LimitError);
+  assert.equal(ax.decodeImage(png(4, 4, () => [1, 2, 3, 255]), { maxPixels: 256 }).shape[1], 4);
+  assert.equal(ax.decodeImage(png(80, 2, () => [1, 2, 3, 255]), { maxPixels: 160 }).shape[2], 80);
+  // A side of 0 passes any pixel limit but makes pngjs loop over 2^31 rows: refused as corrupt.
+  const flat = Buffer.from(png(4, 4, () => [1, 2, 3, 255]));
+  flat.writeUInt32BE(0, 16);
+  flat.writeUInt32BE(2 ** 31 - 1, 20);
+  assert.throws(() => ax.decodeImage(flat, { source: 'flat.png' }), (e: unknown) => e instanceof ax.ValueError && /flat\.png.*0 × 2147483647/.test((e as Error).message));
+  assert.ok(process.memoryUsage().rss - before < 200 << 20);
+});

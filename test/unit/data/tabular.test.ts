@@ -8,7 +8,7 @@ import path from 'node:path';
 import '../../helpers.js';
 import { TOL, closeEnough, type Tol } from '../../tolerances.js';
 import * as ax from '../../../src/index.js';
-import { DTypeError, LabelEncoder, MinMaxScaler, ShapeError, StandardScaler, ValueError, dropMissing, oneHotEncode, parseCsv, readCsv, selectColumns, toTensor } from '../../../src/index.js';
+import { DTypeError, LimitError, LabelEncoder, MinMaxScaler, ShapeError, StandardScaler, ValueError, dropMissing, oneHotEncode, parseCsv, readCsv, selectColumns, toTensor } from '../../../src/index.js';
 import { rejectsWith, throwsWith } from './throws.js';
 
 /** Scaler outputs are float32 tensors of values computed in float64: one rounding. */
@@ -136,4 +136,24 @@ test('LabelEncoder and oneHotEncode: sorted classes, codes, inverse, unseen valu
   assert.deepEqual(encoded.toArray(), [[0, 1, 0], [1, 0, 0], [0, 0, 1], [1, 0, 0]]);
   assert.deepEqual(oneHotEncode(['a'], { classes: ['c', 'a'] }).encoded.toArray(), [[0, 1]]);
   throwsWith(() => oneHotEncode(['z'], { classes: ['a'] }), ValueError, 'oneHotEncode', '"z"');
+});
+
+test('parseCsv: linear number detection, a maxColumns limit, strict UTF-8 with the byte offset, a __proto__ column kept', () => {
+  let t = Date.now();
+  assert.equal(parseCsv(`a\n${'1'.repeat(60000)}x\n`).rows[0]!.a, `${'1'.repeat(60000)}x`);
+  assert.equal(parseCsv(`a\n${'1'.repeat(60000)}\n`).rows[0]!.a, Number('1'.repeat(60000)));
+  assert.ok(Date.now() - t < 1000, `${Date.now() - t} ms`);
+  for (const [s, n] of [['1.', true], ['.5', true], ['.', false], ['-1e5', true], ['1e', false], ['+.5E-3', true], ['1.2.3', false], ['', false]] as const) {
+    assert.equal(typeof parseCsv(`a,b\n${s},x\n`, { onMissing: 'keep' }).rows[0]!.a === 'number', n, s);
+  }
+  const wide = Array.from({ length: 20000 }, (_, i) => `c${i}`).join(',');
+  throwsWith(() => parseCsv(`${wide}\n${wide}\n`), LimitError, 'maxColumns: 20000');
+  t = Date.now();
+  assert.equal(parseCsv(`${wide}\n${wide}\n`, { maxColumns: 20000 }).columns.length, 20000);
+  assert.ok(Date.now() - t < 5000);
+  throwsWith(() => parseCsv(Uint8Array.from([0x61, 0x0a, 0x62, 0xc3, 0x28, 0x0a])), ValueError, 'invalid UTF-8 at byte offset 3');
+  const row = parseCsv('__proto__,constructor\n1,x\n').rows[0]!;
+  assert.deepEqual(Object.keys(row), ['__proto__', 'constructor']);
+  assert.equal(Object.getOwnPropertyDescriptor(row, '__proto__')!.value, 1);
+  assert.equal(row.constructor, 'x');
 });

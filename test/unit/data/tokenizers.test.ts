@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as ax from '../../../src/index.js';
+import { throwsWith } from './throws.js';
 
 const corpus = 'the quick brown fox jumps over the lazy dog. the dog sleeps; the fox runs! '.repeat(20) + 'naïve café — 東京 🚀🚀 👩‍💻';
 
@@ -31,4 +32,19 @@ test('BPETokenizer round-trips arbitrary Unicode (property)', () => {
   const bpe = ax.BPETokenizer.train(corpus, { vocabSize: 320 });
   fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (s) => bpe.decode(bpe.encode(s)) === s), { numRuns: 300 });
   for (const s of ['naïve café — 東京 🚀🚀 👩‍💻', '', ' \n\t  ', '𝔘𝔫𝔦𝔠𝔬𝔡𝔢', 'e\u0301']) assert.equal(bpe.decode(bpe.encode(s)), s);
+});
+
+test('fromJSON checks types and sizes before building anything', () => {
+  throwsWith(() => ax.CharTokenizer.fromJSON({ type: 'char', chars: [1, {}] } as never), ax.ValueError, 'chars[0]', 'one code point');
+  throwsWith(() => ax.CharTokenizer.fromJSON(null as never), ax.ValueError, 'CharTokenizer.fromJSON');
+  throwsWith(() => ax.BPETokenizer.fromJSON({ type: 'bpe', merges: [[1.5, 2]] }), ax.ValueError, 'merge 0');
+  throwsWith(() => ax.BPETokenizer.fromJSON({ type: 'bpe', merges: [['a', 2]] } as never), ax.ValueError, 'merge 0');
+  // 30 merges, each doubling the last token: 2^30 bytes if built.
+  const doubling: [number, number][] = [[97, 97]];
+  for (let r = 1; r < 30; r++) doubling.push([255 + r, 255 + r]);
+  const t0 = Date.now();
+  throwsWith(() => ax.BPETokenizer.fromJSON({ type: 'bpe', merges: doubling }), ax.LimitError, 'maxTokenBytes', 'merge 12');
+  assert.ok(Date.now() - t0 < 1000);
+  assert.equal(ax.BPETokenizer.fromJSON({ type: 'bpe', merges: doubling.slice(0, 20) }, { maxTokenBytes: 2 ** 20 }).vocabSize, 276);
+  throwsWith(() => ax.BPETokenizer.fromJSON({ type: 'bpe', merges: doubling.slice(0, 20) }, { maxTokenBytes: 2 ** 20, maxVocabBytes: 1000 }), ax.LimitError, 'maxVocabBytes');
 });
