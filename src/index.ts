@@ -70,7 +70,7 @@ export { parseIdx, readIdx, loadMnistIdx, type IdxArray, type IdxDType, type Idx
 export { serializeSafetensors, parseSafetensors, saveSafetensors, saveSafetensorsSync, loadSafetensors, loadSafetensorsSync, type SafetensorsFile, type SafetensorsDType, type SafetensorsLimits } from './io/safetensors.js';
 export { writeFileAtomic, writeFileAtomicSync, type FileBytes } from './io/files.js';
 export { accuracy, topKAccuracy, precision, recall, f1, confusionMatrix, rocAuc, mae, rmse, r2, type MetricInput, type Average, type ClassificationOptions } from './train/metrics.js';
-export { save, load, loadCheckpoint, parseCheckpoint, loadWeights, loadOptimizerState, type SaveOptions, type LoadOptions, type LoadedCheckpoint } from './io/checkpoint.js';
+export { save, serializeCheckpoint, load, loadCheckpoint, parseCheckpoint, loadWeights, loadOptimizerState, type SaveOptions, type LoadOptions, type LoadedCheckpoint } from './io/checkpoint.js';
 export { architectureSize, type ArchitectureSize } from './io/architecture-size.js';
 export { ModelCheckpoint, type ModelCheckpointOptions } from './train/model-checkpoint.js';
 export { randomShift, type RandomShiftOptions } from './data/augment.js';

@@ -12,7 +12,8 @@ import type { Optimizer, ParamState } from '../optim/optimizer.js';
 import { Tensor } from '../tensor/tensor.js';
 import { architectureSize } from './architecture-size.js';
 import { restoreOptimizerState } from './checkpoint-optimizer.js';
-import { loadSafetensorsSync, parseSafetensors, saveSafetensorsSync, type SafetensorsFile } from './safetensors.js';
+import { loadSafetensorsSync, parseSafetensors, serializeSafetensors, type SafetensorsFile } from './safetensors.js';
+import { platform } from '../platform/current.js';
 
 const FORMAT = 'axon-checkpoint-1';
 
@@ -36,7 +37,16 @@ export type LoadOptions = Pick<Limits, 'maxParameters' | 'maxTensors' | 'maxDept
  * @example
  * save(model, 'mnist.safetensors'); const again = load('mnist.safetensors');
  */
-export function save(model: Module, path: string, { optimizer, extra }: SaveOptions = {}): void {
+export function save(model: Module, path: string, options: SaveOptions = {}): void {
+  platform.writeFileAtomicSync(path, serializeCheckpoint(model, options));
+}
+
+/**
+ * The bytes `save` writes (a safetensors file with the architecture and, if asked, the optimizer
+ * state in its metadata): for a browser, where there is no file to write — keep them in
+ * IndexedDB or offer them as a download, and read them back with `parseCheckpoint(bytes)`.
+ */
+export function serializeCheckpoint(model: Module, { optimizer, extra }: SaveOptions = {}): Uint8Array {
   const tensors: Record<string, Tensor> = { ...model.stateDict() };
   const metadata: Record<string, string> = { format: FORMAT };
   try {
@@ -56,7 +66,7 @@ export function save(model: Module, path: string, { optimizer, extra }: SaveOpti
     metadata.optimizer = JSON.stringify({ type: optimizer.constructor.name, paramGroups: sd.paramGroups, scalars });
   }
   if (extra) metadata.extra = JSON.stringify(extra);
-  saveSafetensorsSync(path, tensors, metadata);
+  return serializeSafetensors(tensors, metadata);
 }
 
 export interface LoadedCheckpoint {

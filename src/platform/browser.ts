@@ -83,8 +83,8 @@ export const browserPlatform: Platform = {
   joinPath: (...parts) => parts.join('/').replace(/\/+/g, '/'),
   dirname: (p) => p.replace(/\/[^/]*$/, '') || '/',
   packageFile: (_op, pkg, rel) => new URL(`${pkg}/${rel}`, dataBase ?? new URL('data/', assetBase)).href,
-  writeFileAtomic: async (file) => nodeOnly(`write ${file}`, 'serialize to bytes instead (serializeSafetensors) and download or store them'),
-  writeFileAtomicSync: (file) => nodeOnly(`write ${file}`, 'serialize to bytes instead (serializeSafetensors) and download or store them'),
+  writeFileAtomic: async (file) => nodeOnly(`write ${file}`, 'serialize to bytes instead (serializeCheckpoint(model) or serializeSafetensors(tensors)) and store or download them'),
+  writeFileAtomicSync: (file) => nodeOnly(`write ${file}`, 'serialize to bytes instead (serializeCheckpoint(model) or serializeSafetensors(tensors)) and store or download them'),
   gunzipSync: null,
   async gunzip(op, bytes, maxBytes) {
     const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
