@@ -69,6 +69,8 @@ export { serializeSafetensors, parseSafetensors, saveSafetensors, saveSafetensor
 export { writeFileAtomic, writeFileAtomicSync, type FileBytes } from './io/files.js';
 export { accuracy, topKAccuracy, precision, recall, f1, confusionMatrix, rocAuc, mae, rmse, r2, type MetricInput, type Average, type ClassificationOptions } from './train/metrics.js';
 export { save, load, loadCheckpoint, loadWeights, loadOptimizerState, type SaveOptions, type LoadedCheckpoint } from './io/checkpoint.js';
+export { exportOnnx, toOnnxBytes, type OnnxExportOptions } from './io/onnx/export.js';
+export { UnsupportedModuleError, onnxSupportedModules } from './io/onnx/registry.js';
 export { ModelCheckpoint, type ModelCheckpointOptions } from './train/model-checkpoint.js';
 export { randomShift, type RandomShiftOptions } from './data/augment.js';
 
