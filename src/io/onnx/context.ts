@@ -20,3 +20,6 @@ export type Exporter<M extends Module = any> = (ctx: ExportContext, m: M, x: Val
 
 /** `path/op` for node names ('' path: the model itself). */
 export const at = (path: string, op: string): string => (path ? `${path}/${op}` : op);
+
+/** A weight's name under `path` ('fc1' + 'weight' → 'fc1.weight'; '' + 'weight' → 'weight'). */
+export const key = (path: string, name: string): string => (path ? `${path}.${name}` : name);

@@ -70,6 +70,8 @@ export function toOnnxBytes(model: Module, sampleInput: Tensor, opts: OnnxExport
     const defaults = outs.length === 1 ? ['output'] : ['output', 'h_n', 'c_n'].slice(0, outs.length);
     const outNames = outs.map((_, i) => opts.outputNames?.[i] ?? defaults[i] ?? `output_${i}`);
     outs.forEach((o, i) => g.output(o.name, outNames[i]!));
+    const unknown = Object.keys(opts.dynamicAxes ?? {}).filter((k) => k !== inputName && !outNames.includes(k));
+    if (unknown.length) throw new ValueError('exportOnnx', `dynamicAxes names ${unknown.map((k) => `'${k}'`).join(', ')}, which is not an input or output; the graph has input '${inputName}' and outputs ${outNames.map((k) => `'${k}'`).join(', ')}`);
     const inputs: ValueInfo[] = [{ name: inputName, dtype: dtypeOf(sampleInput), dims: dims(inputName, sampleInput.shape, opts.dynamicAxes) }];
     const outputs: ValueInfo[] = outs.map((o, i) => ({ name: outNames[i]!, dtype: dtypeOf(o.sample), dims: dims(outNames[i]!, o.sample.shape, opts.dynamicAxes) }));
     return g.encode(inputs, outputs, { docString: opts.docString ?? '' });

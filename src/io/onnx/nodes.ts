@@ -2,7 +2,7 @@
 // decomposition), reshapes and transposes. Each takes and returns ONNX value names.
 import type { LayerNorm } from '../../nn/layer-norm.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { at } from './context.js';
+import { at, key } from './context.js';
 import { float, int, ints, type OnnxGraph } from './graph.js';
 
 /** Rows×cols data transposed (a (out, in) weight becomes the (in, out) MatMul operand). */
@@ -45,8 +45,8 @@ export function geluNode(g: OnnxGraph, path: string, x: string, approximate: 'no
 export function layerNormNode(g: OnnxGraph, path: string, x: string, m: LayerNorm): string {
   const k = m.normalizedShape.length;
   const n = m.normalizedShape.reduce((a, b) => a * b, 1);
-  const scale = m.weight ? g.weight(`${path}.weight`, m.weight) : g.floats(`${path}.ones`, new Float32Array(n).fill(1), m.normalizedShape);
-  const bias = m.bias ? g.weight(`${path}.bias`, m.bias) : null;
+  const scale = m.weight ? g.weight(key(path, 'weight'), m.weight) : g.floats(key(path, 'ones'), new Float32Array(n).fill(1), m.normalizedShape);
+  const bias = m.bias ? g.weight(key(path, 'bias'), m.bias) : null;
   if (g.opset >= 17) {
     return g.op('LayerNormalization', bias ? [x, scale, bias] : [x, scale], { axis: int(-k), epsilon: float(m.eps) }, at(path, 'LayerNormalization'));
   }

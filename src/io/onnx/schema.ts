@@ -5,7 +5,7 @@
 // TensorShapeProto(.Dimension). Fields Axon never writes (sparse tensors, training info,
 // functions, external data…) are left out; a reader skips unknown fields, so this subset is
 // wire-compatible with the full schema.
-import protobuf from 'protobufjs';
+import protobuf from 'protobufjs/light.js';
 
 const repeated = (type: string, id: number) => ({ rule: 'repeated', type, id });
 

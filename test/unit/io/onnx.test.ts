@@ -47,6 +47,12 @@ async function compare(bytes: Uint8Array, model: ax.Module, x: ax.Tensor, what: 
   return worst;
 }
 
+/** Redraw every parameter from N(0, std²), so unit LayerNorm/BatchNorm scales and GPT's small init do not hide a wrong weight. */
+function jitter<M extends ax.Module>(m: M, std = 0.4): M {
+  for (const p of m.parameters()) ax.init.normal_(p, 0, std);
+  return m;
+}
+
 const dynBatch = { input: { 0: 'batch' }, output: { 0: 'batch' } };
 
 test('an MLP with every activation matches onnxruntime, and its batch dim is dynamic', async (t: TestContext) => {
@@ -75,6 +81,7 @@ test('a LeNet-style CNN with BatchNorm (running statistics) and Dropout matches 
     new ax.Conv2d(8, 8, 2, { stride: 2, dilation: 1, groups: 2 }), new ax.ReLU(), new ax.MaxPool2d(3, { stride: 1, padding: 1 }),
     new ax.Flatten(), new ax.Dropout(0.25), new ax.Linear(8 * 3 * 3, 16), new ax.BatchNorm1d(16), new ax.ReLU(), new ax.Linear(16, 10),
   );
+  jitter(net);
   for (let i = 0; i < 3; i++) ax.noGrad(() => net.forward(ax.randn([6, 1, 28, 28]))); // training steps move the running statistics
   const bytes = ax.toOnnxBytes(net, ax.randn([2, 1, 28, 28]), { dynamicAxes: dynBatch });
   let worst = await compare(bytes, net, ax.randn([2, 1, 28, 28]), 'LeNet batch 2');
@@ -98,7 +105,7 @@ for (const Kind of [ax.RNN, ax.LSTM, ax.GRU] as const) {
           const m = new Kind(3, 5, { batchFirst, numLayers, bidirectional, ...(Kind === ax.RNN && numLayers === 2 ? { nonlinearity: 'relu' as const } : {}) });
           const shape = (n: number, T: number): number[] => (batchFirst ? [n, T, 3] : [T, n, 3]);
           const b = batchFirst ? 0 : 1;
-          const dyn = { input: { [b]: 'batch', [1 - b]: 'time' }, output: { [b]: 'batch', [1 - b]: 'time' }, h_n: { 1: 'batch' }, c_n: { 1: 'batch' } };
+          const dyn = { input: { [b]: 'batch', [1 - b]: 'time' }, output: { [b]: 'batch', [1 - b]: 'time' }, h_n: { 1: 'batch' }, ...(Kind === ax.LSTM ? { c_n: { 1: 'batch' } } : {}) };
           const bytes = ax.toOnnxBytes(m, ax.randn(shape(2, 4)), { dynamicAxes: dyn });
           const what = `${Kind.name} batchFirst=${batchFirst} layers=${numLayers} bidirectional=${bidirectional}`;
           worst = Math.max(worst, await compare(bytes, m, ax.randn(shape(2, 4)), what));
@@ -115,7 +122,7 @@ test('TransformerEncoderLayer (post-LN relu, pre-LN gelu; opset 17 LayerNormaliz
   let worst = 0;
   for (const [opts, opset] of [[{ batchFirst: false, normFirst: false, activation: 'relu' as const }, 17], [{ batchFirst: true, normFirst: true, activation: 'gelu' as const }, 17],
     [{ batchFirst: true, normFirst: false, activation: 'relu' as const }, 13]] as const) {
-    const layer = new ax.TransformerEncoderLayer(16, 4, { dimFeedforward: 32, dropout: 0.1, ...opts });
+    const layer = jitter(new ax.TransformerEncoderLayer(16, 4, { dimFeedforward: 32, dropout: 0.1, ...opts }), 0.25);
     const shape = (n: number, L: number): number[] => (opts.batchFirst ? [n, L, 16] : [L, n, 16]);
     const b = opts.batchFirst ? 0 : 1;
     const dyn = { input: { [b]: 'batch', [1 - b]: 'seq' }, output: { [b]: 'batch', [1 - b]: 'seq' } };
@@ -133,7 +140,7 @@ test('a tiny GPT (tied and untied head) matches onnxruntime, with dynamic batch 
   ax.manualSeed(4);
   let worst = 0;
   for (const tieWeights of [true, false]) {
-    const gpt = new ax.GPT({ vocabSize: 11, contextLength: 8, nLayer: 2, nHead: 2, nEmbd: 16, tieWeights });
+    const gpt = jitter(new ax.GPT({ vocabSize: 11, contextLength: 8, nLayer: 2, nHead: 2, nEmbd: 16, tieWeights }), 0.25);
     const ids = (b: number, T: number): ax.Tensor => ax.randint(0, 11, [b, T], { dtype: 'int32' });
     const dyn = { idx: { 0: 'batch', 1: 'seq' }, logits: { 0: 'batch', 1: 'seq' } };
     const bytes = ax.toOnnxBytes(gpt, ids(2, 5), { dynamicAxes: dyn, inputNames: ['idx'], outputNames: ['logits'] });
@@ -176,6 +183,7 @@ test('an unsupported module fails with UnsupportedModuleError naming it and list
   assert.throws(() => ax.toOnnxBytes(new Custom(), ax.randn([1, 2])), /module type Custom/);
   assert.throws(() => ax.toOnnxBytes(new ax.GPT({ vocabSize: 5, contextLength: 4, nLayer: 1, nHead: 1, nEmbd: 4, moe: { nExperts: 2, topK: 1 } }), ax.randint(0, 5, [1, 4], { dtype: 'int32' })), /Mixture-of-Experts/);
   assert.throws(() => ax.toOnnxBytes(new ax.Linear(2, 2), ax.randn([1, 2]), { opset: 9 }), /opset 9 is not supported/);
+  assert.throws(() => ax.toOnnxBytes(new ax.Linear(2, 2), ax.randn([1, 2]), { inputNames: ['x'], dynamicAxes: { input: [0] } }), /dynamicAxes names 'input', which is not an input or output; the graph has input 'x'/);
   assert.ok(ax.onnxSupportedModules().includes('BatchNorm2d'));
 });
 

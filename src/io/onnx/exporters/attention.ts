@@ -6,7 +6,7 @@ import type { Module } from '../../../nn/module.js';
 import { MultiHeadAttention } from '../../../nn/multihead-attention.js';
 import { TransformerEncoder, TransformerEncoderLayer } from '../../../nn/transformer.js';
 import type { Tensor } from '../../../tensor/tensor.js';
-import { at, type Exporter } from '../context.js';
+import { at, key, type Exporter } from '../context.js';
 import { int, type OnnxGraph } from '../graph.js';
 import { geluNode, layerNormNode, linearNode, reshapeNode, transposeNode } from '../nodes.js';
 
@@ -25,8 +25,8 @@ export function selfAttentionNodes(g: OnnxGraph, path: string, x: string, E: num
   const hd = E / H;
   const proj = (which: 'q' | 'k' | 'v', i: number): string => {
     const [t, r0] = w[which];
-    const y = linearNode(g, path, x, t, null, `${path}.${which}_proj_weight`, r0, r0 + E); // (N, L, E)
-    const b = w.qkvBias ? g.floats(`${path}.${which}_proj_bias`, (w.qkvBias.data() as Float32Array).subarray(i * E, (i + 1) * E), [E]) : null;
+    const y = linearNode(g, path, x, t, null, key(path, `${which}_proj_weight`), r0, r0 + E); // (N, L, E)
+    const b = w.qkvBias ? g.floats(key(path, `${which}_proj_bias`), (w.qkvBias.data() as Float32Array).subarray(i * E, (i + 1) * E), [E]) : null;
     return reshapeNode(g, path, b ? g.op('Add', [y, b], {}, at(path, 'Add')) : y, [0, 0, H, hd]); // (N, L, E) -> (N, L, H, hd)
   };
   const q = transposeNode(g, path, proj('q', 0), [0, 2, 1, 3]); // (N, H, L, hd)
@@ -37,7 +37,7 @@ export function selfAttentionNodes(g: OnnxGraph, path: string, x: string, E: num
   const p = g.op('Softmax', [scores], { axis: int(-1) }, at(path, 'Softmax'));
   const o = transposeNode(g, path, g.op('MatMul', [p, v], {}, at(path, 'MatMul')), [0, 2, 1, 3]); // (N, H, L, hd) -> (N, L, H, hd)
   const merged = reshapeNode(g, path, o, [0, 0, E]); // (N, L, H, hd) -> (N, L, E)
-  return linearNode(g, path, merged, w.out, w.outBias, `${path}.out_proj.weight`);
+  return linearNode(g, path, merged, w.out, w.outBias, key(path, 'out_proj.weight'));
 }
 
 function mhaWeights(m: MultiHeadAttention): AttentionWeights {
@@ -62,7 +62,7 @@ function mhaNodes(g: OnnxGraph, path: string, x: string, m: MultiHeadAttention):
 }
 
 function encoderLayerNodes(g: OnnxGraph, path: string, x: string, m: TransformerEncoderLayer): string {
-  const p = (s: string): string => (path ? `${path}.${s}` : s);
+  const p = (s: string): string => key(path, s);
   const opts = m.config().args[2] as { activation: 'relu' | 'gelu'; normFirst: boolean };
   const add = (a: string, b: string): string => g.op('Add', [a, b], {}, at(path, 'Add'));
   const sa = (h: string): string => mhaNodes(g, p('self_attn'), h, m.self_attn);
@@ -83,8 +83,8 @@ function encoderLayerNodes(g: OnnxGraph, path: string, x: string, m: Transformer
 
 const encoder: Exporter<TransformerEncoder> = (ctx, m, x, path) => {
   let h = x.name;
-  m.layers.forEach((l, i) => { h = encoderLayerNodes(ctx.g, path ? `${path}.layers.${i}` : `layers.${i}`, h, l); });
-  return m.norm ? layerNormNode(ctx.g, path ? `${path}.norm` : 'norm', h, m.norm) : h;
+  m.layers.forEach((l, i) => { h = encoderLayerNodes(ctx.g, key(path, `layers.${i}`), h, l); });
+  return m.norm ? layerNormNode(ctx.g, key(path, 'norm'), h, m.norm) : h;
 };
 
 export const ATTENTION_EXPORTERS: [abstract new (...args: never[]) => Module, Exporter][] = [

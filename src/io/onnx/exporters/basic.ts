@@ -5,21 +5,21 @@ import * as A from '../../../nn/activations.js';
 import { Dropout, Flatten, Sequential } from '../../../nn/layers.js';
 import { Linear } from '../../../nn/linear.js';
 import type { Module } from '../../../nn/module.js';
-import { at, type Exporter } from '../context.js';
+import { at, key, type Exporter } from '../context.js';
 import { float, int } from '../graph.js';
 import { geluNode, linearNode, reshapeNode } from '../nodes.js';
 
 const sequential: Exporter<Sequential> = (ctx, m, x, path) => {
   let v = x;
   m.layers.forEach((l, i) => {
-    const outs = ctx.module(l, path ? `${path}.${i}` : String(i), v);
+    const outs = ctx.module(l, key(path, String(i)), v);
     if (outs.length !== 1) throw new AxonError('exportOnnx', `layer ${i} of the Sequential at '${path}' (${l.constructor.name}) returns ${outs.length} tensors; a Sequential chains one-tensor layers`);
     v = outs[0]!;
   });
   return v.name;
 };
 
-const linear: Exporter<Linear> = (ctx, m, x, path) => linearNode(ctx.g, path, x.name, m.weight, m.bias, `${path}.weight`);
+const linear: Exporter<Linear> = (ctx, m, x, path) => linearNode(ctx.g, path, x.name, m.weight, m.bias, key(path, 'weight'));
 
 const flatten: Exporter<Flatten> = (ctx, m, x, path) => {
   const shape = x.sample.shape;

@@ -6,7 +6,7 @@ import { Conv1d, Conv2d } from '../../../nn/conv.js';
 import type { Module } from '../../../nn/module.js';
 import { AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d } from '../../../nn/pool.js';
 import type { SizeArg } from '../../../ops/unfold.js';
-import { at, type Exporter } from '../context.js';
+import { at, key, type Exporter } from '../context.js';
 import { float, int, ints } from '../graph.js';
 
 const perDim = (v: SizeArg | null | undefined, nd: number, dflt: readonly number[]): number[] =>
@@ -27,8 +27,8 @@ const conv: Exporter<Conv1d | Conv2d> = (ctx, m, x, path) => {
     pads = [...total.map((t) => Math.floor(t / 2)), ...total.map((t) => t - Math.floor(t / 2))];
   } else if (o.padding === 'valid') pads = new Array<number>(2 * nd).fill(0);
   else pads = symmetric(perDim(o.padding, nd, new Array<number>(nd).fill(0)));
-  const inputs = [x.name, g.weight(`${path}.weight`, m.weight)];
-  if (m.bias) inputs.push(g.weight(`${path}.bias`, m.bias));
+  const inputs = [x.name, g.weight(key(path, 'weight'), m.weight)];
+  if (m.bias) inputs.push(g.weight(key(path, 'bias'), m.bias));
   return g.op('Conv', inputs, {
     kernel_shape: ints(m.kernelSize), strides: ints(perDim(o.stride, nd, new Array<number>(nd).fill(1))),
     pads: ints(pads), dilations: ints(dil), group: int(o.groups ?? 1),
@@ -70,9 +70,9 @@ const batchNorm: Exporter<BatchNorm1d | BatchNorm2d> = (ctx, m, x, path) => {
     throw new AxonError('exportOnnx', `${m.constructor.name} at '${path}' has no running statistics (trackRunningStats: false), so it normalizes with batch statistics even in eval mode; ONNX's BatchNormalization needs running statistics`);
   }
   const C = m.numFeatures;
-  const scale = m.weight ? g.weight(`${path}.weight`, m.weight) : g.floats(`${path}.ones`, new Float32Array(C).fill(1), [C]);
-  const bias = m.bias ? g.weight(`${path}.bias`, m.bias) : g.floats(`${path}.zeros`, new Float32Array(C), [C]);
-  const inputs = [x.name, scale, bias, g.weight(`${path}.running_mean`, m.runningMean), g.weight(`${path}.running_var`, m.runningVar)];
+  const scale = m.weight ? g.weight(key(path, 'weight'), m.weight) : g.floats(key(path, 'ones'), new Float32Array(C).fill(1), [C]);
+  const bias = m.bias ? g.weight(key(path, 'bias'), m.bias) : g.floats(key(path, 'zeros'), new Float32Array(C), [C]);
+  const inputs = [x.name, scale, bias, g.weight(key(path, 'running_mean'), m.runningMean), g.weight(key(path, 'running_var'), m.runningVar)];
   return g.op('BatchNormalization', inputs, { epsilon: float(m.eps) }, at(path, 'BatchNormalization'));
 };
 

@@ -5,7 +5,7 @@ import { AxonError } from '../../../errors.js';
 import { Embedding } from '../../../nn/embedding.js';
 import { GPT, GPTMLP, TokenEmbedding, type GPTBlock } from '../../../nn/gpt.js';
 import type { Module } from '../../../nn/module.js';
-import { at, type Exporter } from '../context.js';
+import { at, key, type Exporter } from '../context.js';
 import { int, type OnnxGraph } from '../graph.js';
 import { geluNode, layerNormNode, linearNode, transposed } from '../nodes.js';
 import { selfAttentionNodes } from './attention.js';
@@ -14,7 +14,7 @@ const embedding: Exporter<Embedding | TokenEmbedding> = (ctx, m, x, path) => {
   if (m instanceof Embedding && m.maxNorm !== null) {
     throw new AxonError('exportOnnx', `Embedding at '${path}' has maxNorm, which rescales the table during the lookup; ONNX export handles plain lookups (maxNorm: null)`);
   }
-  return ctx.g.op('Gather', [ctx.g.weight(`${path}.weight`, m.weight), x.name], { axis: int(0) }, at(path, 'Gather')); // ids (*) -> (*, E)
+  return ctx.g.op('Gather', [ctx.g.weight(key(path, 'weight'), m.weight), x.name], { axis: int(0) }, at(path, 'Gather')); // ids (*) -> (*, E)
 };
 
 /** The (ctx, ctx) additive causal mask cut to (T, T) with T read from the ids' shape. */
@@ -32,19 +32,19 @@ function blockNodes(g: OnnxGraph, path: string, x: string, b: GPTBlock, mask: st
     throw new AxonError('exportOnnx', `the GPT block '${path}' uses a Mixture-of-Experts MLP (MoE), whose token routing has no ONNX exporter; export a dense GPT (moe: null)`);
   }
   const ca = b.attn.c_attn;
-  const attn = selfAttentionNodes(g, `${path}.attn`, layerNormNode(g, `${path}.ln_1`, x, b.ln_1), C, b.cfg.nHead, {
+  const attn = selfAttentionNodes(g, key(path, 'attn'), layerNormNode(g, key(path, 'ln_1'), x, b.ln_1), C, b.cfg.nHead, {
     q: [ca.weight, 0], k: [ca.weight, C], v: [ca.weight, 2 * C], qkvBias: ca.bias, out: b.attn.c_proj.weight, outBias: b.attn.c_proj.bias,
   }, mask); // (B, T, C)
   const h = g.op('Add', [x, attn], {}, at(path, 'Add'));
   const mlp = b.mlp;
-  const f = linearNode(g, `${path}.mlp.c_fc`, layerNormNode(g, `${path}.ln_2`, h, b.ln_2), mlp.c_fc.weight, mlp.c_fc.bias, `${path}.mlp.c_fc.weight`); // (B, T, C) -> (B, T, 4C)
-  const y = linearNode(g, `${path}.mlp.c_proj`, geluNode(g, `${path}.mlp`, f), mlp.c_proj.weight, mlp.c_proj.bias, `${path}.mlp.c_proj.weight`); // (B, T, 4C) -> (B, T, C)
+  const f = linearNode(g, `${path}.mlp.c_fc`, layerNormNode(g, key(path, 'ln_2'), h, b.ln_2), mlp.c_fc.weight, mlp.c_fc.bias, `${path}.mlp.c_fc.weight`); // (B, T, C) -> (B, T, 4C)
+  const y = linearNode(g, `${path}.mlp.c_proj`, geluNode(g, key(path, 'mlp'), f), mlp.c_proj.weight, mlp.c_proj.bias, `${path}.mlp.c_proj.weight`); // (B, T, 4C) -> (B, T, C)
   return g.op('Add', [h, y], {}, at(path, 'Add'));
 }
 
 const gpt: Exporter<GPT> = (ctx, m, x, path) => {
   const g = ctx.g;
-  const p = (s: string): string => (path ? `${path}.${s}` : s);
+  const p = (s: string): string => key(path, s);
   const tok = g.op('Gather', [g.weight(p('wte.weight'), m.wte.weight), x.name], { axis: int(0) }, at(p('wte'), 'Gather')); // (B, T) -> (B, T, C)
   const t1 = g.op('Slice', [g.op('Shape', [x.name], {}, 'Shape'), g.int64([1]), g.int64([2])], {}, 'T'); // [T]
   const pos = g.op('Slice', [g.weight(p('wpe.weight'), m.wpe.weight), g.int64([0]), t1, g.int64([0])], {}, at(p('wpe'), 'Slice')); // (ctx, C) -> (T, C)

@@ -7,7 +7,7 @@ import type { Module } from '../../../nn/module.js';
 import type { Parameter } from '../../../nn/parameter.js';
 import { GRU, LSTM, RNN, type RNNBase } from '../../../nn/rnn.js';
 import { shapeStr } from '../../../tensor/shape.js';
-import { at, type Exporter } from '../context.js';
+import { at, key, type Exporter } from '../context.js';
 import { int, strings, type OnnxGraph } from '../graph.js';
 import { reshapeNode, transposeNode } from '../nodes.js';
 
@@ -42,8 +42,8 @@ function layerWeights(g: OnnxGraph, m: RNNBase, path: string, k: number, kind: K
   }
   const D = sfx.length;
   const inSize = w.length / (D * G);
-  const names = [g.floats(`${path}.W_l${k}`, w, [D, G, inSize]), g.floats(`${path}.R_l${k}`, r, [D, G, H])];
-  if (m.bias) names.push(g.floats(`${path}.B_l${k}`, b, [D, 2 * G]));
+  const names = [g.floats(key(path, `W_l${k}`), w, [D, G, inSize]), g.floats(key(path, `R_l${k}`), r, [D, G, H])];
+  if (m.bias) names.push(g.floats(key(path, `B_l${k}`), b, [D, 2 * G]));
   return names;
 }
 
