@@ -72,6 +72,8 @@ export { writeFileAtomic, writeFileAtomicSync, type FileBytes } from './io/files
 export { accuracy, topKAccuracy, precision, recall, f1, confusionMatrix, rocAuc, mae, rmse, r2, type MetricInput, type Average, type ClassificationOptions } from './train/metrics.js';
 export { save, serializeCheckpoint, load, loadCheckpoint, parseCheckpoint, loadWeights, loadOptimizerState, type SaveOptions, type LoadOptions, type LoadedCheckpoint } from './io/checkpoint.js';
 export { architectureSize, type ArchitectureSize } from './io/architecture-size.js';
+export { exportOnnx, toOnnxBytes, type OnnxExportOptions } from './io/onnx/export.js';
+export { UnsupportedModuleError, onnxSupportedModules } from './io/onnx/registry.js';
 export { ModelCheckpoint, type ModelCheckpointOptions } from './train/model-checkpoint.js';
 export { randomShift, type RandomShiftOptions } from './data/augment.js';
 

@@ -40,6 +40,7 @@ function intArg(v: string | undefined, name: string): number | undefined {
 /** Run the CLI; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'doctor') return (await import('./doctor.js')).runDoctor(argv.slice(1));
+  if (argv[0] === 'export') return (await import('./export.js')).runExport(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
