@@ -23,7 +23,7 @@ export async function runBrowserBench(threads: number, minTime: number): Promise
   return { rows, tfjsFlags, axonThreads, tfjsThreads: peers.find((p) => p.name === 'tfjs-wasm')!.threads, variant: ax.threadStatus().variant, isolated: crossOriginIsolated };
 }
 
-export interface Responsiveness { seconds: number; epochs: number; batchMessages: number; longTasks: number; longestTaskMs: number; timerTicks: number; maxTimerGapMs: number }
+export interface Responsiveness { startMs: number; seconds: number; epochs: number; batchMessages: number; longTasks: number; longestTaskMs: number; timerTicks: number; maxTimerGapMs: number }
 
 /**
  * Train a 784-256-128-10 MLP on 8,192 synthetic samples in a worker for `seconds`, while the page
@@ -31,23 +31,25 @@ export interface Responsiveness { seconds: number; epochs: number; batchMessages
  * 10 ms timer: what a user scrolling or clicking would feel.
  */
 export async function responsiveness(seconds: number): Promise<Responsiveness> {
-  const long: number[] = [];
-  const obs = new PerformanceObserver((l) => l.getEntries().forEach((e) => long.push(e.duration)));
-  obs.observe({ type: 'longtask' });
   ax.manualSeed(0);
   const x = ax.randn([8192, 784]);
   const y = ax.randint(0, 10, [8192]);
   const model = new ax.Sequential(new ax.Linear(784, 256), new ax.ReLU(), new ax.Linear(256, 128), new ax.ReLU(), new ax.Linear(128, 10));
+  await new Promise((r) => setTimeout(r, 100)); // the data's creation is not part of what is measured
+  const long: number[] = [];
+  const obs = new PerformanceObserver((l) => l.getEntries().forEach((e) => long.push(e.duration)));
+  obs.observe({ type: 'longtask' });
   let ticks = 0, maxGap = 0, last = performance.now(), batches = 0;
   const timer = setInterval(() => { const now = performance.now(); maxGap = Math.max(maxGap, now - last); last = now; ticks++; }, 10);
   const t0 = performance.now();
   const run = ax.trainInWorker(model, { data: { x, y }, epochs: 1000, batchSize: 64, optimizer: { type: 'Adam', lr: 1e-3 }, onBatch: () => batches++ });
+  const startMs = performance.now() - t0; // the page's own share: reading the data out and handing it over
   await new Promise((r) => setTimeout(r, seconds * 1000));
   run.stop();
   const history = await run.done;
   clearInterval(timer);
   obs.disconnect();
-  return { seconds: (performance.now() - t0) / 1000, epochs: history.epochs.length, batchMessages: batches, longTasks: long.length, longestTaskMs: Math.max(0, ...long), timerTicks: ticks, maxTimerGapMs: maxGap };
+  return { startMs, seconds: (performance.now() - t0) / 1000, epochs: history.epochs.length, batchMessages: batches, longTasks: long.length, longestTaskMs: Math.max(0, ...long), timerTicks: ticks, maxTimerGapMs: maxGap };
 }
 
 Object.assign(globalThis, { runBrowserBench, responsiveness });
