@@ -42,5 +42,5 @@ test('axon doctor reports a duplicated test row, a leaking column and a 95/5 imb
   assert.equal(leak.evidence.feature, 4);
   const clean = JSON.parse(axon('doctor', '--csv', path.join(dir, 'good.csv'), '--test-csv', path.join(dir, 'good-test.csv'), '--target', 'label', '--json').trim().split('\n').at(-1)!) as { findings: { severity: string }[] };
   assert.deepEqual(clean.findings.filter((f) => f.severity !== 'info'), []);
-  assert.throws(() => axon('doctor', '--csv', path.join(dir, 'good.csv')), (e: { status: number; stderr: string }) => e.status === 1 && /usage: axon doctor/.test(e.stderr));
+  assert.throws(() => axon('doctor', '--csv', path.join(dir, 'good.csv')), (e: { status: number; stderr: string }) => e.status === 2 && /usage: axon doctor/.test(e.stderr));
 });
