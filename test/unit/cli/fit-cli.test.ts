@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../../helpers.js';
 import { Generator } from '../../../src/index.js';
+import { PNG } from 'pngjs';
+import { mkdirSync } from 'node:fs';
 
 interface Run { status: number | null; stdout: string; stderr: string }
 const axon = (...args: string[]): Run => spawnSync(process.execPath, [path.join(ROOT, 'bin/axon.js'), ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
@@ -101,4 +103,32 @@ test('axon fit and predict: usage mistakes exit 2, a missing file or a model wit
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /no such file/);
   assert.equal(axon('predict', '--csv', 'x.csv').status, 2);
+});
+
+test('axon fit --images: a small CNN on an image folder, beside the baselines on raw pixels', () => {
+  const g = new Generator(9);
+  const root = path.join(dir, 'bars');
+  for (const cls of ['horizontal', 'vertical']) {
+    mkdirSync(path.join(root, cls), { recursive: true });
+    for (let i = 0; i < 30; i++) {
+      const png = new PNG({ width: 20, height: 20 });
+      const k = 2 + Math.floor(g.uniform() * 16);
+      for (let y = 0; y < 20; y++) for (let x = 0; x < 20; x++) {
+        const on = Math.abs((cls === 'horizontal' ? y : x) - k) <= 1;
+        const v = Math.max(0, Math.min(255, (on ? 220 : 30) + Math.round(g.normal() * 20)));
+        const o = (y * 20 + x) * 4;
+        png.data[o] = png.data[o + 1] = png.data[o + 2] = v;
+        png.data[o + 3] = 255;
+      }
+      writeFileSync(path.join(root, cls, `${i}.png`), PNG.sync.write(png));
+    }
+  }
+  const r = axon('fit', '--images', root, '--epochs', '15', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const j = lastJson<FitJson & { rows: { train: number; test: number } }>(r);
+  assert.deepEqual(j.classes, ['horizontal', 'vertical']);
+  assert.equal(j.rows.train + j.rows.test, 60);
+  assert.ok(j.test.network.accuracy! >= 0.7 && j.test.linear.accuracy! >= 0 && j.test.gbt.accuracy! >= 0, JSON.stringify(j.test));
+  assert.ok(['network', 'linear', 'gbt'].includes(j.winner));
+  assert.equal(axon('fit', '--images', root, '--csv', 'x.csv').status, 2);
 });
