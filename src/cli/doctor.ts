@@ -101,7 +101,8 @@ export async function runDoctor(argv: string[]): Promise<number> {
     const show = (s: Record<string, number | undefined>): string => Object.entries(s).filter(([, v]) => v !== undefined).map(([k, v]) => `${k} ${fmtNum(v!)}`).join(', ');
     console.log(`baselines on the validation rows: logistic/linear regression ${show({ ...b.linear })}; gradient-boosted trees ${show({ ...b.gbt })}`);
   }
-  console.log(`${counts.error} errors, ${counts.warning} warnings, ${counts.info} notes`);
+  const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
+  console.log(`${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.info, 'note')}`);
   if (values.json) console.log(JSON.stringify({ file: values.csv, task, rows: { train: trainRows.length, validation: valRows.length, test: testTable?.rows.length ?? 0 }, findings: report.findings, baselines: report.baselines }));
   return counts.error > 0 ? EXIT.failed : EXIT.ok;
 }
