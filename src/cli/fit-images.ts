@@ -22,6 +22,7 @@ import { Adam } from '../optim/adam.js';
 import { save } from '../io/checkpoint.js';
 import { EXIT } from './args.js';
 import { compare, scoreTable, type Contender } from './compare.js';
+import type { ImagePrep } from './predict-images.js';
 
 const SIZE = 28;
 
@@ -64,7 +65,9 @@ export function fitImages({ dir, epochs, seed, json, save: savePath }: FitImages
   say(`trained ${history.epochs.length} epochs in ${seconds.toFixed(1)} s${history.stoppedEarly ? ` (early stopping kept epoch ${stopper.bestEpoch + 1})` : ''}`);
   say(`test figures (${te.length} images):\n${scoreTable('classification', scores)}`);
   say(verdict.sentence);
-  if (savePath) { save(model, savePath, { extra: { prep: { format: 'axon-fit-images-1', classes: gray.classes, size: SIZE, channels: 1 } } }); say(`saved the model to ${savePath}`); }
+  if (savePath) { const prep: ImagePrep = { format: 'axon-fit-images-1', classes: gray.classes, size: SIZE, channels: 1 };
+    save(model, savePath, { extra: { prep } });
+    say(`saved the model to ${savePath}; predict with: axon predict ${savePath} --images folder`); }
   const errors = findings.filter((f) => f.severity === 'error').length;
   if (json) {
     console.log(JSON.stringify({ images: dir, task: 'classification', classes: gray.classes, rows: { train: tr.length, test: te.length, total: n },

@@ -123,7 +123,8 @@ test('axon fit --images: a small CNN on an image folder, beside the baselines on
       writeFileSync(path.join(root, cls, `${i}.png`), PNG.sync.write(png));
     }
   }
-  const r = axon('fit', '--images', root, '--epochs', '15', '--json');
+  const saved = path.join(dir, 'bars.safetensors');
+  const r = axon('fit', '--images', root, '--epochs', '15', '--save', saved, '--json');
   assert.equal(r.status, 0, r.stderr);
   const j = lastJson<FitJson & { rows: { train: number; test: number } }>(r);
   assert.deepEqual(j.classes, ['horizontal', 'vertical']);
@@ -131,4 +132,11 @@ test('axon fit --images: a small CNN on an image folder, beside the baselines on
   assert.ok(j.test.network.accuracy! >= 0.7 && j.test.linear.accuracy! >= 0 && j.test.gbt.accuracy! >= 0, JSON.stringify(j.test));
   assert.ok(['network', 'linear', 'gbt'].includes(j.winner));
   assert.equal(axon('fit', '--images', root, '--csv', 'x.csv').status, 2);
+  const p = axon('predict', saved, '--images', root, '--json');
+  assert.equal(p.status, 0, p.stderr);
+  const pj = lastJson<{ files: string[]; predictions: string[] }>(p);
+  assert.equal(pj.files.length, 60);
+  const right = pj.files.filter((f, i) => f.includes(`${path.sep}${pj.predictions[i]}${path.sep}`)).length;
+  assert.ok(right >= 42, `${right}/60 images classified as their folder`);
+  assert.equal(axon('predict', saved, '--csv', 'x.csv', '--images', root).status, 2);
 });
