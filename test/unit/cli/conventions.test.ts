@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../../helpers.js';
 
@@ -51,7 +51,7 @@ test('--json: list and train end with one JSON object; the example list has no i
   assert.deepEqual(Object.keys(JSON.parse(t.stdout.trim().split('\n').at(-1)!) as object).slice(0, 2), ['example', 'metrics']);
 });
 
-test('the README and every example file speak to users: no internal ids, and every linked file exists', () => {
+test('the README, every example and the CLI sources speak to users: no internal ids, and every linked file exists', () => {
   const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   assert.doesNotMatch(readme, INTERNAL);
   for (const [, target] of readme.matchAll(/\]\(([^)#]+)(#[^)]*)?\)/g)) {
@@ -61,5 +61,8 @@ test('the README and every example file speak to users: no internal ids, and eve
   for (const f of ['xor-perceptron', 'xor-mlp', 'iris-mlp', 'mnist-mlp', 'mnist-lenet', 'mnist-lenet-augmented', 'sotu-gpt', 'sotu-gpt-moe', 'co2-lstm', 'spam-gru', 'example']) {
     const src = readFileSync(path.join(ROOT, 'examples', `${f}.ts`), 'utf8');
     assert.doesNotMatch(src, INTERNAL, `examples/${f}.ts`);
+  }
+  for (const f of readdirSync(path.join(ROOT, 'src/cli'))) {
+    assert.doesNotMatch(readFileSync(path.join(ROOT, 'src/cli', f), 'utf8'), INTERNAL, `src/cli/${f}`);
   }
 });
