@@ -125,7 +125,9 @@ export async function runFit(argv: string[]): Promise<number> {
   const imbalanced = cls && Math.max(...present) >= 2 * Math.min(...present);
 
   // The doctor's data checks (duplicates, leaks, imbalance, input health) on the encoded rows.
-  const diagnosis = diagnoseData({ train: trainT, validation: valT, test: testT, task, featureNames: names, baselines: false, classWeighted: imbalanced, seed });
+  const time = (rows: readonly Row[]): number[] => rows.map((r) => cellNumber(r[timeCol!]));
+  const timeIndex = timeCol ? { train: time(trainRows), validation: time(valRows), test: time(testRows) } : undefined;
+  const diagnosis = diagnoseData({ train: trainT, validation: valT, test: testT, task, featureNames: names, baselines: false, classWeighted: imbalanced, seed, timeIndex });
   const findings: Finding[] = [...diagnosis.findings];
   for (const f of diagnosis.findings) if (f.severity !== 'info' || !json) say(formatFinding(f));
 
