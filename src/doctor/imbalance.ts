@@ -11,12 +11,13 @@ export function imbalanceFinding(counts: readonly number[], handled = false): Fi
   const maxC = Math.max(...present);
   const minC = Math.min(...present);
   const major = counts.indexOf(maxC);
-  const minor = counts.indexOf(minC);
+  const minor = counts.lastIndexOf(minC); // on a tie with the majority, another class
   const ratio = maxC / minC;
   const shares = counts.map((c) => `${(100 * c / n).toFixed(1)}%`).join(' / ');
   const evidence = { majorityClass: major, majorityShare: maxC / n, minorityClass: minor, minorityShare: minC / n, ratio, majorityBaselineAccuracy: maxC / n, classes: present.length };
   if (ratio < 4) {
-    return { id: 'class-balance', severity: 'info', title: `class shares ${shares}; always predicting class ${major} scores ${(100 * maxC / n).toFixed(1)}% accuracy`, evidence, fix: 'nothing to do; judge accuracy against that majority baseline' };
+    const evenly = maxC === minC ? { majorityClass: major, majorityShare: maxC / n, ratio, majorityBaselineAccuracy: maxC / n, classes: present.length } : evidence;
+    return { id: 'class-balance', severity: 'info', title: `class shares ${shares}${maxC === minC ? ' (balanced)' : ''}; always predicting class ${major} scores ${(100 * maxC / n).toFixed(1)}% accuracy`, evidence: evenly, fix: 'nothing to do; judge accuracy against that majority baseline' };
   }
   return {
     id: 'class-imbalance',

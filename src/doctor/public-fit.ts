@@ -4,6 +4,7 @@ import type { Module } from '../nn/module.js';
 import type { History } from '../train/callbacks.js';
 import { fit as fitLoop, type FitOptions as LoopOptions } from '../train/fit.js';
 import { createFitDoctor, type DoctorOptions } from './fit-doctor.js';
+import { checkLabelDtype } from './label-dtype.js';
 
 export interface FitOptions extends LoopOptions {
   /** The training doctor (default on): checks data, loss, learning rate, fit and gradients; findings land in history.findings. */
@@ -21,5 +22,6 @@ export interface FitOptions extends LoopOptions {
  */
 export function fit(model: Module, opts: FitOptions): History {
   const { doctor, ...loop } = opts;
+  checkLabelDtype(model, loop.data, loop.loss);
   return fitLoop(model, { ...loop, attach: [(run) => createFitDoctor(doctor, run), ...(loop.attach ?? [])] });
 }

@@ -4,6 +4,14 @@
 // start or above the linear baseline).
 import type { Finding } from '../train/finding.js';
 
+/** A learning rate for humans: 2 significant digits (1e-5, not 0.000009999999999999999). */
+export function lrStr(lr: number): string {
+  const r = Number(lr.toPrecision(2));
+  if (r === 0 || Math.abs(r) >= 1e-3) return String(r);
+  const [m, e] = r.toExponential(1).split('e');
+  return `${Number(m)}e${e}`;
+}
+
 const median = (a: readonly number[]): number => { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]!; };
 const fmt = (v: number): string => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toFixed(4));
 
@@ -12,7 +20,7 @@ const STAGNATION_MIN_STEPS = 10;
 
 /** Fix text for a learning rate that is too high. */
 export function tooHighFix(lr: number): string {
-  return `the learning rate is too high: divide it by 4 (lr ${lr} → ${lr / 4}) and retry, or run lrFind(model, data) to pick one; clipGradNorm: 1 and a warm-up also help`;
+  return `the learning rate is too high: divide it by 4 (lr ${lrStr(lr)} → ${lrStr(lr / 4)}) and retry, or run lrFind(model, data) to pick one; clipGradNorm: 1 and a warm-up also help`;
 }
 
 export interface RunMonitorOptions {
@@ -113,7 +121,7 @@ export class RunMonitor {
           title: `the training loss has barely moved in ${e} epochs: ${fmt(start)} over the first steps, ${fmt(loss)} in epoch ${epoch}`,
           evidence: { startLoss: start, loss, epochs: e, lr },
           fix: small
-            ? `the learning rate ${lr} looks too small: raise it ×10 (try ${lr * 10}) or run lrFind(model, data) to pick one`
+            ? `the learning rate ${lrStr(lr)} looks too small: raise it ×10 (try ${lrStr(lr * 10)}) or run lrFind(model, data) to pick one`
             : `halve the learning rate (a rate too high can bounce in place), and check it is not too small: run lrFind(model, data); check also that the labels match the inputs`,
         }));
       }
@@ -132,7 +140,7 @@ export class RunMonitor {
           id: 'lr-oscillating', severity: 'warning', epoch,
           title: `the training loss jumps up and down between epochs (${flips} reversals in the last 6, mean jump ${(100 * amp / level).toFixed(0)}% of its level)`,
           evidence: { reversals: flips, meanJump: amp, level, lr },
-          fix: `lower the learning rate 3–10× (lr ${lr} → ${lr / 4}), or decay it (CosineAnnealingLR / ReduceLROnPlateau); a larger batch also smooths the steps`,
+          fix: `lower the learning rate 3–10× (lr ${lrStr(lr)} → ${lrStr(lr / 4)}), or decay it (CosineAnnealingLR / ReduceLROnPlateau); a larger batch also smooths the steps`,
         }));
       }
     }

@@ -27,15 +27,15 @@ import { empty } from './util.js';
 
 /** GPT hyper-parameters; every field has the default a small char-level model wants. */
 export interface GPTConfig {
-  /** Token ids are 0..vocabSize−1. Default 96 (printable ASCII plus newline, W4's char vocab). */
+  /** Token ids are 0..vocabSize−1. Default 96 (printable ASCII plus newline, the sotu-gpt example's characters). */
   vocabSize: number;
-  /** Longest sequence the model sees (size of the position table). Default 64 (W4). */
+  /** Longest sequence the model sees (size of the position table). Default 64 (the sotu-gpt example). */
   contextLength: number;
-  /** Transformer blocks. Default 2 (W4: enough depth for char n-gram structure on a CPU budget). */
+  /** Transformer blocks. Default 2 (enough depth for char n-gram structure on a CPU budget). */
   nLayer: number;
   /** Attention heads; must divide nEmbd. Default 4 (head size 32 at width 128). */
   nHead: number;
-  /** Width of the residual stream. Default 128 (W4). */
+  /** Width of the residual stream. Default 128 (the sotu-gpt example). */
   nEmbd: number;
   /** Dropout on embeddings, attention output and MLP output. Default 0: small models on a few
    * minutes of data underfit rather than overfit. */

@@ -160,12 +160,21 @@ export abstract class Module {
   }
 
   /**
-   * A table of layers, output shapes and parameter counts, from one forward pass on a zero input
-   * of `inputShape` (batch dim included), e.g. `model.summary([1, 784])`.
+   * A table of layers, output shapes and parameter counts. The shapes come from one forward pass
+   * (no gradients, eval mode) on a sample batch or a zero input of `input`'s shape (batch dim
+   * included); without it they are inferred when the first layer is a Linear (a batch of one),
+   * else shown as '?'.
+   *
+   * @example
+   * model.summary([1, 784]);          // a zero input of that shape
+   * model.summary(train.x.slice([0, 8]));   // a sample batch
    */
-  summary(inputShape?: readonly number[], { dtype = 'float32' as const } = {}): string {
+  summary(input?: readonly number[] | Tensor, { dtype = 'float32' as const } = {}): string {
     const rows: [string, string, string, number][] = [];
     const restore: (() => void)[] = [];
+    const first = [...this.namedModules()].find(([, m]) => m !== this && [...m.children()].length === 0)?.[1];
+    const inFeatures = (first as { inFeatures?: unknown } | undefined)?.inFeatures;
+    const inputShape = input instanceof Tensor ? input.shape : input ?? (typeof inFeatures === 'number' ? [1, inFeatures] : undefined);
     if (inputShape) {
       for (const [name, m] of this.namedModules()) {
         if (m === this) continue;
@@ -182,7 +191,7 @@ export abstract class Module {
       const was = this.training;
       try {
         this.eval();
-        noGrad(() => this.forward(zerosTensor(inputShape, { dtype })));
+        noGrad(() => this.forward(input instanceof Tensor ? input : zerosTensor(inputShape, { dtype })));
       } finally {
         restore.forEach((r) => r());
         this.train(was);
@@ -201,7 +210,8 @@ export abstract class Module {
     const sep = '-'.repeat(widths.reduce((a, b) => a + b + 2, -2));
     return [`${this.constructor.name}`, sep, line(table[0]!), sep, ...table.slice(1).map(line), sep,
       `Total params: ${total.toLocaleString('en-US')}`, `Trainable params: ${trainable.toLocaleString('en-US')}`,
-      `Non-trainable params: ${(total - trainable).toLocaleString('en-US')}`].join('\n');
+      `Non-trainable params: ${(total - trainable).toLocaleString('en-US')}`,
+      ...(inputShape ? [] : ['Output shapes: pass an input shape or a sample batch, e.g. summary([1, 784]) or summary(x)'])].join('\n');
   }
 }
 

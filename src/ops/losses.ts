@@ -157,6 +157,10 @@ export function crossEntropy(logits: Tensor, target: Tensor, opts: CrossEntropyO
   const w = classWeight('crossEntropy', weight, c, lp);
   const wb = w ? reshape(w, wShape) : null; // broadcast over (N, C, ...)
   if (isFloat(target.dtype)) {
+    const indexShape = logits.shape.filter((_, i) => i !== classDim);
+    if (shapesEqual(target.shape, indexShape)) {
+      throw new DTypeError('crossEntropy', `class labels must be int32, got ${target.dtype} labels of shape ${shapeStr(target.shape)}; convert them with y.int() (probability targets would have the logits' shape ${shapeStr(logits.shape)})`);
+    }
     if (!shapesEqual(target.shape, logits.shape)) {
       throw new ShapeError('crossEntropy', `probability targets must have the logits' shape ${shapeStr(logits.shape)}, got ${shapeStr(target.shape)}; for class indices pass an int32 tensor of shape ${shapeStr(logits.shape.filter((_, i) => i !== classDim))}`);
     }

@@ -210,3 +210,12 @@ export const fileExists = (p: string): boolean => existsSync(p);
 /** The folder of a module's URL (the CLI finds the compiled examples with it). */
 export const dirOfUrl = (url: string): string => path.dirname(fileURLToPath(url));
 export const resolvePath = (...parts: string[]): string => path.resolve(...parts);
+
+/** A text file's contents (UTF-8), for the CLI. */
+export const readText = (p: string): string => readFileSync(p, 'utf8');
+
+/** Write a text file atomically (temp file + rename), for the CLI. */
+export const writeText = (p: string, text: string): void => writeFileAtomicSync(p, new TextEncoder().encode(text));
+
+/** Write to standard output without a trailing newline, for the CLI. */
+export const writeStdout = (text: string): void => { process.stdout.write(text); };

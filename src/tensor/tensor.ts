@@ -190,6 +190,25 @@ export class Tensor {
 
   // ---- linear algebra ----
   matmul(o: Tensor): Tensor { return L.matmul(this, o); }
+
+  // ---- methods for the functions a PyTorch user reaches for as methods (parity with the
+  // exported ops; test/unit/tensor-methods.test.ts lists the functions that are not methods) ----
+  /** `x.select(dim, i)`: the slice at index i of dim, that dim removed (PyTorch's x.select / x[:, i]). */
+  select(dim: number, index: number): Tensor { return M.select(this, dim, index); }
+  /** Add `src` into this tensor's slices along `dim` at `index` (out of place, like PyTorch's index_add). */
+  indexAdd(dim: number, index: Tensor, src: Tensor): Tensor { return I.indexAdd(this, dim, index, src); }
+  /** One-hot rows of these int32 labels. Shape: (*) → (*, numClasses). */
+  oneHot(numClasses = -1): Tensor { return I.oneHot(this, numClasses); }
+  /** `value` where `mask` is true, else this tensor's element (PyTorch's masked_fill). */
+  maskedFill(mask: Tensor, value: TensorLike): Tensor { return E.where(mask, value, this); }
+  broadcastTo(...shape: number[] | [readonly number[]]): Tensor { return M.expand(this, flatArgs(shape)); }
+  bmm(o: Tensor): Tensor { return L.bmm(this, o); }
+  outer(o: Tensor): Tensor { return L.outer(this, o); }
+  dot(o: Tensor): Tensor { return L.dot(this, o); }
+  reciprocal(): Tensor { return E.reciprocal(this); }
+  logicalXor(o: TensorLike): Tensor { return E.logicalXor(this, o); }
+  elu(alpha = 1): Tensor { return F.elu(this, { alpha }); }
+  leakyRelu(negativeSlope = 0.01): Tensor { return F.leakyRelu(this, { negativeSlope }); }
 }
 
 function flatArgs(a: number[] | [readonly number[]]): number[] {

@@ -119,7 +119,7 @@ function* steps(source: BatchSource): IterableIterator<readonly Tensor[]> {
  * validation pipeline shows in seconds, and after every epoch. Same seed ⇒ identical run.
  *
  * @example
- * const history = await fit(model, { data: { x, y }, validation: 0.1, epochs: 5, batchSize: 64 });
+ * const history = fit(model, { data: { x, y }, validation: 0.1, epochs: 5, batchSize: 64 }); // synchronous: no await
  */
 export function fit(model: Module, opts: FitOptions): History {
   const seed = opts.seed ?? 0;

@@ -1,5 +1,6 @@
 // Progress reporting for fit(): a live bar on a TTY (epoch, step, loss, metrics, rate, ETA) and
-// one plain line per epoch otherwise. Written to stderr so stdout stays clean for --json output.
+// one plain line per epoch otherwise (a summary every N epochs on long runs). NO_COLOR or
+// TERM=dumb turn the live bar's terminal codes off. Written to stderr so stdout stays clean for --json output.
 import type { Callback, EpochLogs, TrainContext } from './callbacks.js';
 import { formatFinding, type Finding } from './finding.js';
 
@@ -10,6 +11,11 @@ export interface ProgressOptions {
   live?: boolean;
   /** Bar width in characters. */
   width?: number;
+  /**
+   * Print the epoch line every this many epochs (the first and the last always print). Default:
+   * every epoch for runs of ≤ 20 epochs, else about ten lines per run (300 epochs: every 30th).
+   */
+  every?: number;
 }
 
 function fmtTime(s: number): string {
@@ -33,12 +39,16 @@ export class ProgressBar implements Callback {
   private epochStart = 0;
   private lastDraw = 0;
   private samples = 0;
+  private readonly every: number | undefined;
+  private pending: string | null = null;
 
   constructor(opts: ProgressOptions = {}) {
     const proc = (globalThis as { process?: { stderr?: { isTTY?: boolean; write(s: string): void } } }).process;
     this.write = opts.write ?? (proc?.stderr ? (s) => proc.stderr!.write(s) : (s) => console.log(s.trimEnd()));
-    this.live = opts.live ?? Boolean(proc?.stderr?.isTTY);
+    const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+    this.live = opts.live ?? (Boolean(proc?.stderr?.isTTY) && env.NO_COLOR === undefined && env.TERM !== 'dumb');
     this.width = opts.width ?? 24;
+    this.every = opts.every;
   }
 
   onTrainBegin(ctx: TrainContext): void {
@@ -76,6 +86,20 @@ export class ProgressBar implements Callback {
   onEpochEnd(epoch: number, logs: EpochLogs, ctx: TrainContext): void {
     const secs = (performance.now() - this.epochStart) / 1000;
     const rate = this.samples / Math.max(secs, 1e-9);
-    this.write(`${this.live ? '\r' : ''}Epoch ${epoch + 1}/${ctx.epochs}  ${fmtLogs(logs)}  (${fmtTime(secs)}, ${rate.toFixed(0)} samples/s)${this.live ? '\x1b[K' : ''}\n`);
+    const line = `Epoch ${epoch + 1}/${ctx.epochs}  ${fmtLogs(logs)}  (${fmtTime(secs)}, ${rate.toFixed(0)} samples/s)`;
+    const every = this.every ?? (ctx.epochs <= 20 ? 1 : Math.ceil(ctx.epochs / 10));
+    if (epoch === 0 || (epoch + 1) % every === 0 || epoch + 1 === ctx.epochs) {
+      this.write(`${this.live ? '\r' : ''}${line}${this.live ? '\x1b[K' : ''}\n`);
+      this.pending = null;
+    } else {
+      if (this.live) this.write(`\r${line}\x1b[K`);
+      this.pending = line;
+    }
+  }
+
+  /** A run that stopped early ends with its last epoch's line. */
+  onTrainEnd(): void {
+    if (this.pending !== null) this.write(`${this.live ? '\r' : ''}${this.pending}${this.live ? '\x1b[K' : ''}\n`);
+    this.pending = null;
   }
 }

@@ -32,7 +32,7 @@ test('iris-mlp classifies the held-out flowers', () => {
 });
 
 test('unknown commands and examples fail with the usage text', () => {
-  assert.throws(() => axon('train', 'nope'), (e: { status: number; stderr: string }) => e.status === 1 && /unknown example 'nope'/.test(e.stderr) && /mnist-mlp/.test(e.stderr));
+  assert.throws(() => axon('train', 'nope'), (e: { status: number; stderr: string }) => e.status === 2 && /unknown example 'nope'/.test(e.stderr) && /mnist-mlp/.test(e.stderr));
   assert.match(axon('list'), /xor-perceptron/);
-  assert.throws(() => axon('train', 'xor-mlp', '--epochs', 'x'), (e: { stderr: string }) => /--epochs must be a non-negative integer/.test(e.stderr));
+  assert.throws(() => axon('train', 'xor-mlp', '--epochs', 'x'), (e: { status: number; stderr: string }) => e.status === 2 && /--epochs must be a non-negative integer/.test(e.stderr));
 });

@@ -42,5 +42,17 @@ test('axon doctor reports a duplicated test row, a leaking column and a 95/5 imb
   assert.equal(leak.evidence.feature, 4);
   const clean = JSON.parse(axon('doctor', '--csv', path.join(dir, 'good.csv'), '--test-csv', path.join(dir, 'good-test.csv'), '--target', 'label', '--json').trim().split('\n').at(-1)!) as { findings: { severity: string }[] };
   assert.deepEqual(clean.findings.filter((f) => f.severity !== 'info'), []);
-  assert.throws(() => axon('doctor', '--csv', path.join(dir, 'good.csv')), (e: { status: number; stderr: string }) => e.status === 1 && /usage: axon doctor/.test(e.stderr));
+  assert.throws(() => axon('doctor', '--csv', path.join(dir, 'good.csv')), (e: { status: number; stderr: string }) => e.status === 2 && /usage: axon doctor/.test(e.stderr));
+});
+
+test('axon doctor exits 1 when a finding has severity error (missing values in a feature), 0 otherwise', (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'axon-doctor-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const rows = Array.from({ length: 40 }, (_, i) => [i % 5 === 0 ? '' : i % 7, (i * 3) % 11, i % 2 ? 'x' : 'y'].join(','));
+  writeFileSync(path.join(dir, 'gaps.csv'), ['a,b,label', ...rows].join('\n') + '\n');
+  assert.throws(() => axon('doctor', '--csv', path.join(dir, 'gaps.csv'), '--target', 'label'),
+    (e: { status: number; stdout: string }) => e.status === 1 && /\[error\] non-finite-inputs/.test(e.stdout) && /1 error, /.test(e.stdout));
+  const clean = rows.map((r) => r.replace(/^,/, '3,'));
+  writeFileSync(path.join(dir, 'clean.csv'), ['a,b,label', ...clean].join('\n') + '\n');
+  assert.doesNotThrow(() => axon('doctor', '--csv', path.join(dir, 'clean.csv'), '--target', 'label'));
 });

@@ -205,5 +205,5 @@ test('exportOnnx writes the file and `axon export` turns a saved model into a wo
   execFileSync(process.execPath, [path.join(ROOT, 'bin/axon.js'), 'export', gptFile, '--onnx', path.join(dir, 'gpt.onnx')], { encoding: 'utf8' });
   await compare(readFileSync(path.join(dir, 'gpt.onnx')), gpt, ax.randint(0, 7, [1, 6], { dtype: 'int32' }), 'axon export GPT (default input shape)');
   assert.throws(() => execFileSync(process.execPath, [path.join(ROOT, 'bin/axon.js'), 'export', saved], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
-    (e: { status: number; stderr: string }) => e.status === 1 && /--onnx/.test(e.stderr));
+    (e: { status: number; stderr: string }) => e.status === 2 && /--onnx/.test(e.stderr));
 });

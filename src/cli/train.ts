@@ -1,0 +1,78 @@
+// `axon train <example>` and `axon list`: run one of the bundled examples (dist/examples/*.js),
+// printing its progress on stderr and its test figures on stdout (one JSON line with --json).
+import { dirOfUrl, fileExists, resolvePath } from '../platform/node.js';
+import { EXIT, UsageError, intOption, parseCommand } from './args.js';
+
+export const EXAMPLES: Record<string, string> = {
+  'xor-perceptron': "Rosenblatt's perceptron on XOR (it can not exceed 75%)",
+  'xor-mlp': 'a 2-4-1 MLP trained by backprop on XOR (100%)',
+  'iris-mlp': 'a 4-16-3 MLP on the iris flowers',
+  'mnist-mlp': 'the 784-256-128-10 MLP on 8,000/2,000 MNIST digits',
+  'mnist-lenet': 'LeNet-5 (conv/pool) on 8,000/2,000 MNIST digits, with early stopping',
+  'mnist-lenet-augmented': 'LeNet-5 with BatchNorm and composed image transforms (shift, rotation, noise)',
+  'sotu-gpt': 'a character-level GPT on the State of the Union addresses, samples included',
+  'sotu-gpt-moe': 'sotu-gpt with Mixture-of-Experts blocks (4 experts, top-2)',
+  'co2-lstm': 'an LSTM forecasting next month\'s CO2 (Mauna Loa) vs the seasonal-naive baseline',
+  'spam-gru': 'a GRU over word embeddings classifying SpamAssassin emails (accuracy, F1)',
+};
+
+const NAME_WIDTH = Math.max(...Object.keys(EXAMPLES).map((k) => k.length));
+export const EXAMPLE_LIST = Object.entries(EXAMPLES).map(([k, v]) => `  ${k.padEnd(NAME_WIDTH)}  ${v}`).join('\n');
+
+export const TRAIN_USAGE = `usage: axon train <example> [--epochs N] [--seed S] [--json]
+
+Train one of the bundled examples and print its test figures (progress goes to stderr).
+
+options:
+  --epochs N   train for N epochs instead of the example's default
+  --seed S     random seed (default 0: the same seed gives the same run)
+  --json       end with one JSON line: { example, metrics, epochs, seconds, doctorMs }
+  -h, --help   show this help
+
+examples:
+${EXAMPLE_LIST}`;
+
+export const LIST_USAGE = `usage: axon list [--json]
+
+List the bundled examples (axon train <example> runs one).`;
+
+interface ExampleModule { run(o: { epochs?: number; seed?: number; verbose?: boolean }): Promise<{ example: string; metrics: Record<string, number>; epochs: number; seconds: number; doctorMs?: number; note?: string }> }
+
+function exampleFile(name: string): string {
+  return resolvePath(dirOfUrl(import.meta.url), '../../examples', `${name}.js`); // dist/src/cli → dist/examples
+}
+
+/** `axon list`. */
+export function runList(argv: string[]): number {
+  const { values } = parseCommand(argv, {}, LIST_USAGE);
+  if (values.help) { console.log(LIST_USAGE); return EXIT.ok; }
+  if (values.json) console.log(JSON.stringify({ examples: Object.entries(EXAMPLES).map(([name, description]) => ({ name, description })) }));
+  else console.log(EXAMPLE_LIST);
+  return EXIT.ok;
+}
+
+/** `axon train <example>`; returns the exit code. */
+export async function runTrain(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(argv, { epochs: { type: 'string' }, seed: { type: 'string' } }, TRAIN_USAGE, { positionals: true });
+  if (values.help) { console.log(TRAIN_USAGE); return EXIT.ok; }
+  const [name, ...rest] = positionals;
+  if (!name) throw new UsageError('name the example to train', TRAIN_USAGE);
+  if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`, TRAIN_USAGE);
+  if (!(name in EXAMPLES)) throw new UsageError(`unknown example '${name}'`, TRAIN_USAGE);
+  const epochs = intOption(values.epochs, 'epochs', TRAIN_USAGE);
+  const seed = intOption(values.seed, 'seed', TRAIN_USAGE);
+  const file = exampleFile(name);
+  if (!fileExists(file)) { console.error(`the example ${name} is not built (${file}); run npm run build`); return EXIT.failed; }
+  const mod = (await import(file)) as ExampleModule;
+  const result = await mod.run({ epochs, seed, verbose: true });
+  if (values.json) {
+    const doctor = result.doctorMs !== undefined ? { doctorMs: Number(result.doctorMs.toFixed(1)) } : {};
+    console.log(JSON.stringify({ example: result.example, metrics: result.metrics, epochs: result.epochs, seconds: Number(result.seconds.toFixed(2)), ...doctor }));
+  } else {
+    const figures = Object.entries(result.metrics).map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(4)}`).join(', ');
+    const doctor = result.doctorMs !== undefined ? `, doctor ${result.doctorMs.toFixed(0)} ms` : '';
+    console.log(`${result.example}: ${figures} (${result.epochs} epochs, ${result.seconds.toFixed(1)} s${doctor})`);
+    if (result.note) console.log(result.note);
+  }
+  return EXIT.ok;
+}
