@@ -3,7 +3,7 @@
 // filled; --offline is not enough because an install from a lockfile caches tarballs but not the
 // registry's package documents, which resolving the tarball's dependencies needs), then `npx axon train xor-mlp --json`, `npx axon --version`,
 // and the README's first code example (one epoch instead of five) importing from 'axon'.
-// Run it with `npm run test:pack` (about 30-60 s; `npm test` leaves it out).
+// Part of `npm test` (about 25-60 s); `npm run test:pack` runs it alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
