@@ -39,6 +39,7 @@ export { Module, registerModule, moduleFromConfig, type ModuleConfig, type LoadR
 export { Parameter } from './nn/parameter.js';
 export { Linear, type LinearOptions } from './nn/linear.js';
 export { Sequential, Flatten, Dropout } from './nn/layers.js';
+export { freeze, unfreeze, replaceModule, type FreezeOptions } from './nn/transfer.js';
 export { ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, LogSoftmax, GELU, SiLU, ELU, Softplus, Step, Identity } from './nn/activations.js';
 export { Perceptron, type PerceptronFitOptions, type PerceptronFitResult } from './nn/perceptron.js';
 export * as init from './nn/init.js';
@@ -70,7 +71,7 @@ export { parseIdx, readIdx, loadMnistIdx, type IdxArray, type IdxDType, type Idx
 export { serializeSafetensors, parseSafetensors, saveSafetensors, saveSafetensorsSync, loadSafetensors, loadSafetensorsSync, type SafetensorsFile, type SafetensorsDType, type SafetensorsLimits } from './io/safetensors.js';
 export { writeFileAtomic, writeFileAtomicSync, type FileBytes } from './io/files.js';
 export { accuracy, topKAccuracy, precision, recall, f1, confusionMatrix, rocAuc, mae, rmse, r2, type MetricInput, type Average, type ClassificationOptions } from './train/metrics.js';
-export { save, serializeCheckpoint, load, loadCheckpoint, parseCheckpoint, loadWeights, loadOptimizerState, type SaveOptions, type LoadOptions, type LoadedCheckpoint } from './io/checkpoint.js';
+export { save, serializeCheckpoint, load, loadCheckpoint, parseCheckpoint, loadWeights, loadOptimizerState, type KeyMap, type LoadWeightsOptions, type SaveOptions, type LoadOptions, type LoadedCheckpoint } from './io/checkpoint.js';
 export { architectureSize, type ArchitectureSize } from './io/architecture-size.js';
 export { exportOnnx, toOnnxBytes, type OnnxExportOptions } from './io/onnx/export.js';
 export { UnsupportedModuleError, onnxSupportedModules } from './io/onnx/registry.js';

@@ -7,7 +7,7 @@
 import { AxonError, ValueError } from '../errors.js';
 import { isJsonObject, parseJsonSafe } from '../json-safety.js';
 import { checkLimit, type Limits } from '../limits.js';
-import { moduleFromConfig, type Module, type ModuleConfig } from '../nn/module.js';
+import { moduleFromConfig, type LoadResult, type Module, type ModuleConfig } from '../nn/module.js';
 import type { Optimizer, ParamState } from '../optim/optimizer.js';
 import { Tensor } from '../tensor/tensor.js';
 import { architectureSize } from './architecture-size.js';
@@ -126,9 +126,39 @@ function modelTensors(all: Record<string, Tensor>): Record<string, Tensor> {
   return Object.fromEntries(Object.entries(all).filter(([k]) => !k.startsWith('optimizer.state.')));
 }
 
-/** Load weights from a safetensors file (Axon's or PyTorch's) into an existing model. */
-export function loadWeights(model: Module, path: string, { strict = true, ...limits }: { strict?: boolean } & LoadOptions = {}): void {
-  model.loadStateDict(modelTensors(loadSafetensorsSync(path, limits).tensors), { strict });
+/**
+ * Renames keys for models whose module names differ from the file's: a function (return the
+ * model's key, or null to skip the tensor) or a table `{ fileKey: modelKey }` (keys not in the
+ * table keep their name).
+ */
+export type KeyMap = ((key: string) => string | null) | Readonly<Record<string, string>>;
+
+export interface LoadWeightsOptions extends LoadOptions {
+  /** Missing or unexpected keys (after `map`) throw; with false they are printed and returned. Default true. */
+  strict?: boolean;
+  /** Rename the file's keys before loading, e.g. `(k) => k.replace(/^transformer\./, '')` for nanoGPT. */
+  map?: KeyMap;
+}
+
+/**
+ * Load weights from a safetensors file (Axon's or PyTorch's `save_file(model.state_dict())`)
+ * into an existing model; returns the missing and unexpected keys (empty when strict).
+ */
+export function loadWeights(model: Module, path: string, { strict = true, map, ...limits }: LoadWeightsOptions = {}): LoadResult {
+  return model.loadStateDict(mapKeys(modelTensors(loadSafetensorsSync(path, limits).tensors), map), { strict });
+}
+
+function mapKeys(sd: Record<string, Tensor>, map: KeyMap | undefined): Record<string, Tensor> {
+  if (map === undefined) return sd;
+  const out: Record<string, Tensor> = {};
+  for (const [k, t] of Object.entries(sd)) {
+    const to = typeof map === 'function' ? map(k) : Object.hasOwn(map, k) ? map[k]! : k;
+    if (to === null || to === undefined) continue;
+    if (typeof to !== 'string') throw new ValueError('loadWeights', `map must return a string key or null, got ${typeof to} for '${k}'`);
+    if (Object.hasOwn(out, to)) throw new ValueError('loadWeights', `map sends two keys of the file to '${to}' (the second is '${k}')`);
+    out[to] = t;
+  }
+  return out;
 }
 
 /** Restore an optimizer's state saved with `save(model, path, { optimizer })`. */

@@ -28,10 +28,10 @@ export interface BatchNormLayerOptions {
 abstract class BatchNormBase extends Module {
   weight: Parameter | null;
   bias: Parameter | null;
-  /** Buffers (saved with the weights; PyTorch's running_mean, running_var, num_batches_tracked). */
-  runningMean: Tensor | null;
-  runningVar: Tensor | null;
-  numBatchesTracked: Tensor | null;
+  // Buffers, named as PyTorch's state-dict keys on purpose (saved with the weights, loaded from torch unchanged).
+  running_mean: Tensor | null;
+  running_var: Tensor | null;
+  num_batches_tracked: Tensor | null;
   readonly eps: number;
   readonly momentum: number | null;
   readonly affine: boolean;
@@ -47,10 +47,17 @@ abstract class BatchNormBase extends Module {
     const dtype = opts.dtype ?? 'float32';
     this.weight = this.affine ? new Parameter(ones([numFeatures], { dtype })) : null;
     this.bias = this.affine ? new Parameter(zeros([numFeatures], { dtype })) : null;
-    this.runningMean = this.trackRunningStats ? keep(zeros([numFeatures], { dtype })) : null;
-    this.runningVar = this.trackRunningStats ? keep(ones([numFeatures], { dtype })) : null;
-    this.numBatchesTracked = this.trackRunningStats ? keep(zeros([], { dtype: 'int32' })) : null;
+    this.running_mean = this.trackRunningStats ? keep(zeros([numFeatures], { dtype })) : null;
+    this.running_var = this.trackRunningStats ? keep(ones([numFeatures], { dtype })) : null;
+    this.num_batches_tracked = this.trackRunningStats ? keep(zeros([], { dtype: 'int32' })) : null;
   }
+
+  /** The running mean (the `running_mean` buffer), in TypeScript casing. */
+  get runningMean(): Tensor | null { return this.running_mean; }
+  /** The running variance (the `running_var` buffer). */
+  get runningVar(): Tensor | null { return this.running_var; }
+  /** Training batches seen (the `num_batches_tracked` buffer, int32: PyTorch's is int64). */
+  get numBatchesTracked(): Tensor | null { return this.num_batches_tracked; }
 
   forward(x: Tensor): Tensor {
     if (!this.dims.includes(x.ndim)) {
@@ -60,19 +67,19 @@ abstract class BatchNormBase extends Module {
     if (x.shape[1] !== this.numFeatures) {
       throw new ShapeError(this.layer, `expected input ${shapeStr(x.shape)} to have ${this.numFeatures} channels in dim 1, got ${x.shape[1]}; set numFeatures to the previous layer's output channels`);
     }
-    const useBatch = this.training || this.runningMean === null;
+    const useBatch = this.training || this.running_mean === null;
     let momentum = this.momentum ?? 0;
-    if (this.training && this.numBatchesTracked) {
-      const nbt = this.numBatchesTracked;
+    if (this.training && this.num_batches_tracked) {
+      const nbt = this.num_batches_tracked;
       noGrad(() => assign(nbt, add(nbt, 1)));
       if (this.momentum === null) momentum = 1 / nbt.item(); // cumulative moving average
     }
     // Running stats are null without trackRunningStats: then eval normalizes with batch statistics too.
-    return batchNorm(x, this.runningMean, this.runningVar, { weight: this.weight, bias: this.bias, training: useBatch, momentum, eps: this.eps });
+    return batchNorm(x, this.running_mean, this.running_var, { weight: this.weight, bias: this.bias, training: useBatch, momentum, eps: this.eps });
   }
 
   override config(): ModuleConfig {
-    return { type: this.layer, args: [this.numFeatures, { eps: this.eps, momentum: this.momentum, affine: this.affine, trackRunningStats: this.trackRunningStats, dtype: (this.weight ?? this.runningMean)?.dtype ?? 'float32' }] };
+    return { type: this.layer, args: [this.numFeatures, { eps: this.eps, momentum: this.momentum, affine: this.affine, trackRunningStats: this.trackRunningStats, dtype: (this.weight ?? this.running_mean)?.dtype ?? 'float32' }] };
   }
 
   override extraRepr(): string {

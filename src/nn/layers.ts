@@ -29,7 +29,23 @@ export class Sequential extends Module {
     return x;
   }
   /** The i-th layer (negative counts from the end). */
-  at(i: number): Module { return this.layers[i < 0 ? this.layers.length + i : i]!; }
+  at(i: number): Module { return this.layers[this.index('at', i)]!; }
+  /**
+   * Replace the i-th layer (negative counts from the end), e.g. a new head for fine-tuning:
+   * `seq.set(-1, new Linear(256, 5))`. Returns the layer it replaced.
+   */
+  set(i: number, layer: Module): Module {
+    if (!(layer instanceof Module)) throw new ValueError('Sequential.set', `the new layer is not a Module (got ${typeof layer})`);
+    const j = this.index('set', i);
+    const old = this.layers[j]!;
+    this.layers[j] = layer;
+    return old;
+  }
+  private index(op: string, i: number): number {
+    const j = i < 0 ? this.layers.length + i : i;
+    if (!Number.isInteger(j) || j < 0 || j >= this.layers.length) throw new ValueError(`Sequential.${op}`, `index ${i} is out of range for ${this.layers.length} layers`);
+    return j;
+  }
   get length(): number { return this.layers.length; }
   override config(): ModuleConfig { return { type: 'Sequential', args: this.layers.map((l) => l.config()) }; }
 }

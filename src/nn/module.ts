@@ -7,6 +7,7 @@ import { shapesEqual, shapeStr } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { unkeep } from '../tensor/lifetime.js';
 import { zeros as zerosTensor } from '../tensor/creation.js';
+import { renameLegacyKeys } from './legacy-keys.js';
 import { Parameter } from './parameter.js';
 
 /** What a module needs to be rebuilt by `load()`: its registered type name and constructor arguments. */
@@ -37,6 +38,8 @@ export function moduleFromConfig(config: ModuleConfig): Module {
 export abstract class Module {
   /** Whether the module is in training mode (Dropout/BatchNorm behave differently). */
   training = true;
+  /** Stay in eval mode whatever `train()` says (set by `freeze(m, { batchNorm: 'eval' })`, cleared by `unfreeze`). */
+  pinnedEval = false;
 
   /**
    * The computation. Subclasses define it with their own signature: extra options objects and
@@ -95,7 +98,7 @@ export abstract class Module {
   // ---- modes ----
   /** Set training mode on this module and every descendant. Returns this. */
   train(mode = true): this {
-    for (const m of this.modules()) m.training = mode;
+    for (const m of this.modules()) m.training = mode && !m.pinnedEval;
     return this;
   }
   /** Evaluation mode (Dropout off, BatchNorm uses running statistics). */
@@ -116,25 +119,35 @@ export abstract class Module {
   }
 
   // ---- state ----
-  /** Parameters and buffers by dotted name (the tensors themselves, not copies). */
+  /**
+   * Parameters and buffers by dotted name (the tensors themselves, not copies), module by module
+   * (each one's parameters, then its buffers, then its children's) as PyTorch orders them; the
+   * keys are PyTorch's (`weight`, `running_mean`, `weight_ih_l0`, `in_proj_weight`, …).
+   */
   stateDict(): Record<string, Tensor> {
     const sd: Record<string, Tensor> = {};
-    for (const [k, p] of this.namedParameters()) sd[k] = p;
-    for (const [k, b] of this.namedBuffers()) sd[k] = b;
+    for (const [prefix, m] of this.namedModules()) {
+      const own = [...m.ownTensors()];
+      for (const [k, t] of [...own.filter(([, t]) => t instanceof Parameter), ...own.filter(([, t]) => !(t instanceof Parameter))]) sd[prefix ? `${prefix}.${k}` : k] = t;
+    }
     return sd;
   }
 
   /**
    * Copy values from `sd` into this module's parameters and buffers (in place, so optimizers keep
-   * working). With `strict` (default) missing or unexpected keys throw; otherwise they are returned.
-   * A shape mismatch always throws.
+   * working). Keys are PyTorch's (`0.weight`, `bn.running_mean`, …); Axon's old buffer names
+   * (`runningMean`, …) are mapped with a one-time notice. With `strict` (default) missing or
+   * unexpected keys throw; with `strict: false` they are returned and printed (one console.warn
+   * line), and a missing tensor keeps its current value. A shape mismatch always throws.
    */
   loadStateDict(sd: Record<string, Tensor>, { strict = true }: { strict?: boolean } = {}): LoadResult {
     const own = this.stateDict();
+    sd = renameLegacyKeys(sd, new Set(Object.keys(own)));
     const missingKeys = Object.keys(own).filter((k) => !(k in sd));
     const unexpectedKeys = Object.keys(sd).filter((k) => !(k in own));
+    const listing = `missing keys [${missingKeys.join(', ')}], unexpected keys [${unexpectedKeys.join(', ')}]`;
     if (strict && (missingKeys.length > 0 || unexpectedKeys.length > 0)) {
-      throw new AxonError('loadStateDict', `state dict does not match the model: missing keys [${missingKeys.join(', ')}], unexpected keys [${unexpectedKeys.join(', ')}]; pass { strict: false } to load the matching part`);
+      throw new AxonError('loadStateDict', `state dict does not match the model: ${listing}; pass { strict: false } to load the matching part`);
     }
     for (const [k, t] of Object.entries(own)) {
       const src = sd[k];
@@ -143,6 +156,9 @@ export abstract class Module {
         throw new ShapeError('loadStateDict', `size mismatch for ${k}: checkpoint has ${shapeStr(src.shape)}, the model has ${shapeStr(t.shape)}`);
       }
       noGrad(() => assign(t, src));
+    }
+    if (missingKeys.length > 0 || unexpectedKeys.length > 0) {
+      console.warn(`loadStateDict (strict: false): ${listing}; missing ones keep their current values`);
     }
     return { missingKeys, unexpectedKeys };
   }

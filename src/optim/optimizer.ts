@@ -62,12 +62,12 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
     return v instanceof Tensor ? v : this.setState(state, key, clone(init()));
   }
 
-  /** Apply one update to every parameter that has a gradient. */
+  /** Apply one update to every parameter that has a gradient and requires one (frozen ones are untouched, weight decay included). */
   step(): void {
     noGrad(() => {
       for (const group of this.paramGroups) {
         for (const p of group.params) {
-          if (!p.grad) continue;
+          if (!p.grad || !p.requiresGrad) continue;
           let st = this.state.get(p);
           if (!st) { st = {}; this.state.set(p, st); }
           const s = st;

@@ -131,7 +131,7 @@ test('BatchNorm2d: training updates running stats, eval uses them, they save and
   const ye = bn.forward(x);
   assert.ok(Math.abs(ye.data()[0]! - (1 - 0.5) / Math.sqrt(1.5 + 1e-5)) < 1e-5, 'eval normalizes with running stats');
   const sd = bn.stateDict();
-  assert.deepEqual(Object.keys(sd).sort(), ['bias', 'numBatchesTracked', 'runningMean', 'runningVar', 'weight']);
+  assert.deepEqual(Object.keys(sd).sort(), ['bias', 'num_batches_tracked', 'running_mean', 'running_var', 'weight']);
   const bn2 = ax.moduleFromConfig(bn.config()) as ax.BatchNorm2d;
   bn2.loadStateDict(sd);
   bn2.eval();
