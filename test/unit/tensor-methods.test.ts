@@ -46,6 +46,7 @@ const NOT_METHODS: Record<string, string> = {
   save: 'file', load: 'file', loadCheckpoint: 'file', loadWeights: 'file', loadOptimizerState: 'file',
   serializeCheckpoint: 'model bytes', parseCheckpoint: 'model bytes', architectureSize: 'model config',
   exportOnnx: 'ONNX export', toOnnxBytes: 'ONNX export', onnxSupportedModules: 'ONNX export',
+  freeze: 'modules (transfer learning)', unfreeze: 'modules (transfer learning)', replaceModule: 'modules (transfer learning)',
   loadSafetensors: 'file', loadSafetensorsSync: 'file', parseSafetensors: 'file', saveSafetensors: 'file',
   saveSafetensorsSync: 'file', serializeSafetensors: 'file', writeFileAtomic: 'file', writeFileAtomicSync: 'file',
   registerModule: 'modules', moduleFromConfig: 'modules',
