@@ -76,7 +76,12 @@ export function loadFitState(file: string, parts: FitParts): { loop: LoopState; 
     loader: stateful ? (parts.source as Stateful) : undefined,
   });
   const loop = extra.fit as LoopState | undefined;
-  if (typeof loop !== 'object' || loop === null || !Number.isInteger(loop.stepInEpoch) || !Array.isArray(loop.running) || !Array.isArray(loop.callbacks) || typeof loop.history !== 'object') {
+  const count = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0;
+  const ok = typeof loop === 'object' && loop !== null && count(loop.epoch) && count(loop.stepInEpoch) && count(loop.step) && count(loop.seen)
+    && typeof loop.lossSum === 'number' && typeof loop.watchStart === 'number' && typeof loop.lastFinite === 'number' && typeof loop.stopTraining === 'boolean'
+    && Array.isArray(loop.running) && loop.running.every((r) => Array.isArray(r) && r.length === 2) && Array.isArray(loop.callbacks)
+    && typeof loop.history === 'object' && loop.history !== null && Array.isArray(loop.history.epochs);
+  if (!ok) {
     throw new ValueError('fit', `${file} holds no fit() loop state; resume from a checkpoint written by fit's checkpoint option or ModelCheckpoint({ saveTrainingState: true })`);
   }
   return { loop, sourceRestored: stateful };

@@ -89,3 +89,19 @@ test('loading refuses what the checkpoint does not hold, before changing anythin
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('fit({ resume }) refuses a checkpoint without a valid loop state', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'axon-tc-'));
+  try {
+    const m = net();
+    const data = { x: ax.randn([8, 3]), y: ax.randn([8, 2]) };
+    for (const [name, fitState] of [['none', undefined], ['bad', { epoch: 'x', history: { epochs: 3 } }]] as const) {
+      const file = path.join(dir, `${name}.safetensors`);
+      const loader = new ax.DataLoader(new ax.TensorDataset(data.x, data.y), { batchSize: 4, shuffle: true, seed: 0 });
+      ax.saveTrainingCheckpoint(file, { model: m, optimizer: new ax.Adam(m.parameters(), { lr: 1e-3 }), loader, epoch: 0, step: 0, extra: fitState === undefined ? {} : { fit: fitState } });
+      assert.throws(() => ax.fit(net(), { data, epochs: 1, batchSize: 4, verbose: false, doctor: false, resume: file }), (e: unknown) => e instanceof ValueError && /no fit\(\) loop state/.test((e as Error).message));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
