@@ -61,7 +61,7 @@ export type { MetricName } from './train/running-metrics.js';
 // ---- data, metrics, safetensors ----
 export { TensorDataset, Subset, type Dataset } from './data/dataset.js';
 export { defaultCollate, type Collated } from './data/collate.js';
-export { DataLoader, WeightedRandomSampler, classBalancedWeights, type DataLoaderOptions, type Sampler, type WeightedRandomSamplerOptions } from './data/dataloader.js';
+export { DataLoader, WeightedRandomSampler, classBalancedWeights, type DataLoaderOptions, type DataLoaderState, type Sampler, type WeightedRandomSamplerOptions } from './data/dataloader.js';
 export type { Label, SeedOptions } from './data/random-order.js';
 export { randomSplit, stratifiedSplit, timeSplit, kFold, type TrainTest, type StratifiedSplitOptions, type TimeSplitOptions, type KFoldOptions } from './data/splits.js';
 export { parseCsv, readCsv, type Cell, type Row, type Table, type ColumnType, type CsvOptions } from './data/csv.js';
@@ -76,6 +76,8 @@ export { architectureSize, type ArchitectureSize } from './io/architecture-size.
 export { exportOnnx, toOnnxBytes, type OnnxExportOptions } from './io/onnx/export.js';
 export { UnsupportedModuleError, onnxSupportedModules } from './io/onnx/registry.js';
 export { ModelCheckpoint, type ModelCheckpointOptions } from './train/model-checkpoint.js';
+export { saveTrainingCheckpoint, loadTrainingCheckpoint, serializeTrainingCheckpoint, parseTrainingCheckpoint, type TrainingState, type TrainingTargets, type LoadedTrainingCheckpoint, type Stateful } from './io/training-checkpoint.js';
+export type { FitCheckpointOptions } from './train/fit-state.js';
 export { randomShift, type RandomShiftOptions } from './data/augment.js';
 
 // ---- convolutional networks: sliding windows, conv/pool/norm ops and layers ----

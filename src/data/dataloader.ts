@@ -50,6 +50,10 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
   /** The generator that shuffling draws from. */
   readonly generator: Generator;
   private readonly collate: ((samples: T[]) => B) | null;
+  /** The epoch being iterated (the latest iterator), until it is exhausted. */
+  private current: { start: number[] | null; done: number } | null = null;
+  /** A mid-epoch state from loadStateDict, for the next iteration. */
+  private pending: { epochStart: number[]; generator: number[]; batchesDone: number } | null = null;
 
   constructor(dataset: Dataset<T>, options: DataLoaderOptions<T, B> = {}) {
     const { batchSize = 1, shuffle = false, dropLast = false, sampler, collate } = options;
@@ -86,20 +90,68 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
-  /** One epoch of batches. The epoch's order is fixed (drawn) when iteration starts. */
+  /**
+   * One epoch of batches. The epoch's order is fixed (drawn) when iteration starts. After
+   * `loadStateDict` of a mid-epoch state, the next iteration redraws that epoch's order and
+   * starts after the batches already done.
+   */
   [Symbol.iterator](): Iterator<B> {
+    const g = this.orderGenerator();
+    const pending = this.pending;
+    this.pending = null;
+    if (pending && g) g.setState(pending.epochStart);
+    const start = g ? g.getState() : null;
     const order = this.epochOrder();
+    if (pending && g) g.setState(pending.generator); // a shared generator moved on after the draw
     const nBatches = this.dropLast ? Math.floor(order.length / this.batchSize) : Math.ceil(order.length / this.batchSize);
     const fast = this.collate === null ? tensorBase(this.dataset as Dataset<unknown>) : null;
-    let b = 0;
+    const epoch = { start, done: Math.min(pending?.batchesDone ?? 0, nBatches) };
+    this.current = epoch;
     return {
       next: (): IteratorResult<B> => {
-        if (b >= nBatches) return { done: true, value: undefined };
+        if (epoch.done >= nBatches) {
+          if (this.current === epoch) this.current = null; // the epoch is over
+          return { done: true, value: undefined };
+        }
+        const b = epoch.done++;
         const idx = order.subarray(b * this.batchSize, Math.min(order.length, (b + 1) * this.batchSize));
-        b++;
         return { done: false, value: fast ? (fastBatch(fast.base, fast.rows, idx) as B) : this.slowBatch(idx) };
       },
     };
+  }
+
+  /**
+   * Where the loader stands, for a training checkpoint (like torchdata's StatefulDataLoader): the
+   * state of the generator its order is drawn from, and for an epoch in progress that generator's
+   * state before the epoch's draw and the batches already yielded. JSON-able.
+   */
+  stateDict(): DataLoaderState {
+    const g = this.orderGenerator();
+    const cur = this.current;
+    return {
+      generator: g ? g.getState() : null,
+      epochStart: cur ? cur.start : null,
+      batchesDone: cur ? cur.done : 0,
+    };
+  }
+
+  /** Restore `stateDict()`: the next iteration continues the saved epoch after its done batches. */
+  loadStateDict(sd: DataLoaderState): void {
+    const g = this.orderGenerator();
+    if (!Number.isInteger(sd.batchesDone) || sd.batchesDone < 0) throw new ValueError('DataLoader.loadStateDict', `batchesDone must be an integer ≥ 0, got ${String(sd.batchesDone)}`);
+    if ((sd.generator === null) !== (g === null)) {
+      throw new ValueError('DataLoader.loadStateDict', `the state was saved from a loader ${sd.generator === null ? 'without' : 'with'} a random order but this one ${g === null ? 'has none' : 'shuffles'}; build the loader as it was`);
+    }
+    if (g && sd.generator) g.setState(sd.generator);
+    this.current = null;
+    if (g && sd.batchesDone > 0 && sd.epochStart === null) throw new ValueError('DataLoader.loadStateDict', 'a state with batches done needs epochStart (the generator state before that epoch was drawn)');
+    this.pending = sd.batchesDone > 0 ? { epochStart: sd.epochStart ?? [], generator: sd.generator ?? [], batchesDone: sd.batchesDone } : null;
+  }
+
+  /** The generator each epoch's order is drawn from (the sampler's, when it has one), or null. */
+  private orderGenerator(): Generator | null {
+    if (this.sampler) return (this.sampler as { generator?: Generator }).generator ?? null;
+    return this.shuffle ? this.generator : null;
   }
 
   /** The sample indices of the next epoch, in order (draws from the generator when shuffling). */
@@ -118,6 +170,16 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
     const samples = Array.from(idx, (i) => this.dataset.get(i));
     return this.collate ? this.collate(samples) : (defaultCollate(samples) as B);
   }
+}
+
+/** What `DataLoader.stateDict()` returns. */
+export interface DataLoaderState {
+  /** The order generator's state now (null for a loader without a random order). */
+  generator: number[] | null;
+  /** Its state before the current epoch's order was drawn (null between epochs). */
+  epochStart: number[] | null;
+  /** Batches of the current epoch already yielded (0 between epochs). */
+  batchesDone: number;
 }
 
 /** One batch of a TensorDataset: `indexSelect` of every tensor with an int32 index tensor. */

@@ -36,6 +36,10 @@ export abstract class LRScheduler {
 
   stateDict(): Record<string, unknown> { return { lastEpoch: this.lastEpoch, lrs: this.lrs }; }
   loadStateDict(sd: { lastEpoch: number; lrs?: number[] }): void {
+    if (!Number.isInteger(sd.lastEpoch) || sd.lastEpoch < -1) throw new ValueError(`${this.constructor.name}.loadStateDict`, `lastEpoch must be an integer ≥ -1, got ${String(sd.lastEpoch)}`);
+    if (sd.lrs !== undefined && (!Array.isArray(sd.lrs) || sd.lrs.length !== this.optimizer.paramGroups.length || !sd.lrs.every((lr) => typeof lr === 'number' && Number.isFinite(lr) && lr >= 0))) {
+      throw new ValueError(`${this.constructor.name}.loadStateDict`, `lrs must be ${this.optimizer.paramGroups.length} finite numbers ≥ 0`);
+    }
     this.lastEpoch = sd.lastEpoch;
     sd.lrs?.forEach((lr, i) => { this.optimizer.paramGroups[i]!.lr = lr; });
   }
@@ -245,6 +249,17 @@ export class ReduceLROnPlateau {
   }
 
   getLastLr(): number[] { return this.optimizer.paramGroups.map((g) => g.lr); }
+
+  /** Its counters and best value (the lrs live in the optimizer's state). `best` may be ±Infinity. */
+  stateDict(): Record<string, unknown> {
+    return { lastEpoch: this.lastEpoch, best: this.best, badEpochs: this.badEpochs, cooldownLeft: this.cooldownLeft };
+  }
+  loadStateDict(sd: { lastEpoch: number; best: number; badEpochs: number; cooldownLeft: number }): void {
+    for (const k of ['lastEpoch', 'best', 'badEpochs', 'cooldownLeft'] as const) {
+      if (typeof sd[k] !== 'number' || Number.isNaN(sd[k])) throw new ValueError('ReduceLROnPlateau.loadStateDict', `${k} must be a number, got ${String(sd[k])}`);
+    }
+    ({ lastEpoch: this.lastEpoch, best: this.best, badEpochs: this.badEpochs, cooldownLeft: this.cooldownLeft } = sd);
+  }
 }
 
 /** Run schedulers one after another, switching at each milestone (e.g. warmup then cosine). */
@@ -272,6 +287,13 @@ export class SequentialLR {
     } else s.step();
   }
   getLastLr(): number[] { return this.optimizer.paramGroups.map((g) => g.lr); }
+  stateDict(): Record<string, unknown> { return { lastEpoch: this.lastEpoch, schedulers: this.schedulers.map((s) => s.stateDict()) }; }
+  loadStateDict(sd: { lastEpoch: number; schedulers: { lastEpoch: number; lrs?: number[] }[] }): void {
+    if (!Array.isArray(sd.schedulers) || sd.schedulers.length !== this.schedulers.length) throw new ValueError('SequentialLR.loadStateDict', `expected the state of ${this.schedulers.length} schedulers`);
+    this.lastEpoch = sd.lastEpoch;
+    // Only the counters: the lrs in the optimizer are the ones to keep, whatever sub-schedule set them last.
+    sd.schedulers.forEach((s, i) => { this.schedulers[i]!.lastEpoch = s.lastEpoch; });
+  }
 }
 
 /** Step several chainable schedulers together each step (their factors multiply). */
@@ -279,4 +301,9 @@ export class ChainedScheduler {
   constructor(readonly schedulers: LRScheduler[]) {}
   step(): void { for (const s of this.schedulers) s.step(); }
   getLastLr(): number[] { return this.schedulers[this.schedulers.length - 1]!.getLastLr(); }
+  stateDict(): Record<string, unknown> { return { schedulers: this.schedulers.map((s) => s.stateDict()) }; }
+  loadStateDict(sd: { schedulers: { lastEpoch: number; lrs?: number[] }[] }): void {
+    if (!Array.isArray(sd.schedulers) || sd.schedulers.length !== this.schedulers.length) throw new ValueError('ChainedScheduler.loadStateDict', `expected the state of ${this.schedulers.length} schedulers`);
+    sd.schedulers.forEach((s, i) => this.schedulers[i]!.loadStateDict(s));
+  }
 }

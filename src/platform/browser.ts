@@ -85,6 +85,9 @@ export const browserPlatform: Platform = {
   packageFile: (_op, pkg, rel) => new URL(`${pkg}/${rel}`, dataBase ?? new URL('data/', assetBase)).href,
   writeFileAtomic: async (file) => nodeOnly(`write ${file}`, 'serialize to bytes instead (serializeCheckpoint(model) or serializeSafetensors(tensors)) and store or download them'),
   writeFileAtomicSync: (file) => nodeOnly(`write ${file}`, 'serialize to bytes instead (serializeCheckpoint(model) or serializeSafetensors(tensors)) and store or download them'),
+  makeDirSync: (op) => nodeOnly(op, 'serialize to bytes instead and store or download them'),
+  removeFileSync: (op) => nodeOnly(op, 'there are no files to delete in a browser'),
+  processAlive: () => true,
   gunzipSync: null,
   async gunzip(op, bytes, maxBytes) {
     const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));

@@ -1,7 +1,7 @@
 // The Node host: files through node:fs, atomic writes (temp file, fsync, rename), gzip through
 // node:zlib, worker_threads for kernel threads and worker training. The only place in src/ (with
 // node-atomic.ts) that imports `node:*`.
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -137,6 +137,28 @@ export const nodePlatform: Platform = {
   },
   writeFileAtomic,
   writeFileAtomicSync,
+  makeDirSync(op, dir) {
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (e) {
+      throw new ValueError(op, `can not create folder '${dir}': ${(e as Error).message}`);
+    }
+  },
+  removeFileSync(op, file) {
+    try {
+      rmSync(file, { force: true });
+    } catch (e) {
+      throw new ValueError(op, `can not delete '${file}': ${(e as Error).message}`);
+    }
+  },
+  processAlive(pid) {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (e) {
+      return (e as { code?: string }).code === 'EPERM'; // it exists, owned by someone else
+    }
+  },
   gunzipSync(op, bytes, maxBytes, partial = false) {
     try {
       return gunzipSync(bytes, { maxOutputLength: Math.max(1, Math.min(maxBytes, bufferConstants.MAX_LENGTH)), ...(partial ? { finishFlush: zlibConstants.Z_SYNC_FLUSH } : {}) });

@@ -46,6 +46,12 @@ export interface Platform {
   /** Write atomically (temp file, fsync, rename): Node only. */
   writeFileAtomic(file: string, bytes: Uint8Array | Iterable<Uint8Array>): Promise<void>;
   writeFileAtomicSync(file: string, bytes: Uint8Array | Iterable<Uint8Array>): void;
+  /** Create a folder and its parents if missing (Node only). */
+  makeDirSync(op: string, dir: string): void;
+  /** Delete a file; a missing file is not an error (Node only). */
+  removeFileSync(op: string, file: string): void;
+  /** Whether a process with this id is running (Node; a browser says true: nothing to clean there). */
+  processAlive(pid: number): boolean;
   /**
    * Inflate gzip bytes, refusing to produce more than `maxBytes` (null when the host can not do it
    * synchronously); `partial` inflates what a truncated stream holds (e.g. the first kilobyte, to read a header).

@@ -69,11 +69,23 @@ export class Generator {
     return low + Math.floor(this.uniform() * span);
   }
 
-  /** Internal state, for checkpoints. */
-  getState(): number[] { return [this.s0, this.s1, this.s2, this.s3, this.spare ?? NaN]; }
+  /**
+   * The generator's state, like `torch.get_rng_state()`: four 32-bit words, plus the normal
+   * sample held for the next `normal()` call when there is one. Plain finite numbers, so it
+   * survives JSON; `setState` puts the stream back exactly where it was.
+   */
+  getState(): number[] {
+    const words = [this.s0, this.s1, this.s2, this.s3];
+    return this.spare === null ? words : [...words, this.spare];
+  }
+
+  /** Restore a state from `getState()` (a 5th value of NaN, as older checkpoints wrote, means none held). */
   setState(s: readonly number[]): void {
+    const ok = Array.isArray(s) && (s.length === 4 || s.length === 5) && s.slice(0, 4).every((w) => Number.isInteger(w) && w >= -2147483648 && w <= 4294967295)
+      && (s[4] === undefined || typeof s[4] === 'number') && (s[0]! | s[1]! | s[2]! | s[3]!) !== 0;
+    if (!ok) throw new ValueError('Generator.setState', `expected the 4 or 5 numbers getState() returns (32-bit words, not all zero, then an optional held sample), got ${JSON.stringify(s)?.slice(0, 80)}`);
     [this.s0, this.s1, this.s2, this.s3] = [s[0]! | 0, s[1]! | 0, s[2]! | 0, s[3]! | 0];
-    this.spare = Number.isNaN(s[4]) || s[4] === undefined ? null : s[4];
+    this.spare = s[4] === undefined || !Number.isFinite(s[4]) ? null : s[4];
   }
 }
 

@@ -37,6 +37,12 @@ export interface TrainContext {
   readonly history: History;
   /** Set to true to end training after this epoch. */
   stopTraining: boolean;
+  /**
+   * Write the full training state (to resume with `fit({ resume: file })`) to `file` once every
+   * callback of the current hook has run (so a scheduler stepped by a later callback is saved
+   * stepped). Given by fit(); absent in other loops.
+   */
+  saveTrainingState?(file: string): void;
 }
 
 export interface Callback {
@@ -53,6 +59,10 @@ export interface Callback {
   onFinding?(finding: Finding): void;
   /** The loss became NaN/Inf: fit() throws `err` after this call (a callback may put its findings on it). */
   onDiverged?(err: Error & { findings?: Finding[] }, loss: number, ctx: TrainContext): void;
+  /** JSON-able state kept in fit's training checkpoints (e.g. a scheduler's step count). */
+  stateDict?(): unknown;
+  /** Restore `stateDict()` when fit resumes (called after onTrainBegin). */
+  loadStateDict?(state: never): void;
 }
 
 type Mode = 'min' | 'max' | 'auto';
@@ -106,6 +116,13 @@ export class EarlyStopping implements Callback {
 
   onTrainBegin(): void { this.best = NaN; this.wait = 0; this.bestEpoch = -1; this.stoppedEpoch = -1; }
 
+  /** Its counters, for a training checkpoint (not the best weights of `restoreBestWeights`). */
+  stateDict(): Record<string, number> { return { best: this.best, wait: this.wait, bestEpoch: this.bestEpoch, stoppedEpoch: this.stoppedEpoch }; }
+  loadStateDict(sd: Record<string, number>): void {
+    for (const k of ['best', 'wait', 'bestEpoch', 'stoppedEpoch']) if (typeof sd[k] !== 'number') throw new ValueError('EarlyStopping', `its saved state lacks ${k}`);
+    ({ best: this.best, wait: this.wait, bestEpoch: this.bestEpoch, stoppedEpoch: this.stoppedEpoch } = sd as { best: number; wait: number; bestEpoch: number; stoppedEpoch: number });
+  }
+
   onEpochEnd(epoch: number, logs: EpochLogs, ctx: TrainContext): void {
     const v = monitored(logs, this.monitor, 'EarlyStopping');
     const improved = Number.isNaN(this.best) || (this.mode === 'min' ? v < this.best - this.minDelta : v > this.best + this.minDelta);
@@ -141,6 +158,15 @@ export interface Steppable { step(metric?: number): void }
 /** Step a learning-rate schedule after every epoch (or every batch with `perBatch`). */
 export class LRSchedulerCallback implements Callback {
   constructor(readonly scheduler: Steppable, readonly opts: { perBatch?: boolean; monitor?: string } = {}) {}
+  /** The scheduler's state, for a training checkpoint (null when it has no stateDict). */
+  stateDict(): unknown {
+    const s = this.scheduler as Partial<{ stateDict(): unknown }>;
+    return typeof s.stateDict === 'function' ? s.stateDict() : null;
+  }
+  loadStateDict(sd: unknown): void {
+    const s = this.scheduler as Partial<{ loadStateDict(sd: unknown): void }>;
+    if (sd !== null && typeof s.loadStateDict === 'function') s.loadStateDict(sd);
+  }
   onBatchEnd(): void { if (this.opts.perBatch) this.scheduler.step(); }
   onEpochEnd(_e: number, logs: EpochLogs): void {
     if (this.opts.perBatch) return;

@@ -21,6 +21,8 @@ import { ProgressBar } from './progress.js';
 import { RunningMetric, type MetricName } from './running-metrics.js';
 import type { Finding } from './finding.js';
 import { blame, DivergenceWatch, DIVERGENCE_FACTOR, locateNonFinite } from './divergence.js';
+import { CheckpointFiles } from './checkpoint-files.js';
+import { loadFitState, restoreCallbacks, saveFitState, type FitCheckpointOptions, type FitParts, type LoopState } from './fit-state.js';
 
 /** The loss became NaN or infinite, or over 1e6 × its starting value: training diverged. */
 export class TrainingDivergedError extends AxonError {
@@ -65,6 +67,18 @@ export interface FitOptions {
    * the public fit attaches the training doctor. A factory may return null (nothing to attach).
    */
   attach?: readonly ((run: FitRun) => Callback | null)[];
+  /**
+   * Write the full training state (weights, optimizer, generators, the data's shuffling
+   * position, callbacks' state, the history so far) every `everySteps` steps and/or every epoch,
+   * so that `resume` continues a killed run exactly as if it had never stopped.
+   */
+  checkpoint?: FitCheckpointOptions;
+  /**
+   * A checkpoint written by `checkpoint` (or ModelCheckpoint with saveTrainingState) to continue
+   * from: the run ends bit-identical to an uninterrupted one given the same model, data, options
+   * and callbacks. The initial validation pass is not repeated.
+   */
+  resume?: string;
 }
 
 /** What fit() resolved about a run, for the callbacks of FitOptions.attach. */
@@ -146,7 +160,24 @@ export function fit(model: Module, opts: FitOptions): History {
   const attached = (opts.attach ?? []).map((make) => make(run)).filter((cb): cb is Callback => cb !== null);
   callbacks.unshift(...attached);
   const history: History = { epochs: [], stoppedEarly: false };
-  const ctx: TrainContext = { model, optimizer, epochs, stepsPerEpoch: source.length ?? 0, epoch: 0, history, stopTraining: false };
+  const ck = opts.checkpoint;
+  if (ck?.everySteps !== undefined && !(Number.isInteger(ck.everySteps) && ck.everySteps >= 1)) throw new ValueError('fit', `checkpoint.everySteps must be an integer ≥ 1, got ${ck.everySteps}`);
+  const files = ck ? new CheckpointFiles(ck.path, ck.keepLast, 'fit') : null;
+  const parts: FitParts = { model, optimizer, source, callbacks, generators: ck?.generators };
+  const pendingSaves: string[] = [];
+  const ctx: TrainContext = {
+    model, optimizer, epochs, stepsPerEpoch: source.length ?? 0, epoch: 0, history, stopTraining: false,
+    saveTrainingState: (file) => { pendingSaves.push(file); },
+  };
+  let loop: Omit<LoopState, 'callbacks'> | null = null; // where the run stands, kept current for checkpoints
+  const flush = (): void => {
+    for (const file of pendingSaves.splice(0)) saveFitState(file, parts, loop!);
+  };
+  const resumed = opts.resume !== undefined ? loadFitState(opts.resume, parts) : null;
+  if (resumed) {
+    history.epochs.push(...resumed.loop.history.epochs);
+    if (resumed.loop.history.initial) history.initial = resumed.loop.history.initial;
+  }
   const evalOpts = { loss: lossFn, metrics: metricNames, batchSize: opts.batchSize ?? 32, threshold };
   const validate = (trained: number): Record<string, number> => {
     for (const cb of callbacks) cb.onValidationBegin?.(trained, ctx);
@@ -157,14 +188,20 @@ export function fit(model: Module, opts: FitOptions): History {
     }
   };
 
-  if (validation !== undefined) {
+  if (validation !== undefined && !resumed) {
     const v = validate(0);
     history.initial = Object.fromEntries(Object.entries(v).map(([k, x]) => [`val${k[0]!.toUpperCase()}${k.slice(1)}`, x]));
   }
   for (const cb of callbacks) cb.onTrainBegin?.(ctx);
   let lastFinite = NaN;
+  let globalStep = 0;
   const watch = new DivergenceWatch();
-  for (let epoch = 0; epoch < epochs && !ctx.stopTraining; epoch++) {
+  const r0 = resumed?.loop;
+  if (r0) {
+    restoreCallbacks(callbacks, r0.callbacks);
+    [lastFinite, globalStep, watch.start, ctx.stopTraining] = [r0.lastFinite, r0.step, r0.watchStart, r0.stopTraining];
+  }
+  for (let epoch = r0?.epoch ?? 0; epoch < epochs && !ctx.stopTraining; epoch++) {
     ctx.epoch = epoch;
     for (const cb of callbacks) cb.onEpochBegin?.(epoch, ctx);
     model.train();
@@ -172,8 +209,17 @@ export function fit(model: Module, opts: FitOptions): History {
     const running = metricNames.map((m) => new RunningMetric(m, threshold));
     let lossSum = 0;
     let seen = 0;
+    let first = 0;
     const it = steps(source);
-    for (let step = 0; ; step++) {
+    if (r0 && epoch === r0.epoch && r0.stepInEpoch > 0) {
+      // The epoch the checkpoint was taken in: its partial sums, and its remaining batches (a
+      // stateful loader skips the done ones itself, in the same order; another source is consumed).
+      ({ lossSum, seen } = r0);
+      r0.running.forEach((st, i) => running[i]?.setState(st));
+      first = r0.stepInEpoch;
+      if (!resumed!.sourceRestored) for (let k = 0; k < first; k++) scope(() => { it.next(); });
+    }
+    for (let step = first; ; step++) {
       const r = scope(() => {
         const next = it.next();
         if (next.done) return null;
@@ -210,7 +256,12 @@ export function fit(model: Module, opts: FitOptions): History {
       lastFinite = r.value;
       lossSum += r.value * r.n;
       seen += r.n;
+      globalStep++;
+      loop = { epoch, stepInEpoch: step + 1, step: globalStep, lossSum, seen, running: running.map((m) => m.getState()), watchStart: watch.start, lastFinite, stopTraining: ctx.stopTraining, history };
       for (const cb of callbacks) cb.onBatchEnd?.(step, { loss: r.value, batchSize: r.n }, ctx);
+      loop.stopTraining = ctx.stopTraining;
+      if (files && ck!.everySteps !== undefined && globalStep % ck!.everySteps === 0) pendingSaves.push(files.path(epoch, globalStep));
+      if (pendingSaves.length > 0) { files?.prepare(); flush(); files?.prune(); }
     }
     if (seen === 0) throw new ValueError('fit', 'the training data produced no batches (empty DataLoader, or dropLast with a batch size above the data size)');
     const logs: EpochLogs = { epoch: epoch + 1, loss: lossSum / seen };
@@ -222,7 +273,11 @@ export function fit(model: Module, opts: FitOptions): History {
     logs.lr = optimizer.paramGroups[0]!.lr;
     logs.seconds = (performance.now() - t0) / 1000;
     history.epochs.push(logs);
+    loop = { epoch: epoch + 1, stepInEpoch: 0, step: globalStep, lossSum: 0, seen: 0, running: [], watchStart: watch.start, lastFinite, stopTraining: ctx.stopTraining, history };
     for (const cb of callbacks) cb.onEpochEnd?.(epoch, logs, ctx);
+    loop.stopTraining = ctx.stopTraining;
+    if (files && (ck!.everyEpoch ?? ck!.everySteps === undefined)) pendingSaves.push(files.path(epoch + 1, globalStep));
+    if (pendingSaves.length > 0) { files?.prepare(); flush(); files?.prune(); }
   }
   history.stoppedEarly = ctx.stopTraining;
   for (const cb of callbacks) cb.onTrainEnd?.(ctx);

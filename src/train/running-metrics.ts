@@ -41,6 +41,14 @@ export class RunningMetric {
     }
   }
 
+  /** The sums so far (for a training checkpoint). */
+  getState(): [number, number] { return [this.total, this.count]; }
+  setState([total, count]: readonly number[]): void {
+    if (typeof total !== 'number' || !Number.isInteger(count) || count! < 0) throw new ValueError('fit', `a running metric's state must be [total, count], got ${JSON.stringify([total, count])}`);
+    this.total = total;
+    this.count = count!;
+  }
+
   value(): number {
     if (this.count === 0) return NaN;
     const m = this.total / this.count;

@@ -45,6 +45,7 @@ const NOT_METHODS: Record<string, string> = {
   decodeImage: 'image', loadImage: 'image', readImage: 'image', imageFormat: 'image',
   save: 'file', load: 'file', loadCheckpoint: 'file', loadWeights: 'file', loadOptimizerState: 'file',
   serializeCheckpoint: 'model bytes', parseCheckpoint: 'model bytes', architectureSize: 'model config',
+  saveTrainingCheckpoint: 'file', loadTrainingCheckpoint: 'file', serializeTrainingCheckpoint: 'training state bytes', parseTrainingCheckpoint: 'training state bytes',
   exportOnnx: 'ONNX export', toOnnxBytes: 'ONNX export', onnxSupportedModules: 'ONNX export',
   freeze: 'modules (transfer learning)', unfreeze: 'modules (transfer learning)', replaceModule: 'modules (transfer learning)',
   loadSafetensors: 'file', loadSafetensorsSync: 'file', parseSafetensors: 'file', saveSafetensors: 'file',
