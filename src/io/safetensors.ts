@@ -245,7 +245,7 @@ function checkEntry(op: string, name: string, info: unknown, dataBytes: number):
 function decode(op: string, e: Entry, raw: Uint8Array): { values: ArrayLike<number>; dtype: DType } {
   const count = raw.length / ITEM_SIZE[e.dtype];
   if (count === 0) return { values: [], dtype: AXON_DTYPE[e.dtype] }; // no copy, no views: many empty tensors stay cheap
-  const copy = raw.slice(); // own, aligned buffer
+  const copy = new Uint8Array(raw); // own, aligned buffer (not raw.slice(): a Node Buffer's slice is a view into the whole file)
   const v = new DataView(copy.buffer);
   const each = (f: (i: number) => number): Float64Array => Float64Array.from({ length: count }, (_, i) => f(i));
   const int32 = (f: (i: number) => number | bigint): Int32Array => Int32Array.from({ length: count }, (_, i) => {
