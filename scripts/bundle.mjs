@@ -1,7 +1,7 @@
 // The browser build (`npm run build` runs it after tsc): dist/browser/ gets three ESM bundles made
 // from the compiled dist/src/ — axon.js (the library), axon-kernel-worker.js (a wasm kernel
 // thread) and axon-train-worker.js (trainInWorker's worker) — the .wasm kernel modules, and the
-// bundled datasets' files under data/<npm package>/. Node's host (platform/current.js) is swapped
+// bundled datasets' files under data/<npm package>/ and the pretrained models under pretrained/. Node's host (platform/current.js) is swapped
 // for the browser's, so the bundles hold no Node code; the build fails if one still mentions node:.
 import { build } from 'esbuild';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -63,6 +63,10 @@ for (const [pkg, files] of Object.entries(DATA)) {
     cpSync(path.join(pkgRoot, f), path.join(out, 'data', pkg, f));
   }
 }
+
+// The pretrained models (loadPretrainedAsync fetches pretrained/<name>.safetensors beside the bundle).
+mkdirSync(path.join(out, 'pretrained'), { recursive: true });
+for (const f of readdirSync(path.join(root, 'pretrained'))) if (f.endsWith('.safetensors')) cpSync(path.join(root, 'pretrained', f), path.join(out, 'pretrained', f));
 
 for (const f of readdirSync(out)) {
   if (!f.endsWith('.js')) continue;

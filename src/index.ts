@@ -72,6 +72,7 @@ export { serializeSafetensors, parseSafetensors, saveSafetensors, saveSafetensor
 export { writeFileAtomic, writeFileAtomicSync, type FileBytes } from './io/files.js';
 export { accuracy, topKAccuracy, precision, recall, f1, confusionMatrix, rocAuc, mae, rmse, r2, type MetricInput, type Average, type ClassificationOptions } from './train/metrics.js';
 export { save, serializeCheckpoint, load, loadCheckpoint, parseCheckpoint, loadWeights, loadOptimizerState, type KeyMap, type LoadWeightsOptions, type SaveOptions, type LoadOptions, type LoadedCheckpoint } from './io/checkpoint.js';
+export { loadPretrained, loadPretrainedAsync, listPretrained, type Pretrained, type PretrainedInfo } from './io/pretrained.js';
 export { architectureSize, type ArchitectureSize } from './io/architecture-size.js';
 export { exportOnnx, toOnnxBytes, type OnnxExportOptions } from './io/onnx/export.js';
 export { UnsupportedModuleError, onnxSupportedModules } from './io/onnx/registry.js';

@@ -14,6 +14,7 @@ export const EXAMPLES: Record<string, string> = {
   'sotu-gpt-moe': 'sotu-gpt with Mixture-of-Experts blocks (4 experts, top-2)',
   'co2-lstm': 'an LSTM forecasting next month\'s CO2 (Mauna Loa) vs the seasonal-naive baseline',
   'spam-gru': 'a GRU over word embeddings classifying SpamAssassin emails (accuracy, F1)',
+  'mnist-transfer': 'the pretrained 0–4 digit CNN adapted to the digits 5–9 from 100 examples, vs from scratch',
 };
 
 const NAME_WIDTH = Math.max(...Object.keys(EXAMPLES).map((k) => k.length));

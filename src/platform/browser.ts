@@ -119,6 +119,7 @@ export const browserPlatform: Platform = {
   sharedMemory: isolated,
   wasmBytesSync: () => null,
   wasmUrl: (file) => new URL(file, assetBase),
+  assetUrl: (file) => new URL(file, assetBase),
   compileWasm: (bytes) => new WebAssembly.Module(bytes),
   startWorker: webWorker,
   parentPort() {

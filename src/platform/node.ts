@@ -82,6 +82,7 @@ function packageRoot(op: string, pkg: string): string {
 
 // dist/src/platform/node.js → dist/wasm/
 const WASM_DIR = new URL('../../wasm/', import.meta.url);
+const PACKAGE_ROOT = new URL('../../../', import.meta.url); // dist/src/platform/node.js → the package root
 
 export const nodePlatform: Platform = {
   name: 'node',
@@ -177,6 +178,7 @@ export const nodePlatform: Platform = {
   sharedMemory: () => typeof SharedArrayBuffer !== 'undefined',
   wasmBytesSync: (file) => bytesOf(readFileSync(new URL(file, WASM_DIR))),
   wasmUrl: (file) => new URL(file, WASM_DIR),
+  assetUrl: (file) => new URL(file, PACKAGE_ROOT),
   compileWasm(bytes) {
     // V8 otherwise starts with its baseline compiler (Liftoff) and tiers hot functions up later,
     // so the first few hundred kernel calls would run on slower code. The module is small.

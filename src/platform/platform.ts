@@ -69,6 +69,11 @@ export interface Platform {
   wasmBytesSync(file: string): Uint8Array<ArrayBuffer> | null;
   /** The URL of a kernel module file. */
   wasmUrl(file: string): URL;
+  /**
+   * The URL of a file the package ships outside its code, e.g. `pretrained/mnist-cnn-0to4.safetensors`:
+   * Node: under the package root; browser: beside the bundle (or under setAssetUrl's folder).
+   */
+  assetUrl(file: string): URL;
   /** Compile a module (Node: with the optimizing tier up front). */
   compileWasm(bytes: Uint8Array<ArrayBuffer>): WebAssembly.Module;
   /** Start one of Axon's worker scripts; `init` is its first message (the kernel worker's shared memory, …), `transfer` the buffers it moves rather than copies. */

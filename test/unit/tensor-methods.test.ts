@@ -46,6 +46,7 @@ const NOT_METHODS: Record<string, string> = {
   save: 'file', load: 'file', loadCheckpoint: 'file', loadWeights: 'file', loadOptimizerState: 'file',
   serializeCheckpoint: 'model bytes', parseCheckpoint: 'model bytes', architectureSize: 'model config',
   saveTrainingCheckpoint: 'file', loadTrainingCheckpoint: 'file', serializeTrainingCheckpoint: 'training state bytes', parseTrainingCheckpoint: 'training state bytes',
+  listPretrained: 'pretrained models (by name)', loadPretrained: 'pretrained models (by name)', loadPretrainedAsync: 'pretrained models (by name)',
   exportOnnx: 'ONNX export', toOnnxBytes: 'ONNX export', onnxSupportedModules: 'ONNX export',
   freeze: 'modules (transfer learning)', unfreeze: 'modules (transfer learning)', replaceModule: 'modules (transfer learning)',
   loadSafetensors: 'file', loadSafetensorsSync: 'file', parseSafetensors: 'file', saveSafetensors: 'file',

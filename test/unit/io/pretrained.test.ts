@@ -1,0 +1,58 @@
+// The pretrained models that ship in pretrained/: both load with their architecture, the CNN
+// still scores high on the 0–4 digits it was trained for, the GPT predicts text, unknown names are
+// refused with the list; the transfer examples beat training from scratch.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as ax from '../../../src/index.js';
+import { digitSubset, mnistImages } from '../../../examples/mnist-transfer.js';
+import { run as mnistTransfer } from '../../../examples/mnist-transfer.js';
+
+test('listPretrained names each model with a one-line description', () => {
+  const list = ax.listPretrained();
+  assert.deepEqual(list.map((m) => m.name).sort(), ['mnist-cnn-0to4', 'sotu-gpt-small']);
+  for (const m of list) assert.ok(m.description.length > 20 && !m.description.includes('\n'), m.name);
+});
+
+test('an unknown name is refused with a ValueError that lists the models', async () => {
+  assert.throws(() => ax.loadPretrained('mnist-cnn'), (e: unknown) => e instanceof ax.ValueError && /'mnist-cnn-0to4', 'sotu-gpt-small'/.test(e.message));
+  await assert.rejects(ax.loadPretrainedAsync('gpt2'), (e: unknown) => e instanceof ax.ValueError && /mnist-cnn-0to4/.test(e.message));
+});
+
+test('the shipped files are small and carry their architecture', () => {
+  for (const m of ax.listPretrained()) {
+    const bytes = readFileSync(new URL(`../../../../pretrained/${m.file}`, import.meta.url));
+    assert.ok(bytes.length < 5 * 1024 * 1024, `${m.file}: ${bytes.length} bytes`);
+    assert.ok(ax.parseCheckpoint(bytes).model instanceof ax.Module);
+  }
+});
+
+test('the pretrained CNN classifies the 0–4 test digits it never saw at ≥ 95%', async () => {
+  const { model, tokenizer, info, extra } = ax.loadPretrained('mnist-cnn-0to4');
+  assert.equal(tokenizer, null);
+  assert.equal(info.name, 'mnist-cnn-0to4');
+  assert.deepEqual(extra.classes, [0, 1, 2, 3, 4]);
+  const { test: part } = await ax.loadMnist({ seed: 0 });
+  const te = digitSubset(part, 0, 4);
+  const x = ax.slice(mnistImages(te.x), [[0, 400]]); // (400, 1, 28, 28)
+  const y = ax.slice(te.y, [[0, 400]]);
+  const acc = ax.evaluate(model, { x, y }).accuracy!;
+  assert.ok(acc >= 0.95, `accuracy ${acc}`);
+});
+
+test('loadPretrainedAsync gives the same model as loadPretrained', async () => {
+  const a = ax.loadPretrained('mnist-cnn-0to4').model;
+  const b = (await ax.loadPretrainedAsync('mnist-cnn-0to4')).model;
+  const sa = a.stateDict();
+  const sb = b.stateDict();
+  for (const k of Object.keys(sa)) assert.deepEqual(Array.from(sb[k]!.data()), Array.from(sa[k]!.data()), k);
+});
+
+test('mnist-transfer: the pretrained CNN beats the same CNN from scratch on 100 digits 5–9', async () => {
+  const r = await mnistTransfer({ epochs: 10, verbose: false });
+  const m = r.metrics;
+  assert.equal(m.trainExamples, 100);
+  assert.ok(m.testExamples! > 900);
+  assert.ok(Math.max(m.frozenTestAccuracy!, m.fineTunedTestAccuracy!) > m.scratchTestAccuracy!, JSON.stringify(m));
+  assert.ok(m.frozenTestAccuracy! > 0.85, JSON.stringify(m));
+});
