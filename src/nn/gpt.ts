@@ -211,8 +211,21 @@ export class GPT extends Module {
 
   forward(idx: Tensor): Tensor { return this.run(idx, null, 0)[0]; }
 
+  /**
+   * The final hidden states (after ln_f, before the LM head): features for a classifier or a
+   * probe on top of a pretrained model. Shape: (B, T) int32 token ids → (B, T, nEmbd).
+   */
+  features(idx: Tensor): Tensor { return this.hidden(idx, null, 0)[0]; }
+
   /** Logits for the tokens `idx` placed after `offset` cached positions; returns [logits, caches]. */
   private run(idx: Tensor, caches: LayerCache[] | null, offset: number): [Tensor, LayerCache[]] {
+    const [x, next] = this.hidden(idx, caches, offset); // (B, T, C)
+    const logits = this.lm_head ? this.lm_head.forward(x) : linear(x, this.wte.weight); // (B, T, C) -> (B, T, V)
+    return [logits, next];
+  }
+
+  /** Hidden states after ln_f for the tokens `idx` placed after `offset` cached positions; returns [(B, T, C), caches]. */
+  private hidden(idx: Tensor, caches: LayerCache[] | null, offset: number): [Tensor, LayerCache[]] {
     if (idx.ndim !== 2) throw new ShapeError('GPT', `idx must be (B, T) int32 token ids, got ${shapeStr(idx.shape)}; add a batch dim with unsqueeze(0)`);
     const T = idx.shape[1]!;
     if (offset + T > this.cfg.contextLength) {
@@ -226,9 +239,7 @@ export class GPT extends Module {
       x = y;
       next.push(c);
     });
-    x = this.ln_f.forward(x);
-    const logits = this.lm_head ? this.lm_head.forward(x) : linear(x, this.wte.weight); // (B, T, C) -> (B, T, V)
-    return [logits, next];
+    return [this.ln_f.forward(x), next]; // (B, T, C)
   }
 
   /** Sum of the MoE load-balancing losses of the last forward (0 for a dense model). */
