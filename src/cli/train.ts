@@ -15,6 +15,7 @@ export const EXAMPLES: Record<string, string> = {
   'co2-lstm': 'an LSTM forecasting next month\'s CO2 (Mauna Loa) vs the seasonal-naive baseline',
   'spam-gru': 'a GRU over word embeddings classifying SpamAssassin emails (accuracy, F1)',
   'mnist-transfer': 'the pretrained 0–4 digit CNN adapted to the digits 5–9 from 100 examples, vs from scratch',
+  'spam-gpt-finetune': 'the pretrained State of the Union GPT fine-tuned on 200 SpamAssassin emails, vs from scratch (F1)',
 };
 
 const NAME_WIDTH = Math.max(...Object.keys(EXAMPLES).map((k) => k.length));

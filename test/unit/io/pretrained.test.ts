@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as ax from '../../../src/index.js';
 import { digitSubset, mnistImages } from '../../../examples/mnist-transfer.js';
 import { run as mnistTransfer } from '../../../examples/mnist-transfer.js';
+import { run as spamGpt } from '../../../examples/spam-gpt-finetune.js';
 
 test('listPretrained names each model with a one-line description', () => {
   const list = ax.listPretrained();
@@ -40,6 +41,26 @@ test('the pretrained CNN classifies the 0–4 test digits it never saw at ≥ 95
   assert.ok(acc >= 0.95, `accuracy ${acc}`);
 });
 
+test('the pretrained GPT comes with its tokenizer, predicts State of the Union text and generates', () => {
+  const { model, tokenizer, extra } = ax.loadPretrained('sotu-gpt-small');
+  assert.ok(model instanceof ax.GPT);
+  assert.ok(tokenizer instanceof ax.CharTokenizer);
+  assert.equal(tokenizer.vocabSize, 96);
+  assert.equal(typeof extra.valLoss, 'number');
+  const text = ax.asciiText('The State of the Union is strong. We will work together with the Congress to make our economy stronger for every American family.');
+  const ids = tokenizer.encode(text);
+  const x = ax.tensor([ids.slice(0, -1)], { dtype: 'int32' }); // (1, T)
+  const y = ax.tensor([ids.slice(1)], { dtype: 'int32' });
+  const loss = ax.noGrad(() => model.loss(x, y).item());
+  assert.ok(loss < 2.2, `loss ${loss} nats/char (uniform: ln 96 = 4.56)`);
+  const feats = model.features(x);
+  assert.deepEqual(feats.shape, [1, ids.length - 1, model.cfg.nEmbd]);
+  const out = model.generate(ax.tensor([tokenizer.encode('The ')], { dtype: 'int32' }), { maxNewTokens: 40, temperature: 0.8, topK: 20, generator: new ax.Generator(1) });
+  const s = tokenizer.decode(Array.from(out.data()));
+  assert.equal(s.length, 44);
+  assert.ok(s.startsWith('The '));
+});
+
 test('loadPretrainedAsync gives the same model as loadPretrained', async () => {
   const a = ax.loadPretrained('mnist-cnn-0to4').model;
   const b = (await ax.loadPretrainedAsync('mnist-cnn-0to4')).model;
@@ -55,4 +76,12 @@ test('mnist-transfer: the pretrained CNN beats the same CNN from scratch on 100 
   assert.ok(m.testExamples! > 900);
   assert.ok(Math.max(m.frozenTestAccuracy!, m.fineTunedTestAccuracy!) > m.scratchTestAccuracy!, JSON.stringify(m));
   assert.ok(m.frozenTestAccuracy! > 0.85, JSON.stringify(m));
+});
+
+test('spam-gpt-finetune: the pretrained GPT fine-tuned on 200 messages beats the same GPT from scratch', async () => {
+  const r = await spamGpt({ epochs: 3, testSize: 300, verbose: false });
+  const m = r.metrics;
+  assert.equal(m.trainMessages, 200);
+  assert.equal(m.testMessages, 300);
+  assert.ok(m.fineTunedTestF1! > m.scratchTestF1!, JSON.stringify(m));
 });
