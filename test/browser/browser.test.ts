@@ -99,6 +99,26 @@ describe('Axon in Chromium', { skip: exe ? false : MISSING }, () => {
     await page.close();
   });
 
+  test('loadPretrainedAsync fetches the shipped models from pretrained/ beside the bundle; loadPretrained says to use it', async () => {
+    const { page, errors } = await openPage(isolated);
+    const info = await page.evaluate(async () => {
+      const ax = (globalThis as any).ax;
+      const cnn = await ax.loadPretrainedAsync('mnist-cnn-0to4');
+      const logits = cnn.model.forward(ax.zeros([2, 1, 28, 28]));
+      const gpt = await ax.loadPretrainedAsync('sotu-gpt-small');
+      const ids = ax.tensor([gpt.tokenizer.encode('The ')], { dtype: 'int32' });
+      const out = gpt.model.generate(ids, { maxNewTokens: 10, generator: new ax.Generator(1) });
+      let sync = '';
+      try { ax.loadPretrained('mnist-cnn-0to4'); } catch (e) { sync = `${(e as Error).name}: ${(e as Error).message}`; }
+      return { shape: logits.shape, text: gpt.tokenizer.decode(Array.from(out.data())), sync };
+    });
+    assert.deepEqual(info.shape, [2, 5]);
+    assert.equal(info.text.length, 14);
+    assert.match(info.sync, /ValueError: .*async/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('every op case, forward and backward, matches PyTorch and Node on a page (float64) and in a worker (float32 SIMD kernels)', async () => {
     const { page } = await openPage(isolated);
     const onPage = await page.evaluate(async (cases) => {
