@@ -24,6 +24,7 @@ test('npm pack → install into an empty folder → npx axon and the README exam
   assert.ok(files.includes('bin/axon.js') && files.includes('dist/src/index.js'), 'the bin and the library are packed');
   assert.deepEqual(files.filter((f) => f.endsWith('.map') || f.startsWith('dist/browser/data/mnist/')), [], 'no source maps, no MNIST copy');
   assert.ok(!files.some((f) => f.startsWith('dist/test/') || f.startsWith('dist/bench/')), 'no tests or benchmarks');
+  for (const f of ['mnist-cnn-0to4', 'sotu-gpt-small']) assert.ok(files.includes(`pretrained/${f}.safetensors`) && files.includes(`dist/browser/pretrained/${f}.safetensors`), `the pretrained ${f} is packed`);
   const tarball = path.join(dir, packed[0]!.filename);
   const app = path.join(dir, 'app');
   execFileSync('mkdir', ['-p', app]);
@@ -36,6 +37,9 @@ test('npm pack → install into an empty folder → npx axon and the README exam
   const r = JSON.parse(out.trim().split('\n').at(-1)!) as { example: string; metrics: { testAccuracy: number } };
   assert.equal(r.example, 'xor-mlp');
   assert.equal(r.metrics.testAccuracy, 1);
+  // The pretrained models load from the installed package's pretrained/ folder.
+  const loaded = execFileSync(process.execPath, ['--input-type=module', '-e', "import { loadPretrained } from 'axon'; const { model, tokenizer } = loadPretrained('sotu-gpt-small'); console.log(model.constructor.name, tokenizer.vocabSize, loadPretrained('mnist-cnn-0to4').model.constructor.name);"], { cwd: app, encoding: 'utf8' });
+  assert.equal(loaded.trim(), 'GPT 96 Sequential');
   // The README's first ```ts block, as a newcomer would paste it (one epoch to stay short).
   const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const code = /```ts\n([\s\S]*?)```/.exec(readme)![1]!;
