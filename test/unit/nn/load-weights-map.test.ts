@@ -6,17 +6,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as ax from '../../../src/index.js';
+import { captureWarnings } from '../../capture.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'axon-map-'));
 const gpt = (): ax.GPT => new ax.GPT({ vocabSize: 11, contextLength: 6, nLayer: 2, nHead: 2, nEmbd: 8 });
-
-function warnings(f: () => void): string[] {
-  const seen: string[] = [];
-  const orig = console.warn;
-  console.warn = (...a: unknown[]): void => { seen.push(a.map(String).join(' ')); };
-  try { f(); } finally { console.warn = orig; }
-  return seen;
-}
 
 test('a nanoGPT-style file (transformer.* keys, tied lm_head.weight) loads through a map function', () => {
   ax.manualSeed(3);
@@ -41,7 +34,7 @@ test('a table renames listed keys, keeps the others, and unknown keys after mapp
   const dst = new ax.Sequential(new ax.Linear(3, 4), new ax.ReLU(), new ax.Linear(4, 2));
   const map = { 'body.weight': '0.weight', 'body.bias': '0.bias' };
   assert.throws(() => ax.loadWeights(dst, f, { map }), /unexpected keys \[aux\.scale\]/);
-  const seen = warnings(() => assert.deepEqual(ax.loadWeights(dst, f, { map, strict: false }), { missingKeys: [], unexpectedKeys: ['aux.scale'] }));
+  const seen = captureWarnings(() => assert.deepEqual(ax.loadWeights(dst, f, { map, strict: false }), { missingKeys: [], unexpectedKeys: ['aux.scale'] }));
   assert.equal(seen.length, 1);
   assert.match(seen[0]!, /unexpected keys \[aux\.scale\]/);
   const x = ax.randn([2, 3]);

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ax from '../../../src/index.js';
 import type { Module } from '../../../src/index.js';
+import { captureWarnings } from '../../capture.js';
 
 type Row = [string, () => Module, Record<string, number[]>];
 const lin = (i: number, o: number, p = ''): Record<string, number[]> => ({ [`${p}weight`]: [o, i], [`${p}bias`]: [o] });
@@ -62,15 +63,6 @@ test('num_batches_tracked is int32 (PyTorch: int64; both load into either)', () 
   assert.equal(new ax.BatchNorm1d(2).stateDict().num_batches_tracked!.dtype, 'int32');
 });
 
-/** Run f, returning what console.warn printed. */
-function warnings(f: () => void): string[] {
-  const seen: string[] = [];
-  const orig = console.warn;
-  console.warn = (...a: unknown[]): void => { seen.push(a.map(String).join(' ')); };
-  try { f(); } finally { console.warn = orig; }
-  return seen;
-}
-
 test("Axon's old buffer names (runningMean, runningVar, numBatchesTracked) still load, with a one-time notice", () => {
   const src = new ax.Sequential(new ax.Linear(3, 2), new ax.BatchNorm1d(2));
   src.forward(ax.randn([4, 3]));
@@ -78,10 +70,10 @@ test("Axon's old buffer names (runningMean, runningVar, numBatchesTracked) still
   for (const [k, t] of Object.entries(src.stateDict())) old[k.replace('running_mean', 'runningMean').replace('running_var', 'runningVar').replace('num_batches_tracked', 'numBatchesTracked')] = t;
   assert.ok('1.runningMean' in old);
   const dst = new ax.Sequential(new ax.Linear(3, 2), new ax.BatchNorm1d(2));
-  const first = warnings(() => assert.deepEqual(dst.loadStateDict(old), { missingKeys: [], unexpectedKeys: [] }));
+  const first = captureWarnings(() => assert.deepEqual(dst.loadStateDict(old), { missingKeys: [], unexpectedKeys: [] }));
   assert.deepEqual(Array.from(dst.at(1).stateDict().running_mean!.data()), Array.from(src.at(1).stateDict().running_mean!.data()));
   assert.equal(dst.at(1).stateDict().num_batches_tracked!.item(), 1);
-  const second = warnings(() => dst.loadStateDict(old));
+  const second = captureWarnings(() => dst.loadStateDict(old));
   assert.ok(first.length + second.length === 1 && /running_mean/.test([...first, ...second][0]!), 'one notice per process');
   // An old checkpoint file (save() wrote camelCase before) loads through load().
   const bytes = ax.serializeCheckpoint(src);
@@ -94,7 +86,7 @@ test("Axon's old buffer names (runningMean, runningVar, numBatchesTracked) still
 test('loadStateDict(strict: false) returns and prints (one line) the missing and unexpected keys; missing buffers keep their values only with that warning', () => {
   const bn = new ax.BatchNorm1d(2);
   const { running_var: _v, ...partial } = new ax.BatchNorm1d(2).stateDict();
-  const seen = warnings(() => {
+  const seen = captureWarnings(() => {
     const r = bn.loadStateDict({ ...partial, extra: ax.zeros([1]) }, { strict: false });
     assert.deepEqual(r, { missingKeys: ['running_var'], unexpectedKeys: ['extra'] });
   });
@@ -102,5 +94,5 @@ test('loadStateDict(strict: false) returns and prints (one line) the missing and
   assert.match(seen[0]!, /missing keys \[running_var\], unexpected keys \[extra\]/);
   assert.ok(!seen[0]!.includes('\n'));
   assert.throws(() => bn.loadStateDict(partial), /missing keys \[running_var\]/);
-  assert.deepEqual(warnings(() => bn.loadStateDict(new ax.BatchNorm1d(2).stateDict(), { strict: false })), [], 'nothing printed when everything matches');
+  assert.deepEqual(captureWarnings(() => bn.loadStateDict(new ax.BatchNorm1d(2).stateDict(), { strict: false })), [], 'nothing printed when everything matches');
 });
