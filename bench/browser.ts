@@ -2,7 +2,7 @@
 // Chromium (playwright-core), Axon's browser bundle against TensorFlow.js wasm in the same
 // cross-origin isolated page served from 127.0.0.1; prints the table and the ratios, then the
 // page's long tasks while a worker trains for --train-seconds (default 10).
-import { build } from 'esbuild';
+import { bundlePages } from '../test/browser/bundle-test-pages.js';
 import path from 'node:path';
 import { REPO, startServer } from '../web/server.js';
 import { findChromium, launch, MISSING } from '../test/browser/chromium.js';
@@ -19,12 +19,7 @@ export async function browserBench(): Promise<void> {
   if (!exe) throw new Error(MISSING);
   const threads = Number(arg('--threads') ?? 2);
   const minTime = Number(arg('--min-time') ?? 1);
-  await build({
-    entryPoints: { 'bench-page': path.join(REPO, 'dist/bench/browser-page.js') },
-    outdir: path.join(REPO, 'dist/browser-test'),
-    bundle: true, format: 'esm', platform: 'browser', target: 'es2022', logLevel: 'error',
-    plugins: [{ name: 'axon-bundle', setup(b) { b.onResolve({ filter: /\/src\/index\.js$/ }, () => ({ path: '/dist/browser/axon.js', external: true })); } }],
-  });
+  await bundlePages({ 'bench-page': path.join(REPO, 'dist/bench/browser-page.js') });
   const server = await startServer({
     isolated: true,
     mounts: { '/': 'test/browser/page', '/dist/browser/': 'dist/browser', '/dist/browser-test/': 'dist/browser-test', '/tfjs-wasm/': 'bench/node_modules/@tensorflow/tfjs-backend-wasm/dist' },

@@ -6,8 +6,7 @@ import { fromArray } from '../tensor/creation.js';
 import { Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { readCsv } from './csv.js';
-import { packageText } from './package-files.js';
-import { platform } from '../platform/current.js';
+import { packageFile, packageText } from './package-files.js';
 import { permutation } from './random-order.js';
 
 export { loadMnist, MNIST_PACKAGE_SIZE, type LoadMnistOptions, type MnistPart } from './mnist.js';
@@ -146,7 +145,7 @@ export interface Co2Row {
  * const { train, test } = timeSplit(co2.shape[0], { testFraction: 0.2 });
  */
 export async function loadCo2(): Promise<{ columns: string[]; rows: Co2Row[]; dates: Date[]; co2: Tensor; adjustedCo2: Tensor }> {
-  const file = platform.packageFile('loadCo2', 'vega-datasets', 'data/co2-concentration.csv');
+  const file = packageFile('loadCo2', 'vega-datasets', 'data/co2-concentration.csv');
   const t = await readCsv(file, { types: { Date: 'date', CO2: 'number', 'adjusted CO2': 'number' } });
   const rows = t.rows.map((r): Co2Row => ({ date: r['Date'] as Date, co2: r['CO2'] as number, adjustedCo2: r['adjusted CO2'] as number }));
   return {
@@ -181,7 +180,7 @@ export interface SeattleWeatherRow {
  * const { x, y, dates } = await loadSeattleWeather();
  */
 export async function loadSeattleWeather(): Promise<ClassificationData<SeattleWeatherRow> & { dates: Date[] }> {
-  const file = platform.packageFile('loadSeattleWeather', 'vega-datasets', 'data/seattle-weather.csv');
+  const file = packageFile('loadSeattleWeather', 'vega-datasets', 'data/seattle-weather.csv');
   const t = await readCsv(file, { types: { date: 'date', weather: 'string' } });
   const classNames = ['drizzle', 'fog', 'rain', 'snow', 'sun'];
   const rows = t.rows.map((r, i): SeattleWeatherRow => {

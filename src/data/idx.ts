@@ -98,17 +98,7 @@ const isGzip = (b: Uint8Array): boolean => b.length >= 2 && b[0] === 0x1f && b[1
 function inflate(op: string, bytes: Uint8Array, limits?: IdxLimits): Uint8Array {
   const gunzipSync = platform.gunzipSync;
   if (!gunzipSync) throw new ValueError(op, 'gzip-compressed IDX bytes can only be inflated asynchronously in a browser: load the file with readIdx(url)');
-  const gunzip = (input: Uint8Array, o: { maxOutputLength: number; partial?: boolean }): Uint8Array => {
-    try {
-      return gunzipSync(op, input, o.maxOutputLength, o.partial);
-    } catch (e) {
-      if (!o.partial && /inflates to more than/.test((e as Error).message)) {
-        throw new ValueError(op, `the gzip stream inflates to more than the ${o.maxOutputLength} bytes its IDX header implies; the file is corrupted (extra data)`);
-      }
-      throw e;
-    }
-  };
-  const prefix = gunzip(bytes.subarray(0, HEADER_PREFIX), { partial: true, maxOutputLength: 1100 * HEADER_PREFIX });
+  const prefix = gunzipSync(op, bytes.subarray(0, HEADER_PREFIX), 1100 * HEADER_PREFIX, true);
   let expected: number;
   if (prefix.length >= 4 && prefix.length >= 4 + 4 * prefix[3]!) {
     const h = readHeader(op, prefix);
@@ -120,7 +110,8 @@ function inflate(op: string, bytes: Uint8Array, limits?: IdxLimits): Uint8Array 
     readHeader(op, prefix); // a bad magic or type byte, or a header spread over a far longer stream
     throw new ValueError(op, `the first ${HEADER_PREFIX} gzip bytes hold no complete IDX header; the file is corrupted`);
   }
-  return gunzip(bytes, { maxOutputLength: Math.max(1, expected) });
+  const max = Math.max(1, expected);
+  return gunzipSync(op, bytes, max, false, `the gzip stream inflates to more than the ${max} bytes its IDX header implies; the file is corrupted (extra data)`);
 }
 
 const hex = (b: number): string => b.toString(16).padStart(2, '0').toUpperCase();

@@ -4,6 +4,7 @@
 // (`npm run pretrain`).
 import { CharTokenizer } from '../data/tokenizers.js';
 import { ValueError } from '../errors.js';
+import { GPT } from '../nn/gpt.js';
 import type { Module } from '../nn/module.js';
 import { platform } from '../platform/current.js';
 import { parseCheckpoint } from './checkpoint.js';
@@ -55,7 +56,7 @@ function fromBytes(op: string, info: PretrainedInfo, bytes: Uint8Array): Pretrai
   const { model, extra } = parseCheckpoint(bytes, { source: `pretrained/${info.file}` });
   const tok = extra.tokenizer as { type: 'char'; chars: string[] } | undefined;
   const tokenizer = tok === undefined ? null : CharTokenizer.fromJSON(tok);
-  if (tokenizer === null && info.name.includes('gpt')) throw new ValueError(op, `pretrained/${info.file} holds no tokenizer; regenerate it with npm run pretrain`);
+  if (tokenizer === null && model instanceof GPT) throw new ValueError(op, `pretrained/${info.file} holds no tokenizer; regenerate it with npm run pretrain`);
   return { model, tokenizer, info: { ...info }, extra };
 }
 

@@ -3,7 +3,8 @@
 // allow only on cross-origin isolated pages (COOP/COEP headers). The bundle's assets (kernel
 // modules, worker scripts, dataset files) sit beside it, or under the URLs set here.
 import { ValueError } from '../errors.js';
-import type { FileSource, ParentPort, Platform, WorkerPort, WorkerScript } from './platform.js';
+import type { ParentPort, Platform, WorkerPort, WorkerScript } from './platform.js';
+import { bytesOf, isBytes } from './source.js';
 
 /** Where the bundle's files are: the folder of axon.js unless setAssetUrl moves it. */
 let assetBase: URL = new URL('./', import.meta.url);
@@ -24,14 +25,6 @@ export function setAssetUrl(url: string | URL): void {
  */
 export function setDataUrl(url: string | URL): void {
   dataBase = new URL(url.toString().endsWith('/') ? url.toString() : `${url.toString()}/`, globalThis.location?.href);
-}
-
-const isBytes = (s: FileSource): s is ArrayBuffer | ArrayBufferView => s instanceof ArrayBuffer || ArrayBuffer.isView(s);
-
-function bytesOf(source: ArrayBuffer | ArrayBufferView): Uint8Array<ArrayBuffer> {
-  if (source instanceof ArrayBuffer) return new Uint8Array(source);
-  const b = new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
-  return b.buffer instanceof ArrayBuffer ? (b as Uint8Array<ArrayBuffer>) : new Uint8Array(b);
 }
 
 const nodeOnly = (what: string, fix: string): never => {

@@ -14,18 +14,12 @@ import { constants as bufferConstants } from 'node:buffer';
 import { Worker, parentPort as nodeParent, workerData } from 'node:worker_threads';
 import { ValueError } from '../errors.js';
 import { writeFileAtomic, writeFileAtomicSync } from './node-atomic.js';
-import type { FileSource, ParentPort, Platform, WorkerPort, WorkerScript } from './platform.js';
+import type { ParentPort, Platform, WorkerPort, WorkerScript } from './platform.js';
+import { bytesOf, isBytes } from './source.js';
 
 export { parseArgs } from 'node:util';
 
 const require = createRequire(import.meta.url);
-
-/** A path, file: URL or bytes as a Uint8Array (bytes pass through; Blobs are browser-side). */
-function bytesOf(source: ArrayBuffer | ArrayBufferView): Uint8Array<ArrayBuffer> {
-  if (source instanceof ArrayBuffer) return new Uint8Array(source);
-  const b = new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
-  return b.buffer instanceof ArrayBuffer ? (b as Uint8Array<ArrayBuffer>) : new Uint8Array(b);
-}
 
 function pathOf(op: string, source: string | URL): string {
   if (source instanceof URL || /^file:\/\//.test(source)) return fileURLToPath(source);
@@ -37,10 +31,6 @@ function readError(op: string, file: string, e: unknown): ValueError {
   const code = (e as { code?: string }).code;
   const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder, not a file' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
   return new ValueError(op, `can not read ${file}: ${why}; check the path (relative paths start at ${process.cwd()})`);
-}
-
-function isBytes(s: FileSource): s is ArrayBuffer | ArrayBufferView {
-  return s instanceof ArrayBuffer || ArrayBuffer.isView(s);
 }
 
 const WORKER_FILES: Record<WorkerScript, URL> = {
@@ -160,12 +150,12 @@ export const nodePlatform: Platform = {
       return (e as { code?: string }).code === 'EPERM'; // it exists, owned by someone else
     }
   },
-  gunzipSync(op, bytes, maxBytes, partial = false) {
+  gunzipSync(op, bytes, maxBytes, partial = false, tooLarge) {
     try {
       return gunzipSync(bytes, { maxOutputLength: Math.max(1, Math.min(maxBytes, bufferConstants.MAX_LENGTH)), ...(partial ? { finishFlush: zlibConstants.Z_SYNC_FLUSH } : {}) });
     } catch (e) {
       if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-        throw new ValueError(op, `the gzip data inflates to more than ${maxBytes} bytes; if the file is genuine, raise the limit (maxBytes)`);
+        throw new ValueError(op, tooLarge ?? `the gzip data inflates to more than ${maxBytes} bytes; if the file is genuine, raise the limit (maxBytes)`);
       }
       throw new ValueError(op, `the gzip stream is corrupt or truncated (${(e as Error).message}); download the file again`);
     }

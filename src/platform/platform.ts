@@ -54,9 +54,10 @@ export interface Platform {
   processAlive(pid: number): boolean;
   /**
    * Inflate gzip bytes, refusing to produce more than `maxBytes` (null when the host can not do it
-   * synchronously); `partial` inflates what a truncated stream holds (e.g. the first kilobyte, to read a header).
+   * synchronously); `partial` inflates what a truncated stream holds (e.g. the first kilobyte, to read a header);
+   * `tooLarge` is the message when the output would pass `maxBytes` (default: raise the limit).
    */
-  gunzipSync: ((op: string, bytes: Uint8Array, maxBytes: number, partial?: boolean) => Uint8Array) | null;
+  gunzipSync: ((op: string, bytes: Uint8Array, maxBytes: number, partial?: boolean, tooLarge?: string) => Uint8Array) | null;
   /** Inflate gzip bytes asynchronously, refusing to produce more than `maxBytes`. */
   gunzip(op: string, bytes: Uint8Array, maxBytes: number): Promise<Uint8Array>;
   /** Logical cores this process may use for kernel threads (1 where threads are impossible). */

@@ -8,10 +8,15 @@ import { fileURLToPath } from 'node:url';
 const HERE = path.dirname(fileURLToPath(import.meta.url)); // dist/test/browser
 
 /** Writes dist/browser-test/<name>.js for each page script; returns that folder. */
-export async function bundleTestPages(names: readonly string[]): Promise<string> {
+export function bundleTestPages(names: readonly string[]): Promise<string> {
+  return bundlePages(Object.fromEntries(names.map((n) => [n, path.join(HERE, 'page', `${n}.js`)])));
+}
+
+/** Bundles compiled scripts (name → file) into dist/browser-test/<name>.js against the shipped axon.js; returns that folder. */
+export async function bundlePages(entries: Record<string, string>): Promise<string> {
   const out = path.resolve(HERE, '../../browser-test');
   await build({
-    entryPoints: Object.fromEntries(names.map((n) => [n, path.join(HERE, 'page', `${n}.js`)])),
+    entryPoints: entries,
     outdir: out,
     bundle: true,
     format: 'esm',
