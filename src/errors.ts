@@ -34,6 +34,17 @@ export class ValueError extends AxonError {
   }
 }
 
+/**
+ * A synchronous read (`data()`, `toArray()`, `item()`) of a tensor on a backend whose memory the CPU
+ * can only read asynchronously (WebGPU). The message names the async call to use instead.
+ */
+export class SyncReadError extends AxonError {
+  constructor(op: string, message: string) {
+    super(op, message);
+    this.name = 'SyncReadError';
+  }
+}
+
 /** A tensor whose memory was already released was used. */
 export class UseAfterFreeError extends AxonError {
   constructor(op: string, message: string) {

@@ -35,8 +35,15 @@ export interface Backend {
   alloc(dtype: DType, size: number): Storage;
   /** Copy `data` into the storage (length must equal its size). */
   write(storage: Storage, data: ArrayLike<number>): void;
-  /** A copy of the storage's contents as a typed array of its dtype. */
+  /**
+   * A copy of the storage's contents as a typed array of its dtype. Backends with `syncRead: false`
+   * (WebGPU) throw SyncReadError here; their contents come back through readAsync.
+   */
   read(storage: Storage): TypedArray;
+  /** false when read() cannot work (GPU memory): callers use readAsync. Absent means true. */
+  readonly syncRead?: boolean;
+  /** The contents read back asynchronously (all pending kernels finish first). Absent: read(). */
+  readAsync?(storage: Storage): Promise<TypedArray>;
   /** Give the memory back; later use of the storage throws UseAfterFreeError. */
   free(storage: Storage): void;
   /** Run primitive `op` on `inputs`, writing into the already-allocated `out`. */
@@ -99,6 +106,12 @@ export interface AttentionArgs {
   scale: number;
   /** Query i sees keys j ≤ i (top-left aligned). */
   causal: boolean;
+}
+
+/** A storage's contents, asynchronously: readAsync where the backend has it, else read(). */
+export function readStorageAsync(storage: Storage): Promise<TypedArray> {
+  const b = storage.backend;
+  return b.readAsync !== undefined ? b.readAsync(storage) : Promise.resolve(b.read(storage));
 }
 
 export function assertLive(op: string, s: Storage): void {

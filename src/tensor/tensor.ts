@@ -1,7 +1,7 @@
 // The Tensor: a shape, a dtype and a storage on a backend, plus the autograd fields. Its methods
 // are one-line delegations to the functions in ops/.
 import type { Storage } from '../backend/backend.js';
-import { assertLive } from '../backend/backend.js';
+import { assertLive, readStorageAsync } from '../backend/backend.js';
 import type { GradNode, TensorLike } from '../ops/dispatch.js';
 import * as E from '../ops/elementwise.js';
 import * as R from '../ops/reduce.js';
@@ -10,7 +10,7 @@ import * as I from '../ops/indexing.js';
 import * as L from '../ops/linalg.js';
 import * as F from '../ops/activation.js';
 import { backward, type BackwardOptions } from '../autograd/backward.js';
-import { GradError } from '../errors.js';
+import { GradError, SyncReadError } from '../errors.js';
 import type { DType, TypedArray } from './dtype.js';
 import { numelOf, type Shape } from './shape.js';
 import { formatTensor } from './format.js';
@@ -52,24 +52,31 @@ export class Tensor {
   get isLeaf(): boolean { return this.node === null; }
 
   // ---- reading back ----
-  /** A copy of the elements, row-major, as a typed array of this dtype. */
-  data(): TypedArray { return this.storage.backend.read(this.storage); }
+  /**
+   * A copy of the elements, row-major, as a typed array of this dtype. Synchronous: on WebGPU it
+   * throws SyncReadError; use `await t.dataAsync()` there (it works on every backend).
+   */
+  data(): TypedArray {
+    const b = this.storage.backend;
+    if (b.syncRead === false) throw syncReadError('data', b.name, 'dataAsync');
+    return b.read(this.storage);
+  }
   /** The elements as nested JS arrays (booleans for bool tensors); a number for a scalar. */
   toArray(): NestedArray {
-    const d = this.data();
-    const conv = this.dtype === 'bool' ? (v: number) => v !== 0 : (v: number) => v;
-    const build = (dim: number, off: number): NestedArray => {
-      if (dim === this.ndim) return conv(d[off]!);
-      const step = numelOf(this.shape.slice(dim + 1));
-      return Array.from({ length: this.shape[dim]! }, (_, i) => build(dim + 1, off + i * step));
-    };
-    return build(0, 0);
+    if (this.storage.backend.syncRead === false) throw syncReadError('toArray', this.storage.backend.name, 'toArrayAsync');
+    return nestArray(this.data(), this.shape, this.dtype);
   }
   /** The value of a one-element tensor. */
   item(): number {
-    if (this.numel !== 1) throw new GradError('item', `only one-element tensors can be converted to a number, this one has shape [${this.shape.join(',')}]; reduce it first (e.g. .sum() or .mean())`);
-    return this.data()[0]!;
+    if (this.storage.backend.syncRead === false) throw syncReadError('item', this.storage.backend.name, 'itemAsync');
+    return this.data()[assertOneElement(this)]!;
   }
+  /** data(), read back asynchronously: the way to read a WebGPU tensor (works on every backend). */
+  dataAsync(): Promise<TypedArray> { assertLive('dataAsync', this.storage); return readStorageAsync(this.storage); }
+  /** toArray(), read back asynchronously (works on every backend). */
+  async toArrayAsync(): Promise<NestedArray> { return nestArray(await this.dataAsync(), this.shape, this.dtype); }
+  /** item(), read back asynchronously (works on every backend). */
+  async itemAsync(): Promise<number> { const i = assertOneElement(this); return (await this.dataAsync())[i]!; }
   toString(): string { return formatTensor(this); }
 
   // ---- autograd ----
@@ -213,4 +220,25 @@ export class Tensor {
 
 function flatArgs(a: number[] | [readonly number[]]): number[] {
   return a.length === 1 && Array.isArray(a[0]) ? [...(a[0] as readonly number[])] : (a as number[]);
+}
+
+/** Nested JS arrays of row-major `d` with `shape` (booleans for bool); a number for a scalar. */
+function nestArray(d: TypedArray, shape: readonly number[], dtype: DType): NestedArray {
+  const conv = dtype === 'bool' ? (v: number) => v !== 0 : (v: number) => v;
+  const build = (dim: number, off: number): NestedArray => {
+    if (dim === shape.length) return conv(d[off]!);
+    const step = numelOf(shape.slice(dim + 1));
+    return Array.from({ length: shape[dim]! }, (_, i) => build(dim + 1, off + i * step));
+  };
+  return build(0, 0);
+}
+
+/** item()'s check: the tensor has one element (returns its index, 0). */
+function assertOneElement(t: Tensor): number {
+  if (t.numel !== 1) throw new GradError('item', `only one-element tensors can be converted to a number, this one has shape [${t.shape.join(',')}]; reduce it first (e.g. .sum() or .mean())`);
+  return 0;
+}
+
+function syncReadError(call: string, backend: string, asyncCall: string): SyncReadError {
+  return new SyncReadError(call, `the ${backend} backend's memory can only be read asynchronously; use \`await t.${asyncCall}()\` instead of t.${call}()`);
 }
