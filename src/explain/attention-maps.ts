@@ -5,7 +5,7 @@ import { ValueError } from '../errors.js';
 import { add, div, mul } from '../ops/elementwise.js';
 import { matmul } from '../ops/linalg.js';
 import { mean, sum } from '../ops/reduce.js';
-import { CausalSelfAttention } from '../nn/gpt.js';
+import { CausalSelfAttention, GPTBlock } from '../nn/gpt.js';
 import { Module } from '../nn/module.js';
 import { MultiHeadAttention, type AttentionCallOptions } from '../nn/multihead-attention.js';
 import { eye } from '../tensor/creation.js';
@@ -40,7 +40,8 @@ export interface AttentionMapsOptions {
 /**
  * Run `model.forward(tokens)` once and collect the attention weights softmax(q·kᵀ/√d + mask) of
  * every `MultiHeadAttention` and GPT `CausalSelfAttention` inside it, read through forward hooks
- * (the layer's weights recomputed from the inputs it got, with its masks). The same weights as
+ * (the layer's weights recomputed from the inputs it got, with its masks; a GPT block's from its
+ * ln_1 output, the input of its attention). The same weights as
  * PyTorch's `nn.MultiheadAttention(..., need_weights=True, average_attn_weights=False)`.
  *
  * Rollout (Abnar & Zuidema 2020, "Quantifying Attention Flow in Transformers"): per layer
@@ -57,11 +58,16 @@ export function attentionMaps(model: Module, tokens: Tensor, opts: AttentionMaps
   const op = 'attentionMaps';
   const r = opts.residual ?? 0.5;
   if (!(r >= 0 && r <= 1)) throw new ValueError(op, `residual must be in [0, 1], got ${r}`);
-  const targets = [...model.namedModules()].filter(([, m]) => m instanceof MultiHeadAttention || m instanceof CausalSelfAttention);
-  if (targets.length === 0) throw new ValueError(op, `${model.constructor.name} has no MultiHeadAttention or GPT attention layer; attention maps need a transformer`);
+  const named = [...model.namedModules()];
+  // A GPT block calls its attention's attend() (for the key/value cache), not forward(): its
+  // attention input is ln_1's output, so the block's ln_1 carries the hook.
+  const blocks = named.filter(([, m]) => m instanceof GPTBlock) as [string, GPTBlock][];
+  const inBlock = new Set<Module>(blocks.map(([, b]) => b.attn));
+  const mhas = named.filter(([, m]) => m instanceof MultiHeadAttention || (m instanceof CausalSelfAttention && !inBlock.has(m)));
+  if (mhas.length + blocks.length === 0) throw new ValueError(op, `${model.constructor.name} has no MultiHeadAttention or GPT attention layer; attention maps need a transformer`);
   return scope(() => noGrad(() => {
     const layers: AttentionLayerMap[] = [];
-    const handles = targets.map(([name, m]) => m.registerForwardHook((mod, args) => {
+    const handles = mhas.map(([name, m]) => m.registerForwardHook((mod, args) => {
       if (mod instanceof MultiHeadAttention) {
         const [q, k, v, o] = args as [Tensor, Tensor?, Tensor?, AttentionCallOptions?];
         let w = mod.forwardWithWeights(q, k ?? q, v ?? k ?? q, { ...o, needWeights: true, averageAttnWeights: false })[1]!;
@@ -71,6 +77,11 @@ export function attentionMaps(model: Module, tokens: Tensor, opts: AttentionMaps
         layers.push({ name, weights: mod.attentionWeights(args[0] as Tensor) }); // (B, nh, T, T)
       }
     }));
+    for (const [name, b] of blocks) {
+      handles.push(b.ln_1.registerForwardHook((_m, _args, out) => {
+        layers.push({ name: name ? `${name}.attn` : 'attn', weights: b.attn.attentionWeights(out as Tensor) }); // (B, nh, T, T)
+      }));
+    }
     try {
       model.forward(tokens, ...(opts.args ?? []));
     } finally {
