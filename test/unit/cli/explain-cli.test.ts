@@ -1,0 +1,62 @@
+// `axon explain`: a PNG heat map for a digit, Shapley values for a tabular row (efficiency checked
+// through the JSON), attention rollout for text, and usage mistakes with exit code 2.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pngjs from 'pngjs';
+import { ROOT } from '../../helpers.js';
+
+const axon = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin/axon.js'), 'explain', ...args], { encoding: 'utf8' });
+const lastJson = (out: string): Record<string, unknown> => JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, unknown>;
+
+test('axon explain mnist --method gradcam writes a PNG heat map over the digit and reports the prediction', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'axon-explain-'));
+  try {
+    const out = path.join(dir, 'cam.png');
+    const r = axon('mnist', '--method', 'gradcam', '--index', '3', '--out', out, '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const j = lastJson(r.stdout);
+    assert.deepEqual([j.example, j.method, j.index, j.label, j.prediction, j.out], ['mnist', 'gradcam', 3, '0', '0', out]);
+    const png = pngjs.PNG.sync.read(readFileSync(out));
+    assert.deepEqual([png.width, png.height], [224, 224]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('axon explain iris: exact Shapley values that add up to the probability minus the base value', () => {
+  const r = axon('iris', '--index', '60', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const j = lastJson(r.stdout) as { attributions: Record<string, number>; probability: number; baseValue: number; method: string };
+  assert.equal(j.method, 'shap');
+  assert.deepEqual(Object.keys(j.attributions), ['sepalLength', 'sepalWidth', 'petalLength', 'petalWidth']);
+  const sum = Object.values(j.attributions).reduce((a, b) => a + b, 0);
+  assert.ok(Math.abs(sum - (j.probability - j.baseValue)) < 1e-5, `Σφ ${sum} vs p − E p ${j.probability - j.baseValue}`);
+});
+
+test('axon explain sotu-gpt: attention rollout rows over the characters sum to 1', () => {
+  const r = axon('sotu-gpt', '--text', 'Hello, world', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const j = lastJson(r.stdout) as { lastRow: number[]; layers: { name: string; shape: number[] }[] };
+  assert.equal(j.lastRow.length, 12);
+  assert.ok(Math.abs(j.lastRow.reduce((a, b) => a + b, 0) - 1) < 1e-5);
+  assert.deepEqual(j.layers.map((l) => l.name), ['h.0.attn', 'h.1.attn']);
+});
+
+test('axon explain: usage mistakes exit 2 with the message on stderr', () => {
+  const bad: [string[], RegExp][] = [
+    [['cifar'], /unknown example 'cifar'/],
+    [['mnist', '--method', 'shap'], /--method must be saliency, smoothgrad, ig or gradcam/],
+    [['iris', '--index', '9999'], /--index 9999 is past the 150 rows of iris/],
+    [[], /name the example to explain/],
+  ];
+  for (const [args, message] of bad) {
+    const r = axon(...args);
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.equal(r.stdout, '');
+  }
+});
