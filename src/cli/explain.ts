@@ -30,7 +30,16 @@ import { Adam } from '../optim/adam.js';
 import { fromArray } from '../tensor/creation.js';
 import { manualSeed } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { readCsv } from '../data/csv.js';
+import { loadCheckpoint } from '../io/checkpoint.js';
+import { kernelShap } from '../explain/kernel-shap.js';
+import { MAX_EXACT_FEATURES } from '../explain/shapley.js';
+import { fileExists } from '../platform/node.js';
 import { EXIT, UsageError, choiceOption, intOption, parseCommand } from './args.js';
+import { encodeInputs, inputNames, type TabularPrep } from './tabular-prep.js';
+import '../nn/layers.js';
+import '../nn/linear.js';
+import '../nn/activations.js';
 // The layers of the pretrained models register themselves for loading when imported.
 import '../nn/conv.js';
 import '../nn/pool.js';
@@ -46,8 +55,10 @@ const METHODS: Record<ExplainTarget, readonly string[]> = {
 };
 
 export const EXPLAIN_USAGE = `usage: axon explain <example> [--method M] [--index N] [--out FILE] [--json]
+       axon explain model.safetensors --csv rows.csv [--method M] [--index N] [--out FILE] [--json]
 
-Explain one prediction of a bundled model and draw the explanation.
+Explain one prediction of a bundled model, or of a model saved by axon fit --save --csv (row N of
+rows.csv: shap, ig or saliency over its encoded inputs, as for iris), and draw the explanation.
 
 examples and their methods (the first is the default):
   mnist      the pretrained CNN (pretrained/mnist-cnn-0to4) on MNIST test digit N (digits 0-4):
@@ -63,6 +74,7 @@ examples and their methods (the first is the default):
 options:
   --method M   one of the example's methods (default: its first)
   --index N    which digit or row (default 0)
+  --csv FILE   the rows for a saved model (the columns it was trained on)
   --text TEXT  the text for sotu-gpt (default "The state of the Union is strong.")
   --steps S    integration points for ig (default 50) or noisy samples for smoothgrad (default 50)
   --out FILE   write the picture there (PNG for images and attention, SVG for tabular rows)
@@ -94,6 +106,65 @@ async function explainMnist(method: string, index: number, steps: number | undef
   };
 }
 
+/**
+ * Explain row `index` of the standardised inputs `x` (N, M) for `model`: exact Shapley values of the
+ * predicted class's probability (or of the output, for regression) with every row as background
+ * (at most 100, evenly spaced; Kernel SHAP past 12 inputs), integrated gradients from the mean
+ * row (0), or the signed gradient.
+ */
+function tabularAttributions(model: Module, x: Tensor, index: number, method: string, steps: number | undefined, classes: readonly string[] | null): { values: number[]; pred: number | null; extra: Record<string, unknown> } {
+  const N = x.shape[0]!, M = x.shape[1]!;
+  const row = slice(x, [[index, index + 1]]); // (1, M)
+  const out = noGrad(() => model.forward(row) as Tensor);
+  const probs = classes ? softmax(out, { dim: 1 }).data() : null;
+  const pred = probs ? probs.indexOf(Math.max(...probs)) : null;
+  const target = pred ?? undefined;
+  const extra: Record<string, unknown> = probs ? { probability: probs[pred!] } : { output: out.data()[0] };
+  let values: Tensor;
+  if (method === 'shap') {
+    const every = Math.max(1, Math.ceil(N / 100));
+    const bg = fromArray(Array.from(x.data()).filter((_, k) => Math.floor(k / M) % every === 0), [Math.ceil(N / every), M], x.dtype);
+    const f = (z: Tensor): Tensor => (classes ? softmax(model.forward(z) as Tensor, { dim: 1 }) : model.forward(z) as Tensor);
+    const r = M <= MAX_EXACT_FEATURES ? exactShapley(f, row, bg, { target }) : kernelShap(f, row, bg, { target });
+    values = select(r.values, 0, 0);
+    extra.baseValue = r.baseValue.data()[0];
+  } else if (method === 'ig') {
+    values = select(integratedGradients(model, row, { target, baseline: 0, steps: steps ?? 50 }).attributions, 0, 0);
+  } else {
+    values = select(saliency(model, row, { target, abs: false }), 0, 0);
+  }
+  return { values: [...values.data()], pred, extra };
+}
+
+function tabularExplanation(title: string, names: readonly string[], values: number[], extra: Record<string, unknown>, label: string | null, prediction: string): Explanation {
+  extra.attributions = Object.fromEntries(names.map((f, i) => [f, values[i]]));
+  const width = Math.max(...names.map((f) => f.length));
+  return {
+    label, prediction, extra,
+    text: names.map((f, i) => `${f.padEnd(width)}  ${values[i]! >= 0 ? ' ' : ''}${values[i]!.toFixed(4)}`).join('\n'),
+    picture: barChartSvg(values, { labels: names, title }),
+  };
+}
+
+async function explainSaved(file: string, csv: string | undefined, method: string, index: number, steps: number | undefined): Promise<Explanation> {
+  if (!csv) throw new UsageError('give the rows to explain with --csv (the columns the model was trained on)', EXPLAIN_USAGE);
+  const { model, extra } = loadCheckpoint(file);
+  const prep = extra.prep as TabularPrep | undefined;
+  if (prep?.format !== 'axon-fit-tabular-1') throw new UsageError(`${file} holds no preprocessing for CSV rows; it was not saved by axon fit --save --csv`, EXPLAIN_USAGE);
+  const table = await readCsv(csv, { onMissing: 'keep' });
+  const missing = prep.columns.map((c) => c.name).filter((c) => !table.columns.includes(c));
+  if (missing.length > 0) throw new UsageError(`${csv} lacks the column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `'${c}'`).join(', ')} the model was trained on`, EXPLAIN_USAGE);
+  if (index >= table.rows.length) throw new UsageError(`--index ${index} is past the ${table.rows.length} rows of ${csv}`, EXPLAIN_USAGE);
+  const enc = encodeInputs(prep, table.rows);
+  model.eval();
+  const classes = prep.task === 'classification' ? prep.classes! : null;
+  const r = tabularAttributions(model, fromArray(enc.values, [enc.n, enc.d], 'float32'), index, method, steps, classes);
+  const truth = table.rows[index]![prep.target];
+  const prediction = classes ? classes[r.pred!]! : String((r.extra.output as number) * prep.targetStd! + prep.targetMean!);
+  return tabularExplanation(`${file} row ${index}: ${method}${classes ? ` for '${prediction}'` : ''}`, inputNames(prep), r.values, r.extra,
+    truth === undefined || truth === null ? null : String(truth), prediction);
+}
+
 async function explainTabular(which: 'iris' | 'penguins', method: string, index: number, steps: number | undefined): Promise<Explanation> {
   const data = which === 'iris' ? await loadIris({ seed: 0 }) : await loadPenguins({ seed: 0 });
   const n = data.x.shape[0]!;
@@ -110,31 +181,9 @@ async function explainTabular(which: 'iris' | 'penguins', method: string, index:
     opt.step();
   }
   model.eval();
-  const row = slice(x, [[index, index + 1]]); // (1, 4)
-  const probs = noGrad(() => softmax(model.forward(row), { dim: 1 })).data();
-  const pred = probs.indexOf(Math.max(...probs));
-  let values: Tensor;
-  const extra: Record<string, unknown> = { probability: probs[pred] };
-  if (method === 'shap') {
-    // Background: every row of the data set (v(∅) is then the model's mean prediction).
-    const r = exactShapley((z) => softmax(model.forward(z), { dim: 1 }), row, x, { target: pred });
-    values = select(r.values, 0, 0);
-    extra.baseValue = r.baseValue.data()[0];
-  } else if (method === 'ig') {
-    // Baseline 0: the mean row, in standardised units.
-    values = select(integratedGradients(model, row, { target: pred, baseline: 0, steps: steps ?? 50 }).attributions, 0, 0);
-  } else {
-    values = select(saliency(model, row, { target: pred, abs: false }), 0, 0);
-  }
-  const v = [...values.data()];
-  extra.attributions = Object.fromEntries(data.featureNames.map((f, i) => [f, v[i]]));
-  const title = `${which} row ${index}: ${method} for '${data.classNames[pred]}'`;
-  const width = Math.max(...data.featureNames.map((f) => f.length));
-  return {
-    label: data.classNames[data.y.data()[index]!]!, prediction: data.classNames[pred]!, extra,
-    text: data.featureNames.map((f, i) => `${f.padEnd(width)}  ${v[i]! >= 0 ? ' ' : ''}${v[i]!.toFixed(4)}`).join('\n'),
-    picture: barChartSvg(v, { labels: data.featureNames, title }),
-  };
+  const r = tabularAttributions(model, x, index, method, steps, data.classNames);
+  const pred = data.classNames[r.pred!]!;
+  return tabularExplanation(`${which} row ${index}: ${method} for '${pred}'`, data.featureNames, r.values, r.extra, data.classNames[data.y.data()[index]!]!, pred);
 }
 
 function explainGpt(text: string): Explanation {
@@ -155,28 +204,31 @@ function explainGpt(text: string): Explanation {
 
 /** `axon explain`; returns the exit code. */
 export async function runExplain(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(argv, { method: { type: 'string' }, index: { type: 'string' }, out: { type: 'string' }, text: { type: 'string' }, steps: { type: 'string' } }, EXPLAIN_USAGE, { positionals: true });
+  const { values, positionals } = parseCommand(argv, { method: { type: 'string' }, index: { type: 'string' }, out: { type: 'string' }, text: { type: 'string' }, steps: { type: 'string' }, csv: { type: 'string' } }, EXPLAIN_USAGE, { positionals: true });
   if (values.help) { console.log(EXPLAIN_USAGE); return EXIT.ok; }
   const [name, ...rest] = positionals;
   if (!name) throw new UsageError('name the example to explain', EXPLAIN_USAGE);
   if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`, EXPLAIN_USAGE);
-  if (!(TARGETS as readonly string[]).includes(name)) throw new UsageError(`unknown example '${name}'; the examples are ${TARGETS.join(', ')}`, EXPLAIN_USAGE);
-  const target = name as ExplainTarget;
-  const method = choiceOption(values.method, 'method', METHODS[target], EXPLAIN_USAGE) ?? METHODS[target][0]!;
+  const saved = name.endsWith('.safetensors') || fileExists(name);
+  if (!saved && !(TARGETS as readonly string[]).includes(name)) throw new UsageError(`unknown example '${name}'; the examples are ${TARGETS.join(', ')}, or pass a model file saved by axon fit --save`, EXPLAIN_USAGE);
+  const target = saved ? 'model' : name as ExplainTarget;
+  const methods = saved ? METHODS.iris : METHODS[target as ExplainTarget];
+  const method = choiceOption(values.method, 'method', methods, EXPLAIN_USAGE) ?? methods[0]!;
   const index = intOption(values.index, 'index', EXPLAIN_USAGE) ?? 0;
   const steps = intOption(values.steps, 'steps', EXPLAIN_USAGE);
   if (steps !== undefined && steps < 2) throw new UsageError(`--steps must be at least 2, got ${steps}`, EXPLAIN_USAGE);
-  const r = target === 'mnist' ? await explainMnist(method, index, steps)
+  const r = saved ? await explainSaved(name, values.csv, method, index, steps)
+    : target === 'mnist' ? await explainMnist(method, index, steps)
     : target === 'sotu-gpt' ? explainGpt(values.text ?? 'The state of the Union is strong.')
-      : await explainTabular(target, method, index, steps);
+      : await explainTabular(target as 'iris' | 'penguins', method, index, steps);
   if (values.out) {
     writeFileAtomicSync(values.out, typeof r.picture === 'string' ? new TextEncoder().encode(r.picture) : r.picture);
     console.error(`axon explain: wrote ${values.out}`);
   }
   if (values.json) {
-    console.log(JSON.stringify({ example: target, method, index, label: r.label, prediction: r.prediction, out: values.out ?? null, ...r.extra }));
+    console.log(JSON.stringify({ example: saved ? name : target, method, index, label: r.label, prediction: r.prediction, out: values.out ?? null, ...r.extra }));
   } else {
-    if (r.label !== null) console.log(`${target} #${index}: label ${r.label}, predicted ${r.prediction}; ${method}:`);
+    if (r.prediction !== '') console.log(`${saved ? name : target} #${index}: label ${r.label ?? '?'}, predicted ${r.prediction}; ${method}:`);
     console.log(r.text);
   }
   return EXIT.ok;
