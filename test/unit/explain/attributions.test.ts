@@ -70,6 +70,10 @@ test('integrated gradients is complete: |Σ attributions − (f(x) − f(x′))|
         assert.ok(Math.abs(d[i]!) <= 1e-3 * Math.abs(gap) + 1e-9, `seed ${seed} ${method} ${steps} steps row ${i}: |delta| ${Math.abs(d[i]!)} > 1e-3 × |Δf| ${Math.abs(gap)}`);
       }
     }
+    // Chunked forward passes (internalBatchSize) give the same sums.
+    const whole = ax.integratedGradients(model, x, { target, baseline, steps: 9 }).attributions;
+    const chunked = ax.integratedGradients(model, x, { target, baseline, steps: 9, internalBatchSize: 2 * 5 }).attributions;
+    assertClose(chunked, { shape: [5, 6], data: whole.data() }, TOL.fixtureF64, 'IG in chunks of 2 steps');
     // More Gauss–Legendre points: the error falls (to rounding level for a smooth f).
     const coarse = Math.max(...ax.abs(ax.integratedGradients(model, x, { target, baseline, steps: 4 }).delta).data());
     const fine = Math.max(...ax.abs(ax.integratedGradients(model, x, { target, baseline, steps: 48 }).delta).data());

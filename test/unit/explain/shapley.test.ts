@@ -58,7 +58,7 @@ test('on a linear model φ_j = w_j·(x_j − E_b b_j) for exact Shapley and Kern
   // A linear v(S) is fit exactly by the regression from any coalitions that separate the features.
   const sampled = ax.kernelShap(fn, x, bg, { target: 1, samples: 40, generator: new ax.Generator(3) });
   assert.equal(sampled.exact, false);
-  assertClose(sampled.values, expected, { rtol: 1e-9, atol: 1e-11 }, 'kernel (40 sampled coalitions)');
+  assertClose(sampled.values, expected, TOL.kernelShapSolve, 'kernel (40 sampled coalitions)');
 });
 
 test('Kernel SHAP equals exact Shapley values when it enumerates, and is within the sampling bound when it samples', () => {
@@ -69,7 +69,7 @@ test('Kernel SHAP equals exact Shapley values when it enumerates, and is within 
   const x = ax.mul(ax.randn([2, M], f64), 1.5), bg = ax.randn([3, M], f64);
   const exact = ax.exactShapley(fn, x, bg);
   const all = ax.kernelShap(fn, x, bg, { samples: 2 ** M });
-  assertClose(all.values, { shape: [2, M], data: exact.values.data() }, { rtol: 1e-9, atol: 1e-11 }, 'enumerated Kernel SHAP = exact');
+  assertClose(all.values, { shape: [2, M], data: exact.values.data() }, TOL.kernelShapSolve, 'enumerated Kernel SHAP = exact');
   assert.equal(all.exact, true);
   // Sampled: the root-mean-square error over the features, relative to the scale Σ|φ| per row, with
   // 200 of the 4,094 coalitions. Over 40 other seeds it was 0.0077 on average and 0.0125 at most
