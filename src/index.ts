@@ -122,6 +122,23 @@ export { lrFind, type LrFindOptions, type LrFindResult } from './doctor/lr-find.
 export { fitGbt, type GbtOptions, type GbtModel } from './doctor/gbt.js';
 export type { TimeIndex } from './doctor/time-order.js';
 
+// ---- explaining what a network learned ----
+export type { ForwardHook, HookHandle } from './nn/module.js';
+export type { Explained, Target } from './explain/target.js';
+export { saliency, inputXGradient, type SaliencyOptions } from './explain/saliency.js';
+export { smoothGrad, type SmoothGradOptions } from './explain/smooth-grad.js';
+export { integratedGradients, type IntegratedGradientsOptions, type IntegratedGradientsResult } from './explain/integrated-gradients.js';
+export { INTEGRATION_METHODS, type IntegrationMethod } from './explain/quadrature.js';
+export { gradCam, type GradCamOptions } from './explain/grad-cam.js';
+export { interpolate, type InterpolateMode } from './explain/interpolate.js';
+export { attentionMaps, type AttentionMaps, type AttentionLayerMap, type AttentionMapsOptions } from './explain/attention-maps.js';
+export { exactShapley, MAX_EXACT_FEATURES, type ShapleyOptions, type ShapleyResult } from './explain/shapley.js';
+export type { FeatureFunction } from './explain/coalitions.js';
+export { kernelShap, type KernelShapOptions, type KernelShapResult } from './explain/kernel-shap.js';
+export { permutationImportance, type ImportanceMetric, type PermutationImportanceOptions, type PermutationImportanceResult } from './explain/permutation-importance.js';
+export { heatmapPng, heatmapText, type HeatmapOptions, type Colormap } from './explain/heatmap.js';
+export { barChartSvg, type BarChartOptions } from './explain/bar-chart.js';
+
 // ---- training off the main thread ----
 export { trainInWorker, type TrainInWorkerOptions, type WorkerTraining } from './worker/train-in-worker.js';
 export type { OptimizerSpec, EarlyStoppingSpec, WorkerFitOptions } from './worker/messages.js';

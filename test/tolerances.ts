@@ -43,6 +43,14 @@ export const TOL = {
    * and exp/tanh/erf; recurrent and attention layers chain a few dozen such ops. Outputs are O(1).
    */
   torchLayerF32: { rtol: 1e-4, atol: 1e-5 },
+  /**
+   * Kernel SHAP's weighted least-squares solution (float64, Gaussian elimination on the M−1 normal
+   * equations) vs Shapley values summed directly: the normal equations square the condition number
+   * of the coalition matrix (the Shapley kernel's weights span ~C(M, M/2)), which costs a few digits.
+   */
+  kernelShapSolve: { rtol: 1e-9, atol: 1e-11 },
+  /** Integration points and weights vs numpy's (linspace, leggauss): a few ulps of values in [0, 1]. */
+  quadrature: { rtol: 0, atol: 1e-14 },
   /** Fused f32 Adam step vs the same update composed in float64: a few f32 roundings per element. */
   fusedAdamF32: { rtol: 1e-5, atol: 1e-7 },
   /**

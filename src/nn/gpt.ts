@@ -3,7 +3,7 @@
 // cache for generation and an optional Mixture-of-Experts MLP.
 import { ShapeError, ValueError } from '../errors.js';
 import { noGrad } from '../autograd/grad-mode.js';
-import { scaledDotProductAttention } from '../ops/attention.js';
+import { attentionWithWeights, scaledDotProductAttention } from '../ops/attention.js';
 import { dropout, gelu } from '../ops/activation.js';
 import { add, mul } from '../ops/elementwise.js';
 import { indexSelect } from '../ops/indexing.js';
@@ -81,6 +81,18 @@ export class CausalSelfAttention extends Module {
     this.c_proj = new Linear(cfg.nEmbd, cfg.nEmbd, { bias: cfg.bias });
   }
   forward(x: Tensor): Tensor { return this.attend(x, null)[0]; }
+
+  /**
+   * The causal attention weights softmax(q·kᵀ/√hs) of input `x` (B, T, C), per head: (B, nh, T, T),
+   * row i spreading over positions 0..i (what `forward` averages the values with).
+   */
+  attentionWeights(x: Tensor): Tensor {
+    const [B, T, C] = x.shape as [number, number, number];
+    const nh = this.cfg.nHead;
+    const heads = (t: Tensor): Tensor => permute(reshape(t, [B, T, nh, C / nh]), [0, 2, 1, 3]); // (B, T, C) -> (B, nh, T, hs)
+    const [q, k, v] = split(this.c_attn.forward(x), C, 2).map(heads) as [Tensor, Tensor, Tensor]; // (B, T, 3C) -> 3 × (B, nh, T, hs)
+    return attentionWithWeights(q, k, v, { isCausal: true })[1]; // (B, nh, T, T)
+  }
 
   /** Attention over the cached positions plus the T new ones; returns [y, updated cache]. */
   attend(x: Tensor, cache: LayerCache | null): [Tensor, LayerCache] {

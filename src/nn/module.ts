@@ -21,6 +21,10 @@ export interface LoadResult {
   unexpectedKeys: string[];
 }
 
+// Forward hooks live beside the module, not in its fields (a field would be walked as state).
+const HOOKS = new WeakMap<object, ForwardHook[]>();
+const RESTORE = new WeakMap<object, () => void>();
+
 const REGISTRY = new Map<string, (...args: never[]) => Module>();
 
 /** Make a module type rebuildable from its config (every built-in layer registers itself). */
@@ -33,6 +37,18 @@ export function moduleFromConfig(config: ModuleConfig): Module {
   const f = REGISTRY.get(config.type);
   if (!f) throw new AxonError('moduleFromConfig', `unknown module type '${config.type}'; register custom modules with registerModule('${config.type}', (...args) => new ${config.type}(...args))`);
   return (f as (...a: unknown[]) => Module)(...config.args);
+}
+
+/**
+ * A forward hook: called after the module's `forward` with the module, the arguments it got and
+ * its output (PyTorch's `hook(module, args, output)`). Returning a value other than `undefined`
+ * replaces the output.
+ */
+export type ForwardHook = (module: Module, args: unknown[], output: any) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** What `registerForwardHook` returns: `remove()` takes the hook off (PyTorch's RemovableHandle). */
+export interface HookHandle {
+  remove(): void;
 }
 
 export abstract class Module {
@@ -116,6 +132,64 @@ export abstract class Module {
       if (p.grad) unkeep(p.grad);
       p.grad = null;
     }
+  }
+
+  // ---- hooks ----
+  /**
+   * Call `hook(module, args, output)` after every `forward` of this module (PyTorch's
+   * `register_forward_hook`): for reading activations (Grad-CAM, attention maps) or replacing the
+   * output (a non-undefined return value). Hooks run in the order they were registered; the
+   * returned handle's `remove()` takes this one off, and with none left `forward` is the plain method again.
+   *
+   * @example
+   * const acts: Tensor[] = [];
+   * const h = model.layers[0].registerForwardHook((_m, _args, out) => { acts.push(out); });
+   * model.forward(x); // acts[0] is layer 0's output
+   * h.remove();
+   */
+  registerForwardHook(hook: ForwardHook): HookHandle {
+    let hooks = HOOKS.get(this);
+    if (!hooks) {
+      const list: ForwardHook[] = [];
+      hooks = list;
+      HOOKS.set(this, list);
+      const plain = this.forward;
+      const own = Object.getOwnPropertyDescriptor(this, 'forward'); // set by someone else (summary())
+      // An own, non-enumerable property, so that walking the fields (children, parameters) never sees it.
+      Object.defineProperty(this, 'forward', {
+        configurable: true,
+        writable: true,
+        enumerable: false,
+        value: (...args: unknown[]): unknown => {
+          let out = plain.apply(this, args);
+          for (const h of [...list]) {
+            const r = h(this, args, out);
+            if (r !== undefined) out = r;
+          }
+          return out;
+        },
+      });
+      RESTORE.set(this, () => {
+        if (own) Object.defineProperty(this, 'forward', own);
+        else delete (this as { forward?: unknown }).forward;
+      });
+    }
+    const list = hooks;
+    list.push(hook);
+    let removed = false;
+    return {
+      remove: () => {
+        if (removed) return;
+        removed = true;
+        const i = list.indexOf(hook);
+        if (i >= 0) list.splice(i, 1);
+        if (list.length === 0 && HOOKS.get(this) === list) {
+          HOOKS.delete(this);
+          RESTORE.get(this)?.();
+          RESTORE.delete(this);
+        }
+      },
+    };
   }
 
   // ---- state ----

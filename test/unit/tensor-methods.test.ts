@@ -52,6 +52,10 @@ const NOT_METHODS: Record<string, string> = {
   loadSafetensors: 'file', loadSafetensorsSync: 'file', parseSafetensors: 'file', saveSafetensors: 'file',
   saveSafetensorsSync: 'file', serializeSafetensors: 'file', writeFileAtomic: 'file', writeFileAtomicSync: 'file',
   registerModule: 'modules', moduleFromConfig: 'modules',
+  // Explaining a model (Captum's attribution methods take a model, not a tensor).
+  saliency: 'explain', inputXGradient: 'explain', smoothGrad: 'explain', integratedGradients: 'explain', gradCam: 'explain',
+  attentionMaps: 'explain', exactShapley: 'explain', kernelShap: 'explain', permutationImportance: 'explain',
+  heatmapPng: 'picture', heatmapText: 'picture', barChartSvg: 'picture', interpolate: 'functional (F.interpolate)',
 };
 
 const isClass = (f: unknown): boolean => typeof f === 'function' && /^class\b/.test(Function.prototype.toString.call(f));

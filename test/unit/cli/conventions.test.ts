@@ -9,7 +9,7 @@ import path from 'node:path';
 import { ROOT } from '../../helpers.js';
 
 const axon = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin/axon.js'), ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-const COMMANDS = ['fit', 'predict', 'doctor', 'train', 'list'];
+const COMMANDS = ['fit', 'predict', 'doctor', 'train', 'list', 'explain'];
 /** Internal workload and milestone ids (W0–W5, L1–L5) and the word "workload". */
 export const INTERNAL = /\bW[0-9]\b|\bL[0-9]\b|workload/;
 

@@ -1,42 +1,10 @@
 // The README's "PyTorch state dicts" and "Transfer learning" js examples run as written (against
-// the built library, in a temporary folder, since they write files).
+// the built library, in a temporary folder, since they write files: test/readme.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { ROOT } from '../../helpers.js';
+import { runReadmeSection } from '../../readme.js';
 
-/** The ```js blocks of the README section titled `title`. */
-function blocks(title: string): string[] {
-  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const start = readme.indexOf(`\n## ${title}\n`);
-  assert.ok(start >= 0, `README has a section "${title}"`);
-  const end = readme.indexOf('\n## ', start + 1);
-  const section = readme.slice(start, end < 0 ? undefined : end);
-  return [...section.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!);
-}
-
-async function runAsModule(title: string): Promise<string[]> {
-  const lib = pathToFileURL(path.join(ROOT, 'dist/src/index.js')).href;
-  const code = blocks(title).join('\n').replace(/^import \* as ax from 'axon';\n/gm, '');
-  const dir = mkdtempSync(path.join(tmpdir(), 'axon-readme-'));
-  const file = path.join(dir, 'example.mjs');
-  writeFileSync(file, `import * as ax from '${lib}';\n${code}`);
-  const logs: string[] = [];
-  const orig = console.log;
-  const cwd = process.cwd();
-  console.log = (...a: unknown[]): void => { logs.push(a.map((v) => JSON.stringify(v)).join(' ')); };
-  process.chdir(dir);
-  try {
-    await import(pathToFileURL(file).href);
-  } finally {
-    process.chdir(cwd);
-    console.log = orig;
-  }
-  return logs;
-}
+const runAsModule = async (title: string): Promise<string[]> => (await runReadmeSection(title)).logs;
 
 test('README "PyTorch state dicts" example runs', async () => {
   await runAsModule('PyTorch state dicts');
