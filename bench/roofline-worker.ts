@@ -1,17 +1,23 @@
-// One thread of the roofline probe (roofline.ts): instantiates the kernel module it is sent, waits
-// at the start line with the other threads, runs simdMaddProbe and posts its FLOPs and seconds.
-import { parentPort, workerData } from 'node:worker_threads';
+// One thread of the roofline probe (roofline.ts): instantiates the kernel module it is sent, then
+// for each burst the main thread starts (ctl[0] = burst number) runs simdMaddProbe once and
+// writes its start and end times (ms since the process's time origin) into `times`.
+import { workerData } from 'node:worker_threads';
 
-interface Job { module: WebAssembly.Module; shared: boolean; start: Int32Array; iters: number }
+interface Job { module: WebAssembly.Module; ctl: Int32Array; times: Float64Array; index: number; iters: number; bursts: number }
 
-const { module, shared, start, iters } = workerData as Job;
-const memory = new WebAssembly.Memory({ initial: 32, maximum: shared ? 65536 : undefined, shared } as WebAssembly.MemoryDescriptor);
-const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as { simdMaddProbe(iters: number, seed: number): number; simdMaddProbeFlops(): number };
-ex.simdMaddProbe(200_000, 1); // past the baseline tier
-Atomics.add(start, 1, 1);
-Atomics.notify(start, 1);
-Atomics.wait(start, 0, 0); // the main thread sets start[0] when every worker is ready
-const t0 = performance.now();
-const sink = ex.simdMaddProbe(iters, 1);
-const seconds = (performance.now() - t0) / 1000;
-parentPort!.postMessage({ flops: iters * ex.simdMaddProbeFlops(), seconds, sink });
+const { module, ctl, times, index, iters, bursts } = workerData as Job;
+const memory = new WebAssembly.Memory({ initial: 32, maximum: 65536, shared: true } as WebAssembly.MemoryDescriptor);
+const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as { simdMaddProbe(iters: number, seed: number): number };
+let sink = ex.simdMaddProbe(iters, 1); // past any lazy compilation
+Atomics.add(ctl, 1, 1); // ready
+Atomics.notify(ctl, 1);
+for (let b = 1; b <= bursts; b++) {
+  Atomics.wait(ctl, 0, b - 1); // until the main thread starts burst b
+  const t0 = performance.timeOrigin + performance.now();
+  sink += ex.simdMaddProbe(iters, 1);
+  times[2 * index] = t0;
+  times[2 * index + 1] = performance.timeOrigin + performance.now();
+  Atomics.add(ctl, 1, 1);
+  Atomics.notify(ctl, 1);
+}
+if (sink === 0.5) console.log(sink); // keeps the result observable

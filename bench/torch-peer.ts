@@ -60,9 +60,3 @@ export function torchFigures(peer: TorchPeer, only: string, threads: number, min
     return {};
   }
 }
-
-/** Wall times of the L8 recipes in PyTorch (bench/torch_accuracy.py), at `threads` threads. */
-export function torchToAccuracy(peer: TorchPeer, threads: number, recipes: string): Record<string, unknown> {
-  if (peer.version === null) return {};
-  return runScript(peer.python, ['--to-accuracy', '--only', recipes], threads, 3_600_000).results;
-}

@@ -8,9 +8,6 @@ thread count given by --threads (torch.set_num_threads, and OMP/OpenBLAS/MKL thr
 the parent in the environment). Prints progress on stderr and, last on stdout, one JSON line:
 {"torch": version, "blas": ..., "threads": n, "results": {"W0-128": GFLOP/s, "W1-train": samples/s,
 "W1-infer": us, "W2-train": samples/s, "W3-train": sequences/s, "W4-train": tokens/s}}.
-
-`--to-accuracy` instead trains the L8 recipes (bench/to-accuracy.ts describes them) and prints
-{"results": {"mnist-lenet": {"seconds": s, "metric": acc, "epochs": e}, ...}}.
 Usage: python3 torch_peer.py --threads 1 [--only W0,W1,W2,W3,W4] [--min-time 1]
 """
 import argparse
@@ -250,20 +247,14 @@ def main():
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--only", default="W0,W1,W2,W3,W4")
     p.add_argument("--min-time", type=float, default=1.0)
-    p.add_argument("--to-accuracy", action="store_true")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
-    if a.to_accuracy:
-        from torch_accuracy import run  # bench/torch_accuracy.py, beside this file
-
-        out = run(log)
-    else:
-        o = {"warmup": 3, "min_steps": 20, "min_time": a.min_time, "max_time": 6.0, "reps": 3}
-        out = {}
-        for w in a.only.split(","):
-            if w in WORKLOADS:
-                log(f"torch {torch.__version__} {a.threads}t: {w}")
-                out.update(WORKLOADS[w](o))
+    o = {"warmup": 3, "min_steps": 20, "min_time": a.min_time, "max_time": 6.0, "reps": 3}
+    out = {}
+    for w in a.only.split(","):
+        if w in WORKLOADS:
+            log(f"torch {torch.__version__} {a.threads}t: {w}")
+            out.update(WORKLOADS[w](o))
     print(json.dumps({"torch": torch.__version__, "blas": blas(), "threads": torch.get_num_threads(), "results": out}))
 
 
