@@ -1,6 +1,6 @@
 // The SIMD128 roofline of this machine: the best multiply-add throughput WebAssembly SIMD reaches
-// here, on 1 thread and on 2 threads at once (assembly/roofline.ts: twelve independent chains, no
-// memory traffic), for the plain-SIMD build and, where the engine validates it, the relaxed-SIMD
+// here, on 1 thread and on 2 threads at once (assembly/roofline.ts: twelve independent chains
+// a ← a + x·m as in a GEMM micro-kernel, x from L1), for the plain-SIMD build and, where the engine validates it, the relaxed-SIMD
 // build (fused relaxed_madd). GEMM is then reported as a share of it. The probe runs as many short
 // bursts (~2–5 ms each on a quiet core); a burst's figure is all threads' FLOPs over the span from
 // the first start to the last end, and the roofline is the best burst: on a shared machine some
