@@ -11,3 +11,5 @@ export { erfF32 } from './erf';
 export { argF32, gather32, scatterAddF32 } from './indexing';
 export { attentionF32 } from './attention';
 export { heapBase } from './layout';
+export { simdMaddProbe, simdMaddProbeFlops } from './roofline';
+export { lstmCellF32, lstmCellGradF32 } from './lstm';

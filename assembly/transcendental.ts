@@ -92,7 +92,7 @@ function vlog(x: v128): v128 {
 // tanh = sign(x)·e/(e + 2) with e = expm1(2|x|); |x| ≥ 20 gives 1 in f32 (and avoids ∞/∞).
 // @ts-ignore: decorator
 @inline
-function vtanh(x: v128): v128 {
+export function vtanh(x: v128): v128 {
   const a = f64x2.min(f64x2.abs(x), splat(20));
   const e = vexpm1(f64x2.add(a, a));
   const t = f64x2.div(e, f64x2.add(e, splat(2)));
@@ -102,7 +102,7 @@ function vtanh(x: v128): v128 {
 // sigmoid as the reference: 1/(1 + e^-x) for x ≥ 0, e^x/(1 + e^x) below, via e = exp(-|x|).
 // @ts-ignore: decorator
 @inline
-function vsigmoid(x: v128): v128 {
+export function vsigmoid(x: v128): v128 {
   const e = vexp(f64x2.neg(f64x2.abs(x)));
   const d = f64x2.add(splat(1), e);
   return v128.bitselect(f64x2.div(splat(1), d), f64x2.div(e, d), f64x2.ge(x, splat(0)));

@@ -6,10 +6,12 @@ import type { PrimAttrs, PrimOp, UnaryOp } from '../backend/prims.js';
 import { execute, executeReshape } from '../ops/dispatch.js';
 import * as E from '../ops/elementwise.js';
 import { prod, sum } from '../ops/reduce.js';
-import { permute, flip, expand, pad } from '../ops/movement.js';
+import { permute, flip, expand, pad, select } from '../ops/movement.js';
 import { gather, indexAdd, indexSelect, scatterAdd } from '../ops/indexing.js';
 import { bmm } from '../ops/linalg.js';
 import { fold, unfold } from '../ops/unfold.js';
+import { lstmCellVjp } from '../ops/lstm-cell.js';
+import { AxonError } from '../errors.js';
 import { sumToShape, zerosOf } from './sum-to-shape.js';
 
 export interface RuleContext<K extends PrimOp> {
@@ -161,6 +163,9 @@ export const RULES: { [K in PrimOp]: VjpRule<K> } = {
   },
   indexSelect: (g, { inputs: [x, idx], attrs: { dim } }) => [indexAdd(zerosOf(x!), dim, idx!, g), null],
   indexAdd: (g, { inputs: [, idx], attrs: { dim }, needs }) => [g, null, needs[2] ? indexSelect(g, dim, idx!) : null],
+  lstmCell: (g, { inputs: [pre, c], out }) => lstmCellVjp(pre!, c!, select(out, 0, 1), g),
+  // lstmCellVjp runs it only when no graph of the gradient is built (it composes ordinary ops otherwise).
+  lstmCellGrad: () => { throw new AxonError('lstmCellGrad', 'the fused LSTM gradient was recorded for a second derivative; it is only run outside gradient recording (an Axon bug: please report it)'); },
   matmul: (g, { inputs: [a, b], attrs: { transA, transB }, needs }) => {
     // C = op(A)·op(B); each case writes dA, dB as one more product without materialising a transpose.
     let ga: Tensor | null = null;

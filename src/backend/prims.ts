@@ -57,6 +57,16 @@ export type PrimAttrs = { [K in UnaryOp]: None } & { [K in BinaryOp]: None } & {
   unfold: WindowAttrs;
   /** col2im, the adjoint of unfold: (N, C·∏kernel, L) → (N, C, *outputSize), overlapping windows summed. */
   fold: WindowAttrs & { outputSize: number[] };
+  /**
+   * One LSTM cell step in one pass (ops/lstm-cell.ts): gate pre-activations (R, 4H) in PyTorch's
+   * order i, f, g, o and the cell state c (R, H) → (2, R, H) holding h' then c'.
+   */
+  lstmCell: None;
+  /**
+   * Its vector-Jacobian product in one pass: pre (R, 4H), c (R, H) and the gradient (2, R, H) of
+   * [h', c'] → (5·R·H) holding the gradient of pre (R, 4H) then that of c (R, H).
+   */
+  lstmCellGrad: None;
 };
 
 /** Sliding-window geometry per spatial dim (symmetric zero padding), as in torch.nn.functional.unfold. */

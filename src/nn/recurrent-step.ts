@@ -1,11 +1,13 @@
 // One time step of the Elman RNN, LSTM and GRU, shared by the cells (RNNCell, LSTMCell, GRUCell)
 // and the sequence layers (RNN, LSTM, GRU). The input projection x·W_ihᵀ + b arrives precomputed
 // (`gi`), so a sequence layer runs it as one GEMM for all time steps and each step costs one GEMM
-// (h·W_hhᵀ) plus a dozen elementwise ops, whatever the number of gates. Gate order is PyTorch's:
+// (h·W_hhᵀ) plus the gate math: one fused pass for the LSTM (ops/lstm-cell.ts, forward and
+// backward), a few elementwise ops for the RNN and GRU. Gate order is PyTorch's:
 // i, f, g, o for the LSTM and r, z, n for the GRU.
 import { linear } from '../ops/linalg.js';
 import { add, mul, relu, sigmoid, sub, tanh, where } from '../ops/elementwise.js';
 import { split } from '../ops/movement.js';
+import { lstmCell } from '../ops/lstm-cell.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 export type RnnNonlinearity = 'tanh' | 'relu';
@@ -47,9 +49,7 @@ export function recurrentStep(mode: RnnMode, gi: Tensor, state: StepState, whh: 
   const pre = add(gi, linear(h, whh)); // (N, G·H)
   if (mode === 'RNN_TANH') return { h: tanh(pre) };
   if (mode === 'RNN_RELU') return { h: relu(pre) };
-  const [i, f, g, o] = split(pre, H, -1); // (N, 4H) -> 4 × (N, H)
-  const c = add(mul(sigmoid(f!), state.c!), mul(sigmoid(i!), tanh(g!)));
-  return { h: mul(sigmoid(o!), tanh(c)), c };
+  return lstmCell(pre, state.c!); // one fused pass: (N, 4H), (N, H) -> h (N, H), c (N, H)
 }
 
 /** Keep the previous state where `mask` (N, 1) is false (steps past a sequence's length). */

@@ -9,6 +9,7 @@ import * as ax from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
 import { WasmBackend } from '../../src/backend/wasm/wasm-backend.js';
 import { FAST_OPS } from '../../src/backend/wasm/fast-paths.js';
+import { lstmCell } from '../../src/ops/lstm-cell.js';
 import { fixtureValues, readJson, type FixtureTensor } from '../helpers.js';
 import { asList, OPS } from '../op-table.js';
 import { closeEnough, TOL } from '../tolerances.js';
@@ -40,6 +41,14 @@ const EXTRA: Record<string, (b: ax.Backend) => Tensor[]> = {
     return [cols, ax.fold(cols, [5, 4], 2, { padding: 1, stride: 2 })];
   },
   sliceUpdate: () => [ax.sliceUpdate(ax.zeros([4, 5]), [[1, 3], [0, 5, 2]], ax.ones([2, 3]))],
+  lstmCell: (b) => {
+    // The fused cell step and its gradient (lstm-cell-fused.test.ts checks them against the composite).
+    const pre = ax.fromArray(Array.from({ length: 3 * 4 * 5 }, (_, i) => 2 * Math.sin(i)), [3, 20], 'float32', b).requiresGrad_();
+    const c = ax.fromArray(Array.from({ length: 3 * 5 }, (_, i) => Math.cos(i)), [3, 5], 'float32', b).requiresGrad_();
+    const out = lstmCell(pre, c);
+    const [gp, gc] = ax.gradients(ax.sum(ax.add(ax.mul(out.h, 2), out.c)), [pre, c]);
+    return [out.h, out.c, gp!, gc!];
+  },
 };
 
 type Result = { name: string; shape: readonly number[]; data: ArrayLike<number> };

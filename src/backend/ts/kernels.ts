@@ -7,6 +7,7 @@ import type { BinaryOp, KernelOp, PrimAttrs, ReduceOp, UnaryOp } from '../prims.
 import { erf, roundHalfEven } from './scalar-math.js';
 import { map2, map3, stridedCopy, walk1 } from './strided.js';
 import { foldKernel, unfoldKernel } from './im2col.js';
+import { lstmCellGradKernel, lstmCellKernel } from './lstm-cell.js';
 
 export interface KView {
   readonly data: TypedArray;
@@ -333,4 +334,6 @@ export const KERNELS: KernelTable = {
   matmul,
   unfold: unfoldKernel,
   fold: foldKernel,
+  lstmCell: lstmCellKernel,
+  lstmCellGrad: lstmCellGradKernel,
 };

@@ -8,12 +8,13 @@ import type { Engine, FastPath, FastPaths } from './engine.js';
 import { ELEMENTWISE_PATHS } from './paths-elementwise.js';
 import { matmul } from './paths-matmul.js';
 import { MOVEMENT_PATHS } from './paths-movement.js';
+import { RECURRENT_PATHS } from './paths-recurrent.js';
 import { REDUCE_PATHS } from './paths-reduce.js';
 
 export type { Engine } from './engine.js';
 
 /** The wasm path of each primitive that has one (a misspelt or mistyped entry fails to compile). */
-const table: FastPaths = { ...ELEMENTWISE_PATHS, ...REDUCE_PATHS, ...MOVEMENT_PATHS, matmul };
+const table: FastPaths = { ...ELEMENTWISE_PATHS, ...REDUCE_PATHS, ...MOVEMENT_PATHS, ...RECURRENT_PATHS, matmul };
 
 const isKernelOp = (k: string): k is KernelOp => k in KERNELS;
 
