@@ -3,10 +3,11 @@
 // digit land close and different digits far apart; two images are then "the same" when their
 // embeddings are near. As a face-verification system must work for faces it never saw, the test
 // uses only digits whose classes were held out of training (7, 8, 9): verification of pairs of
-// unseen classes, scored by ROC AUC and the equal-error rate (EER). Batches hold P classes × K
-// images and each anchor is paired with its hardest positive and hardest negative in the batch
-// ("batch hard") or averaged over every valid triplet that still violates the margin ("batch all",
-// the default; both from Hermans et al. 2017). Training images are shifted by up to ±2 pixels. Baselines: the same pairs compared by raw pixel distance.
+// unseen classes, scored by ROC AUC and the equal-error rate (EER), beside the same pairs compared
+// by raw pixel distance. Each batch holds K images of every training digit; the loss averages over
+// every (anchor, positive, negative) triplet in it that still violates the margin ("batch all",
+// Hermans et al. 2017; their "batch hard" variant is mining: 'hard'). Training images are shifted
+// by up to ±2 pixels.
 import {
   Adam, Conv2d, Flatten, Generator, Linear, MaxPool2d, ReLU, Sequential, add, div, equalErrorRate, fromArray,
   indexSelect, loadMnist, manualSeed, randomShift, noGrad, norm, pairwiseDistance, reshape, rocAuc, scope, sum, tripletMarginLoss,
