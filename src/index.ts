@@ -35,6 +35,9 @@ export function memory(): { backend: string; bytes: number; storages: number } {
 export { linear } from './ops/linalg.js';
 export { assign } from './ops/assign.js';
 export * from './ops/losses.js';
+export { reparameterize, gaussianKl } from './ops/gaussian.js';
+export { rfft } from './ops/fft.js';
+export { stft, melSpectrogram, melFilterBank, hannWindow, hzToMel, melToHz, type StftOptions, type MelSpectrogramOptions, type MelFilterBankOptions, type MelScale } from './ops/spectral.js';
 export { Module, registerModule, moduleFromConfig, type ModuleConfig, type LoadResult } from './nn/module.js';
 export { Parameter } from './nn/parameter.js';
 export { Linear, type LinearOptions } from './nn/linear.js';
@@ -70,7 +73,7 @@ export { loadMnist, loadIris, loadPenguins, loadCo2, loadSeattleWeather, MNIST_P
 export { parseIdx, readIdx, loadMnistIdx, type IdxArray, type IdxDType, type IdxLimits } from './data/idx.js';
 export { serializeSafetensors, parseSafetensors, saveSafetensors, saveSafetensorsSync, loadSafetensors, loadSafetensorsSync, type SafetensorsFile, type SafetensorsDType, type SafetensorsLimits } from './io/safetensors.js';
 export { writeFileAtomic, writeFileAtomicSync, type FileBytes } from './io/files.js';
-export { accuracy, topKAccuracy, precision, recall, f1, confusionMatrix, rocAuc, mae, rmse, r2, type MetricInput, type Average, type ClassificationOptions } from './train/metrics.js';
+export { accuracy, topKAccuracy, precision, recall, f1, confusionMatrix, rocAuc, equalErrorRate, mae, rmse, r2, type MetricInput, type Average, type ClassificationOptions } from './train/metrics.js';
 export { save, serializeCheckpoint, load, loadCheckpoint, parseCheckpoint, loadWeights, loadOptimizerState, type KeyMap, type LoadWeightsOptions, type SaveOptions, type LoadOptions, type LoadedCheckpoint } from './io/checkpoint.js';
 export { loadPretrained, loadPretrainedAsync, listPretrained, type Pretrained, type PretrainedInfo } from './io/pretrained.js';
 export { architectureSize, type ArchitectureSize } from './io/architecture-size.js';
@@ -106,7 +109,8 @@ export { Embedding, type EmbeddingOptions } from './nn/embedding.js';
 export { MoE, ExpertMLP, type MoEOptions } from './nn/moe.js';
 export { GPT, GPTBlock, GPTMLP, CausalSelfAttention, TokenEmbedding, GPT_DEFAULTS, sampleToken, type GPTConfig, type GenerateOptions } from './nn/gpt.js';
 export { CharTokenizer, BPETokenizer, type Tokenizer, type TokenizerLimits } from './data/tokenizers.js';
-export { decodeImage, readImage, loadImage, imageFormat, type DecodeImageOptions } from './data/image.js';
+export { decodeImage, readImage, loadImage, imageFormat, encodePng, imageGrid, type DecodeImageOptions } from './data/image.js';
+export { decodeWav, readWav, loadWav, type DecodeWavOptions, type WavAudio } from './io/wav.js';
 export { ImageFolder, type ImageFolderOptions } from './data/image-folder.js';
 export * as transforms from './data/transforms.js';
 export type { Transform } from './data/transforms.js';

@@ -16,6 +16,9 @@ export const EXAMPLES: Record<string, string> = {
   'spam-gru': 'a GRU over word embeddings classifying SpamAssassin emails (accuracy, F1)',
   'mnist-transfer': 'the pretrained 0–4 digit CNN adapted to the digits 5–9 from 100 examples, vs from scratch',
   'spam-gpt-finetune': 'the pretrained State of the Union GPT fine-tuned on 200 SpamAssassin emails, vs from scratch (F1)',
+  'mnist-siamese': 'a CNN embedding trained with the triplet loss; verifies pairs of digits from classes it never saw (ROC AUC, EER)',
+  'mnist-vae': 'a variational autoencoder on MNIST: test negative ELBO in nats, PNG grids of samples and of a latent walk',
+  'spoken-digits': 'log-mel spectrograms of spoken digits (espeak-ng voices) into a small CNN, tested on unseen voices',
 };
 
 const NAME_WIDTH = Math.max(...Object.keys(EXAMPLES).map((k) => k.length));

@@ -1,14 +1,15 @@
 // Image decoding: PNG (pngjs) and JPEG (jpeg-js), both pure JavaScript, into (C, H, W) float
-// tensors with values in [0, 1]. The format is told by the file's magic bytes, not its name.
+// tensors with values in [0, 1]; and the way back: PNG encoding and a grid of images in one. The format is told by the file's magic bytes, not its name.
 // The declared size is checked against `maxPixels` before a decoder starts (image-header.ts).
 import { platform, sourceName, type FileSource } from '../platform/current.js';
 import pngjs from 'pngjs';
 import jpeg from 'jpeg-js';
-import { ValueError } from '../errors.js';
+import { ShapeError, ValueError } from '../errors.js';
 import { checkLimit, limitOf, type Limits } from '../limits.js';
 import { imageDimensions } from './image-header.js';
 import { fromArray } from '../tensor/creation.js';
 import type { DType } from '../tensor/dtype.js';
+import { shapeStr } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 export interface DecodeImageOptions {
@@ -110,4 +111,63 @@ export function readImage(path: string, opts: Omit<DecodeImageOptions, 'source'>
 /** Fetch or read an image (a URL, File/Blob or path) and decode it (see decodeImage). */
 export async function loadImage(source: FileSource, opts: Omit<DecodeImageOptions, 'source'> = {}): Promise<Tensor> {
   return decodeImage(await platform.readBytes('loadImage', source), { ...opts, source: sourceName(source) });
+}
+
+/**
+ * Encode a (C, H, W) or (H, W) image with values in [0, 1] (clamped; rounded to 8 bits) as PNG
+ * bytes: 1 channel as grayscale, 3 as RGB, 4 as RGBA. The inverse of decodeImage up to rounding.
+ *
+ * @example
+ * writeFileSync('digit.png', encodePng(x)); // x (1, 28, 28)
+ */
+export function encodePng(image: Tensor): Uint8Array {
+  const op = 'encodePng';
+  const img = image.ndim === 2 ? image.reshape([1, ...image.shape]) : image; // (H, W) -> (1, H, W)
+  if (img.ndim !== 3 || ![1, 3, 4].includes(img.shape[0]!)) {
+    throw new ShapeError(op, `image must be (H, W) or (C, H, W) with C = 1, 3 or 4 channels, got ${shapeStr(image.shape)}`);
+  }
+  const [c, height, width] = img.shape as [number, number, number];
+  if (height < 1 || width < 1) throw new ShapeError(op, `image must be at least 1 × 1 pixels, got ${shapeStr(image.shape)}`);
+  const v = img.data();
+  const n = height * width;
+  const png = new pngjs.PNG({ width, height, colorType: c === 1 ? 0 : c === 3 ? 2 : 6, inputColorType: 6, inputHasAlpha: true, bitDepth: 8 });
+  const byte = (x: number): number => (Number.isNaN(x) ? 0 : Math.round(Math.min(Math.max(x, 0), 1) * 255));
+  for (let i = 0; i < n; i++) {
+    const [r, g, b] = c === 1 ? [v[i]!, v[i]!, v[i]!] : [v[i]!, v[n + i]!, v[2 * n + i]!];
+    png.data[4 * i] = byte(r);
+    png.data[4 * i + 1] = byte(g);
+    png.data[4 * i + 2] = byte(b);
+    png.data[4 * i + 3] = c === 4 ? byte(v[3 * n + i]!) : 255;
+  }
+  return new Uint8Array(pngjs.PNG.sync.write(png, { colorType: c === 1 ? 0 : c === 3 ? 2 : 6 }));
+}
+
+/**
+ * A grid of images as one image, as torchvision.utils.make_grid: (N, C, H, W) tiles laid out
+ * `nrow` per row (default 8), `padding` pixels (default 2) of `padValue` (default 0) around each.
+ *
+ * Shape: (N, C, H, W) → (C, rows·(H + p) + p, nrow'·(W + p) + p), nrow' = min(nrow, N).
+ */
+export function imageGrid(images: Tensor, { nrow = 8, padding = 2, padValue = 0 }: { nrow?: number; padding?: number; padValue?: number } = {}): Tensor {
+  const op = 'imageGrid';
+  if (images.ndim !== 4) throw new ShapeError(op, `images must be (N, C, H, W), got ${shapeStr(images.shape)}`);
+  if (!Number.isInteger(nrow) || nrow < 1) throw new ValueError(op, `nrow must be a positive integer, got ${nrow}`);
+  if (!Number.isInteger(padding) || padding < 0) throw new ValueError(op, `padding must be a non-negative integer, got ${padding}`);
+  const [n, c, h, w] = images.shape as [number, number, number, number];
+  const cols = Math.min(nrow, n);
+  const rows = Math.ceil(n / nrow);
+  const H = rows * (h + padding) + padding;
+  const W = cols * (w + padding) + padding;
+  const src = images.data();
+  const out = new Float32Array(c * H * W).fill(padValue);
+  for (let k = 0; k < n; k++) {
+    const y0 = padding + Math.floor(k / cols) * (h + padding);
+    const x0 = padding + (k % cols) * (w + padding);
+    for (let ch = 0; ch < c; ch++) {
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) out[(ch * H + y0 + y) * W + x0 + x] = src[((k * c + ch) * h + y) * w + x]!;
+      }
+    }
+  }
+  return fromArray(out, [c, H, W], images.dtype === 'float64' ? 'float64' : 'float32'); // (C, H', W')
 }

@@ -4,11 +4,11 @@ import { fromArray } from '../tensor/creation.js';
 import { isFloat, toFloat } from '../tensor/dtype.js';
 import { shapesEqual, shapeStr } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { abs, add, cast, clamp, div, eq, exp, ge, log, log1p, lt, maximum, mul, ne, neg, sub, where } from './elementwise.js';
+import { abs, add, cast, clamp, div, eq, exp, ge, log, log1p, lt, maximum, minimum, mul, ne, neg, sqrt, sub, where } from './elementwise.js';
 import { logSoftmax } from './activation.js';
 import { gather, indexSelect } from './indexing.js';
 import { reshape, unsqueeze, squeeze } from './movement.js';
-import { mean, sum } from './reduce.js';
+import { mean, norm, sum } from './reduce.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -247,4 +247,111 @@ export function binaryCrossEntropyWithLogits(logits: Tensor, target: Tensor, { w
   const w = weightTensor(weight, x);
   if (w) l = mul(l, w);
   return reduce('binaryCrossEntropyWithLogits', l, reduction);
+}
+
+// ---- losses on embeddings (metric learning) ----
+
+export interface PairwiseDistanceOptions {
+  /** The norm's order (> 0). Default 2. */
+  p?: number;
+  /** Added to the difference before the norm (keeps the gradient finite at x1 = x2). Default 1e-6. */
+  eps?: number;
+  keepDim?: boolean;
+}
+
+/**
+ * ‖x1 − x2 + eps‖_p over the last dim, as torch.nn.functional.pairwise_distance: (N, D) and
+ * (N, D) (or broadcastable, e.g. (D)) → (N).
+ *
+ * @example
+ * pairwiseDistance(anchorEmb, otherEmb) // (N, 128), (N, 128) -> (N)
+ */
+export function pairwiseDistance(x1: Tensor, x2: Tensor, { p = 2, eps = 1e-6, keepDim = false }: PairwiseDistanceOptions = {}): Tensor {
+  if (!(p > 0)) throw new ValueError('pairwiseDistance', `p must be > 0, got ${p}`);
+  if (x1.ndim < 1 || x2.ndim < 1) throw new ShapeError('pairwiseDistance', `inputs need an embedding dim; got ${shapeStr(x1.shape)} and ${shapeStr(x2.shape)}`);
+  const dt = toFloat(x1.dtype);
+  const d = add(sub(cast(x1, dt), cast(x2, dt)), eps); // (N, D)
+  return norm(d, { p, dim: -1, keepDim }); // (N, D) -> (N)
+}
+
+function checkEmbeddings(op: string, names: string[], xs: Tensor[]): void {
+  const d = xs[0]!.shape.at(-1);
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!;
+    if (!isFloat(x.dtype)) throw new DTypeError(op, `${names[i]} must be a float tensor of embeddings, got ${x.dtype}`);
+    if (x.ndim !== 1 && x.ndim !== 2) throw new ShapeError(op, `${names[i]} must be (D) or (N, D) embeddings, got ${shapeStr(x.shape)}`);
+    if (x.shape.at(-1) !== d) {
+      throw new ShapeError(op, `${names[0]} and ${names[i]} must have the same embedding size, got ${shapeStr(xs[0]!.shape)} and ${shapeStr(x.shape)}`);
+    }
+  }
+}
+
+export interface TripletMarginLossOptions {
+  /** The gap wanted between d(a, n) and d(a, p). Default 1. */
+  margin?: number;
+  /** The distance's norm order. Default 2. */
+  p?: number;
+  /** As in pairwiseDistance. Default 1e-6. */
+  eps?: number;
+  /** Use min(d(a, n), d(p, n)) as the negative distance (Balntas et al. 2016). Default false. */
+  swap?: boolean;
+  reduction?: Reduction;
+}
+
+/**
+ * The triplet margin loss max(d(a, p) − d(a, n) + margin, 0) with d = pairwiseDistance (Schroff et
+ * al. 2015, FaceNet), as torch.nn.functional.triplet_margin_loss: it pulls each anchor towards its
+ * positive and pushes it at least `margin` further from its negative.
+ *
+ * Shape: anchor, positive, negative (N, D) or (D) → (N) with reduction 'none', else a scalar.
+ *
+ * @example
+ * const emb = (x: Tensor) => net.forward(x); // (N, 1, 28, 28) -> (N, 64)
+ * tripletMarginLoss(emb(a), emb(p), emb(n), { margin: 0.5 });
+ */
+export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, opts: TripletMarginLossOptions = {}): Tensor {
+  const { margin = 1, p = 2, eps = 1e-6, swap = false, reduction = 'mean' } = opts;
+  const op = 'tripletMarginLoss';
+  checkEmbeddings(op, ['anchor', 'positive', 'negative'], [anchor, positive, negative]);
+  if (!Number.isFinite(margin)) throw new ValueError(op, `margin must be a finite number, got ${margin}`);
+  const dPos = pairwiseDistance(anchor, positive, { p, eps }); // (N)
+  let dNeg = pairwiseDistance(anchor, negative, { p, eps }); // (N)
+  if (swap) dNeg = minimum(dNeg, pairwiseDistance(positive, negative, { p, eps }));
+  return reduce(op, clamp(add(sub(dPos, dNeg), margin), { min: 0 }), reduction);
+}
+
+export interface CosineEmbeddingLossOptions {
+  /** Dissimilar pairs cost max(cos − margin, 0); in [−1, 1], 0 to 0.5 suggested. Default 0. */
+  margin?: number;
+  reduction?: Reduction;
+}
+
+/**
+ * 1 − cos(x1, x2) for pairs marked similar (target 1), max(0, cos(x1, x2) − margin) for pairs marked
+ * dissimilar (target −1), as torch.nn.functional.cosine_embedding_loss; the cosine is
+ * x1·x2 / √((‖x1‖² + 1e-12)(‖x2‖² + 1e-12)) as in PyTorch.
+ *
+ * Shape: x1, x2 (N, D) with target (N), or (D) with a scalar target → (N) with reduction 'none',
+ * else a scalar. Targets other than 1 and −1 are refused.
+ */
+export function cosineEmbeddingLoss(x1: Tensor, x2: Tensor, target: Tensor, { margin = 0, reduction = 'mean' }: CosineEmbeddingLossOptions = {}): Tensor {
+  const op = 'cosineEmbeddingLoss';
+  checkEmbeddings(op, ['x1', 'x2'], [x1, x2]);
+  if (x1.ndim !== x2.ndim) throw new ShapeError(op, `x1 ${shapeStr(x1.shape)} and x2 ${shapeStr(x2.shape)} must both be (N, D) or both (D)`);
+  if (x1.ndim === 2 && x1.shape[0] !== x2.shape[0]) throw new ShapeError(op, `x1 ${shapeStr(x1.shape)} and x2 ${shapeStr(x2.shape)} must hold the same number of pairs`);
+  const want = x1.shape.slice(0, -1);
+  if (!shapesEqual(target.shape, want)) throw new ShapeError(op, `target must have shape ${shapeStr(want)} (one 1 or −1 per pair), got ${shapeStr(target.shape)}`);
+  for (const v of target.data()) {
+    if (v !== 1 && v !== -1) throw new ValueError(op, `target values must be 1 (similar) or -1 (dissimilar), got ${v}; map 0/1 labels with y*2-1`);
+  }
+  if (!(margin >= -1 && margin <= 1)) throw new ValueError(op, `margin must be in [-1, 1], got ${margin}`);
+  const dt = toFloat(x1.dtype);
+  const [a, b] = [cast(x1, dt), cast(x2, dt)];
+  const EPS = 1e-12; // PyTorch's EPSILON in cosine_embedding_loss
+  const dotAB = sum(mul(a, b), { dim: -1 }); // (N, D) -> (N)
+  const magA = add(sum(mul(a, a), { dim: -1 }), EPS);
+  const magB = add(sum(mul(b, b), { dim: -1 }), EPS);
+  const cos = div(dotAB, sqrt(mul(magA, magB))); // (N)
+  const similar = eq(cast(target, dt), 1);
+  return reduce(op, where(similar, sub(1, cos), clamp(sub(cos, margin), { min: 0 })), reduction);
 }

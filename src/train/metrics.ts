@@ -307,6 +307,48 @@ export function rocAuc(scores: MetricInput, target: MetricInput, options: { posL
   return sum / s.cols;
 }
 
+/**
+ * The equal-error rate of a verification score: the rate at the threshold where the false-accept
+ * rate (negatives scored at or above it) equals the false-reject rate (positives below it), read
+ * off the ROC curve with linear interpolation between its points (ties move together, as in
+ * rocAuc). 0 for scores that separate the classes, 0.5 for chance. `scores` (N,) — higher means
+ * "positive" (e.g. the same identity) — and `target` as in rocAuc.
+ *
+ * @example
+ * equalErrorRate([0.9, 0.8, 0.3, 0.2], [1, 1, 0, 0]); // 0
+ */
+export function equalErrorRate(scores: MetricInput, target: MetricInput, options: { posLabel?: number } = {}): number {
+  const op = 'equalErrorRate';
+  const s = matrix(op, scores, 'scores');
+  const t = labelsOf(op, target, 'target');
+  if (s.cols !== 1) throw new ShapeError(op, `scores must be (N,) or (N, 1), one score per pair, got ${s.cols} columns`);
+  if (t.length !== s.rows) throw new ShapeError(op, `scores has ${s.rows} rows but target has ${t.length} labels`);
+  const distinct = [...new Set(t)].sort((a, b) => a - b);
+  if (distinct.length > 2) throw new ValueError(op, `target must hold two labels (positive, negative), got ${distinct.length}`);
+  const posLabel = options.posLabel ?? (distinct.length === 2 ? distinct[1]! : 1);
+  const pos = t.map((c) => c === posLabel);
+  const nPos = pos.filter(Boolean).length;
+  const nNeg = pos.length - nPos;
+  if (nPos === 0 || nNeg === 0) throw new ValueError(op, 'only one class is present in target; the equal-error rate needs both positive and negative pairs');
+  for (let i = 0; i < s.rows; i++) if (Number.isNaN(s.data[i]!)) throw new ValueError(op, `scores[${i}] is NaN`);
+  const order = Array.from({ length: s.rows }, (_, i) => i).sort((a, b) => s.data[b]! - s.data[a]!);
+  let [fa, fr] = [0, 1]; // threshold above every score: nothing accepted
+  for (let i = 0; i < order.length;) {
+    let j = i;
+    let [p, n] = [0, 0];
+    while (j < order.length && s.data[order[j]!] === s.data[order[i]!]) { if (pos[order[j]!]) p++; else n++; j++; } // one tie group
+    const [fa2, fr2] = [fa + n / nNeg, fr - p / nPos];
+    if (fr2 <= fa2) { // the curves cross on this segment
+      const d1 = fr - fa;
+      const d2 = fr2 - fa2;
+      const u = d1 === d2 ? 0 : d1 / (d1 - d2);
+      return fa + u * (fa2 - fa);
+    }
+    [fa, fr, i] = [fa2, fr2, j];
+  }
+  return fa; // unreachable: the last point is (1, 0)
+}
+
 // ---- regression ----
 
 function pairOf(op: string, pred: MetricInput, target: MetricInput): { p: Matrix; t: Matrix } {

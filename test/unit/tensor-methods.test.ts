@@ -22,6 +22,10 @@ const NOT_METHODS: Record<string, string> = {
   scaledDotProductAttention: 'functional', attentionWithWeights: 'functional', causalMask: 'functional', applyRotary: 'functional',
   mseLoss: 'loss', l1Loss: 'loss', huberLoss: 'loss', smoothL1Loss: 'loss', crossEntropy: 'loss', nllLoss: 'loss',
   binaryCrossEntropy: 'loss', binaryCrossEntropyWithLogits: 'loss',
+  tripletMarginLoss: 'loss', cosineEmbeddingLoss: 'loss', pairwiseDistance: 'functional (two tensors)', gaussianKl: 'loss',
+  reparameterize: 'random (a sample from N(mu, sigma^2))',
+  rfft: 'signal processing (torch.fft.rfft is a function)', stft: 'signal processing', melSpectrogram: 'signal processing', melFilterBank: 'signal processing',
+  hannWindow: 'creation', hzToMel: 'numbers, not tensors', melToHz: 'numbers, not tensors',
   // Aliases of methods under their PyTorch method names.
   cast: 'x.to(dtype)', variance: 'x.var()', assign: 'in-place copy, x[...] = y in PyTorch', sliceUpdate: 'x[...] = y in PyTorch',
   assertFloatTensor: 'a check, not an op',
@@ -34,7 +38,7 @@ const NOT_METHODS: Record<string, string> = {
   // Training, metrics and the doctor.
   fit: 'training', evaluate: 'training', predict: 'training', lrFind: 'training', trainInWorker: 'training', xyBatches: 'training',
   clipGradNorm: 'parameters', clipGradValue: 'parameters', diagnoseData: 'doctor', fitGbt: 'doctor', formatFinding: 'doctor',
-  accuracy: 'metric', precision: 'metric', recall: 'metric', f1: 'metric', confusionMatrix: 'metric', rocAuc: 'metric',
+  accuracy: 'metric', precision: 'metric', recall: 'metric', f1: 'metric', confusionMatrix: 'metric', rocAuc: 'metric', equalErrorRate: 'metric',
   mae: 'metric', rmse: 'metric', r2: 'metric', topKAccuracy: 'metric', sampleToken: 'generation',
   // Data, files and models.
   readCsv: 'data', parseCsv: 'data', toTensor: 'data', column: 'data', selectColumns: 'data', dropMissing: 'data', oneHotEncode: 'data',
@@ -42,7 +46,8 @@ const NOT_METHODS: Record<string, string> = {
   classBalancedWeights: 'data', defaultCollate: 'data', randomShift: 'augmentation', asciiText: 'text',
   loadMnist: 'dataset', loadIris: 'dataset', loadPenguins: 'dataset', loadCo2: 'dataset', loadSeattleWeather: 'dataset',
   loadSotu: 'dataset', loadSpamAssassin: 'dataset', loadMnistIdx: 'dataset', readIdx: 'file', parseIdx: 'file',
-  decodeImage: 'image', loadImage: 'image', readImage: 'image', imageFormat: 'image',
+  decodeImage: 'image', loadImage: 'image', readImage: 'image', imageFormat: 'image', encodePng: 'image', imageGrid: 'image',
+  decodeWav: 'audio', readWav: 'audio', loadWav: 'audio',
   save: 'file', load: 'file', loadCheckpoint: 'file', loadWeights: 'file', loadOptimizerState: 'file',
   serializeCheckpoint: 'model bytes', parseCheckpoint: 'model bytes', architectureSize: 'model config',
   saveTrainingCheckpoint: 'file', loadTrainingCheckpoint: 'file', serializeTrainingCheckpoint: 'training state bytes', parseTrainingCheckpoint: 'training state bytes',

@@ -151,3 +151,24 @@ test('decodeImage refuses images whose header declares more than maxPixels, befo
   assert.throws(() => ax.decodeImage(flat, { source: 'flat.png' }), (e: unknown) => e instanceof ax.ValueError && /flat\.png.*0 × 2147483647/.test((e as Error).message));
   assert.ok(process.memoryUsage().rss - before < 200 << 20);
 });
+
+test('encodePng writes PNGs decodeImage reads back (8-bit rounding); imageGrid lays tiles out as make_grid', () => {
+  const g = new ax.Generator(2);
+  const gray = ax.rand([1, 5, 7], { generator: g });
+  const back = ax.decodeImage(ax.encodePng(gray));
+  assert.deepEqual(back.shape, [1, 5, 7]);
+  const a = gray.data();
+  back.data().forEach((v, i) => assert.ok(Math.abs(v - a[i]!) <= 0.5 / 255 + 1e-6, `pixel ${i}: ${v} vs ${a[i]}`));
+  const rgb = ax.rand([3, 4, 3], { generator: g });
+  const rgbBack = ax.decodeImage(ax.encodePng(rgb), { channels: 3 });
+  rgbBack.data().forEach((v, i) => assert.ok(Math.abs(v - rgb.data()[i]!) <= 0.5 / 255 + 1e-6));
+  assert.throws(() => ax.encodePng(ax.rand([2, 4, 4])), (e: unknown) => e instanceof ax.ShapeError && /C = 1, 3 or 4/.test(e.message));
+  // 5 tiles of 2×2, 3 per row, padding 1: (1, 2·3 + 1, 3·3 + 1) = (1, 7, 10).
+  const tiles = ax.arange(1, 6).reshape([5, 1, 1, 1]).expand([5, 1, 2, 2]);
+  const grid = ax.imageGrid(tiles, { nrow: 3, padding: 1, padValue: -1 });
+  assert.deepEqual(grid.shape, [1, 7, 10]);
+  const rows = grid.toArray() as number[][][];
+  assert.deepEqual(rows[0]![0], Array(10).fill(-1));
+  assert.deepEqual(rows[0]![1], [-1, 1, 1, -1, 2, 2, -1, 3, 3, -1]);
+  assert.deepEqual(rows[0]![4], [-1, 4, 4, -1, 5, 5, -1, -1, -1, -1]);
+});

@@ -138,3 +138,32 @@ test('mae, rmse, r2: sklearn documentation values, single and multi-output', () 
   throwsWith(() => mae([1, 2], [[1, 2], [3, 4]]), ShapeError, 'mae', 'pred is (2)', 'target is (2, 2)');
   throwsWith(() => r2([1], [1]), ValueError, 'at least 2 samples');
 });
+
+test('equalErrorRate: separable scores 0, reversed 1, ties and crossings interpolated on the ROC curve', () => {
+  near(ax.equalErrorRate([0.9, 0.8, 0.3, 0.2], [1, 1, 0, 0]), 0);
+  near(ax.equalErrorRate([0.1, 0.2, 0.8, 0.9], [1, 1, 0, 0]), 1);
+  // Sorted down: P 0.8, N 0.4, P 0.35, N 0.1: after 0.4 both error rates are ½.
+  near(ax.equalErrorRate([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1]), 0.5);
+  // Every score tied: the ROC is the diagonal, EER ½.
+  near(ax.equalErrorRate([1, 1, 1, 1, 1], [0, 1, 0, 1, 1]), 0.5);
+  // 3 positives, 2 negatives: P .9, N .8, P .7, P .6, N .5: (FA, FR) goes (0, 1) (0, 2/3) (½, 2/3)
+  // (½, 1/3): the rates cross at ½ on the last segment.
+  near(ax.equalErrorRate([0.9, 0.8, 0.7, 0.6, 0.5], [1, 0, 1, 1, 0]), 0.5);
+  // A tie of a positive and a negative moves both rates together: (0, ½) to (½, 0), crossing at ¼.
+  near(ax.equalErrorRate([0.9, 0.5, 0.5, 0.1], [1, 1, 0, 0]), 0.25);
+  // Brute force on random scores: the value lies between the FA and FR of the neighbouring thresholds.
+  const g = new ax.Generator(5);
+  const s = Array.from(ax.rand([200], { generator: g }).data());
+  const y = s.map((v, i) => (v + (i % 3) * 0.2 > 0.6 ? 1 : 0));
+  const eer = ax.equalErrorRate(s, y);
+  const rates = (th: number): [number, number] => {
+    const fa = s.filter((v, i) => y[i] === 0 && v >= th).length / y.filter((v) => v === 0).length;
+    const fr = s.filter((v, i) => y[i] === 1 && v < th).length / y.filter((v) => v === 1).length;
+    return [fa, fr];
+  };
+  const best = Math.min(...s.map((th) => Math.max(...rates(th))));
+  const worst = Math.max(...s.map((th) => Math.min(...rates(th)).valueOf()).filter((v) => v <= best));
+  assert.ok(eer <= best + 1e-12 && eer >= Math.min(worst, best) - 1e-12, `eer ${eer} not between ${worst} and ${best}`);
+  assert.throws(() => ax.equalErrorRate([0.1, 0.2], [1, 1]), ValueError);
+  assert.throws(() => ax.equalErrorRate([[0.1, 0.2]], [1]), ShapeError);
+});
