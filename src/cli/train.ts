@@ -16,6 +16,8 @@ export const EXAMPLES: Record<string, string> = {
   'spam-gru': 'a GRU over word embeddings classifying SpamAssassin emails (accuracy, F1)',
   'mnist-transfer': 'the pretrained 0–4 digit CNN adapted to the digits 5–9 from 100 examples, vs from scratch',
   'spam-gpt-finetune': 'the pretrained State of the Union GPT fine-tuned on 200 SpamAssassin emails, vs from scratch (F1)',
+  'names-makemore': 'first names generated character by character: bigram counts vs an MLP vs a small Transformer (nats/char)',
+  'cmudict-g2p': 'spelling to pronunciation on CMUdict with an encoder-decoder Transformer, greedy and beam search (PER, WER)',
 };
 
 const NAME_WIDTH = Math.max(...Object.keys(EXAMPLES).map((k) => k.length));
