@@ -9,7 +9,7 @@
 //   Model: 2 + 2 pre-LN layers, width 64, 4 heads, feed-forward 256, dropout 0.1, sinusoidal
 //   positions (small, so that 15 minutes on two CPU cores see many steps); AdamW with 100 warm-up
 //   steps then a cosine decay over the epochs or the time budget (default 15 minutes), whichever
-//   ends first; batches of 64 pairs.
+//   ends first; batches of 64 pairs of similar length.
 //   Decoding: greedy and beam search (beamSize 5), both through the library's beamSearch.
 //   Scores on the test words: phoneme error rate (edit distance to the nearest listed
 //   pronunciation / its length, summed over words) and word error rate (the share of words whose
@@ -105,16 +105,32 @@ function shuffle<T>(xs: T[], g: Generator): T[] {
 }
 
 /**
+ * Batches of BATCH pairs of similar length (less padding: ~1.4× fewer positions than random
+ * batches), in random order: shuffled pairs are sorted by length within pools of 50 batches.
+ */
+function lengthBuckets(shuffled: Pair[], g: Generator): Pair[][] {
+  const batches: Pair[][] = [];
+  const pool = 50 * BATCH;
+  for (let p = 0; p < shuffled.length; p += pool) {
+    const sorted = shuffled.slice(p, p + pool).sort((a, b) => a.src.length - b.src.length || a.tgt.length - b.tgt.length);
+    for (let i = 0; i < sorted.length; i += BATCH) batches.push(sorted.slice(i, i + BATCH));
+  }
+  return shuffle(batches, g);
+}
+
+/**
  * Decode `words` (letter ids) with beam search of width `beamSize` (1 = greedy), in chunks of
  * 256 words; returns the best phoneme-id sequence per word.
  */
 export function decodeWords(model: G2PTransformer, words: number[][], beamSize: number): number[][] {
-  const out: number[][] = [];
+  const byLength = words.map((_, i) => i).sort((a, b) => words[a]!.length - words[b]!.length); // chunks of similar length: less padding
+  const out: number[][] = new Array<number[]>(words.length);
   const was = model.training;
   model.eval();
   try {
     for (let c = 0; c < words.length; c += 256) {
-      const chunk = padTo(words.slice(c, c + 256), SRC_PAD);
+      const ids = byLength.slice(c, c + 256);
+      const chunk = padTo(ids.map((i) => words[i]!), SRC_PAD);
       noGrad(() => scope(() => {
         const src = tensor(chunk, { dtype: 'int32' }); // (n, S)
         const srcPad = tensor(chunk.map((r) => r.map((v) => (v === SRC_PAD ? 1 : 0))), { dtype: 'bool' }); // (n, S)
@@ -127,7 +143,7 @@ export function decodeWords(model: G2PTransformer, words: number[][], beamSize: 
           const V = model.tgtVocab;
           return prefixes.map((_, p) => d.slice(p * V, (p + 1) * V));
         }), chunk.length, { beamSize, bos: BOS, eos: EOS, maxLength: MAX_PHONES });
-        for (const h of best) out.push(h[0]?.tokens ?? []);
+        best.forEach((h, k) => { out[ids[k]!] = h[0]?.tokens ?? []; });
       }));
     }
   } finally {
@@ -192,16 +208,16 @@ export async function run({
   let epochsRun = 0;
   for (let e = 0; e < epochs && trainSeconds < budgetSeconds; e++) {
     const te = performance.now();
-    const order = shuffle(pairs.slice(), g);
+    const batches = lengthBuckets(shuffle(pairs.slice(), g), g);
     let sum = 0;
     let n = 0;
-    for (let i = 0; i < order.length && trainSeconds + (performance.now() - te) / 1000 < budgetSeconds; i += BATCH, step++) {
+    for (let b = 0; b < batches.length && trainSeconds + (performance.now() - te) / 1000 < budgetSeconds; b++, step++) {
       // warm-up, then a cosine to 5% over whichever ends first: the epochs or the time budget
       const progress = Math.min(1, Math.max(step / totalSteps, (trainSeconds + (performance.now() - te) / 1000) / budgetSeconds));
       opt.paramGroups[0]!.lr = baseLr * Math.min(1, (step + 1) / warmup) * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * progress)));
       const l = scope(() => {
         opt.zeroGrad();
-        const loss = lossOf(order.slice(i, i + BATCH));
+        const loss = lossOf(batches[b]!);
         loss.backward();
         clipGradNorm(model.parameters(), 1.0);
         opt.step();
