@@ -13,8 +13,8 @@
 // Vocabulary: '.' (start and end of a name), a–z and '-' (as in "Anne-Marie"). A character
 // outside it is an error at encoding time (the lists hold no other), not silently dropped.
 import {
-  AdamW, Embedding, GPT, Generator, Linear, ValueError, clipGradNorm, crossEntropy, loadFirstNames, manualSeed,
-  noGrad, reshape, scope, tanh, tensor, type Module, type Tensor,
+  AdamW, Embedding, Flatten, GPT, Generator, Linear, Sequential, Tanh, ValueError, clipGradNorm, crossEntropy, loadFirstNames,
+  manualSeed, noGrad, reshape, scope, tensor, type Tensor,
 } from '../src/index.js';
 import type { ExampleOptions, ExampleResult } from './example.js';
 
@@ -61,18 +61,12 @@ function bigramNats(logP: number[][], names: number[][]): number {
   return s / n;
 }
 
-/** Bengio et al.'s MLP: embed the previous BLOCK characters, concatenate, tanh layer, logits. */
-class BengioMLP {
-  readonly emb = new Embedding(V, 24);
-  readonly hidden = new Linear(BLOCK * 24, 256);
-  readonly out = new Linear(256, V);
-  readonly modules: Module[] = [this.emb, this.hidden, this.out];
-  parameters(): Tensor[] { return this.modules.flatMap((m) => m.parameters()); }
-  logits(ctx: Tensor): Tensor {
-    const e = this.emb.forward(ctx); // (B, BLOCK) -> (B, BLOCK, 24)
-    const h = tanh(this.hidden.forward(reshape(e, [-1, BLOCK * 24]))); // (B, BLOCK·24) -> (B, 256)
-    return this.out.forward(h); // (B, 256) -> (B, V)
-  }
+/**
+ * Bengio et al.'s MLP: embed the previous BLOCK characters, concatenate, one tanh layer, logits.
+ * Shape: (B, BLOCK) int32 → (B, BLOCK, 24) → (B, BLOCK·24) → (B, 256) → (B, V).
+ */
+function bengioMlp(): Sequential {
+  return new Sequential(new Embedding(V, 24), new Flatten(), new Linear(BLOCK * 24, 256), new Tanh(), new Linear(256, V));
 }
 
 /** (context, next) pairs: each character of each name with the BLOCK characters before it ('.'-padded). */
@@ -115,18 +109,18 @@ export async function run({ epochs = 20, seed = 0, verbose = true, maxNames = In
   log(`bigram: validation ${bigramVal.toFixed(3)} nats/char (train ${bigramNats(logP, train).toFixed(3)})`);
 
   // 2. Bengio MLP, minibatches of 64 over the (context, next) pairs
-  const mlp = new BengioMLP();
+  const mlp = bengioMlp();
   const trainW = windows(train);
   const valW = windows(val);
   const mlpNats = (w: { ctx: number[][]; next: number[] }): number => noGrad(() => scope(() => {
     let s = 0;
     for (let i = 0; i < w.next.length; i += 4096) {
-      s += crossEntropy(mlp.logits(tensor(w.ctx.slice(i, i + 4096), { dtype: 'int32' })), tensor(w.next.slice(i, i + 4096), { dtype: 'int32' }), { reduction: 'sum' }).item();
+      s += crossEntropy(mlp.forward(tensor(w.ctx.slice(i, i + 4096), { dtype: 'int32' })), tensor(w.next.slice(i, i + 4096), { dtype: 'int32' }), { reduction: 'sum' }).item();
     }
     return s / w.next.length;
   }));
   const mlpVal = trainLoop('MLP', mlp.parameters(), mlpEpochs, trainW.next.length, 64, 3e-3, g, (idx) => {
-    return crossEntropy(mlp.logits(tensor(idx.map((i) => trainW.ctx[i]!), { dtype: 'int32' })), tensor(idx.map((i) => trainW.next[i]!), { dtype: 'int32' }));
+    return crossEntropy(mlp.forward(tensor(idx.map((i) => trainW.ctx[i]!), { dtype: 'int32' })), tensor(idx.map((i) => trainW.next[i]!), { dtype: 'int32' }));
   }, () => mlpNats(valW), log);
 
   // 3. a small Transformer over the whole name, one name per row
