@@ -1,4 +1,4 @@
-// The names-makemore example in a short form (1,500 names, 2 epochs): every model beats the uniform
+// The names-makemore example in a short form (1,000 names, 2 epochs): every model beats the uniform
 // guess, training lowers the neural models' loss below where it started, the samples are names
 // outside the training set, and a character outside the vocabulary is a clear error.
 import { test } from 'node:test';
@@ -9,14 +9,14 @@ import { encodeName, run } from '../../../examples/names-makemore.js';
 import { throwsWith } from '../data/throws.js';
 
 test('names-makemore (short form): bigram, MLP and Transformer learn; 20 new names are sampled', async () => {
-  const r = await run({ epochs: 2, maxNames: 1500, verbose: false });
+  const r = await run({ epochs: 2, maxNames: 1000, verbose: false });
   const m = r.metrics;
   const uniform = Math.log(28);
   assert.equal(m.uniformNats, uniform);
   assert.ok(m.bigramValNats! < uniform - 0.6, `bigram ${m.bigramValNats}`);
   assert.ok(m.mlpValNats! < uniform - 0.5, `MLP ${m.mlpValNats}`);
   assert.ok(m.transformerValNats! < uniform - 0.4, `Transformer ${m.transformerValNats}`);
-  assert.equal(m.trainNames! + m.valNames!, 1500);
+  assert.equal(m.trainNames! + m.valNames!, 1000);
   const samples = /samples: (.*)$/.exec(r.note!)![1]!.split(' ');
   assert.equal(samples.length, 20);
   assert.equal(new Set(samples).size, 20);
