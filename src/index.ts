@@ -74,6 +74,7 @@ export { parseIdx, readIdx, loadMnistIdx, type IdxArray, type IdxDType, type Idx
 export { serializeSafetensors, parseSafetensors, saveSafetensors, saveSafetensorsSync, loadSafetensors, loadSafetensorsSync, type SafetensorsFile, type SafetensorsDType, type SafetensorsLimits } from './io/safetensors.js';
 export { writeFileAtomic, writeFileAtomicSync, type FileBytes } from './io/files.js';
 export { accuracy, topKAccuracy, precision, recall, f1, confusionMatrix, rocAuc, equalErrorRate, mae, rmse, r2, type MetricInput, type Average, type ClassificationOptions } from './train/metrics.js';
+export { editDistance, errorRate, type TokenSequence } from './train/edit-distance.js';
 export { save, serializeCheckpoint, load, loadCheckpoint, parseCheckpoint, loadWeights, loadOptimizerState, type KeyMap, type LoadWeightsOptions, type SaveOptions, type LoadOptions, type LoadedCheckpoint } from './io/checkpoint.js';
 export { loadPretrained, loadPretrainedAsync, listPretrained, type Pretrained, type PretrainedInfo } from './io/pretrained.js';
 export { architectureSize, type ArchitectureSize } from './io/architecture-size.js';
@@ -108,6 +109,7 @@ export type { RnnNonlinearity } from './nn/recurrent-step.js';
 export { Embedding, type EmbeddingOptions } from './nn/embedding.js';
 export { MoE, ExpertMLP, type MoEOptions } from './nn/moe.js';
 export { GPT, GPTBlock, GPTMLP, CausalSelfAttention, TokenEmbedding, GPT_DEFAULTS, sampleToken, type GPTConfig, type GenerateOptions } from './nn/gpt.js';
+export { beamSearch, type BeamStep, type BeamSearchOptions, type Hypothesis } from './nn/beam-search.js';
 export { CharTokenizer, BPETokenizer, type Tokenizer, type TokenizerLimits } from './data/tokenizers.js';
 export { decodeImage, readImage, loadImage, imageFormat, encodePng, imageGrid, type DecodeImageOptions } from './data/image.js';
 export { decodeWav, readWav, loadWav, type DecodeWavOptions, type WavAudio } from './io/wav.js';
@@ -118,6 +120,8 @@ export { slidingWindows, windowedTimeSplit, SlidingWindowDataset, type WindowOpt
 export { Vocabulary, type VocabularyOptions, type EncodeOptions } from './data/text.js';
 export { loadSpamAssassin, type SpamMessage } from './data/spam.js';
 export { loadSotu, asciiText, type SotuSpeech } from './data/sotu.js';
+export { loadCmudict, type CmudictEntry, type LoadCmudictOptions } from './data/cmudict.js';
+export { loadFirstNames, type LoadFirstNamesOptions } from './data/first-names.js';
 export { Doctor, DoctorError } from './doctor/doctor.js';
 export { formatFinding, type Finding, type Severity } from './train/finding.js';
 export { diagnoseData, type DiagnoseDataOptions, type DataDiagnosis, type Split } from './doctor/diagnose-data.js';

