@@ -1,5 +1,5 @@
 // The contract every runnable example follows (the CLI and the README rely on it).
-import type { Finding, History } from '../src/index.js';
+import type { DashboardOptions, Finding, History } from '../src/index.js';
 
 export interface ExampleOptions {
   epochs?: number;
@@ -8,6 +8,10 @@ export interface ExampleOptions {
   verbose?: boolean;
   /** Run the training doctor (default true; bench/doctor-overhead.ts measures its cost with false). */
   doctor?: boolean;
+  /** Watch the training in a browser (fit's `dashboard` option; `axon train <example> --dashboard`). */
+  dashboard?: boolean | DashboardOptions;
+  /** Replace the example's learning rate (to see what a bad one does; examples with one optimizer rate). */
+  lr?: number;
 }
 
 export interface ExampleResult {

@@ -1,0 +1,132 @@
+// The dashboard's callback: turns fit's hooks into events (dashboard/events.ts) and hands them to
+// the event server at most once per MIN_INTERVAL_MS (55 ms). Per step it costs one small record; the gradient norm
+// is measured only on the steps whose events go out (≤ 20 a second), so a fast loop does not pay
+// a norm every step. Validation passes are read from the batches fit evaluates anyway.
+import { noGrad } from '../autograd/grad-mode.js';
+import { isXY } from '../train/batches.js';
+import { runLogRecord, type Callback, type EpochLogs, type TrainContext } from '../train/callbacks.js';
+import type { Finding } from '../train/finding.js';
+import type { FitRun } from '../train/fit.js';
+import { fromArray } from '../tensor/creation.js';
+import { scope } from '../tensor/lifetime.js';
+import { indexSelect } from '../ops/indexing.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { platform } from '../platform/current.js';
+import type { DashboardEvent, DashboardTask, StartEvent } from './events.js';
+import { MIN_INTERVAL_MS, type DashboardOptions, type DashboardServer } from './dashboard.js';
+import { ValidationView } from './validation-view.js';
+
+/** The global L2 norm of the parameters' gradients (after any clipping fit did). */
+function gradNorm(params: readonly { grad?: Tensor | null }[]): number {
+  let sq = 0;
+  for (const p of params) {
+    if (!p.grad) continue;
+    const g = p.grad.data();
+    for (let i = 0; i < g.length; i++) sq += g[i]! * g[i]!;
+  }
+  return Math.sqrt(sq);
+}
+
+function taskOf(run: FitRun): DashboardTask {
+  const y = isXY(run.data) ? run.data.y : undefined;
+  const loss = typeof run.loss === 'string' ? run.loss : '';
+  return y?.dtype === 'int32' || /crossEntropy/i.test(loss) || (y === undefined && loss === '') ? 'classification' : 'regression';
+}
+
+export class DashboardCallback implements Callback {
+  private queue: string[] = [];
+  private lastPost = -Infinity;
+  private step = 0;
+  private t0 = 0;
+  private readonly sent = new Set<Finding>();
+  private readonly view: ValidationView;
+  private finished = false;
+
+  constructor(private readonly dash: DashboardServer, private readonly run: FitRun, private readonly opts: DashboardOptions) {
+    this.view = new ValidationView(taskOf(run), run.loss === 'binaryCrossEntropy' ? 0.5 : 0);
+  }
+
+  private push(e: DashboardEvent): void { this.queue.push(JSON.stringify(e)); }
+
+  /** Hand the queue to the server when MIN_INTERVAL_MS have passed since the last hand-over (or `force`). */
+  private post(force = false): void {
+    const now = performance.now();
+    if (!force && now - this.lastPost < MIN_INTERVAL_MS) return;
+    this.dash.server.publish(this.queue);
+    this.queue = [];
+    this.lastPost = now;
+  }
+
+  private finding(f: Finding): void {
+    if (this.sent.has(f)) return;
+    this.sent.add(f);
+    this.push({ event: 'finding', ...f, step: f.step ?? this.step });
+  }
+
+  onTrainBegin(ctx: TrainContext): void {
+    this.t0 = performance.now();
+    const v = this.run.validation;
+    const start: StartEvent = {
+      ...runLogRecord.start(ctx), name: this.opts.name ?? 'fit', startedAt: new Date().toISOString(), task: this.view.task,
+      ...(v !== undefined && isXY(v) ? { validationSize: v.x.shape[0]! } : {}),
+    };
+    const model = ctx.model;
+    const about: DashboardEvent = { event: 'model', summary: this.summary(), parameters: model.numParameters(), trainable: model.numParameters({ trainableOnly: true }) };
+    // First in the log, as in JsonLinesLogger's: before the validation pass that ran before training.
+    this.queue.unshift(JSON.stringify(start), JSON.stringify(about));
+    for (const f of ctx.history.findings ?? []) this.finding(f); // the data checks ran before training
+    this.post(true);
+  }
+
+  /** The model's summary, its shapes from one training row when the data is { x, y }. */
+  private summary(): string {
+    const data = this.run.data;
+    try {
+      return scope(() => noGrad(() => this.run.model.summary(isXY(data) ? indexSelect(data.x, 0, fromArray([0], [1], 'int32', data.x.storage.backend)) : undefined)));
+    } catch {
+      return this.run.model.summary(); // a model whose forward needs more than x: layers and parameters only
+    }
+  }
+
+  onBatchEnd(_s: number, logs: { loss: number; batchSize: number }, ctx: TrainContext): void {
+    this.step++;
+    const now = performance.now();
+    const due = now - this.lastPost >= MIN_INTERVAL_MS;
+    this.push({
+      event: 'step', step: this.step, epoch: ctx.epoch + 1, loss: logs.loss, lr: ctx.optimizer.paramGroups[0]!.lr,
+      samples: logs.batchSize, t: (now - this.t0) / 1000, ...(due ? { gradNorm: gradNorm(ctx.model.parameters()) } : {}),
+    });
+    if (due) this.post(true);
+  }
+
+  onValidationBegin(): void { this.view.begin(); }
+  onValidationBatch(x: Tensor, pred: Tensor, y: Tensor): void { this.view.batch(x, pred, y); }
+  onValidationEnd(trained: number): void { this.push(this.view.event(trained, this.step)); }
+
+  onEpochEnd(_e: number, logs: EpochLogs): void {
+    this.push({ ...runLogRecord.epoch(logs), step: this.step });
+    this.post();
+  }
+
+  onFinding(f: Finding): void { this.finding(f); }
+
+  onTrainEnd(ctx: TrainContext): void {
+    for (const f of ctx.history.findings ?? []) this.finding(f);
+    this.push(runLogRecord.end(ctx));
+    this.finish();
+  }
+
+  onDiverged(err: Error & { findings?: Finding[] }, _loss: number, ctx: TrainContext): void {
+    for (const f of err.findings ?? []) this.finding(f);
+    this.push({ ...runLogRecord.end(ctx), diverged: err.message });
+    this.finish();
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.post(true);
+    if (this.opts.keepServing === false) { this.dash.server.close(); return; }
+    if (this.opts.verbose !== false) platform.notice(`dashboard: training has ended; still serving ${this.dash.url} — press Ctrl-C to stop`);
+  }
+}
