@@ -54,10 +54,12 @@ function take(e: DashboardEvent & { run?: string }): void {
 
 // ---- charts ----
 
-interface Chart { key: string; plot: UPlot }
+interface Chart { key: string; plot: UPlot; zoomed: boolean }
 const charts = new Map<string, Chart>();
+/** Whole-number ticks for steps and epochs. */
+const INTEGER_TICKS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6];
 
-/** Draw `data` in the chart `id`, making it anew when its series change; keeps a zoom the user made. */
+/** Draw `data` in the chart `id`, making it anew when its series change; keeps a zoom the user made (double-click undoes it). */
 function draw(id: string, series: UPlot.Series[], data: UPlot.AlignedData, opts: Partial<UPlot.Options> = {}): void {
   const el = $(id);
   const key = series.map((s) => s.label).join('|');
@@ -65,17 +67,17 @@ function draw(id: string, series: UPlot.Series[], data: UPlot.AlignedData, opts:
   if (c && c.key !== key) { c.plot.destroy(); charts.delete(id); c = undefined; }
   if (!c) {
     const width = Math.max(300, el.clientWidth || 500);
-    const plot = new uPlot({
+    const chart: Chart = { key, plot: null as unknown as UPlot, zoomed: false };
+    chart.plot = new uPlot({
       width, height: id === 'chart-loss' ? 300 : 200, series: [{}, ...series],
-      scales: { x: { time: false } }, cursor: { drag: { x: true, y: false } }, legend: { live: true }, ...opts,
+      scales: { x: { time: false } }, axes: [{ incrs: INTEGER_TICKS }, {}], cursor: { drag: { x: true, y: false } }, legend: { live: true },
+      hooks: { setSelect: [(u: UPlot) => { if (u.select.width > 0) chart.zoomed = true; }] }, ...opts,
     }, data, el);
-    charts.set(id, c = { key, plot });
+    chart.plot.over.addEventListener('dblclick', () => { chart.zoomed = false; });
+    charts.set(id, chart);
     return;
   }
-  const xs = data[0] as number[];
-  const sx = c.plot.scales.x;
-  const zoomed = xs.length > 0 && sx.min != null && sx.max != null && (sx.min > xs[0]! || sx.max < xs[xs.length - 1]!);
-  c.plot.setData(data, !zoomed);
+  c.plot.setData(data, !c.zoomed);
 }
 
 const line = (label: string, color: string, extra: Partial<UPlot.Series> = {}): UPlot.Series => ({ label, stroke: color, width: 1.5, spanGaps: true, ...extra });
@@ -89,15 +91,17 @@ function findingMarks(): UPlot.Plugin {
         const ctx = u.ctx;
         ctx.save();
         ctx.font = `${11 * devicePixelRatio}px system-ui`;
+        let k = 0;
         for (const r of runs.values()) {
           for (const f of r.findings) {
-            if (f.step === undefined) continue;
+            if (!f.step) continue; // the data checks, before training: listed, not marked
             const x = u.valToPos(f.step, 'x', true);
             if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue;
+            const y = u.bbox.top + (12 + 13 * (k++ % 4)) * devicePixelRatio; // labels side by side stack
             ctx.strokeStyle = ctx.fillStyle = f.severity === 'error' ? '#c62828' : f.severity === 'warning' ? '#ef8f00' : '#607d8b';
             ctx.setLineDash([4, 4]);
             ctx.beginPath(); ctx.moveTo(x, u.bbox.top); ctx.lineTo(x, u.bbox.top + u.bbox.height); ctx.stroke();
-            ctx.fillText(f.id, x + 3, u.bbox.top + 12 * devicePixelRatio);
+            ctx.fillText(f.id, x + 3, y);
           }
         }
         ctx.restore();
