@@ -20,6 +20,8 @@ export interface ExampleResult {
   metrics: Record<string, number>;
   epochs: number;
   seconds: number;
+  /** Seconds spent in fit's epochs (training steps and the per-epoch validation passes), for throughput. */
+  trainSeconds?: number;
   /** Milliseconds of those seconds the training doctor took (history.doctorMs). */
   doctorMs?: number;
   /** What the training doctor found (history.findings). */
@@ -37,6 +39,6 @@ export type Example = (opts: ExampleOptions) => Promise<ExampleResult>;
 export function fitReport(example: string, metrics: Record<string, number>, history: History, t0: number, note?: string): ExampleResult {
   return {
     example, metrics, epochs: history.epochs.length, seconds: (performance.now() - t0) / 1000,
-    doctorMs: history.doctorMs, findings: history.findings, ...(note !== undefined ? { note } : {}),
+    trainSeconds: history.epochs.reduce((s, e) => s + (e.seconds ?? 0), 0), doctorMs: history.doctorMs, findings: history.findings, ...(note !== undefined ? { note } : {}),
   };
 }

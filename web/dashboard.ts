@@ -187,16 +187,18 @@ function drawPerStep(id: string, label: string, value: (s: StepEvent, k: number,
   draw(id, series, [xs, ...data] as UPlot.AlignedData);
 }
 
-/** Samples per second between the sampled steps (every event whose gradNorm was measured ≈ every 50 ms). */
-function speed(s: StepEvent, k: number, r: Run): number | undefined {
-  if (s.gradNorm === undefined) return undefined;
-  let j = k - 1;
-  while (j >= 0 && r.steps[j]!.gradNorm === undefined) j--;
-  if (j < 0) return undefined;
-  let n = 0;
-  for (let q = j + 1; q <= k; q++) n += r.steps[q]!.samples;
-  const dt = s.t - r.steps[j]!.t;
-  return dt > 0 ? n / dt : undefined;
+/** Samples per second over windows of ≥ 0.5 s of steps (one point per window), run by run. */
+function speed(): (s: StepEvent, k: number, r: Run) => number | undefined {
+  let run: Run | null = null, anchor = 0;
+  return (s, k, r) => {
+    if (r !== run) { run = r; anchor = 0; }
+    const a = r.steps[anchor]!;
+    if (k === anchor || s.t - a.t < 0.5) return undefined;
+    let n = 0;
+    for (let q = anchor + 1; q <= k; q++) n += r.steps[q]!.samples;
+    anchor = k;
+    return n / (s.t - a.t);
+  };
 }
 
 // ---- text panels ----
@@ -358,7 +360,7 @@ function render(): void {
   drawMetrics();
   drawPerStep('chart-lr', 'learning rate', (s) => s.lr);
   drawPerStep('chart-grad', 'gradient norm', (s) => s.gradNorm);
-  drawPerStep('chart-speed', 'samples/s', speed);
+  drawPerStep('chart-speed', 'samples/s', speed());
   drawStatus(connected);
   drawFindings();
   drawValidation();

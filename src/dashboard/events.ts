@@ -27,7 +27,7 @@ export interface StartEvent {
 
 export interface ModelEvent { event: 'model'; summary: string; parameters: number; trainable: number }
 
-/** One optimizer step. `gradNorm` is sampled (on the steps whose events are sent right away). */
+/** One optimizer step, `t` seconds after training began. `gradNorm` is sampled (some of the steps whose events are sent right away). */
 export interface StepEvent { event: 'step'; step: number; epoch: number; loss: number; lr: number; samples: number; t: number; gradNorm?: number }
 
 export interface EpochEvent { event: 'epoch'; epoch: number; loss: number; step?: number; [metric: string]: number | string | undefined }

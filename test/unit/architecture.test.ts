@@ -80,6 +80,7 @@ const FORBIDDEN: Record<string, readonly string[]> = {
   io: ['train', 'doctor', 'cli', 'index.ts'],
   train: ['doctor', 'explain', 'dashboard', 'cli', 'index.ts'],
   doctor: ['cli', 'index.ts'],
+  dashboard: ['doctor', 'cli', 'index.ts'],
   worker: ['cli'],
 };
 
