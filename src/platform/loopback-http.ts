@@ -37,11 +37,6 @@ export function hostAllowed(header: string | undefined, port: number, boundHost 
   return anyInterface && IP_LITERAL.test(h) && h.endsWith(`:${port}`);
 }
 
-/** Whether a host name is a loopback address (127.0.0.0/8, ::1, localhost). */
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-
 /**
  * The file a URL path names under the mounts (URL prefix → absolute folder, longest prefix
  * first), or null: outside every mount, escaping one (`..`, `%2e%2e/`), or holding a NUL byte.
