@@ -3,7 +3,7 @@
 // draws them with uPlot (served beside this script, nothing from a CDN): loss per step with the
 // epochs' and validation's points and the doctor's findings marked at their step, metrics per
 // epoch, learning rate, gradient norm, throughput and ETA, the findings with evidence and fix,
-// the last validation pass (confusion matrix, per-class precision/recall, misclassified images;
+// each validation pass, the latest or one picked (confusion matrix, per-class precision/recall, misclassified images;
 // or predictions vs targets), and the model summary. Several runs (a replay) overlay.
 // window.axonDashboard exposes the drawn state for tests.
 import type UPlot from 'uplot';
@@ -305,14 +305,38 @@ function perClassTable(m: number[][]): HTMLTableElement {
   return t;
 }
 
+/** The validation pass the user picked (its `trained`), or null: follow the latest. */
+let pickedPass: number | null = null;
+let shownPass = '';
+
+function passPicker(r: Run, v: ValidationEvent): HTMLElement {
+  const sel = document.createElement('select');
+  sel.id = 'validation-pass';
+  const latest = document.createElement('option');
+  latest.value = 'latest';
+  latest.textContent = 'latest pass';
+  sel.append(latest, ...r.validations.map((p) => {
+    const o = document.createElement('option');
+    o.value = String(p.trained);
+    o.textContent = p.trained === 0 ? 'before training' : `after epoch ${p.trained}`;
+    return o;
+  }));
+  sel.value = pickedPass === null ? 'latest' : String(v.trained);
+  sel.onchange = () => { pickedPass = sel.value === 'latest' ? null : Number(sel.value); shownPass = ''; drawValidation(); };
+  return sel;
+}
+
 function drawValidation(): void {
   // The live run, or the first run of a replay.
   const r = [...runs.values()].find((q) => q.validations.length > 0);
-  const v = r?.validations[r.validations.length - 1];
-  if (!r || !v) return;
+  if (!r) return;
+  const v = (pickedPass === null ? undefined : r.validations.find((p) => p.trained === pickedPass)) ?? r.validations[r.validations.length - 1]!;
+  const key = `${r.name}/${v.trained}/${r.validations.length}`;
+  if (key === shownPass) return; // drawn already
+  shownPass = key;
   $('validation-when').textContent = `(${v.trained === 0 ? 'before training' : `after epoch ${v.trained}`}, ${v.rows} rows${runs.size > 1 ? `, run ${r.name}` : ''})`;
   const body = $('validation-body');
-  const parts: HTMLElement[] = [];
+  const parts: HTMLElement[] = [passPicker(r, v)];
   if (v.confusion) parts.push(confusionTable(v.confusion), perClassTable(v.confusion));
   if (v.misclassified) {
     const grid = document.createElement('div');
@@ -342,8 +366,8 @@ function drawValidation(): void {
     div.id = 'chart-regression';
     parts.push(div);
   }
-  if (!(v.truth && v.pred) && charts.has('chart-regression')) { charts.get('chart-regression')!.plot.destroy(); charts.delete('chart-regression'); }
-  if (!charts.has('chart-regression') || !(v.truth && v.pred)) body.replaceChildren(...parts);
+  if (charts.has('chart-regression')) { charts.get('chart-regression')!.plot.destroy(); charts.delete('chart-regression'); }
+  body.replaceChildren(...parts);
   if (v.truth && v.pred) {
     const xs = v.truth.map((_, i) => i);
     draw('chart-regression', [line('target', '#111'), line('prediction', '#c62828')], [xs, v.truth, v.pred]);
@@ -373,7 +397,7 @@ let opened = 0;
 source.onopen = () => {
   connected = true;
   // A reconnect is answered with the whole run again: start over.
-  if (opened++ > 0) runs.clear();
+  if (opened++ > 0) { runs.clear(); shownPass = ''; }
 };
 source.onerror = () => { connected = false; drawStatus(false); };
 source.onmessage = (m: MessageEvent<string>) => {

@@ -45,6 +45,8 @@ export class DashboardCallback implements Callback {
   private readonly view: ValidationView;
   private finished = false;
   private normMs = 0;
+  /** Milliseconds the training thread spent in this callback (written in the end event). */
+  private ms = 0;
 
   constructor(private readonly dash: DashboardServer, private readonly run: FitRun, private readonly opts: DashboardOptions) {
     this.view = new ValidationView(taskOf(run), run.loss === 'binaryCrossEntropy' ? 0.5 : 0);
@@ -69,6 +71,10 @@ export class DashboardCallback implements Callback {
 
   onTrainBegin(ctx: TrainContext): void {
     this.t0 = performance.now();
+    this.timed(() => this.begin(ctx));
+  }
+
+  private begin(ctx: TrainContext): void {
     const v = this.run.validation;
     const start: StartEvent = {
       ...runLogRecord.start(ctx), name: this.opts.name ?? 'fit', startedAt: new Date().toISOString(), task: this.view.task,
@@ -93,8 +99,8 @@ export class DashboardCallback implements Callback {
   }
 
   onBatchEnd(_s: number, logs: { loss: number; batchSize: number }, ctx: TrainContext): void {
-    this.step++;
     const now = performance.now();
+    this.step++;
     const due = now - this.lastPost >= MIN_INTERVAL_MS;
     const e: StepEvent = { event: 'step', step: this.step, epoch: ctx.epoch + 1, loss: logs.loss, lr: ctx.optimizer.paramGroups[0]!.lr, samples: logs.batchSize, t: (now - this.t0) / 1000 };
     if (due && this.normMs <= GRAD_NORM_BUDGET * (now - this.t0)) {
@@ -103,28 +109,40 @@ export class DashboardCallback implements Callback {
     }
     this.push(e);
     if (due) this.post(true);
+    this.ms += performance.now() - now;
+  }
+
+  /** Run `f`, adding its time to the callback's own. */
+  private timed(f: () => void): void {
+    const t = performance.now();
+    f();
+    this.ms += performance.now() - t;
   }
 
   onValidationBegin(): void { this.view.begin(); }
-  onValidationBatch(x: Tensor, pred: Tensor, y: Tensor): void { this.view.batch(x, pred, y); }
-  onValidationEnd(trained: number): void { this.push(this.view.event(trained, this.step)); }
+  onValidationBatch(x: Tensor, pred: Tensor, y: Tensor): void { this.timed(() => this.view.batch(x, pred, y)); }
+  onValidationEnd(trained: number): void { this.timed(() => this.push(this.view.event(trained, this.step))); }
 
   onEpochEnd(_e: number, logs: EpochLogs): void {
-    this.push({ ...runLogRecord.epoch(logs), step: this.step });
-    this.post();
+    this.timed(() => {
+      this.push({ ...runLogRecord.epoch(logs), step: this.step });
+      this.post();
+    });
   }
 
-  onFinding(f: Finding): void { this.finding(f); }
+  onFinding(f: Finding): void { this.timed(() => this.finding(f)); }
 
   onTrainEnd(ctx: TrainContext): void {
-    for (const f of ctx.history.findings ?? []) this.finding(f);
-    this.push(runLogRecord.end(ctx));
+    this.timed(() => {
+      for (const f of ctx.history.findings ?? []) this.finding(f);
+    });
+    this.push({ ...runLogRecord.end(ctx), dashboardMs: this.ms });
     this.finish();
   }
 
   onDiverged(err: Error & { findings?: Finding[] }, _loss: number, ctx: TrainContext): void {
     for (const f of err.findings ?? []) this.finding(f);
-    this.push({ ...runLogRecord.end(ctx), diverged: err.message });
+    this.push({ ...runLogRecord.end(ctx), diverged: err.message, dashboardMs: this.ms });
     this.finish();
   }
 

@@ -52,7 +52,15 @@ export interface ValidationEvent {
 
 export type FindingEvent = { event: 'finding' } & Finding;
 
-export interface EndEvent { event: 'end'; epochs: number; stoppedEarly: boolean; diverged?: string }
+export interface EndEvent {
+  event: 'end';
+  epochs: number;
+  stoppedEarly: boolean;
+  /** The divergence error's message, when training diverged. */
+  diverged?: string;
+  /** Milliseconds the training thread spent in the dashboard's callback (its cost to the run). */
+  dashboardMs?: number;
+}
 
 export type DashboardEvent = StartEvent | ModelEvent | StepEvent | EpochEvent | ValidationEvent | FindingEvent | EndEvent;
 
