@@ -1,5 +1,5 @@
 // The dashboard's callback: turns fit's hooks into events (dashboard/events.ts) and hands them to
-// the event server at most once per MIN_INTERVAL_MS (55 ms). Per step it costs one small record.
+// the event server's thread every POST_INTERVAL_MS (250 ms). Per step it costs one small record.
 // The gradient norm is measured only on steps whose events go out, and only while the time spent
 // measuring it stays under 1% of the run (a norm reads every gradient: on a slow machine one a
 // step would cost several percent). Validation passes are read from the batches fit evaluates anyway.
@@ -15,14 +15,23 @@ import { indexSelect } from '../ops/indexing.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { platform } from '../platform/current.js';
 import type { DashboardEvent, DashboardTask, StartEvent, StepEvent } from './events.js';
-import { MIN_INTERVAL_MS, type DashboardOptions, type DashboardServer } from './dashboard.js';
+import { POST_INTERVAL_MS, type DashboardOptions, type DashboardServer } from './dashboard.js';
 import { ValidationView } from './validation-view.js';
+
+/** Below this many gradient elements a plain loop beats an op per parameter (each op has a fixed dispatch cost). */
+const SMALL_MODEL = 65_536;
 
 /** The global L2 norm of the parameters' gradients (after any clipping fit did). */
 function gradNorm(params: readonly Tensor[]): number {
+  const grads = params.map((p) => p.grad).filter((g): g is Tensor => !!g);
+  if (grads.reduce((n, g) => n + g.numel, 0) <= SMALL_MODEL) {
+    let sq = 0;
+    for (const g of grads) { const d = g.data(); for (let i = 0; i < d.length; i++) sq += d[i]! * d[i]!; }
+    return Math.sqrt(sq);
+  }
   return noGrad(() => scope(() => {
     let sq = 0;
-    for (const p of params) if (p.grad) sq += norm(p.grad).item() ** 2;
+    for (const g of grads) sq += norm(g).item() ** 2;
     return Math.sqrt(sq);
   }));
 }
@@ -54,10 +63,10 @@ export class DashboardCallback implements Callback {
 
   private push(e: DashboardEvent): void { this.queue.push(JSON.stringify(e)); }
 
-  /** Hand the queue to the server when MIN_INTERVAL_MS have passed since the last hand-over (or `force`). */
+  /** Hand the queue to the server when POST_INTERVAL_MS have passed since the last hand-over (or `force`). */
   private post(force = false): void {
     const now = performance.now();
-    if (!force && now - this.lastPost < MIN_INTERVAL_MS) return;
+    if (!force && now - this.lastPost < POST_INTERVAL_MS) return;
     this.dash.server.publish(this.queue);
     this.queue = [];
     this.lastPost = now;
@@ -101,9 +110,9 @@ export class DashboardCallback implements Callback {
   onBatchEnd(_s: number, logs: { loss: number; batchSize: number }, ctx: TrainContext): void {
     const now = performance.now();
     this.step++;
-    const due = now - this.lastPost >= MIN_INTERVAL_MS;
+    const due = now - this.lastPost >= POST_INTERVAL_MS;
     const e: StepEvent = { event: 'step', step: this.step, epoch: ctx.epoch + 1, loss: logs.loss, lr: ctx.optimizer.paramGroups[0]!.lr, samples: logs.batchSize, t: (now - this.t0) / 1000 };
-    if (due && this.normMs <= GRAD_NORM_BUDGET * (now - this.t0)) {
+    if ((due || this.step === 1) && this.normMs <= GRAD_NORM_BUDGET * (now - this.t0)) { // the first step's too: where a run starts
       e.gradNorm = gradNorm(ctx.model.parameters());
       this.normMs += performance.now() - now;
     }
