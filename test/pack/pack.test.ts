@@ -42,7 +42,7 @@ test('npm pack → install into an empty folder → npx axon and the README exam
   // The dashboard starts from the installed package and writes its run log under runs/.
   execFileSync(npx, ['--no-install', 'axon', 'train', 'xor-mlp', '--epochs', '3', '--dashboard', '--dashboard-port', '0', '--dashboard-exit'], { cwd: app, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const log = readdirSync(path.join(app, 'runs')).find((f) => f.startsWith('xor-mlp-'))!;
-  assert.match(readFileSync(path.join(app, 'runs', log), 'utf8'), /\{"event":"end","epochs":3,"stoppedEarly":false\}\n$/);
+  assert.match(readFileSync(path.join(app, 'runs', log), 'utf8'), /\{"event":"end","epochs":3,"stoppedEarly":false,"dashboardMs":[\d.e-]+\}\n$/);
   // The pretrained models load from the installed package's pretrained/ folder.
   const loaded = execFileSync(process.execPath, ['--input-type=module', '-e', "import { loadPretrained } from 'axon'; const { model, tokenizer } = loadPretrained('sotu-gpt-small'); console.log(model.constructor.name, tokenizer.vocabSize, loadPretrained('mnist-cnn-0to4').model.constructor.name);"], { cwd: app, encoding: 'utf8' });
   assert.equal(loaded.trim(), 'GPT 96 Sequential');
