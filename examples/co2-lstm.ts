@@ -20,7 +20,7 @@ class Forecaster extends Module {
   }
 }
 
-export async function run({ epochs = 60, seed = 0, verbose = true, doctor = true }: ExampleOptions = {}): Promise<ExampleResult> {
+export async function run({ epochs = 60, seed = 0, verbose = true, doctor = true, dashboard, lr = 3e-3 }: ExampleOptions = {}): Promise<ExampleResult> {
   const t0 = performance.now();
   manualSeed(seed);
   const { co2 } = await loadCo2(); // (741) ppm, monthly
@@ -33,12 +33,13 @@ export async function run({ epochs = 60, seed = 0, verbose = true, doctor = true
     validation: { x: s.val.x, y: s.val.y },
     epochs,
     batchSize: 32,
-    optimizer: new Adam(model.parameters(), { lr: 3e-3 }),
+    optimizer: new Adam(model.parameters(), { lr }),
     loss: 'mse',
     clipGradNorm: 1, // recurrent nets explode now and then; clipping is the default in our RNN recipes
     seed,
     verbose,
     doctor,
+    dashboard,
   });
   model.eval();
   const pred = noGrad(() => s.unscale(model.forward(s.test.x))).data(); // (M, 1) predicted changes in ppm

@@ -1,5 +1,5 @@
 // The contract every runnable example follows (the CLI and the README rely on it).
-import type { Finding, History } from '../src/index.js';
+import type { DashboardOptions, Finding, History } from '../src/index.js';
 
 export interface ExampleOptions {
   epochs?: number;
@@ -8,6 +8,10 @@ export interface ExampleOptions {
   verbose?: boolean;
   /** Run the training doctor (default true; bench/doctor-overhead.ts measures its cost with false). */
   doctor?: boolean;
+  /** Watch the training in a browser (fit's `dashboard` option; `axon train <example> --dashboard`). */
+  dashboard?: boolean | DashboardOptions;
+  /** Replace the example's learning rate (to see what a bad one does; examples with one optimizer rate). */
+  lr?: number;
 }
 
 export interface ExampleResult {
@@ -16,6 +20,8 @@ export interface ExampleResult {
   metrics: Record<string, number>;
   epochs: number;
   seconds: number;
+  /** Seconds spent in fit's epochs (training steps and the per-epoch validation passes), for throughput. */
+  trainSeconds?: number;
   /** Milliseconds of those seconds the training doctor took (history.doctorMs). */
   doctorMs?: number;
   /** What the training doctor found (history.findings). */
@@ -33,6 +39,6 @@ export type Example = (opts: ExampleOptions) => Promise<ExampleResult>;
 export function fitReport(example: string, metrics: Record<string, number>, history: History, t0: number, note?: string): ExampleResult {
   return {
     example, metrics, epochs: history.epochs.length, seconds: (performance.now() - t0) / 1000,
-    doctorMs: history.doctorMs, findings: history.findings, ...(note !== undefined ? { note } : {}),
+    trainSeconds: history.epochs.reduce((s, e) => s + (e.seconds ?? 0), 0), doctorMs: history.doctorMs, findings: history.findings, ...(note !== undefined ? { note } : {}),
   };
 }

@@ -4,7 +4,7 @@ import { Adam, Linear, ReLU, Sequential, StandardScaler, evaluate, fit, fromArra
 import type { Tensor } from '../src/index.js';
 import { fitReport, type ExampleOptions, type ExampleResult } from './example.js';
 
-export async function run({ epochs = 60, seed = 0, verbose = true, doctor = true }: ExampleOptions = {}): Promise<ExampleResult> {
+export async function run({ epochs = 60, seed = 0, verbose = true, doctor = true, dashboard, lr = 0.01 }: ExampleOptions = {}): Promise<ExampleResult> {
   const t0 = performance.now();
   manualSeed(seed);
   const iris = await loadIris({ seed });
@@ -14,8 +14,8 @@ export async function run({ epochs = 60, seed = 0, verbose = true, doctor = true
   const xTrain = scaler.transform(pick(iris.x, train)); // (120, 4)
   const xTest = scaler.transform(pick(iris.x, test)); // (30, 4)
   const model = new Sequential(new Linear(4, 16), new ReLU(), new Linear(16, 3)); // 4-16-3
-  const optimizer = new Adam(model.parameters(), { lr: 0.01 });
-  const history = fit(model, { data: { x: xTrain, y: pick(iris.y, train) }, validation: 0.15, epochs, batchSize: 16, optimizer, seed, verbose, doctor });
+  const optimizer = new Adam(model.parameters(), { lr });
+  const history = fit(model, { data: { x: xTrain, y: pick(iris.y, train) }, validation: 0.15, epochs, batchSize: 16, optimizer, seed, verbose, doctor, dashboard });
   const r = evaluate(model, { x: xTest, y: pick(iris.y, test) });
   return fitReport('iris-mlp', { testAccuracy: r.accuracy!, testLoss: r.loss }, history, t0);
 }

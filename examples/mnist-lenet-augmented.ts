@@ -7,7 +7,7 @@ import { BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, tran
 import type { ExampleOptions, ExampleResult } from './example.js';
 import { trainMnistCnn } from './mnist-lenet.js';
 
-export async function run({ epochs = 15, seed = 0, verbose = true, doctor = true }: ExampleOptions = {}): Promise<ExampleResult> {
+export async function run({ epochs = 15, seed = 0, verbose = true, doctor = true, dashboard, lr }: ExampleOptions = {}): Promise<ExampleResult> {
   return trainMnistCnn('mnist-lenet-augmented', {
     model: () => new Sequential(
       new Conv2d(1, 6, 5, { padding: 2 }), new BatchNorm2d(6), new ReLU(), new MaxPool2d(2), // (N, 1, 28, 28) -> (N, 6, 14, 14)
@@ -21,5 +21,5 @@ export async function run({ epochs = 15, seed = 0, verbose = true, doctor = true
       T.randomRotation({ degrees: 10, fill, generator: g }),
       T.gaussianNoise({ std: 0.1, generator: g }),
     ), // (N, 1, 28, 28) -> same
-  }, { epochs, seed, verbose, doctor });
+  }, { epochs, seed, verbose, doctor, dashboard, lr });
 }

@@ -39,14 +39,14 @@ export interface MnistCnnRecipe {
  * on training batches only, early stopping on the validation loss (best weights kept); scored on
  * the test digits.
  */
-export async function trainMnistCnn(example: string, recipe: MnistCnnRecipe, { epochs, seed, verbose, doctor }: Required<ExampleOptions>): Promise<ExampleResult> {
+export async function trainMnistCnn(example: string, recipe: MnistCnnRecipe, { epochs, seed, verbose, doctor, dashboard, lr }: Required<Omit<ExampleOptions, 'dashboard' | 'lr'>> & Pick<ExampleOptions, 'dashboard' | 'lr'>): Promise<ExampleResult> {
   const t0 = performance.now();
   manualSeed(seed);
   const { train, test } = await loadMnist({ seed }); // x (8000, 784) in [0, 1], y (8000) int32
   const [mean, std] = [0.1307, 0.3081]; // MNIST pixel statistics: standardized inputs train faster with Adam
   const images = (x: Tensor): Tensor => div(sub(reshape(x, [x.shape[0]!, 1, 28, 28]), mean), std); // (N, 784) -> (N, 1, 28, 28)
   const model = recipe.model();
-  const optimizer = new Adam(model.parameters(), { lr: recipe.lr });
+  const optimizer = new Adam(model.parameters(), { lr: lr ?? recipe.lr });
   const augment = recipe.augment(new Generator(seed + 1), -mean / std); // (N, 1, 28, 28) -> same
   const history = fit(model, {
     data: { x: images(train.x), y: train.y },
@@ -63,16 +63,17 @@ export async function trainMnistCnn(example: string, recipe: MnistCnnRecipe, { e
     seed,
     verbose,
     doctor,
+    dashboard,
   });
   const r = evaluate(model, { x: images(test.x), y: test.y });
   const last = history.epochs.at(-1);
   return fitReport(example, { testAccuracy: r.accuracy!, testLoss: r.loss, trainLoss: last?.loss ?? NaN, valAccuracy: last?.valAccuracy ?? NaN }, history, t0);
 }
 
-export async function run({ epochs = 12, seed = 0, verbose = true, doctor = true }: ExampleOptions = {}): Promise<ExampleResult> {
+export async function run({ epochs = 12, seed = 0, verbose = true, doctor = true, dashboard, lr }: ExampleOptions = {}): Promise<ExampleResult> {
   return trainMnistCnn('mnist-lenet', {
     model: leNet5,
     lr: 2e-3,
     augment: (g, fill) => (x) => randomShift(x, { maxShift: 2, fill, generator: g }), // ±2 px shifts
-  }, { epochs, seed, verbose, doctor });
+  }, { epochs, seed, verbose, doctor, dashboard, lr });
 }

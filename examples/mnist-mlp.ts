@@ -10,7 +10,7 @@ import {
 } from '../src/index.js';
 import { fitReport, type ExampleOptions, type ExampleResult } from './example.js';
 
-export async function run({ epochs = 30, seed = 0, verbose = true, doctor = true }: ExampleOptions = {}): Promise<ExampleResult> {
+export async function run({ epochs = 30, seed = 0, verbose = true, doctor = true, dashboard, lr = 1e-3 }: ExampleOptions = {}): Promise<ExampleResult> {
   const t0 = performance.now();
   manualSeed(seed);
   const { train, test } = await loadMnist({ seed }); // x (8000, 784) in [0, 1], y (8000) int32
@@ -19,7 +19,7 @@ export async function run({ epochs = 30, seed = 0, verbose = true, doctor = true
     new Linear(256, 128), new ReLU(), new Dropout(0.2), // (N, 256) -> (N, 128)
     new Linear(128, 10), // (N, 128) -> (N, 10) logits
   );
-  const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
+  const optimizer = new Adam(model.parameters(), { lr });
   const shifts = new Generator(seed + 1);
   const history = fit(model, {
     data: train,
@@ -33,6 +33,7 @@ export async function run({ epochs = 30, seed = 0, verbose = true, doctor = true
     seed,
     verbose,
     doctor,
+    dashboard,
   });
   const r = evaluate(model, test);
   const last = history.epochs.at(-1);

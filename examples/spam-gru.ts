@@ -51,7 +51,7 @@ const LIST_TAG = /\[[^\]]*\]/g; // "[ILUG] ..." names the mailing list, like the
 const text = (m: { subject: string; body: string }): string =>
   `${m.subject.replace(LIST_TAG, ' ')} \n ${m.body.replace(/<[^>]*>/g, ' ')}`; // HTML tags are not words
 
-export async function run({ epochs = 10, seed = 0, verbose = true }: ExampleOptions = {}): Promise<ExampleResult> {
+export async function run({ epochs = 10, seed = 0, verbose = true, dashboard, lr = 3e-3 }: ExampleOptions = {}): Promise<ExampleResult> {
   const t0 = performance.now();
   manualSeed(seed);
   const { messages, labels } = loadSpamAssassin(); // 6046 messages, labels (6046) int32, 1 = spam
@@ -65,7 +65,7 @@ export async function run({ epochs = 10, seed = 0, verbose = true }: ExampleOpti
   const trainSet = encode(train);
   const testSet = encode(test);
   const model = new SpamClassifier(vocab.size, vocab.padId);
-  const optimizer = new AdamW(model.parameters(), { lr: 3e-3, weightDecay: 0.1 });
+  const optimizer = new AdamW(model.parameters(), { lr, weightDecay: 0.1 });
   const stopper = new EarlyStopping({ monitor: 'valLoss', patience: 3, restoreBestWeights: true });
   const history = fit(model, {
     data: trainSet,
@@ -78,6 +78,7 @@ export async function run({ epochs = 10, seed = 0, verbose = true }: ExampleOpti
     callbacks: [new LRSchedulerCallback(new CosineAnnealingLR(optimizer, { tMax: Math.max(1, epochs), etaMin: 1.5e-4 })), stopper],
     seed,
     verbose,
+    dashboard,
   });
   const pred = predict(model, testSet.x).argmax({ dim: 1 }); // (n) int32
   const yTest = testSet.y.data();

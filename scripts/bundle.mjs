@@ -1,6 +1,7 @@
 // The browser build (`npm run build` runs it after tsc): dist/browser/ gets three ESM bundles made
 // from the compiled dist/src/ — axon.js (the library), axon-kernel-worker.js (a wasm kernel
-// thread) and axon-train-worker.js (trainInWorker's worker) — the .wasm kernel modules, and the
+// thread) and axon-train-worker.js (trainInWorker's worker) — the .wasm kernel modules, the
+// dashboard's page (dashboard/), and the
 // bundled datasets' files under data/<npm package>/ and the pretrained models under pretrained/. Node's host (platform/current.js) is swapped
 // for the browser's, so the bundles hold no Node code; the build fails if one still mentions node:.
 import { build } from 'esbuild';
@@ -71,7 +72,20 @@ for (const [pkg, files] of Object.entries(DATA)) {
 mkdirSync(path.join(out, 'pretrained'), { recursive: true });
 for (const f of readdirSync(path.join(root, 'pretrained'))) if (f.endsWith('.safetensors')) cpSync(path.join(root, 'pretrained', f), path.join(out, 'pretrained', f));
 
-for (const f of readdirSync(out)) {
+// The training dashboard's page (dist/browser/dashboard/, the only folder its server serves): the
+// page script bundled from dist/web/dashboard.js, its HTML and CSS, and uPlot's files — the page
+// loads nothing from elsewhere.
+const dash = path.join(out, 'dashboard');
+mkdirSync(dash, { recursive: true });
+await build({
+  entryPoints: { dashboard: path.join(root, 'dist/web/dashboard.js') },
+  outdir: dash, bundle: true, format: 'esm', platform: 'browser', target: 'es2022', sourcemap: true, minify: true, logLevel: 'warning',
+});
+cpSync(path.join(root, 'web/dashboard.html'), path.join(dash, 'index.html'));
+cpSync(path.join(root, 'web/dashboard.css'), path.join(dash, 'dashboard.css'));
+for (const f of ['uPlot.iife.min.js', 'uPlot.min.css']) cpSync(path.join(path.dirname(require.resolve('uplot')), f), path.join(dash, f));
+
+for (const f of [...readdirSync(out), 'dashboard/dashboard.js']) {
   if (!f.endsWith('.js')) continue;
   const text = readFileSync(path.join(out, f), 'utf8');
   const m = /["'](node:[a-z_/]+)["']/.exec(text);

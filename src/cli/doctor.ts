@@ -8,6 +8,8 @@ import { fromArray } from '../tensor/creation.js';
 import { diagnoseData, type Split } from '../doctor/diagnose-data.js';
 import { formatFinding, fmtNum } from '../train/finding.js';
 import type { Task } from '../doctor/matrix.js';
+import { startDashboard } from '../dashboard/dashboard.js';
+import type { DashboardEvent } from '../dashboard/events.js';
 
 export const DOCTOR_USAGE = `usage: axon doctor --csv data.csv --target label [options]
 
@@ -22,6 +24,9 @@ options:
   --test-csv FILE    test rows (checked for duplicates of, and drift from, the training rows)
   --time-col COLUMN  a date/time column: validation is the latest 20%, not a random draw
   --seed S           random seed (default 0)
+  --dashboard        also show the findings in a browser page (127.0.0.1; serves until Ctrl-C)
+                     and write them to the run log runs/doctor-<file>-<date>.jsonl
+  --dashboard-port N port for that page (default 6060, or a free one when it is taken)
   --json             end with one JSON line: { file, task, rows, findings, baselines }
   -h, --help         show this help`;
 
@@ -38,7 +43,7 @@ export function inferTask(values: readonly Cell[]): Task {
 export async function runDoctor(argv: string[]): Promise<number> {
   const { values } = parseCommand(argv, {
     csv: { type: 'string' }, target: { type: 'string' }, task: { type: 'string' }, 'time-col': { type: 'string' },
-    'test-csv': { type: 'string' }, seed: { type: 'string' },
+    'test-csv': { type: 'string' }, seed: { type: 'string' }, dashboard: { type: 'boolean' }, 'dashboard-port': { type: 'string' },
   }, DOCTOR_USAGE);
   if (values.help) { console.log(DOCTOR_USAGE); return EXIT.ok; }
   if (!values.csv || !values.target) throw new UsageError(values.csv ? 'name the column to predict with --target' : 'give the rows to check with --csv', DOCTOR_USAGE);
@@ -46,6 +51,8 @@ export async function runDoctor(argv: string[]): Promise<number> {
   const target = values.target;
   const timeCol = values['time-col'];
   const seed = intOption(values.seed, 'seed', DOCTOR_USAGE) ?? 0;
+  const dashboardPort = intOption(values['dashboard-port'], 'dashboard-port', DOCTOR_USAGE);
+  if (dashboardPort !== undefined && !values.dashboard) throw new UsageError('--dashboard-port needs --dashboard', DOCTOR_USAGE);
   const types = timeCol ? { [timeCol]: 'date' as const } : undefined;
   const table = await readCsv(values.csv, { types, onMissing: 'keep' });
   const testTable: Table | null = values['test-csv'] ? await readCsv(values['test-csv'], { types, onMissing: 'keep' }) : null;
@@ -103,6 +110,17 @@ export async function runDoctor(argv: string[]): Promise<number> {
   }
   const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
   console.log(`${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.info, 'note')}`);
+  if (values.dashboard) {
+    const name = `doctor-${values.csv.split(/[\\/]/).pop()!.replace(/\.csv$/i, '')}`;
+    const { server, url } = startDashboard('doctor', { name, port: dashboardPort });
+    const events: DashboardEvent[] = [
+      { event: 'start', epochs: 0, stepsPerEpoch: 0, initial: null, name, startedAt: new Date().toISOString(), task },
+      ...report.findings.map((f): DashboardEvent => ({ event: 'finding', ...f })),
+      { event: 'end', epochs: 0, stoppedEarly: false },
+    ];
+    server.publish(events.map((e) => JSON.stringify(e)));
+    console.error(`dashboard: the findings are at ${url} — press Ctrl-C to stop`);
+  }
   if (values.json) console.log(JSON.stringify({ file: values.csv, task, rows: { train: trainRows.length, validation: valRows.length, test: testTable?.rows.length ?? 0 }, findings: report.findings, baselines: report.baselines }));
   return counts.error > 0 ? EXIT.failed : EXIT.ok;
 }

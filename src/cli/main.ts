@@ -1,4 +1,5 @@
-// The `axon` command line: dispatches to its commands (train, list, doctor, fit, predict, export, explain) and
+// The `axon` command line: dispatches to its commands (train, list, doctor, fit, predict, export,
+// explain, dashboard) and
 // keeps the conventions of src/cli/args.ts: --help and --json everywhere, --version, exit codes
 // 0 ok / 1 failed run or error finding / 2 usage error, errors on stderr.
 import { dirOfUrl, readText, resolvePath } from '../platform/node.js';
@@ -14,6 +15,7 @@ commands:
   list      list the bundled examples
   export    write a saved model as an ONNX file
   explain   explain a prediction: saliency, integrated gradients, Grad-CAM, SHAP, attention maps
+  dashboard replay finished runs (their run logs, e.g. runs/) in the browser
 
 Every command takes --help and --json. axon --version prints the version.
 Exit codes: 0 ok, 1 the run failed or found an error, 2 the command line is wrong.`;
@@ -31,6 +33,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number> | number> = {
   predict: async (a) => (await import('./predict.js')).runPredict(a),
   export: async (a) => (await import('./export.js')).runExport(a),
   explain: async (a) => (await import('./explain.js')).runExplain(a),
+  dashboard: async (a) => (await import('./dashboard.js')).runDashboard(a),
 };
 
 /** Run the CLI; returns the exit code. */

@@ -130,5 +130,6 @@ export const browserPlatform: Platform = {
     });
   },
   gcHooks: null,
+  startEventServer: (op) => nodeOnly(op, 'run the training in Node to watch it in a dashboard, or draw the History that fit() returns on the page'),
   notice: (line) => { console.info(line); },
 };

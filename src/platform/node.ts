@@ -11,10 +11,11 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { constants as bufferConstants } from 'node:buffer';
-import { Worker, parentPort as nodeParent, workerData } from 'node:worker_threads';
+import { MessageChannel, Worker, parentPort as nodeParent, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { ValueError } from '../errors.js';
 import { writeFileAtomic, writeFileAtomicSync } from './node-atomic.js';
-import type { ParentPort, Platform, WorkerPort, WorkerScript } from './platform.js';
+import type { EventServer, EventServerOptions, ParentPort, Platform, WorkerPort, WorkerScript } from './platform.js';
+import type { EventServerInit, EventServerMessage } from './node-event-server.js';
 import { bytesOf, isBytes } from './source.js';
 
 export { parseArgs } from 'node:util';
@@ -187,8 +188,46 @@ export const nodePlatform: Platform = {
     return { port, init: workerData as unknown };
   },
   gcHooks: typeof WeakRef === 'undefined' ? null : gcHooks(),
+  startEventServer,
   notice: (line) => { process.stderr.write(`${line}\n`); },
 };
+
+/** The event server's thread (node-event-server.ts), started and waited for synchronously: fit() can not await. */
+function startEventServer(op: string, options: EventServerOptions): EventServer {
+  const flags = new Int32Array(new SharedArrayBuffer(12)); // [state, port, pages]
+  const { port1, port2 } = new MessageChannel();
+  const init: EventServerInit = { ...options, assets: fileURLToPath(options.assets), flags: flags.buffer as SharedArrayBuffer, reply: port2 };
+  const w = new Worker(new URL('./node-event-server.js', import.meta.url), { workerData: init, transferList: [port2] });
+  // Starting a thread and binding a socket take milliseconds; 20 s is for a machine under heavy load.
+  if (Atomics.wait(flags, 0, 0, 20_000) === 'timed-out') {
+    void w.terminate();
+    throw new ValueError(op, `the dashboard server did not start within 20 s on ${options.host}:${options.port}; try again, or pass another port`);
+  }
+  if (Atomics.load(flags, 0) === 2) {
+    const m = receiveMessageOnPort(port1)?.message as { error?: string } | undefined;
+    port1.close();
+    throw new ValueError(op, m?.error ?? 'the dashboard server could not start');
+  }
+  port1.close();
+  const port = Atomics.load(flags, 1);
+  const shown = options.host.includes(':') ? `[${options.host}]` : options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
+  let closed = false;
+  return {
+    url: `http://${shown}:${port}/`,
+    portFallback: options.port !== 0 && port !== options.port,
+    publish: (events) => { if (!closed && events.length > 0) w.postMessage({ type: 'events', events: [...events] } satisfies EventServerMessage); },
+    waitForPage: (ms) => {
+      const until = performance.now() + ms;
+      while (Atomics.load(flags, 2) === 0) {
+        const left = until - performance.now();
+        if (left <= 0) return false;
+        Atomics.wait(flags, 2, 0, left);
+      }
+      return true;
+    },
+    close: () => { if (!closed) { closed = true; w.postMessage({ type: 'close' } satisfies EventServerMessage); } },
+  };
+}
 
 /**
  * A microtask checkpoint of a private vm context clears the WeakRef "kept objects" list; the

@@ -27,6 +27,35 @@ export interface ParentPort {
 /** The scripts Axon starts as workers. */
 export type WorkerScript = 'kernel' | 'train';
 
+/** A loopback HTTP server on its own thread that serves one folder and streams JSON events (the training dashboard). */
+export interface EventServerOptions {
+  /** The folder of static files it serves (a file: URL, e.g. from assetUrl); nothing outside it is served. */
+  assets: URL;
+  /** The address to bind (127.0.0.1 unless the user names another). */
+  host: string;
+  /** The port to listen on (0: any free one). */
+  port: number;
+  /** When `port` is in use: take a free one instead (true) or fail saying so (false). */
+  fallbackPort: boolean;
+  /** Append every event to this file as one JSON line (the run log). */
+  logFile?: string;
+  /** Fewest milliseconds between two messages of the stream (50: at most 20 a second). */
+  minIntervalMs: number;
+}
+
+/** A running event server, seen from the thread that started it. */
+export interface EventServer {
+  readonly url: string;
+  /** The port asked for was in use and a free one was taken. */
+  readonly portFallback: boolean;
+  /** Queue events (each one JSON text) for the pages and the run log. */
+  publish(events: readonly string[]): void;
+  /** Block up to `ms` until a page has opened the stream; whether one did. */
+  waitForPage(ms: number): boolean;
+  /** Send what is queued, close the log and the server, and end its thread. */
+  close(): void;
+}
+
 export interface Platform {
   readonly name: 'node' | 'browser';
   /** The bytes of a file (see FileSource); errors name `op` and the file. */
@@ -89,6 +118,8 @@ export interface Platform {
    * the runtime refuses one).
    */
   readonly gcHooks: { checkpoint(): void; gc(): (() => void) | null } | null;
+  /** Start an event server (Node only: a page can not open a listening socket); blocks until it listens or fails. */
+  startEventServer(op: string, options: EventServerOptions): EventServer;
   /** Print a one-line notice for the user (stderr in Node, console.info in a browser). */
   notice(line: string): void;
 }

@@ -53,6 +53,12 @@ export interface Callback {
   onTrainEnd?(ctx: TrainContext): void;
   /** fit() is about to run its validation pass; `trained` = epochs trained so far (0: the pass before training). */
   onValidationBegin?(trained: number, ctx: TrainContext): void;
+  /**
+   * One batch of the validation pass (eval mode, no gradients): its inputs, the model's outputs
+   * and the targets. The tensors are released after the pass; read what you need (e.g. a
+   * confusion matrix) here. fit() skips this when no callback defines it.
+   */
+  onValidationBatch?(x: Tensor, pred: Tensor, y: Tensor, trained: number, ctx: TrainContext): void;
   /** The validation pass is over (also when it threw); its figures reach onEpochEnd's logs. */
   onValidationEnd?(trained: number, ctx: TrainContext): void;
   /** A callback (the training doctor) raised a finding (data checks call it before onTrainBegin). */
@@ -175,14 +181,19 @@ export class LRSchedulerCallback implements Callback {
   }
 }
 
+/** The run-log records of JsonLinesLogger (the dashboard's run log extends them with more events). */
+export const runLogRecord = {
+  start: (ctx: TrainContext) => ({ event: 'start' as const, epochs: ctx.epochs, stepsPerEpoch: ctx.stepsPerEpoch, initial: ctx.history.initial ?? null }),
+  epoch: (logs: EpochLogs) => ({ event: 'epoch' as const, ...logs }),
+  end: (ctx: TrainContext) => ({ event: 'end' as const, epochs: ctx.history.epochs.length, stoppedEarly: ctx.history.stoppedEarly }),
+};
+
 /** Writes one JSON object per epoch (and one at the start) to `write` (e.g. a file appender). */
 export class JsonLinesLogger implements Callback {
   constructor(private readonly write: (line: string) => void) {}
-  onTrainBegin(ctx: TrainContext): void {
-    this.write(JSON.stringify({ event: 'start', epochs: ctx.epochs, stepsPerEpoch: ctx.stepsPerEpoch, initial: ctx.history.initial ?? null }) + '\n');
-  }
-  onEpochEnd(_e: number, logs: EpochLogs): void { this.write(JSON.stringify({ event: 'epoch', ...logs }) + '\n'); }
-  onTrainEnd(ctx: TrainContext): void { this.write(JSON.stringify({ event: 'end', epochs: ctx.history.epochs.length, stoppedEarly: ctx.history.stoppedEarly }) + '\n'); }
+  onTrainBegin(ctx: TrainContext): void { this.write(JSON.stringify(runLogRecord.start(ctx)) + '\n'); }
+  onEpochEnd(_e: number, logs: EpochLogs): void { this.write(JSON.stringify(runLogRecord.epoch(logs)) + '\n'); }
+  onTrainEnd(ctx: TrainContext): void { this.write(JSON.stringify(runLogRecord.end(ctx)) + '\n'); }
 }
 
 /** A callback from plain functions. */

@@ -179,10 +179,14 @@ export function fit(model: Module, opts: FitOptions): History {
     if (resumed.loop.history.initial) history.initial = resumed.loop.history.initial;
   }
   const evalOpts = { loss: lossFn, metrics: metricNames, batchSize: opts.batchSize ?? 32, threshold };
+  const batchWatchers = callbacks.filter((cb) => cb.onValidationBatch);
   const validate = (trained: number): Record<string, number> => {
     for (const cb of callbacks) cb.onValidationBegin?.(trained, ctx);
     try {
-      return evaluate(model, validation as FitData, evalOpts);
+      const onBatch = batchWatchers.length === 0 ? undefined : (x: Tensor, pred: Tensor, y: Tensor): void => {
+        for (const cb of batchWatchers) cb.onValidationBatch!(x, pred, y, trained, ctx);
+      };
+      return evaluate(model, validation as FitData, { ...evalOpts, onBatch });
     } finally {
       for (const cb of callbacks) cb.onValidationEnd?.(trained, ctx);
     }
@@ -291,6 +295,8 @@ export interface EvaluateOptions {
   batchSize?: number;
   /** Decision threshold for single-output classifiers (0 for logits, 0.5 for probabilities). */
   threshold?: number;
+  /** Called with each batch's inputs, outputs and targets (released after the call). */
+  onBatch?: (x: Tensor, pred: Tensor, y: Tensor) => void;
 }
 
 /** Mean loss and metrics of `model` on `data`, in eval mode without gradients. */
@@ -317,6 +323,7 @@ export function evaluate(model: Module, data: FitData, opts: EvaluateOptions = {
         lossSum += lossFn(pred, yb).item() * xb.shape[0]!;
         seen += xb.shape[0]!;
         for (const m of running) m.update(pred, yb);
+        opts.onBatch?.(xb, pred, yb);
         return false;
       }));
       if (done) break;

@@ -81,6 +81,7 @@ const FORBIDDEN: Record<string, readonly string[]> = {
   train: ['doctor', 'explain', 'dashboard', 'cli', 'index.ts'],
   doctor: ['cli', 'index.ts'],
   explain: ['train', 'doctor', 'dashboard', 'cli', 'index.ts'],
+  dashboard: ['doctor', 'cli', 'index.ts'],
   worker: ['cli'],
 };
 

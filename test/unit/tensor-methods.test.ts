@@ -37,6 +37,7 @@ const NOT_METHODS: Record<string, string> = {
   getNumThreads: 'backend', setNumThreads: 'backend', startThreads: 'backend', threadStatus: 'backend',
   // Training, metrics and the doctor.
   fit: 'training', evaluate: 'training', predict: 'training', lrFind: 'training', trainInWorker: 'training', xyBatches: 'training',
+  readRunLogs: 'dashboard run logs',
   clipGradNorm: 'parameters', clipGradValue: 'parameters', diagnoseData: 'doctor', fitGbt: 'doctor', formatFinding: 'doctor',
   accuracy: 'metric', precision: 'metric', recall: 'metric', f1: 'metric', confusionMatrix: 'metric', rocAuc: 'metric', equalErrorRate: 'metric',
   mae: 'metric', rmse: 'metric', r2: 'metric', topKAccuracy: 'metric', sampleToken: 'generation',

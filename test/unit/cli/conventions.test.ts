@@ -9,7 +9,7 @@ import path from 'node:path';
 import { ROOT } from '../../helpers.js';
 
 const axon = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin/axon.js'), ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-const COMMANDS = ['fit', 'predict', 'doctor', 'train', 'list', 'explain'];
+const COMMANDS = ['fit', 'predict', 'doctor', 'train', 'list', 'explain', 'dashboard'];
 /** Internal workload and milestone ids (W0–W5, L1–L5) and the word "workload". */
 export const INTERNAL = /\bW[0-9]\b|\bL[0-9]\b|workload/;
 
@@ -33,7 +33,7 @@ test('--version prints the package version; --json makes it an object', () => {
 });
 
 test('usage mistakes exit 2 with the message and usage on stderr, nothing on stdout', () => {
-  for (const args of [[], ['nope'], ['train'], ['train', 'nope'], ['train', 'xor-mlp', '--bogus'], ['doctor'], ['doctor', '--help=x'], ['fit'], ['predict'], ['list', 'extra']]) {
+  for (const args of [[], ['nope'], ['train'], ['train', 'nope'], ['train', 'xor-mlp', '--bogus'], ['doctor'], ['doctor', '--help=x'], ['fit'], ['predict'], ['list', 'extra'], ['dashboard'], ['train', 'iris-mlp', '--dashboard-exit'], ['train', 'sotu-gpt', '--dashboard'], ['train', 'iris-mlp', '--lr', '-1']]) {
     const r = axon(...args);
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.status} ${r.stderr}`);
     assert.equal(r.stdout, '', args.join(' '));
