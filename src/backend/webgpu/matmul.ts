@@ -8,8 +8,15 @@ import type { Gpu } from './gpu.js';
 import { bindings, scalarOf } from './wgsl.js';
 
 export interface GemmTiles { tm: number; tn: number; tk: number }
-/** The tile sizes in use (64×64×16: 4×4 outputs per thread). */
+/** Tiles for most products (64×64×16: 4×4 outputs per thread, enough workgroups for small outputs). */
 export const GEMM_TILES: GemmTiles = { tm: 64, tn: 64, tk: 16 };
+/** Tiles for large outputs (128×128×8: 8×8 outputs per thread, twice the reuse of each loaded value). */
+export const GEMM_TILES_LARGE: GemmTiles = { tm: 128, tn: 128, tk: 8 };
+
+/** The tiles for an M×N output: the large ones once both sides are ≥ 512. */
+export function tilesFor(M: number, N: number): GemmTiles {
+  return M >= 512 && N >= 512 ? GEMM_TILES_LARGE : GEMM_TILES;
+}
 
 function gemmCode(t: string, transA: boolean, transB: boolean, { tm, tn, tk }: GemmTiles): string {
   const rm = tm / 16;
@@ -76,14 +83,15 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
 }`;
 }
 
-export function matmul(gpu: Gpu, a: TensorView, b: TensorView, out: TensorView, { transA, transB }: PrimAttrs['matmul'], tiles: GemmTiles = GEMM_TILES): void {
+export function matmul(gpu: Gpu, a: TensorView, b: TensorView, out: TensorView, { transA, transB }: PrimAttrs['matmul'], tiles?: GemmTiles): void {
   const t = scalarOf('matmul', out.dtype);
   const [batch, M, N] = out.shape as [number, number, number];
+  const tl = tiles ?? tilesFor(M, N);
   const K = transA ? a.shape[1]! : a.shape[2]!;
-  const key = `gemm:${t}:${transA ? 1 : 0}${transB ? 1 : 0}:${tiles.tm}x${tiles.tn}x${tiles.tk}`;
-  const code = () => gemmCode(t, transA, transB, tiles);
+  const key = `gemm:${t}:${transA ? 1 : 0}${transB ? 1 : 0}:${tl.tm}x${tl.tn}x${tl.tk}`;
+  const code = () => gemmCode(t, transA, transB, tl);
   for (let b0 = 0; b0 < batch; b0 += 65535) {
     const nb = Math.min(65535, batch - b0);
-    gpu.dispatch(key, code, [a, b], [out], [M, N, K, b0], [Math.ceil(N / tiles.tn), Math.ceil(M / tiles.tm), nb]);
+    gpu.dispatch(key, code, [a, b], [out], [M, N, K, b0], [Math.ceil(N / tl.tn), Math.ceil(M / tl.tm), nb]);
   }
 }
