@@ -175,11 +175,11 @@ gtest('float64 lives on the host: casting it to float32 works, computing with it
   assert.throws(() => ax.add(d, d), (e: Error) => e instanceof ax.DTypeError && /add/.test(e.message) && /float64/.test(e.message) && /\.float\(\)/.test(e.message));
 });
 
-gtest('reductions sum/prod/max/min over adjacent and non-adjacent dims, thread and workgroup paths', async (g) => {
+gtest('reductions sum/prod/max/min over adjacent and non-adjacent dims, thread, workgroup and two-pass paths', async (g) => {
   const cases: [number[], number[]][] = [
     [[0], [0]], [[1], [0]], [[127], [0]], [[3, 5], [0]], [[3, 5], [1]], [[3, 5], [0, 1]], [[2, 3, 4], [1]],
     [[2, 3, 4], [0, 2]], [[300, 5], [0]], [[5, 300], [1]], [[4, 1, 3], [1]], [[2, 600, 3], [1]],
-    [[4, 6, 5, 5], [0, 2, 3]], [[3, 7, 2, 9], [0, 3]], [[70000], [0]], [[3, 1000], [0, 1]],
+    [[4, 6, 5, 5], [0, 2, 3]], [[3, 7, 2, 9], [0, 3]], [[70000], [0]], [[3, 1000], [0, 1]], [[2, 300000], [1]], [[200000, 3], [0]],
   ];
   for (const [k, [shape, dims]] of cases.entries()) {
     const [x, x0] = pair(g, shape, 40 + k, 'float32', true);

@@ -2,6 +2,7 @@
 // raw buffers, copy between storages, and upload constant tables once.
 /// <reference types="@webgpu/types" />
 import type { TensorView } from '../backend.js';
+import type { DType } from '../../tensor/dtype.js';
 
 /** A kernel operand: a tensor's storage or a backend-owned buffer (tables, the error flag). */
 export type Operand = TensorView | GPUBuffer;
@@ -16,6 +17,9 @@ export interface Gpu {
   copy(src: TensorView, dst: TensorView, elements: number, srcOffset?: number, dstOffset?: number): void;
   /** A read-only buffer holding `data`, uploaded once per array object. */
   table(data: Int32Array): GPUBuffer;
+  /** A scratch storage of `size` elements (give it back with release once its last use is recorded). */
+  temp(dtype: DType, size: number): TensorView;
+  releaseTemp(view: TensorView): void;
   /** The flag buffer index kernels report an out-of-range index into (checked at the next read). */
   readonly errors: GPUBuffer;
 }

@@ -78,16 +78,25 @@ ${walk('off', 'r', nr, 2 + 2 * nk)}
     gpu.dispatch(`red:${op}:${t}:t:${nk}:${nr}`, code, [x], [out], params, grid1d(M));
     return;
   }
+  // One workgroup per (output, chunk of the reduced elements); with several chunks a second pass
+  // reduces the partial results, so a reduction to few outputs still spreads over many workgroups.
+  const chunks = M < 128 && R >= 65536 ? Math.min(256, Math.ceil(R / 16384)) : 1;
+  const chunk = Math.ceil(R / chunks);
+  const at = 2 + 2 * nk + 2 * nr;
   const code = () => `${decl}\n${fn}
 var<workgroup> part: array<${t}, ${WG}>;
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = wid.x + wid.y * nwg.x;
   let live = i < u32(P[0]);
-${walk('base', 'i', nk, 2)}
+  let chunks = u32(P[${at}]);
+  let j = i / chunks;
+  let r0 = (i % chunks) * u32(P[${at + 1}]);
+  let r1 = min(u32(P[1]), r0 + u32(P[${at + 1}]));
+${walk('base', 'j', nk, 2)}
   var acc: ${t} = ${INIT[op][t]};
   if (live) {
-    for (var r = lid.x; r < u32(P[1]); r += ${WG}u) {
+    for (var r = r0 + lid.x; r < r1; r += ${WG}u) {
 ${walk('off', 'r', nr, 2 + 2 * nk)}
       acc = comb(acc, X[base + off]);
     }
@@ -100,7 +109,15 @@ ${walk('off', 'r', nr, 2 + 2 * nk)}
   }
   if (live && lid.x == 0u) { O[i] = part[0]; }
 }`;
-  gpu.dispatch(`red:${op}:${t}:w:${nk}:${nr}`, code, [x], [out], params, grid(M));
+  const key = `red:${op}:${t}:w:${nk}:${nr}`;
+  if (chunks === 1) {
+    gpu.dispatch(key, code, [x], [out], [...params, 1, R], grid(M));
+    return;
+  }
+  const partial = gpu.temp(out.dtype, M * chunks);
+  gpu.dispatch(key, code, [x], [partial], [M * chunks, ...params.slice(1), chunks, chunk], grid(M * chunks));
+  reduce(gpu, op, { ...partial, shape: [M, chunks] }, out, [1]);
+  gpu.releaseTemp(partial);
 }
 
 export function argReduce(gpu: Gpu, op: 'argmax' | 'argmin', x: TensorView, out: TensorView, dim: number): void {

@@ -373,6 +373,14 @@ export class WebGPUBackend implements Backend, Gpu {
     this.lastBatch.set(d, this.batch);
   }
 
+  temp(dtype: DType, size: number): TensorView {
+    return { storage: this.alloc(dtype, size), shape: [size], dtype };
+  }
+
+  releaseTemp(view: TensorView): void {
+    this.free(view.storage); // commands recorded before a reuse still see this buffer's contents: the queue keeps order
+  }
+
   table(data: Int32Array): GPUBuffer {
     let b = this.tables.get(data);
     if (!b) {
