@@ -20,7 +20,10 @@ try {
   why = (e as Error).message;
 }
 if (gpu === null && process.env.AXON_REQUIRE_WEBGPU === '1') throw new Error(`AXON_REQUIRE_WEBGPU=1 but ${why}`);
-const skip = gpu === null ? `no WebGPU adapter (${why.split(': ').slice(1).join(': ').slice(0, 200)}); see docs/webgpu.md` : false;
+const reason = why.replace(/^.*?webgpu is not available: /, '').split(/[.;]/)[0];
+const skip = gpu === null
+  ? `no WebGPU here (${reason}); to run: apt-get install chromium libvulkan1 and VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json XDG_RUNTIME_DIR=/tmp (see docs/webgpu.md)`
+  : false;
 after(() => ax.closeBackend('webgpu'));
 
 /** A test that needs the GPU (skipped with the one-line reason when there is none). */
