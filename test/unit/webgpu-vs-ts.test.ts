@@ -218,10 +218,10 @@ gtest('argmax/argmin: first index of the extreme, the first NaN wins, thread and
   }
 });
 
-gtest('GEMM matches the reference in every transpose variant, batched, odd sizes, M=1, K=0, large tiles, int32', async (g) => {
+gtest('GEMM matches the reference in every transpose variant, batched, odd sizes, M=1, K=0, large tiles, vec4 loads, int32', async (g) => {
   const dims: [number, number, number, number][] = [
     [1, 1, 1, 1], [1, 3, 5, 7], [2, 5, 17, 3], [1, 17, 127, 9], [3, 4, 8, 16], [1, 1, 300, 127], [2, 1, 17, 5],
-    [1, 33, 0, 6], [1, 130, 200, 65], [1, 7, 3, 300], [3, 64, 64, 64], [1, 520, 33, 530],
+    [1, 33, 0, 6], [1, 130, 200, 65], [1, 7, 3, 300], [3, 64, 64, 64], [1, 520, 33, 530], [2, 516, 36, 520], [1, 9, 12, 20],
   ];
   for (const [k, [B, M, K, N]] of dims.entries()) {
     for (const transA of [false, true]) {

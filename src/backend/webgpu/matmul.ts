@@ -18,7 +18,12 @@ export function tilesFor(M: number, N: number): GemmTiles {
   return M >= 512 && N >= 512 ? GEMM_TILES_LARGE : GEMM_TILES;
 }
 
-function gemmCode(t: string, transA: boolean, transB: boolean, { tm, tn, tk }: GemmTiles): string {
+/**
+ * vecA / vecB: read that operand as vec4 (4 consecutive elements of its contiguous dim per load);
+ * only for a non-transposed operand whose contiguous dim (K for A, N for B) is a multiple of 4, so
+ * every vec4 starts aligned and lies wholly inside or outside the matrix.
+ */
+function gemmCode(t: string, transA: boolean, transB: boolean, { tm, tn, tk }: GemmTiles, vecA = false, vecB = false): string {
   const rm = tm / 16;
   const rn = tn / 16;
   const loadsA = (tm * tk) / 256;
@@ -31,7 +36,40 @@ function gemmCode(t: string, transA: boolean, transB: boolean, { tm, tn, tk }: G
   const aIdx = transA ? `let mm = e % ${tm}u; let kk = e / ${tm}u;` : `let kk = e % ${tk}u; let mm = e / ${tk}u;`;
   const bIdx = transB ? `let kk = e % ${tk}u; let nn = e / ${tk}u;` : `let nn = e % ${tn}u; let kk = e / ${tn}u;`;
   const accInit = Array.from({ length: rm * rn }, () => zero).join(', ');
-  return `${bindings([['A', `array<${t}>`, false], ['B', `array<${t}>`, false], ['C', `array<${t}>`, true]])}
+  const z4 = `vec4<${t}>(${zero})`;
+  const loadA = vecA
+    ? `for (var l = 0u; l < ${loadsA / 4}u; l++) {
+      let e = tid + l * 256u;
+      let kq = e % ${tk / 4}u; let mm = e / ${tk / 4}u;
+      let m = row0 + mm;
+      let k = k0 + kq * 4u;
+      let v = select(${z4}, A[(ao + m * K + k) / 4u], m < M && k < K);
+      As[kq * 4u][mm] = v.x; As[kq * 4u + 1u][mm] = v.y; As[kq * 4u + 2u][mm] = v.z; As[kq * 4u + 3u][mm] = v.w;
+    }`
+    : `for (var l = 0u; l < ${loadsA}u; l++) {
+      let e = tid + l * 256u;
+      ${aIdx}
+      let m = row0 + mm;
+      let k = k0 + kk;
+      As[kk][mm] = select(${zero}, ${aAt}, m < M && k < K);
+    }`;
+  const loadB = vecB
+    ? `for (var l = 0u; l < ${loadsB / 4}u; l++) {
+      let e = tid + l * 256u;
+      let nq = e % ${tn / 4}u; let kk = e / ${tn / 4}u;
+      let n = col0 + nq * 4u;
+      let k = k0 + kk;
+      let v = select(${z4}, B[(bo + k * N + n) / 4u], n < N && k < K);
+      Bs[kk][nq * 4u] = v.x; Bs[kk][nq * 4u + 1u] = v.y; Bs[kk][nq * 4u + 2u] = v.z; Bs[kk][nq * 4u + 3u] = v.w;
+    }`
+    : `for (var l = 0u; l < ${loadsB}u; l++) {
+      let e = tid + l * 256u;
+      ${bIdx}
+      let n = col0 + nn;
+      let k = k0 + kk;
+      Bs[kk][nn] = select(${zero}, ${bAt}, n < N && k < K);
+    }`;
+  return `${bindings([['A', `array<${vecA ? `vec4<${t}>` : t}>`, false], ['B', `array<${vecB ? `vec4<${t}>` : t}>`, false], ['C', `array<${t}>`, true]])}
 var<workgroup> As: array<array<${t}, ${tm}>, ${tk}>;
 var<workgroup> Bs: array<array<${t}, ${tn}>, ${tk}>;
 @compute @workgroup_size(16, 16)
@@ -47,20 +85,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let tid = lid.y * 16u + lid.x;
   var acc = array<${t}, ${rm * rn}>(${accInit});
   for (var k0 = 0u; k0 < K; k0 += ${tk}u) {
-    for (var l = 0u; l < ${loadsA}u; l++) {
-      let e = tid + l * 256u;
-      ${aIdx}
-      let m = row0 + mm;
-      let k = k0 + kk;
-      As[kk][mm] = select(${zero}, ${aAt}, m < M && k < K);
-    }
-    for (var l = 0u; l < ${loadsB}u; l++) {
-      let e = tid + l * 256u;
-      ${bIdx}
-      let n = col0 + nn;
-      let k = k0 + kk;
-      Bs[kk][nn] = select(${zero}, ${bAt}, n < N && k < K);
-    }
+    ${loadA}
+    ${loadB}
     workgroupBarrier();
     for (var kk = 0u; kk < ${tk}u; kk++) {
       var bv: array<${t}, ${rn}>;
@@ -88,8 +114,10 @@ export function matmul(gpu: Gpu, a: TensorView, b: TensorView, out: TensorView, 
   const [batch, M, N] = out.shape as [number, number, number];
   const tl = tiles ?? tilesFor(M, N);
   const K = transA ? a.shape[1]! : a.shape[2]!;
-  const key = `gemm:${t}:${transA ? 1 : 0}${transB ? 1 : 0}:${tl.tm}x${tl.tn}x${tl.tk}`;
-  const code = () => gemmCode(t, transA, transB, tl);
+  const vecA = !transA && K % 4 === 0;
+  const vecB = !transB && N % 4 === 0;
+  const key = `gemm:${t}:${transA ? 1 : 0}${transB ? 1 : 0}:${tl.tm}x${tl.tn}x${tl.tk}:${vecA ? 'v' : 's'}${vecB ? 'v' : 's'}`;
+  const code = () => gemmCode(t, transA, transB, tl, vecA, vecB);
   for (let b0 = 0; b0 < batch; b0 += 65535) {
     const nb = Math.min(65535, batch - b0);
     gpu.dispatch(key, code, [a, b], [out], [M, N, K, b0], [Math.ceil(N / tl.tn), Math.ceil(M / tl.tm), nb]);
