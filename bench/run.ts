@@ -1,10 +1,11 @@
-// `npm run bench [-- --json] [-- --threads N] [-- --only W0,W1,W5] [-- --min-time S] [-- --no-torch] [-- --browser]`:
+// `npm run bench [-- --json] [-- --threads N] [-- --only W0,W1,W5] [-- --min-time S] [-- --no-torch] [-- --browser] [-- --backend webgpu]`:
 // the workloads of shared/workloads.md for Axon and, in the same run, TensorFlow.js 4.22 cpu and
 // wasm and PyTorch CPU at 1 and 2 threads (a child process per workload and thread count, right
 // after Axon's figure: torch-peer.ts; "not installed" when no Python has torch). Prints each figure,
 // Axon's advantage over each peer and over the better torch column; with --json the last line is
 // one JSON object with every figure and the SIMD128 roofline (roofline.ts). Not part of npm test.
-// --browser runs W0/W1 in Chromium instead (browser.ts).
+// --browser runs W0/W1 in Chromium instead (browser.ts); --backend webgpu runs W0 on the GPU
+// beside wasm (webgpu-bench.ts).
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as ax from '../src/index.js';
@@ -84,6 +85,10 @@ function addTorch(w: string, results: Record<string, Row>, ids: string[]): void 
 }
 
 async function main(): Promise<void> {
+  if (arg('--backend') === 'webgpu') {
+    await (await import('./webgpu-bench.js')).webgpuBench({ json, timing });
+    process.exit(0);
+  }
   if (process.argv.includes('--browser')) {
     await (await import('./browser.js')).browserBench();
     return;
