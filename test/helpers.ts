@@ -5,11 +5,12 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { add, fromArray, gradients, mul, setBackend, sum, type DType, type Tensor } from '../src/index.js';
 import { closeEnough, type Tol } from './tolerances.js';
+import './ts-async-backend.js';
 
 /** The repository root (tests run from dist/test/...). */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** The backend the suite runs on: AXON_TEST_BACKEND or ts. */
+/** The backend the suite runs on: AXON_TEST_BACKEND or ts (ts-async: test/ts-async-backend.ts). */
 export const TEST_BACKEND = process.env.AXON_TEST_BACKEND ?? 'ts';
 setBackend(TEST_BACKEND);
 
@@ -31,10 +32,18 @@ export function fixtureValues(f: FixtureTensor): number[] {
   return f.data.map(decode);
 }
 
-/** Assert `actual` has `shape` and every element within tolerance of `expected`. */
-export function assertClose(actual: Tensor, expected: { shape: readonly number[]; data: ArrayLike<number> }, tol: Tol, what = ''): void {
+/**
+ * Assert `actual` has `shape` and every element within tolerance of `expected`. Reads the tensor
+ * asynchronously (works on every backend, WebGPU included): `await assertClose(...)`.
+ */
+export async function assertClose(actual: Tensor, expected: { shape: readonly number[]; data: ArrayLike<number> }, tol: Tol, what = ''): Promise<void> {
+  assertValuesClose({ shape: actual.shape, data: await actual.dataAsync() }, expected, tol, what);
+}
+
+/** assertClose on values already read back. */
+export function assertValuesClose(actual: { shape: readonly number[]; data: ArrayLike<number> }, expected: { shape: readonly number[]; data: ArrayLike<number> }, tol: Tol, what = ''): void {
   assert.deepEqual([...actual.shape], [...expected.shape], `${what}: shape ${JSON.stringify(actual.shape)} ≠ expected ${JSON.stringify(expected.shape)}`);
-  const a = actual.data();
+  const a = actual.data;
   for (let i = 0; i < a.length; i++) {
     if (!closeEnough(a[i]!, expected.data[i]!, tol)) {
       assert.fail(`${what}: element ${i} is ${a[i]} but expected ${expected.data[i]} (rtol ${tol.rtol}, atol ${tol.atol})`);
@@ -51,11 +60,16 @@ export function vjpObjective(outs: readonly Tensor[], cotangents: readonly Fixtu
  * Autodiff gradients of `objective` w.r.t. each tensor of `pairs`, compared with the reference
  * gradient given beside it (a random cotangent catches transposed or mis-broadcast gradients).
  */
-export function assertGradsMatch(name: string, objective: Tensor, pairs: readonly [label: string, t: Tensor, expected: FixtureTensor][], tol: Tol): void {
+export async function assertGradsMatch(name: string, objective: Tensor, pairs: readonly [label: string, t: Tensor, expected: FixtureTensor][], tol: Tol): Promise<void> {
   const got = gradients(objective, pairs.map(([, t]) => t), { allowUnused: true });
-  pairs.forEach(([label, , want], i) => {
+  for (const [i, [label, , want]] of pairs.entries()) {
     const g = got[i];
     assert.ok(g, `${name}: no gradient for ${label}`);
-    assertClose(g, { shape: want.shape, data: fixtureValues(want) }, tol, `${name} ${label}`);
-  });
+    await assertClose(g, { shape: want.shape, data: fixtureValues(want) }, tol, `${name} ${label}`);
+  }
+}
+
+/** The values of `t` (asynchronously, so on every backend) as a plain array. */
+export async function values(t: Tensor): Promise<number[]> {
+  return Array.from(await t.dataAsync());
 }

@@ -28,18 +28,18 @@ test('every op in the table has fixture cases', () => {
 });
 
 for (const c of fx.cases) {
-  test(`torch parity: ${c.name}`, () => {
+  test(`torch parity: ${c.name}`, async () => {
     const fn = OPS[c.op];
     assert.ok(fn, `op ${c.op} is missing from test/op-table.ts`);
     const inputs = c.inputs.map((i) => fromFixture(i));
     const outs = asList(fn(inputs, c.attrs));
     assert.equal(outs.length, c.outputs.length, 'number of outputs');
-    outs.forEach((o, k) => {
+    for (const [k, o] of outs.entries()) {
       assert.equal(o.dtype, c.outputs[k]!.dtype, `output ${k} dtype`);
-      assertClose(o, { shape: c.outputs[k]!.shape, data: fixtureValues(c.outputs[k]!) }, TOL.fixtureF64, `${c.name} output ${k}`);
-    });
+      await assertClose(o, { shape: c.outputs[k]!.shape, data: fixtureValues(c.outputs[k]!) }, TOL.fixtureF64, `${c.name} output ${k}`);
+    }
     if (!c.cotangents || !c.grads) return;
     const pairs = c.grads.flatMap((g, i) => (g === null ? [] : [[`grad ${i}`, inputs[i]!, g] as [string, Tensor, FixtureTensor]]));
-    assertGradsMatch(c.name, vjpObjective(outs, c.cotangents), pairs, TOL.fixtureF64);
+    await assertGradsMatch(c.name, vjpObjective(outs, c.cotangents), pairs, TOL.fixtureF64);
   });
 }

@@ -32,8 +32,8 @@ const NOT_METHODS: Record<string, string> = {
   getBackend: 'backend', setBackend: 'backend', listBackends: 'backend', registerBackend: 'backend', initWasm: 'backend',
   getNumThreads: 'backend', setNumThreads: 'backend', startThreads: 'backend', threadStatus: 'backend',
   // Training, metrics and the doctor.
-  fit: 'training', evaluate: 'training', predict: 'training', lrFind: 'training', trainInWorker: 'training', xyBatches: 'training',
-  clipGradNorm: 'parameters', clipGradValue: 'parameters', diagnoseData: 'doctor', fitGbt: 'doctor', formatFinding: 'doctor',
+  fit: 'training', evaluate: 'training', fitAsync: 'training', evaluateAsync: 'training', predict: 'training', lrFind: 'training', trainInWorker: 'training', xyBatches: 'training',
+  clipGradNorm: 'parameters', clipGradNormOnDevice: 'parameters', clipGradValue: 'parameters', diagnoseData: 'doctor', fitGbt: 'doctor', formatFinding: 'doctor',
   accuracy: 'metric', precision: 'metric', recall: 'metric', f1: 'metric', confusionMatrix: 'metric', rocAuc: 'metric',
   mae: 'metric', rmse: 'metric', r2: 'metric', topKAccuracy: 'metric', sampleToken: 'generation',
   // Data, files and models.
@@ -43,14 +43,14 @@ const NOT_METHODS: Record<string, string> = {
   loadMnist: 'dataset', loadIris: 'dataset', loadPenguins: 'dataset', loadCo2: 'dataset', loadSeattleWeather: 'dataset',
   loadSotu: 'dataset', loadSpamAssassin: 'dataset', loadMnistIdx: 'dataset', readIdx: 'file', parseIdx: 'file',
   decodeImage: 'image', loadImage: 'image', readImage: 'image', imageFormat: 'image',
-  save: 'file', load: 'file', loadCheckpoint: 'file', loadWeights: 'file', loadOptimizerState: 'file',
+  save: 'file', saveAsync: 'file', load: 'file', loadCheckpoint: 'file', loadWeights: 'file', loadOptimizerState: 'file',
   serializeCheckpoint: 'model bytes', parseCheckpoint: 'model bytes', architectureSize: 'model config',
   saveTrainingCheckpoint: 'file', loadTrainingCheckpoint: 'file', serializeTrainingCheckpoint: 'training state bytes', parseTrainingCheckpoint: 'training state bytes',
   listPretrained: 'pretrained models (by name)', loadPretrained: 'pretrained models (by name)', loadPretrainedAsync: 'pretrained models (by name)',
   exportOnnx: 'ONNX export', toOnnxBytes: 'ONNX export', onnxSupportedModules: 'ONNX export',
   freeze: 'modules (transfer learning)', unfreeze: 'modules (transfer learning)', replaceModule: 'modules (transfer learning)',
   loadSafetensors: 'file', loadSafetensorsSync: 'file', parseSafetensors: 'file', saveSafetensors: 'file',
-  saveSafetensorsSync: 'file', serializeSafetensors: 'file', writeFileAtomic: 'file', writeFileAtomicSync: 'file',
+  saveSafetensorsSync: 'file', serializeSafetensors: 'file', serializeSafetensorsAsync: 'file', writeFileAtomic: 'file', writeFileAtomicSync: 'file',
   registerModule: 'modules', moduleFromConfig: 'modules',
 };
 
