@@ -19,7 +19,7 @@ export { scope, keep, unkeep, isKept } from './tensor/lifetime.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd/grad-mode.js';
 export { backward, gradients, grad, valueAndGrad, type BackwardOptions, type GradientsOptions } from './autograd/backward.js';
 export { detectAnomaly, setDetectAnomaly, isAnomalyEnabled } from './autograd/anomaly.js';
-export { getBackend, setBackend, registerBackend, listBackends } from './backend/registry.js';
+export { getBackend, setBackend, registerBackend, listBackends, startBackend, closeBackend } from './backend/registry.js';
 export type { Backend, Storage, FusedOps, FusedOp, FusedKernel, FusedKernels } from './backend/backend.js';
 export { setNumThreads, getNumThreads } from './backend/wasm/threads.js';
 export { initWasm, startThreads, threadStatus, type ThreadStatus } from './backend/wasm/browser.js';

@@ -58,6 +58,8 @@ export interface Backend {
   collector?(storage: Storage): () => void;
   /** The fused kernels this backend has (see FusedOps); each one missing is composed of primitives. */
   readonly fused?: FusedKernels;
+  /** Release what the backend holds outside the JS heap (threads, a GPU device); see closeBackend. */
+  close?(): void;
 }
 
 /**

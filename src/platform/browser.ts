@@ -131,4 +131,9 @@ export const browserPlatform: Platform = {
   },
   gcHooks: null,
   notice: (line) => { console.info(line); },
+  async gpu() {
+    const gpu = (globalThis.navigator as { gpu?: unknown } | undefined)?.gpu;
+    if (gpu) return { gpu };
+    return { missing: 'this browser has no WebGPU (navigator.gpu is missing): use a browser with WebGPU (Chrome or Edge 113+, Safari 26+, Firefox 141+ on Windows), serve the page over https or localhost, or start Chromium with --enable-unsafe-webgpu' };
+  },
 };

@@ -188,6 +188,18 @@ export const nodePlatform: Platform = {
   },
   gcHooks: typeof WeakRef === 'undefined' ? null : gcHooks(),
   notice: (line) => { process.stderr.write(`${line}\n`); },
+  async gpu() {
+    // An optional peer dependency: a CPU-only install does without it. A non-literal specifier keeps
+    // its types (and Dawn) out of the build of everyone who does not use it.
+    const pkg: string = 'webgpu';
+    let mod: { create(flags: string[]): unknown };
+    try {
+      mod = (await import(pkg)) as typeof mod;
+    } catch (e) {
+      return { missing: `the optional package 'webgpu' (Dawn for Node) is not installed or did not load (${(e as Error).message}); install it with: npm install webgpu` };
+    }
+    return { gpu: mod.create([]) };
+  },
 };
 
 /**

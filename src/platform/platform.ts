@@ -91,4 +91,9 @@ export interface Platform {
   readonly gcHooks: { checkpoint(): void; gc(): (() => void) | null } | null;
   /** Print a one-line notice for the user (stderr in Node, console.info in a browser). */
   notice(line: string): void;
+  /**
+   * The host's WebGPU entry point (a `GPU` object: `navigator.gpu` in a browser, the optional
+   * `webgpu` package's Dawn in Node), or why there is none and how to get one.
+   */
+  gpu(): Promise<{ gpu: unknown } | { missing: string }>;
 }

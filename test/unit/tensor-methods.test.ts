@@ -29,7 +29,7 @@ const NOT_METHODS: Record<string, string> = {
   detectAnomaly: 'autograd', setDetectAnomaly: 'autograd', isAnomalyEnabled: 'autograd',
   grad: 'autograd', gradients: 'autograd', valueAndGrad: 'autograd', noGrad: 'autograd', enableGrad: 'autograd', isGradEnabled: 'autograd',
   scope: 'memory', keep: 'memory', unkeep: 'memory', isKept: 'memory', memory: 'memory',
-  getBackend: 'backend', setBackend: 'backend', listBackends: 'backend', registerBackend: 'backend', initWasm: 'backend',
+  getBackend: 'backend', setBackend: 'backend', listBackends: 'backend', registerBackend: 'backend', initWasm: 'backend', startBackend: 'backend', closeBackend: 'backend',
   getNumThreads: 'backend', setNumThreads: 'backend', startThreads: 'backend', threadStatus: 'backend',
   // Training, metrics and the doctor.
   fit: 'training', evaluate: 'training', fitAsync: 'training', evaluateAsync: 'training', predict: 'training', lrFind: 'training', trainInWorker: 'training', xyBatches: 'training',
