@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { add, fromArray, gradients, mul, setBackend, sum, type DType, type Tensor } from '../src/index.js';
-import { closeEnough, type Tol } from './tolerances.js';
+import { after } from 'node:test';
+import { add, closeBackend, fromArray, gradients, mul, setBackend, sum, type DType, type Tensor } from '../src/index.js';
+import { closeEnough, TOL, type Tol } from './tolerances.js';
 import './ts-async-backend.js';
 
 /** The repository root (tests run from dist/test/...). */
@@ -12,7 +13,16 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 
 /** The backend the suite runs on: AXON_TEST_BACKEND or ts (ts-async: test/ts-async-backend.ts). */
 export const TEST_BACKEND = process.env.AXON_TEST_BACKEND ?? 'ts';
-setBackend(TEST_BACKEND);
+await setBackend(TEST_BACKEND); // webgpu starts asynchronously (an adapter and a device): awaiting the others gives them back
+// Dawn keeps a Node process alive until its device is destroyed: close it once the file's tests are done.
+if (TEST_BACKEND === 'webgpu') after(() => closeBackend('webgpu'));
+
+/** Whether the backend has float64 (WebGPU does not: there the float64 fixtures run in float32). */
+export const FLOAT64 = TEST_BACKEND !== 'webgpu';
+/** A fixture's dtype on this backend: float64 becomes float32 where there is no float64. */
+export const onBackend = (d: DType): DType => (!FLOAT64 && d === 'float64' ? 'float32' : d);
+/** A tolerance for this backend: the float64-vs-float64 one becomes fixtureAsF32 where float64 runs in float32. */
+export const tolHere = (tol: Tol): Tol => (!FLOAT64 && tol === TOL.fixtureF64 ? TOL.fixtureAsF32 : tol);
 
 export interface FixtureTensor { shape: number[]; dtype: DType; data: (number | string)[]; requiresGrad?: boolean }
 
@@ -23,7 +33,7 @@ export function readJson<T>(rel: string): T {
 const decode = (v: number | string): number => (typeof v === 'number' ? v : v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : -Infinity);
 
 export function fromFixture(f: FixtureTensor, dtype?: DType): Tensor {
-  const t = fromArray(f.data.map(decode), f.shape, dtype ?? f.dtype);
+  const t = fromArray(f.data.map(decode), f.shape, onBackend(dtype ?? f.dtype));
   if (f.requiresGrad) t.requiresGrad_(true);
   return t;
 }
@@ -42,6 +52,7 @@ export async function assertClose(actual: Tensor, expected: { shape: readonly nu
 
 /** assertClose on values already read back. */
 export function assertValuesClose(actual: { shape: readonly number[]; data: ArrayLike<number> }, expected: { shape: readonly number[]; data: ArrayLike<number> }, tol: Tol, what = ''): void {
+  tol = tolHere(tol);
   assert.deepEqual([...actual.shape], [...expected.shape], `${what}: shape ${JSON.stringify(actual.shape)} ≠ expected ${JSON.stringify(expected.shape)}`);
   const a = actual.data;
   for (let i = 0; i < a.length; i++) {

@@ -2,7 +2,8 @@
 // `webgpu` package; on a machine without a GPU, Dawn on SwiftShader's Vulkan driver, which
 // Debian's `chromium` package ships. With no adapter the suite is skipped with one line saying how
 // to get one — unless AXON_REQUIRE_WEBGPU=1 (CI), where that is a failure.
-//   node dist/test/webgpu-suite.js [test files…]   (default: every dist/test/each-backend file)
+//   node dist/test/webgpu-suite.js [test files…]   (default: every dist/test/each-backend file and
+//   dist/test/webgpu/training-parity.js, the training parity with wasm)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,7 +45,9 @@ function main(): number {
     return 0;
   }
   const dir = path.join(HERE, 'each-backend');
-  const files = process.argv.length > 2 ? process.argv.slice(2) : readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort().map((f) => path.join(dir, f));
+  const files = process.argv.length > 2
+    ? process.argv.slice(2)
+    : [...readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort().map((f) => path.join(dir, f)), path.join(HERE, 'webgpu/training-parity.js')];
   console.log(`# each-backend suite on WebGPU (${probe.adapter})`);
   const r = spawnSync(process.execPath, ['--test', '--test-reporter=tap', ...files], { env: { ...env, AXON_TEST_BACKEND: 'webgpu' }, stdio: 'inherit' });
   return r.status ?? 1;

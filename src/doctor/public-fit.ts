@@ -53,13 +53,13 @@ export async function fitAsync(model: Module, opts: FitAsyncOptions): Promise<Hi
   return fitLoopAsync(model, { ...loop, attach: [makeDoctor, ...(loop.attach ?? [])] }, host);
 }
 
-/** `f()` with `name` as the active backend. */
+/** `f()` with `name` as the active backend (fitAsync makes its own active again before its first step). */
 function onBackend<T>(name: string, f: () => T): T {
   const prev = getBackend();
   setBackend(name);
   try {
     return f();
   } finally {
-    setBackend(prev.name);
+    void Promise.resolve(setBackend(prev.name)).catch(() => undefined); // webgpu: made active again asynchronously (it is started)
   }
 }

@@ -6,7 +6,7 @@
 // callbacks' onStepEnd. Same seed and options ⇒ the same History as fit() on ts/wasm.
 import { SyncReadError, ValueError } from '../errors.js';
 import { noGrad } from '../autograd/grad-mode.js';
-import { getBackend } from '../backend/registry.js';
+import { getBackend, setBackend } from '../backend/registry.js';
 import { keep, scope, unkeep } from '../tensor/lifetime.js';
 import { fromArray } from '../tensor/creation.js';
 import { readsSync } from '../tensor/host-read.js';
@@ -97,7 +97,10 @@ export async function fitAsync(model: Module, opts: FitAsyncOptions, host?: Host
   if (!reads && (opts.checkpoint !== undefined || opts.resume !== undefined)) {
     throw new SyncReadError('fitAsync', `checkpoint and resume write and restore the training state synchronously, which the ${model.parameters()[0]!.storage.backend.name} backend (read only asynchronously) cannot do yet; train without them there, saving the weights with \`await saveAsync(model, path)\` from an onEpochEnd callback, or train on wasm`);
   }
+  const active = getBackend();
   const run = setupRun(model, opts, host ?? (await hostCopies(opts.data, opts.validation)));
+  // An attached callback may have made its set-up on another backend (the doctor's data checks on the CPU copy): this one again.
+  if (getBackend() !== active) await setBackend(active.name);
   const { epochs, lossFn, metricNames, threshold, optimizer, source, callbacks, history, ctx, ck, files, pendingSaves, resumed } = run;
   const validate = async (trained: number): Promise<Record<string, number>> => {
     for (const cb of callbacks) cb.onValidationBegin?.(trained, ctx);

@@ -14,8 +14,8 @@ import '../../helpers.js';
 /** Run `f` with `name` as the active backend. */
 async function on<T>(name: string, f: () => T | Promise<T>): Promise<T> {
   const prev = ax.getBackend().name;
-  ax.setBackend(name);
-  try { return await f(); } finally { ax.setBackend(prev); }
+  await ax.setBackend(name);
+  try { return await f(); } finally { await ax.setBackend(prev); }
 }
 
 function blobs(n: number): { x: ax.Tensor; y: ax.Tensor } {
