@@ -1,7 +1,8 @@
-// `npm run bench [-- --json] [-- --threads N] [-- --only W0,W1,W5] [-- --min-time S] [-- --browser]`: the workloads of
+// `npm run bench [-- --json] [-- --threads N] [-- --only W0,W1,W5] [-- --min-time S] [-- --browser] [-- --backend webgpu]`: the workloads of
 // shared/workloads.md (W0, W1, W2, W3, W5 for now) for Axon and, in the same run, TensorFlow.js 4.22 cpu and
 // wasm. Prints each figure, each peer's and Axon's advantage; with --json the last line is one
-// JSON object with every figure. Not part of npm test. --browser runs W0/W1 in Chromium instead (browser.ts).
+// JSON object with every figure. Not part of npm test. --browser runs W0/W1 in Chromium instead (browser.ts);
+// --backend webgpu runs W0 on the GPU (webgpu-bench.ts).
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as ax from '../src/index.js';
@@ -46,6 +47,10 @@ function printRow(id: string, r: Row): void {
 }
 
 async function main(): Promise<void> {
+  if (arg('--backend') === 'webgpu') {
+    await (await import('./webgpu-bench.js')).webgpuBench({ json, timing });
+    process.exit(0);
+  }
   if (process.argv.includes('--browser')) {
     await (await import('./browser.js')).browserBench();
     return;

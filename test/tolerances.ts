@@ -55,6 +55,18 @@ export const TOL = {
    * and exp/tanh/erf; recurrent and attention layers chain a few dozen such ops. Outputs are O(1).
    */
   torchLayerF32: { rtol: 1e-4, atol: 1e-5 },
+  /**
+   * webgpu f32 exp/log/expm1/log1p/tanh/sigmoid/erf/sqrt/rsqrt vs the reference: the kernels
+   * (backend/webgpu/wgsl.ts) compute in f32 throughout (range reduction and a polynomial rounded
+   * at each step; WGSL has no wider type), a few ulp from the correctly rounded result; atol covers
+   * subnormal results, which GPUs may flush to zero.
+   */
+  webgpuTranscendentalF32: { rtol: 1e-6, atol: 1.2e-38 },
+  /**
+   * webgpu sin/cos: WGSL's built-ins, whose accuracy the spec bounds only absolutely (2⁻¹¹ on
+   * [−π, π]); drivers do better (SwiftShader here: ~1e-7), the bound is the spec's.
+   */
+  webgpuSinCosF32: { rtol: 0, atol: 5e-4 },
   /** Fused f32 Adam step vs the same update composed in float64: a few f32 roundings per element. */
   fusedAdamF32: { rtol: 1e-5, atol: 1e-7 },
   /**

@@ -82,14 +82,13 @@ export function tensor(data: NestedArray | TypedArray | Tensor, opts: CreateOpti
   return finish(fromArray(flat, shape, dt), opts);
 }
 
-function filled(shape: readonly number[], value: number, opts: CreateOptions): Tensor {
+function filled(shape: readonly number[], value: number, opts: CreateOptions, b: Backend = getBackend()): Tensor {
   if (typeof opts !== 'object' || opts === null) {
     throw new DTypeError('full', `options must be an object like { dtype: 'int32' }, got ${JSON.stringify(opts)}`);
   }
   const dt = opts.dtype === undefined ? 'float32' : assertDType(opts.dtype, 'full');
   assertValidShape('full', shape);
   const n = numelOf(shape);
-  const b = getBackend();
   const s = b.alloc(dt, n);
   if (value !== 0 && n > 0) b.write(s, new Float64Array(n).fill(value));
   return finish(new Tensor(s, shape, dt), opts);
@@ -101,9 +100,10 @@ export const zeros = (shape: readonly number[], opts: CreateOptions = {}): Tenso
 export const ones = (shape: readonly number[], opts: CreateOptions = {}): Tensor => filled(shape, 1, opts);
 /** A tensor filled with `value`. */
 export const full = (shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor => filled(shape, value, opts);
-export const zerosLike = (t: Tensor, opts: CreateOptions = {}): Tensor => filled(t.shape, 0, { dtype: t.dtype, ...opts });
-export const onesLike = (t: Tensor, opts: CreateOptions = {}): Tensor => filled(t.shape, 1, { dtype: t.dtype, ...opts });
-export const fullLike = (t: Tensor, value: number, opts: CreateOptions = {}): Tensor => filled(t.shape, value, { dtype: t.dtype, ...opts });
+// The *Like functions make the tensor on `t`'s backend (as PyTorch's on its device).
+export const zerosLike = (t: Tensor, opts: CreateOptions = {}): Tensor => filled(t.shape, 0, { dtype: t.dtype, ...opts }, t.storage.backend);
+export const onesLike = (t: Tensor, opts: CreateOptions = {}): Tensor => filled(t.shape, 1, { dtype: t.dtype, ...opts }, t.storage.backend);
+export const fullLike = (t: Tensor, value: number, opts: CreateOptions = {}): Tensor => filled(t.shape, value, { dtype: t.dtype, ...opts }, t.storage.backend);
 
 /**
  * Values from `start` (inclusive) to `end` (exclusive) by `step`. `arange(5)` is 0..4.

@@ -6,7 +6,7 @@ import type { TensorView } from '../backend.js';
 import { broadcastStrides, stridesOf } from '../../tensor/shape.js';
 import type { BinaryOp, UnaryOp } from '../prims.js';
 import type { Gpu } from './gpu.js';
-import { bindings, grid1d, main1d, MATH, scalarOf, type Scalar } from './wgsl.js';
+import { bindings, grid1d, main1d, scalarOf, type Scalar } from './wgsl.js';
 
 const F_UNARY: { [K in UnaryOp]: string } = {
   neg: '-a', exp: 'ax_exp(a)', log: 'ax_log(a)', log1p: 'ax_log1p(a)', expm1: 'ax_expm1(a)',
@@ -106,7 +106,7 @@ function run(gpu: Gpu, key: string, ins: Input[], out: TensorView, expr: string,
     });
     const conv = resultType === outType ? '' : outType === 'i32' ? 'ax_toi32' : outType;
     return `${bindings([...decl, ['O', `array<${outType}>`, true]])}
-${MATH}
+
 ${main1d(`${offsets(rank, strided)}
 ${loads.join('\n')}
   O[i] = ${conv}(${expr});`)}`;

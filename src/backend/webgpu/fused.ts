@@ -3,7 +3,7 @@
 // the weighted sum of values, with the same masks and NaN rule as the wasm kernel.
 import type { AdamArgs, AttentionArgs, FusedOps } from '../backend.js';
 import type { Gpu } from './gpu.js';
-import { bindings, f32bits, grid, grid1d, main1d, MATH } from './wgsl.js';
+import { bindings, f32bits, grid, grid1d, main1d } from './wgsl.js';
 
 export function adam(gpu: Gpu, { param, grad, m, v }: FusedOps['adam']['views'], o: AdamArgs): boolean {
   const all = [param, grad, m, v];
@@ -53,7 +53,7 @@ export function attention(gpu: Gpu, { q, k, v, out, mask }: FusedOps['attention'
   const mt = kind === 2 ? 'f32' : 'i32';
   const maskRead = kind === 0 ? '' : kind === 1 ? '    if (Mk[mo + s] == 0) { sc = -ax_inf(); }' : '    sc = sc + Mk[mo + s];';
   const code = () => `${bindings([['Q', 'array<f32>', false], ['K', 'array<f32>', false], ['Vv', 'array<f32>', false], ['Mk', `array<${mt}>`, false], ['O', 'array<f32>', true]])}
-${MATH}
+
 var<workgroup> sc_: array<f32, ${MAX_KEYS}>;
 var<workgroup> red: array<f32, ${AWG}>;
 @compute @workgroup_size(${AWG})

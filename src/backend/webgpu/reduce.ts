@@ -7,7 +7,7 @@ import type { TensorView } from '../backend.js';
 import { stridesOf } from '../../tensor/shape.js';
 import type { ReduceOp } from '../prims.js';
 import type { Gpu } from './gpu.js';
-import { bindings, grid, grid1d, main1d, MATH, scalarOf, WG, type Scalar } from './wgsl.js';
+import { bindings, grid, grid1d, main1d, scalarOf, WG, type Scalar } from './wgsl.js';
 
 interface Plan { kept: [number, number][]; red: [number, number][] }
 
@@ -68,7 +68,7 @@ export function reduce(gpu: Gpu, op: ReduceOp, x: TensorView, out: TensorView, d
   const fn = `fn comb(a: ${t}, b: ${t}) -> ${t} { return ${COMBINE[op][t]}; }`;
   const decl = bindings([['X', `array<${t}>`, false], ['O', `array<${t}>`, true]]);
   if (R <= THREAD_MAX || x.storage.size === 0) {
-    const code = () => `${decl}\n${MATH}\n${fn}\n${main1d(`${walk('base', 'i', nk, 2)}
+    const code = () => `${decl}\n${fn}\n${main1d(`${walk('base', 'i', nk, 2)}
   var acc: ${t} = ${INIT[op][t]};
   for (var r = 0u; r < u32(P[1]); r++) {
 ${walk('off', 'r', nr, 2 + 2 * nk)}
@@ -78,7 +78,7 @@ ${walk('off', 'r', nr, 2 + 2 * nk)}
     gpu.dispatch(`red:${op}:${t}:t:${nk}:${nr}`, code, [x], [out], params, grid1d(M));
     return;
   }
-  const code = () => `${decl}\n${MATH}\n${fn}
+  const code = () => `${decl}\n${fn}
 var<workgroup> part: array<${t}, ${WG}>;
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -124,7 +124,7 @@ fn better(v: ${t}, k: u32, bv: ${t}, bk: u32) -> bool {
   const decl = bindings([['X', `array<${t}>`, false], ['O', 'array<i32>', true]]);
   const params = [M, n, inner];
   if (n <= THREAD_MAX) {
-    const code = () => `${decl}\n${MATH}\n${fns}\n${main1d(`  let base = (i / u32(P[2])) * u32(P[1]) * u32(P[2]) + i % u32(P[2]);
+    const code = () => `${decl}\n${fns}\n${main1d(`  let base = (i / u32(P[2])) * u32(P[1]) * u32(P[2]) + i % u32(P[2]);
   var bv = X[base];
   var bk = 0u;
   for (var k = 1u; k < u32(P[1]); k++) {
@@ -135,7 +135,7 @@ fn better(v: ${t}, k: u32, bv: ${t}, bk: u32) -> bool {
     gpu.dispatch(`arg:${op}:${t}:t`, code, [x], [out], params, grid1d(M));
     return;
   }
-  const code = () => `${decl}\n${MATH}\n${fns}
+  const code = () => `${decl}\n${fns}
 var<workgroup> pv: array<${t}, ${WG}>;
 var<workgroup> pk: array<u32, ${WG}>;
 @compute @workgroup_size(${WG})

@@ -19,7 +19,7 @@ import * as mv from './movement.js';
 import { fold, unfold } from './window.js';
 import { adam, attention } from './fused.js';
 import type { Gpu, Operand } from './gpu.js';
-import { float64Error } from './wgsl.js';
+import { float64Error, mathFor } from './wgsl.js';
 import { INDEX_OPS } from './movement.js';
 
 // GPUBufferUsage / GPUMapMode bits (the globals exist in browsers but not in Node without Dawn's).
@@ -57,6 +57,8 @@ export class WebGPUBackend implements Backend, Gpu {
   private bytes = 0;
   private count = 0;
   private pooledBytes = 0;
+  /** Bytes of storage buffers that exist on the GPU (live and pooled). */
+  private gpuBytes = 0;
   private readonly pool = new Map<number, GPUBuffer[]>();
   /** Pooled bytes above which freed buffers are destroyed instead of kept. */
   poolLimitBytes = 512 << 20;
@@ -78,7 +80,11 @@ export class WebGPUBackend implements Backend, Gpu {
   private deviceError: string | null = null;
   private closed = false;
 
-  constructor(readonly device: GPUDevice, readonly adapterName: string) {
+  /**
+   * `owners`: the GPU and adapter objects the device came from. Dawn (Node) tears its instance down
+   * when the GPU object is garbage-collected, corrupting the live device: the backend keeps them.
+   */
+  constructor(readonly device: GPUDevice, readonly adapterName: string, private readonly owners: readonly unknown[] = []) {
     this.errors = device.createBuffer({ size: 16, usage: STORAGE | COPY_SRC | COPY_DST });
     this.arena = device.createBuffer({ size: ARENA_BYTES, usage: STORAGE | COPY_DST });
     device.addEventListener('uncapturederror', (e) => {
@@ -102,6 +108,7 @@ export class WebGPUBackend implements Backend, Gpu {
       const free = this.pool.get(cls);
       const reused = free?.pop();
       if (reused) this.pooledBytes -= cls;
+      if (!reused) this.gpuBytes += cls;
       const buf = reused ?? this.device.createBuffer({ size: cls, usage: STORAGE | COPY_SRC | COPY_DST });
       block = { buf, host: null, bytes, cls, live: true, dirty: reused !== undefined };
     }
@@ -189,6 +196,7 @@ export class WebGPUBackend implements Backend, Gpu {
     if (b.buf === null || this.closed) return;
     if (this.pooledBytes + b.cls > this.poolLimitBytes) {
       b.buf.destroy();
+      this.gpuBytes -= b.cls;
     } else {
       let list = this.pool.get(b.cls);
       if (!list) { list = []; this.pool.set(b.cls, list); }
@@ -198,15 +206,19 @@ export class WebGPUBackend implements Backend, Gpu {
     b.buf = null;
   }
 
-  /** Live bytes and storages; `pooledBytes` is freed GPU memory kept for reuse. */
-  memory(): { bytes: number; storages: number; pooledBytes: number; pipelines: number } {
-    return { bytes: this.bytes, storages: this.count, pooledBytes: this.pooledBytes, pipelines: this.pipelines.size };
+  /**
+   * Live bytes and storages (4 bytes per element; float64 8, on the host); `pooledBytes` is freed
+   * GPU memory kept for reuse, `gpuBytes` all storage buffers on the GPU (live and pooled, by size class).
+   */
+  memory(): { bytes: number; storages: number; pooledBytes: number; gpuBytes: number; pipelines: number } {
+    return { bytes: this.bytes, storages: this.count, pooledBytes: this.pooledBytes, gpuBytes: this.gpuBytes, pipelines: this.pipelines.size };
   }
 
   /** Destroy the pooled buffers (live storages keep theirs). */
   trimPool(): void {
     for (const list of this.pool.values()) for (const buf of list) buf.destroy();
     this.pool.clear();
+    this.gpuBytes -= this.pooledBytes;
     this.pooledBytes = 0;
   }
 
@@ -294,7 +306,8 @@ export class WebGPUBackend implements Backend, Gpu {
   private pipeline(key: string, code: () => string, layout: GPUBindGroupLayout): GPUComputePipeline {
     let p = this.pipelines.get(key);
     if (!p) {
-      const module = this.device.createShaderModule({ code: code() });
+      const text = code();
+      const module = this.device.createShaderModule({ code: `${mathFor(text)}\n${text}` });
       p = this.device.createComputePipeline({ layout: this.device.createPipelineLayout({ bindGroupLayouts: [layout] }), compute: { module, entryPoint: 'main' } });
       this.pipelines.set(key, p);
     }
@@ -374,7 +387,10 @@ export class WebGPUBackend implements Backend, Gpu {
 
   run<K extends KernelOp>(op: K, inputs: readonly TensorView[], out: TensorView, attrs: PrimAttrs[K]): void {
     this.currentOp = op;
-    for (const t of inputs) this.live(op, t.storage);
+    for (const t of inputs) {
+      const b = this.live(op, t.storage);
+      if (b.dirty) { this.endPass(); this.commands().clearBuffer(b.buf!); b.dirty = false; }
+    }
     this.live(op, out.storage);
     if (out.storage.size === 0) return;
     if (op === 'cast' && inputs[0]!.dtype === 'float64') { this.castFromHost(inputs[0]!, out); return; }
@@ -411,7 +427,7 @@ export class WebGPUBackend implements Backend, Gpu {
   };
 
   private fusedRun(op: string, views: TensorView[], f: () => boolean): boolean {
-    if (views.some((v) => v.dtype === 'float64')) return false;
+    if (views.some((v) => v.dtype === 'float64' || v.storage.backend !== this)) return false;
     this.currentOp = op;
     for (const v of views) this.live(op, v.storage);
     return f();
@@ -445,5 +461,5 @@ export async function createWebGPUBackend(host: () => Promise<{ gpu: unknown } |
   });
   const info = adapter.info;
   const name = [info?.vendor, info?.architecture, info?.device, info?.description].filter((s) => s).join(' ') || 'unknown adapter';
-  return new WebGPUBackend(device, name);
+  return new WebGPUBackend(device, name, [gpu, adapter]);
 }

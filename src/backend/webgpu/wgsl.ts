@@ -58,6 +58,27 @@ export function f32bits(v: number): number {
   return I32[0]!;
 }
 
+/**
+ * The MATH functions `code` calls (and those they call), as WGSL to put before it: shaders compile
+ * faster without the ones they do not use.
+ */
+export function mathFor(code: string): string {
+  const need = new Set<string>();
+  const visit = (text: string): void => {
+    for (const m of text.matchAll(/\b(ax_[a-z0-9]+)\s*\(/g)) {
+      const name = m[1]!;
+      if (need.has(name) || !FUNCS.has(name)) continue;
+      need.add(name);
+      visit(FUNCS.get(name)!);
+    }
+  };
+  visit(code);
+  const parts = [...FUNCS.keys()].filter((n) => need.has(n)).map((n) => FUNCS.get(n)!);
+  if (need.has('ax_nan')) parts.unshift('var<private> AX_NAN_BITS: u32 = 0x7fc00000u;');
+  if (need.has('ax_inf')) parts.unshift('var<private> AX_INF_BITS: u32 = 0x7f800000u;');
+  return parts.join('\n');
+}
+
 /** Float32 functions with the reference's edge semantics (NaN, ±∞, ±0), accurate to a few ulp. */
 export const MATH = /* wgsl */ `
 var<private> AX_NAN_BITS: u32 = 0x7fc00000u;
@@ -94,18 +115,22 @@ fn ax_log(x: f32) -> f32 {
   return ef * 0.693145752f + ((2.0f * s + s * r) + ef * 1.42860677e-6f);
 }
 fn ax_expm1(x: f32) -> f32 {
-  if (x > 88.7228394f) { return ax_inf(); }
-  let u = ax_exp(x);
-  if (u == 1.0f) { return x; }
-  let um1 = u - 1.0f;
-  if (um1 == -1.0f) { return -1.0f; }
-  return um1 * x / ax_log(u);
+  // Near 0 a Taylor polynomial (no cancellation); elsewhere exp(x) − 1 loses at most ~2 ulp. (Kahan's
+  // (u−1)·x/log(u) is avoided: shader compilers may fold (1+x)−1 to x and undo such tricks.)
+  if (abs(x) < 0.3466f) {
+    return x * (1.0f + x * (0.5f + x * (0.166666672f + x * (0.0416666679f + x * (0.00833333377f + x * (0.00138888892f + x * (0.000198412701f + x * 0.0000248015876f)))))));
+  }
+  return ax_exp(x) - 1.0f;
 }
 fn ax_log1p(x: f32) -> f32 {
-  if (ax_isinf(x) && x > 0.0f) { return x; }
-  let u = 1.0f + x;
-  if (u == 1.0f) { return x; }
-  return ax_log(u) * x / (u - 1.0f);
+  if (ax_isnan(x) || x < -1.0f) { return ax_nan(); }
+  if (x == -1.0f) { return -ax_inf(); }
+  if (x < -0.2929f || x > 0.4142f) { return ax_log(1.0f + x); }
+  // log(1+x) = 2·atanh(s), s = x/(2+x): no rounding of 1+x.
+  let s = x / (2.0f + x);
+  let z = s * s;
+  let r = z * (0.666666667f + z * (0.4f + z * (0.285714286f + z * (0.222222222f + z * 0.181818182f))));
+  return 2.0f * s + s * r;
 }
 fn ax_tanh(x: f32) -> f32 {
   if (ax_isnan(x)) { return x; }
@@ -155,7 +180,7 @@ fn ax_pow(x: f32, y: f32) -> f32 {
   }
   let ay = abs(y);
   let yint = floor(y) == y;
-  if (x < 0.0f && !yint) { return ax_nan(); }
+  if (x < 0.0f && !yint && !ax_isinf(x)) { return ax_nan(); }
   let odd = yint && ay < 16777216.0f && (i32(ay) & 1) == 1;
   var r: f32;
   if (ax == 0.0f) { r = select(ax_inf(), 0.0f, y > 0.0f); }
@@ -200,3 +225,10 @@ fn ax_toi32(x: f32) -> i32 {
   return bitcast<i32>(u32(m));
 }
 `;
+
+/** MATH split into its functions, by name, in definition order. */
+const FUNCS = new Map<string, string>();
+for (const block of MATH.split(/\n(?=fn )/)) {
+  const m = /^fn (ax_[a-z0-9]+)/.exec(block);
+  if (m) FUNCS.set(m[1]!, block.trim());
+}
