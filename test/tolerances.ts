@@ -10,12 +10,6 @@ export const TOL = {
    * rounds to float32, a few dozen ops deep for the layers and their gradients.
    */
   fixtureAsF32: { rtol: 1e-4, atol: 1e-5 },
-  /**
-   * sin/cos on WebGPU vs the float32 reference: WGSL only promises an absolute error of 2⁻¹¹ for
-   * sin and cos on [−π, π] (SwiftShader is ~2e-4 off there); gradients carry it times a
-   * cotangent of magnitude ≲ 2.
-   */
-  wgslTrigF32: { rtol: 1e-4, atol: 1e-3 },
   /** Central finite differences in float64 with step 1e-6: truncation error ~1e-12/h² plus rounding ~1e-16/h. */
   finiteDiff: { rtol: 1e-5, atol: 1e-7 },
   finiteDiffStep: 1e-6,

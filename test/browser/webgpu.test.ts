@@ -38,7 +38,7 @@ function compare(page: OpResult[], node: OpResult[]): string[] {
   const bad: string[] = [];
   node.forEach((n, i) => {
     const p = page[i]!;
-    const tol = /^(sin|cos)\//.test(n.name) ? TOL.wgslTrigF32 : TOL.fixtureAsF32; // WGSL's sin/cos accuracy (tolerances.ts)
+    const tol = /^(sin|cos)\//.test(n.name) ? TOL.webgpuSinCosF32 : TOL.fixtureAsF32; // WGSL's sin/cos accuracy (tolerances.ts)
     if ((p.error ?? null) !== (n.error ?? null)) { bad.push(`${n.name}: webgpu ${p.error ?? 'ok'}, Node ts ${n.error ?? 'ok'}`); return; }
     n.outputs.forEach((o, k) => { const m = mismatch(p.outputs[k]!, o, tol); if (m) bad.push(`${n.name} output ${k}: ${m}`); });
     n.grads.forEach((g, k) => {
