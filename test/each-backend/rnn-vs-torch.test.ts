@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as ax from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
-import { assertClose, fixtureValues, fromFixture, readJson, ROOT, type FixtureTensor } from '../helpers.js';
+import { assertClose, fixtureValues, fromFixture, onBackend, readJson, ROOT, type FixtureTensor } from '../helpers.js';
 import { TOL } from '../tolerances.js';
 
 type FT = FixtureTensor;
@@ -45,7 +45,7 @@ test('rnn fixtures are fresh (generator unchanged since they were written)', () 
 
 for (const c of fx.layers) {
   test(`torch parity: ${c.name}`, async () => {
-    const opts = { ...c.options, dtype: 'float64' as const };
+    const opts = { ...c.options, dtype: onBackend('float64') };
     const m = c.layer === 'LSTM' ? new ax.LSTM(c.inputSize, c.hiddenSize, opts) : c.layer === 'GRU' ? new ax.GRU(c.inputSize, c.hiddenSize, opts) : new ax.RNN(c.inputSize, c.hiddenSize, opts);
     loadParams(m, c.params);
     const x = fromFixture(c.input).requiresGrad_();
@@ -73,7 +73,7 @@ for (const c of fx.layers) {
 
 for (const c of fx.cells) {
   test(`torch parity: ${c.name}`, async () => {
-    const opts = { ...c.options, dtype: 'float64' as const };
+    const opts = { ...c.options, dtype: onBackend('float64') };
     const m = c.layer === 'LSTMCell' ? new ax.LSTMCell(c.inputSize, c.hiddenSize, opts) : c.layer === 'GRUCell' ? new ax.GRUCell(c.inputSize, c.hiddenSize, opts) : new ax.RNNCell(c.inputSize, c.hiddenSize, opts);
     loadParams(m, c.params);
     const x = fromFixture(c.input).requiresGrad_();
@@ -98,7 +98,7 @@ for (const c of fx.cells) {
 
 for (const c of fx.embeddings) {
   test(`torch parity: Embedding ${c.name}`, async () => {
-    const m = new ax.Embedding(c.numEmbeddings, c.embeddingDim, { ...c.options, dtype: 'float64' });
+    const m = new ax.Embedding(c.numEmbeddings, c.embeddingDim, { ...c.options, dtype: onBackend('float64') });
     m.loadStateDict({ weight: fromFixture(c.weight) });
     const out = m.forward(fromFixture(c.ids));
     await expect(out, c.output, `${c.name} output`);

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as ax from '../../src/index.js';
 import type { Module, Tensor } from '../../src/index.js';
-import { assertClose, assertGradsMatch, fixtureValues, fromFixture, readJson, ROOT, values, vjpObjective, type FixtureTensor } from '../helpers.js';
+import { assertClose, assertGradsMatch, fixtureValues, fromFixture, onBackend, readJson, ROOT, values, vjpObjective, type FixtureTensor } from '../helpers.js';
 import { TOL } from '../tolerances.js';
 
 type Rec = Record<string, FixtureTensor>;
@@ -25,7 +25,7 @@ test('transformer fixtures are fresh (generator unchanged since they were writte
 
 /** Build the module (if any) with the fixture's weights and run the call. */
 function run(c: Case, inputs: Record<string, Tensor>, masks: Record<string, Tensor>): { outs: Tensor[]; module: Module | null } {
-  const a = c.args;
+  const a = c.args.options?.dtype ? { ...c.args, options: { ...c.args.options, dtype: onBackend(c.args.options.dtype) } } : c.args;
   const load = (m: Module): Module => {
     m.loadStateDict(Object.fromEntries(Object.entries(c.state).map(([k, v]) => [k, fromFixture(v)])));
     return m;
