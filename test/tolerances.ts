@@ -4,6 +4,12 @@ export interface Tol { rtol: number; atol: number }
 export const TOL = {
   /** float64 vs PyTorch float64: only the order of summation differs. */
   fixtureF64: { rtol: 1e-9, atol: 1e-12 },
+  /**
+   * A float64 fixture run in float32 on a backend without float64 (WebGPU: WGSL has no 64-bit
+   * floats) vs the float64 reference: the inputs round to float32 (2⁻²⁴ relative) and every op
+   * rounds to float32, a few dozen ops deep for the layers and their gradients.
+   */
+  fixtureAsF32: { rtol: 1e-4, atol: 1e-5 },
   /** Central finite differences in float64 with step 1e-6: truncation error ~1e-12/h² plus rounding ~1e-16/h. */
   finiteDiff: { rtol: 1e-5, atol: 1e-7 },
   finiteDiffStep: 1e-6,

@@ -65,7 +65,11 @@ export function probeOutputShape(model: Module, x: Tensor): number[] | null {
     return noGrad(() => scope(() => {
       const k = Math.min(2, x.shape[0]!);
       const idx = fromArray(Array.from({ length: k }, (_, i) => i), [k], 'int32', x.storage.backend);
-      const out = model.forward(indexSelect(x, 0, idx)) as Tensor;
+      let rows = indexSelect(x, 0, idx);
+      const home = model.parameters()[0]?.storage.backend;
+      // x may be a CPU copy of data on another backend (fitAsync's data checks on WebGPU): the rows go to the model's.
+      if (home && home !== rows.storage.backend) rows = fromArray(rows.data(), rows.shape, rows.dtype, home);
+      const out = model.forward(rows) as Tensor;
       return [...out.shape];
     }));
   } catch {

@@ -12,7 +12,8 @@ import { indexSelect } from '../ops/indexing.js';
 import type { Module } from '../nn/module.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { isXY } from '../train/batches.js';
-import { EarlyStopping, type Callback, type EpochLogs, type TrainContext } from '../train/callbacks.js';
+import { EarlyStopping, type BatchLogs, type Callback, type EpochLogs, type TrainContext } from '../train/callbacks.js';
+import { readsSync } from '../tensor/host-read.js';
 import type { FitRun } from '../train/fit.js';
 import { scoreOutputs, type BaselineScores, type Score } from './baselines.js';
 import { diagnoseData } from './diagnose-data.js';
@@ -105,6 +106,11 @@ export class DoctorCallback implements Callback {
   private imbalanced = false;
   private baselines: BaselineScores | null = null;
   private step = 0;
+  /** Steps whose end (onStepEnd) was seen; the gradient sample of a step is taken there, reported in its onBatchEnd. */
+  private stepsEnded = 0;
+  private readonly sampled: { step: number; findings: Finding[] }[] = [];
+  /** Whether the model's values can be read synchronously: on WebGPU the gradient and activation checks are off (they read the model mid-run). */
+  private readonly reads: boolean;
   private rows = 0;
   private epoch = 1;
   private probes = 0;
@@ -140,8 +146,10 @@ export class DoctorCallback implements Callback {
       classes = readTargets(train.y).classes;
     }
     this.classes = classes;
-    this.probeOnValidation = opts.gradients !== false && val !== null && val.x.shape[0]! >= PROBE_ROWS;
-    this.probe = train && opts.gradients !== false && !this.probeOnValidation ? noGrad(() => probeBatch(train.x)) : null;
+    this.reads = info.model.parameters().every((p) => readsSync(p));
+    const watchModel = opts.gradients !== false && this.reads;
+    this.probeOnValidation = watchModel && val !== null && val.x.shape[0]! >= PROBE_ROWS;
+    this.probe = train && watchModel && !this.probeOnValidation ? noGrad(() => probeBatch(train.x)) : null;
     this.ms = performance.now() - t0;
   }
 
@@ -203,15 +211,31 @@ export class DoctorCallback implements Callback {
     });
   }
 
-  onBatchEnd(_s: number, logs: { loss: number; batchSize: number }, ctx: TrainContext): void {
+  /** The gradients are sampled as the step ends (fitAsync calls onBatchEnd later, when the losses are back). */
+  onStepEnd(_s: number, ctx: TrainContext): void {
+    const t0 = performance.now();
+    try {
+      this.stepsEnded++;
+      this.sampleGradients(this.stepsEnded, ctx);
+    } finally {
+      this.ms += performance.now() - t0;
+    }
+  }
+
+  private sampleGradients(step: number, ctx: TrainContext): void {
+    if (this.opts.gradients !== false && this.reads && isSampleStep(step)) this.sampled.push({ step, findings: this.grads.sample(ctx.model, step, this.epoch) });
+  }
+
+  onBatchEnd(_s: number, logs: BatchLogs, ctx: TrainContext): void {
     // Every step: timed inline (no closure; this runs thousands of times a fit).
     const t0 = performance.now();
     try {
       this.step++;
+      if (this.stepsEnded < this.step) { this.stepsEnded = this.step; this.sampleGradients(this.step, ctx); } // a loop without onStepEnd
       this.rows += logs.batchSize;
-      const found = this.monitor.batch(this.step, this.epoch, logs.loss, ctx.optimizer.paramGroups[0]!.lr);
+      const found = this.monitor.batch(this.step, this.epoch, logs.loss, logs.lr ?? ctx.optimizer.paramGroups[0]!.lr);
       if (found.length > 0) this.doctor.reportAll(found);
-      if (this.opts.gradients !== false && isSampleStep(this.step)) this.doctor.reportAll(this.grads.sample(ctx.model, this.step, this.epoch));
+      if (this.sampled[0]?.step === this.step) this.doctor.reportAll(this.sampled.shift()!.findings);
     } finally {
       this.ms += performance.now() - t0;
       ctx.history.doctorMs = this.ms;
@@ -235,7 +259,7 @@ export class DoctorCallback implements Callback {
       }
       if (last > this.probedEpoch) this.checkActivations(last); // the final state is always probed
       const val = this.info.validation !== undefined && isXY(this.info.validation) ? this.info.validation : null;
-      if (this.baselines && val && last > 0) {
+      if (this.baselines && val && last > 0 && this.reads) {
         let out = outputs(ctx.model, val.x); // (m, outputs)
         // probabilities (binaryCrossEntropy) → logits, which scoreOutputs thresholds at 0
         if (this.lossName === 'binaryCrossEntropy') out = Float64Array.from(out, (p) => Math.log(p / (1 - p)));

@@ -12,7 +12,7 @@ import type { Optimizer, ParamState } from '../optim/optimizer.js';
 import { Tensor } from '../tensor/tensor.js';
 import { architectureSize } from './architecture-size.js';
 import { restoreOptimizerState } from './checkpoint-optimizer.js';
-import { loadSafetensorsSync, parseSafetensors, serializeSafetensors, type SafetensorsFile } from './safetensors.js';
+import { loadSafetensorsSync, parseSafetensors, serializeSafetensors, serializeSafetensorsAsync, type SafetensorsFile } from './safetensors.js';
 import { platform } from '../platform/current.js';
 
 const FORMAT = 'axon-checkpoint-1';
@@ -42,11 +42,29 @@ export function save(model: Module, path: string, options: SaveOptions = {}): vo
 }
 
 /**
+ * `save`, reading the weights back asynchronously: the form that works on every backend, WebGPU
+ * included (where `save` throws SyncReadError).
+ *
+ * @example
+ * await saveAsync(model, 'mnist.safetensors');
+ */
+export async function saveAsync(model: Module, path: string, options: SaveOptions = {}): Promise<void> {
+  const { tensors, metadata } = checkpointContents(model, options);
+  await platform.writeFileAtomic(path, await serializeSafetensorsAsync(tensors, metadata));
+}
+
+/**
  * The bytes `save` writes (a safetensors file with the architecture and, if asked, the optimizer
  * state in its metadata): for a browser, where there is no file to write — keep them in
  * IndexedDB or offer them as a download, and read them back with `parseCheckpoint(bytes)`.
  */
-export function serializeCheckpoint(model: Module, { optimizer, extra }: SaveOptions = {}): Uint8Array {
+export function serializeCheckpoint(model: Module, options: SaveOptions = {}): Uint8Array {
+  const { tensors, metadata } = checkpointContents(model, options);
+  return serializeSafetensors(tensors, metadata);
+}
+
+/** The tensors and metadata of a checkpoint file. */
+function checkpointContents(model: Module, { optimizer, extra }: SaveOptions): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
   const tensors: Record<string, Tensor> = { ...model.stateDict() };
   const metadata: Record<string, string> = { format: FORMAT };
   try {
@@ -66,7 +84,7 @@ export function serializeCheckpoint(model: Module, { optimizer, extra }: SaveOpt
     metadata.optimizer = JSON.stringify({ type: optimizer.constructor.name, paramGroups: sd.paramGroups, scalars });
   }
   if (extra) metadata.extra = JSON.stringify(extra);
-  return serializeSafetensors(tensors, metadata);
+  return { tensors, metadata };
 }
 
 export interface LoadedCheckpoint {

@@ -80,7 +80,23 @@ function checkMetadata(op: string, metadata: unknown): Record<string, string> {
  * const bytes = serializeSafetensors({ 'fc.weight': w, 'fc.bias': b }, { format: 'pt' });
  */
 export function serializeSafetensors(tensors: Record<string, Tensor>, metadata?: Record<string, string>): Uint8Array {
+  return serializeWith('serializeSafetensors', tensors, metadata, (t) => t.data());
+}
+
+/**
+ * serializeSafetensors with the tensors read back asynchronously (all at once): the form that
+ * works on every backend, WebGPU included.
+ */
+export async function serializeSafetensorsAsync(tensors: Record<string, Tensor>, metadata?: Record<string, string>): Promise<Uint8Array> {
   const op = 'serializeSafetensors';
+  for (const t of Object.values(tensors)) if (t instanceof Tensor) t.assertLive(op);
+  const list = Object.values(tensors).filter((t) => t instanceof Tensor);
+  const contents = await Promise.all(list.map((t) => t.dataAsync()));
+  const read = new Map(list.map((t, i) => [t, contents[i]!]));
+  return serializeWith(op, tensors, metadata, (t) => read.get(t)!);
+}
+
+function serializeWith(op: string, tensors: Record<string, Tensor>, metadata: Record<string, string> | undefined, contents: (t: Tensor) => TypedArray): Uint8Array {
   const entries = Object.entries(tensors);
   for (const [name, t] of entries) {
     if (name === '' || name === '__metadata__') throw new ValueError(op, `tensor name ${JSON.stringify(name)} is not allowed; rename it`);
@@ -98,7 +114,7 @@ export function serializeSafetensors(tensors: Record<string, Tensor>, metadata?:
   const datas: Uint8Array[] = [];
   let offset = 0;
   for (const [name, t] of entries) {
-    const bytes = toLittleEndianBytes(t.data());
+    const bytes = toLittleEndianBytes(contents(t));
     const info = { dtype: FILE_DTYPE[t.dtype], shape: [...t.shape], data_offsets: [offset, offset + bytes.length] };
     fields.push(`${JSON.stringify(name)}:${JSON.stringify(info)}`);
     offset += bytes.length;
@@ -298,7 +314,7 @@ function bf16ToFloat(b: number): number {
  * await saveSafetensors('mlp.safetensors', { 'fc1.weight': w1, 'fc1.bias': b1 }, { format: 'pt' });
  */
 export async function saveSafetensors(path: string, tensors: Record<string, Tensor>, metadata?: Record<string, string>): Promise<void> {
-  await platform.writeFileAtomic(path, serializeSafetensors(tensors, metadata));
+  await platform.writeFileAtomic(path, await serializeSafetensorsAsync(tensors, metadata));
 }
 
 /** `saveSafetensors` for synchronous callers. */

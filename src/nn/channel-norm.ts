@@ -3,7 +3,8 @@
 import { ShapeError, ValueError } from '../errors.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { assign } from '../ops/assign.js';
-import { add } from '../ops/elementwise.js';
+import { add, cast, div } from '../ops/elementwise.js';
+import { readsSync } from '../tensor/host-read.js';
 import { batchNorm, groupNorm } from '../ops/channel-norm.js';
 import { ones, zeros } from '../tensor/creation.js';
 import type { DType } from '../tensor/dtype.js';
@@ -68,11 +69,13 @@ abstract class BatchNormBase extends Module {
       throw new ShapeError(this.layer, `expected input ${shapeStr(x.shape)} to have ${this.numFeatures} channels in dim 1, got ${x.shape[1]}; set numFeatures to the previous layer's output channels`);
     }
     const useBatch = this.training || this.running_mean === null;
-    let momentum = this.momentum ?? 0;
+    let momentum: number | Tensor = this.momentum ?? 0;
     if (this.training && this.num_batches_tracked) {
       const nbt = this.num_batches_tracked;
       noGrad(() => assign(nbt, add(nbt, 1)));
-      if (this.momentum === null) momentum = 1 / nbt.item(); // cumulative moving average
+      if (this.momentum === null) { // cumulative moving average: 1 / batches so far (on the device where values are read only asynchronously)
+        momentum = readsSync(nbt) ? 1 / nbt.item() : noGrad(() => div(1, cast(nbt, x.dtype)));
+      }
     }
     // Running stats are null without trackRunningStats: then eval normalizes with batch statistics too.
     return batchNorm(x, this.running_mean, this.running_var, { weight: this.weight, bias: this.bias, training: useBatch, momentum, eps: this.eps });

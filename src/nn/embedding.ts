@@ -1,9 +1,13 @@
 // Embedding: a lookup table of learned vectors indexed by int32 token ids (torch.nn.Embedding).
 import { DTypeError, ValueError } from '../errors.js';
 import { noGrad } from '../autograd/grad-mode.js';
-import { where } from '../ops/elementwise.js';
-import { indexSelect } from '../ops/indexing.js';
-import { reshape } from '../ops/movement.js';
+import { abs, add, div, eq, ge, gt, logicalAnd, logicalOr, lt, mul, pow, where } from '../ops/elementwise.js';
+import { indexAdd, indexSelect } from '../ops/indexing.js';
+import { reshape, sliceUpdate, squeeze, unsqueeze } from '../ops/movement.js';
+import { sum } from '../ops/reduce.js';
+import { assign } from '../ops/assign.js';
+import { scope } from '../tensor/lifetime.js';
+import { readsSync } from '../tensor/host-read.js';
 import { fromArray } from '../tensor/creation.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -62,15 +66,14 @@ export class Embedding extends Module {
   resetParameters(): void {
     normal_(this.weight);
     if (this.paddingIdx !== null) {
-      const w = this.weight.data();
-      w.fill(0, this.paddingIdx * this.embeddingDim, (this.paddingIdx + 1) * this.embeddingDim);
-      this.weight.storage.backend.write(this.weight.storage, w);
-      bumpVersion(this.weight);
+      const pad = this.paddingIdx;
+      noGrad(() => scope(() => { assign(this.weight, sliceUpdate(this.weight, [[pad, pad + 1]], 0)); })); // row paddingIdx = 0, on the device
     }
   }
 
   forward(ids: Tensor): Tensor {
     if (ids.dtype !== 'int32') throw new DTypeError('Embedding', `token ids must be an int32 tensor, got ${ids.dtype}; convert with .int()`);
+    if (!readsSync(ids)) return this.forwardOnDevice(ids);
     const v = ids.data();
     let hasPad = false;
     for (let i = 0; i < v.length; i++) {
@@ -89,6 +92,35 @@ export class Embedding extends Module {
       rows = where(isPad, indexSelect(this.weight.detach(), 0, flat), rows); // (M, E)
     }
     return reshape(rows, [...ids.shape, this.embeddingDim]); // (M, E) -> (*, E)
+  }
+
+  /**
+   * forward() where the ids can only be read asynchronously (WebGPU): the same values and
+   * gradients, computed on the device. An id outside 0..numEmbeddings−1 gives a row of NaN
+   * (instead of the ValueError of forward()), so the loss shows it.
+   */
+  private forwardOnDevice(ids: Tensor): Tensor {
+    const flat = reshape(ids, [ids.numel]); // (*) -> (M)
+    const bad = unsqueeze(logicalOr(lt(flat, 0), ge(flat, this.numEmbeddings)), 1); // (M, 1)
+    const safe = where(squeeze(bad, 1), 0, flat); // (M)
+    if (this.maxNorm !== null) this.renormOnDevice(safe);
+    let rows = indexSelect(this.weight, 0, safe); // (M, E)
+    if (this.paddingIdx !== null) rows = where(unsqueeze(eq(safe, this.paddingIdx), 1), indexSelect(this.weight.detach(), 0, safe), rows); // the padding row gets no gradient
+    rows = where(bad, NaN, rows);
+    return reshape(rows, [...ids.shape, this.embeddingDim]); // (M, E) -> (*, E)
+  }
+
+  /** renorm() on the device: the rows `ids` refers to with norm > maxNorm scaled to maxNorm (+1e-7 guard, as PyTorch). */
+  private renormOnDevice(ids: Tensor): void {
+    noGrad(() => scope(() => {
+      const w = this.weight;
+      const b = w.storage.backend;
+      const used = gt(indexAdd(fromArray(new Float32Array(this.numEmbeddings), [this.numEmbeddings], w.dtype, b), 0, ids, fromArray(new Float32Array(ids.numel).fill(1), [ids.numel], w.dtype, b)), 0); // rows ids refers to (V)
+      const p = this.normType;
+      const nrm = pow(sum(pow(abs(w), p), { dim: 1 }), 1 / p); // (V)
+      const scale = where(logicalAnd(used, gt(nrm, this.maxNorm!)), div(this.maxNorm!, add(nrm, 1e-7)), 1); // (V)
+      assign(w, mul(w, unsqueeze(scale, 1)));
+    }));
   }
 
   /** torch.embedding_renorm_: rows referenced by `ids` with norm > maxNorm are scaled to maxNorm (+1e-7 guard, as PyTorch). */

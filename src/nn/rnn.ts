@@ -1,7 +1,8 @@
 // Multi-layer recurrent layers with PyTorch's semantics and parameter layout: RNN (tanh/relu),
 // LSTM and GRU; bidirectional, batchFirst, dropout between layers, initial states, and
 // variable-length batches through `lengths` (what pack_padded_sequence does in PyTorch).
-import { ShapeError, ValueError } from '../errors.js';
+import { ShapeError, SyncReadError, ValueError } from '../errors.js';
+import { readsSync } from '../tensor/host-read.js';
 import { dropout } from '../ops/activation.js';
 import { add, where } from '../ops/elementwise.js';
 import { linear } from '../ops/linalg.js';
@@ -50,6 +51,10 @@ function readLengths(layer: string, lengths: Tensor | readonly number[] | undefi
   if (lengths === undefined) return null;
   if (lengths instanceof Tensor && lengths.dtype !== 'int32') {
     throw new ValueError(layer, `lengths must be an int32 tensor (or a number array), got ${lengths.dtype}; convert with .int()`);
+  }
+  if (lengths instanceof Tensor && !readsSync(lengths)) {
+    // The packing schedule (which sequences are still running at each step) is decided on the CPU.
+    throw new SyncReadError(layer, `lengths is a tensor on the ${lengths.storage.backend.name} backend, whose memory can only be read asynchronously, and the layer plans its time steps from the lengths on the CPU; pass them as a number array: { lengths: await lengths.toArrayAsync() } (or keep them as numbers from the data pipeline)`);
   }
   const v = lengths instanceof Tensor ? Array.from(lengths.data()) : [...lengths];
   if (v.length !== n) throw new ShapeError(layer, `lengths has ${v.length} entries but the batch holds ${n} sequences; give one length per sequence`);

@@ -16,8 +16,8 @@ export interface BatchNormOptions {
   bias?: Tensor | null;
   /** Normalize with this batch's statistics (and update the running ones) instead of the running ones. Default false. */
   training?: boolean;
-  /** Weight of the new batch in the running averages: r ← (1−m)·r + m·batch. Default 0.1. */
-  momentum?: number;
+  /** Weight of the new batch in the running averages: r ← (1−m)·r + m·batch (a number, or a 0-d tensor on the device). Default 0.1. */
+  momentum?: number | Tensor;
   /** Added to the variance for numerical safety. Default 1e-5. */
   eps?: number;
 }
@@ -58,8 +58,14 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
     if (runningMean && runningVar) {
       const [m, s] = [mu, v];
       noGrad(() => {
-        assign(runningMean, add(mul(runningMean, 1 - momentum), mul(m, momentum)));
-        assign(runningVar, add(mul(runningVar, 1 - momentum), mul(s, (momentum * count) / (count - 1)))); // unbiased
+        if (typeof momentum === 'number') {
+          assign(runningMean, add(mul(runningMean, 1 - momentum), mul(m, momentum)));
+          assign(runningVar, add(mul(runningVar, 1 - momentum), mul(s, (momentum * count) / (count - 1)))); // unbiased
+        } else { // a scalar tensor on the device (BatchNorm's cumulative average where values are read only asynchronously)
+          const keepOld = sub(1, momentum);
+          assign(runningMean, add(mul(runningMean, keepOld), mul(m, momentum)));
+          assign(runningVar, add(mul(runningVar, keepOld), mul(s, mul(momentum, count / (count - 1))))); // unbiased
+        }
       });
     }
   } else {

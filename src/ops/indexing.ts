@@ -1,10 +1,12 @@
 // Indexing by int32 tensors: indexSelect/indexAdd along one dim, gather/scatterAdd, oneHot.
-import { DTypeError, ShapeError, ValueError } from '../errors.js';
+import { DTypeError, ShapeError, SyncReadError, ValueError } from '../errors.js';
 import { normalizeDim, shapeStr } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { fromArray } from '../tensor/creation.js';
 import { execute } from './dispatch.js';
-import { cast } from './elementwise.js';
+import { cast, eq } from './elementwise.js';
+import { unsqueeze } from './movement.js';
+import { readsSync } from '../tensor/host-read.js';
 
 function assertIndex(op: string, index: Tensor): void {
   if (Array.isArray(index) || ArrayBuffer.isView(index)) {
@@ -71,6 +73,15 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
 /** One-hot encoding of int32 class labels: shape [...labels.shape, numClasses], int32. */
 export function oneHot(labels: Tensor, numClasses = -1): Tensor {
   assertIndex('oneHot', labels);
+  if (!readsSync(labels)) {
+    // Labels read only asynchronously (WebGPU): computed on the device, where a label outside
+    // 0..numClasses−1 gives a row of zeros instead of the ValueError below.
+    if (numClasses < 0) {
+      throw new SyncReadError('oneHot', `numClasses = -1 takes the class count from the largest label, which needs reading the labels on the CPU, and the ${labels.storage.backend.name} backend's memory can only be read asynchronously; pass numClasses`);
+    }
+    const classes = fromArray(Array.from({ length: numClasses }, (_, k) => k), [numClasses], 'int32', labels.storage.backend);
+    return cast(eq(unsqueeze(labels, -1), classes), 'int32'); // (..., 1) == (numClasses) -> (..., numClasses)
+  }
   const v = labels.data();
   const n = numClasses < 0 ? Math.max(-1, ...v) + 1 : numClasses;
   const out = new Int32Array(v.length * n);

@@ -4,7 +4,8 @@ import { fromArray } from '../tensor/creation.js';
 import { isFloat, toFloat } from '../tensor/dtype.js';
 import { shapesEqual, shapeStr } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { abs, add, cast, clamp, div, eq, exp, ge, log, log1p, lt, maximum, minimum, mul, ne, neg, sqrt, sub, where } from './elementwise.js';
+import { readsSync } from '../tensor/host-read.js';
+import { abs, add, cast, clamp, div, eq, exp, ge, gt, log, log1p, logicalAnd, logicalNot, logicalOr, lt, maximum, minimum, mul, ne, neg, sqrt, sub, where } from './elementwise.js';
 import { logSoftmax } from './activation.js';
 import { gather, indexSelect } from './indexing.js';
 import { reshape, unsqueeze, squeeze } from './movement.js';
@@ -103,6 +104,9 @@ function checkIndexTarget(op: string, input: Tensor, target: Tensor, ignoreIndex
   if (!shapesEqual(target.shape, want)) {
     throw new ShapeError(op, `class-index target must have shape ${shapeStr(want)} for input ${shapeStr(input.shape)}, got ${shapeStr(target.shape)}${target.ndim === want.length + 1 && target.shape[target.ndim - 1] === 1 ? ' (squeeze the trailing 1)' : ''}`);
   }
+  // Where values can only be read asynchronously (WebGPU) the range is checked on the device:
+  // nllLoss gives NaN for an out-of-range target instead of this error.
+  if (!readsSync(target)) return c;
   for (const v of target.data()) {
     if (v !== ignoreIndex && (v < 0 || v >= c)) {
       throw new ValueError(op, `target class ${v} is out of range for ${c} classes (valid 0..${c - 1}); check the labels or the size of the last layer`);
@@ -124,11 +128,14 @@ export function nllLoss(logProbs: Tensor, target: Tensor, { weight = null, ignor
   const lp = batched ? logProbs : unsqueeze(logProbs, 0); // (N, C, ...)
   const t = batched ? target : unsqueeze(target, 0); // (N, ...)
   const valid = ne(t, ignoreIndex);
-  const safe = where(valid, t, 0); // ignored targets point at class 0 and are masked out below
+  // Out-of-range targets (checked on the CPU where it can read them, see checkIndexTarget): on the device, NaN losses.
+  const bad = readsSync(target) ? null : logicalAnd(valid, logicalOr(lt(t, 0), ge(t, c))); // (N, ...)
+  const safe = where(bad ? logicalAnd(valid, logicalNot(bad)) : valid, t, 0); // ignored targets point at class 0 and are masked out below
   const picked = squeeze(gather(lp, 1, unsqueeze(safe, 1)), 1); // (N, ...)
   const w = classWeight('nllLoss', weight, c, lp);
   const wt = where(valid, w ? reshape(indexSelect(w, 0, reshape(safe, [-1])), safe.shape) : cast(valid, lp.dtype), 0); // (N, ...)
-  const losses = where(valid, neg(mul(picked, wt)), 0); // ignored: 0 even where the log-probability is NaN
+  let losses = where(valid, neg(mul(picked, wt)), 0); // ignored: 0 even where the log-probability is NaN
+  if (bad) losses = where(bad, NaN, losses);
   if (reduction === 'none') return batched ? losses : squeeze(losses, 0);
   if (reduction === 'sum') return sum(losses);
   return countedMean(sum(losses), sum(wt));
@@ -211,9 +218,11 @@ const BCE_GRAD_EPS = Math.fround(1e-12);
  */
 export function binaryCrossEntropy(probs: Tensor, target: Tensor, { weight = null, reduction = 'mean' }: BinaryLossOptions = {}): Tensor {
   const [p, y] = sameShape('binaryCrossEntropy', probs, target);
-  const lo = p.data();
-  for (const v of lo) {
-    if (!(v >= 0 && v <= 1)) throw new ValueError('binaryCrossEntropy', `input ${v} is not a probability in [0, 1]; apply sigmoid first or use binaryCrossEntropyWithLogits`);
+  // Checked on the CPU where it can read the values; on the device (WebGPU) such inputs give NaN losses.
+  if (readsSync(p)) {
+    for (const v of p.data()) {
+      if (!(v >= 0 && v <= 1)) throw new ValueError('binaryCrossEntropy', `input ${v} is not a probability in [0, 1]; apply sigmoid first or use binaryCrossEntropyWithLogits`);
+    }
   }
   const bce = (q: Tensor): Tensor => {
     const logp = clamp(log(q), { min: -100 });
@@ -227,6 +236,7 @@ export function binaryCrossEntropy(probs: Tensor, target: Tensor, { weight = nul
   const slope = div(sub(pd, y.detach()), BCE_GRAD_EPS);
   const edge = add(bce(pd), mul(sub(p, pd), slope));
   let l = where(inside, bce(where(inside, p, 0.5)), edge);
+  if (!readsSync(p)) l = where(logicalOr(lt(pd, 0), gt(pd, 1)), NaN, l); // not a probability: NaN (the CPU check above, on the device)
   const w = weightTensor(weight, p);
   if (w) l = mul(l, w);
   return reduce('binaryCrossEntropy', l, reduction);

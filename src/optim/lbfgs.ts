@@ -2,7 +2,7 @@
 // PyTorch's options, stopping rules and optional strong-Wolfe line search. The objective and its
 // gradient are the closure's tensor program (on the active backend); the step's vector algebra
 // (the two-loop recursion, the line search) works on a float64 host copy of the flat parameters.
-import { ValueError } from '../errors.js';
+import { SyncReadError, ValueError } from '../errors.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { assign } from '../ops/assign.js';
 import { fromArray } from '../tensor/creation.js';
@@ -191,6 +191,10 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
   /** Optimize with `closure` (see LossClosure); returns the loss at the start of the step. */
   override step(closure?: LossClosure): number {
     if (!closure) return this.noClosure();
+    const host = this.params.find((p) => p.storage.backend.syncRead === false);
+    if (host) {
+      throw new SyncReadError('LBFGS.step', `L-BFGS runs its two-loop recursion and line search on the CPU from the loss, parameters and gradients of every evaluation, so it reads them synchronously, and the ${host.storage.backend.name} backend's memory can only be read asynchronously; train with an optimizer that runs on the device (Adam, AdamW, SGD, RMSprop…), or run L-BFGS on the wasm or ts backend`);
+    }
     const g0 = this.paramGroups[0]!;
     const { lr, maxIter, maxEval, toleranceGrad, toleranceChange, historySize, lineSearchFn } = g0;
     const st: ParamState = this.state.get(this.params[0]!) ?? {};

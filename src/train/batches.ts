@@ -18,11 +18,7 @@ export function isXY(d: unknown): d is XY {
 
 /** Validate an (x, y) pair: same length, non-empty, no NaN/inf in floats. */
 export function checkXY(op: string, { x, y }: XY, what = 'data'): void {
-  if (x.ndim === 0 || y.ndim === 0) throw new ShapeError(op, `${what}: x and y need a batch dim, got x ${shapeStr(x.shape)} and y ${shapeStr(y.shape)}`);
-  if (x.shape[0] !== y.shape[0]) {
-    throw new ShapeError(op, `${what}: x has ${x.shape[0]} samples but y has ${y.shape[0]}; they must be paired row by row`);
-  }
-  if (x.shape[0] === 0) throw new ValueError(op, `${what} is empty (0 samples); check the loading and filtering steps`);
+  checkXYShapes(op, { x, y }, what);
   for (const [name, t] of [['x', x], ['y', y]] as const) {
     if (t.dtype !== 'float32' && t.dtype !== 'float64') continue;
     const d = t.data();
@@ -33,6 +29,15 @@ export function checkXY(op: string, { x, y }: XY, what = 'data'): void {
       }
     }
   }
+}
+
+/** checkXY's shape checks (x and y batched, paired, non-empty): nothing read. */
+export function checkXYShapes(op: string, { x, y }: XY, what = 'data'): void {
+  if (x.ndim === 0 || y.ndim === 0) throw new ShapeError(op, `${what}: x and y need a batch dim, got x ${shapeStr(x.shape)} and y ${shapeStr(y.shape)}`);
+  if (x.shape[0] !== y.shape[0]) {
+    throw new ShapeError(op, `${what}: x has ${x.shape[0]} samples but y has ${y.shape[0]}; they must be paired row by row`);
+  }
+  if (x.shape[0] === 0) throw new ValueError(op, `${what} is empty (0 samples); check the loading and filtering steps`);
 }
 
 /**

@@ -45,10 +45,25 @@ export interface TrainContext {
   saveTrainingState?(file: string): void;
 }
 
+/** What onBatchEnd hears about a step. */
+export interface BatchLogs {
+  loss: number;
+  batchSize: number;
+  /** The learning rate the step was taken with (read before onStepEnd hooks stepped any schedule). */
+  lr?: number;
+}
+
 export interface Callback {
   onTrainBegin?(ctx: TrainContext): void;
   onEpochBegin?(epoch: number, ctx: TrainContext): void;
-  onBatchEnd?(step: number, logs: { loss: number; batchSize: number }, ctx: TrainContext): void;
+  /**
+   * Right after each optimizer step, before its loss is read: for what must happen at every step
+   * and needs no value (stepping a per-batch LR schedule). fitAsync reads the losses back in
+   * batches and calls onBatchEnd for those steps afterwards, so per-step actions belong here.
+   */
+  onStepEnd?(step: number, ctx: TrainContext): void;
+  /** A step's loss (in fitAsync: once its batch of losses has been read back, in step order). */
+  onBatchEnd?(step: number, logs: BatchLogs, ctx: TrainContext): void;
   onEpochEnd?(epoch: number, logs: EpochLogs, ctx: TrainContext): void;
   onTrainEnd?(ctx: TrainContext): void;
   /** fit() is about to run its validation pass; `trained` = epochs trained so far (0: the pass before training). */
@@ -173,7 +188,7 @@ export class LRSchedulerCallback implements Callback {
     const s = this.scheduler as Partial<{ loadStateDict(sd: unknown): void }>;
     if (sd !== null && typeof s.loadStateDict === 'function') s.loadStateDict(sd);
   }
-  onBatchEnd(): void { if (this.opts.perBatch) this.scheduler.step(); }
+  onStepEnd(): void { if (this.opts.perBatch) this.scheduler.step(); }
   onEpochEnd(_e: number, logs: EpochLogs): void {
     if (this.opts.perBatch) return;
     if (this.opts.monitor) this.scheduler.step(monitored(logs, this.opts.monitor, 'LRSchedulerCallback'));

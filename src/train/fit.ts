@@ -1,7 +1,8 @@
 // fit / evaluate / predict: the training loop with validation before the first step, callbacks,
 // progress, seeded shuffling, and each step run in a scope so memory stays flat. The loop knows
 // nothing of the training doctor: the public fit (doctor/public-fit.ts) attaches it as a callback.
-import { AxonError, ValueError, type AnomalyError } from '../errors.js';
+import { AxonError, SyncReadError, ValueError, type AnomalyError } from '../errors.js';
+import { readsSync } from '../tensor/host-read.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { manualSeed } from '../tensor/random.js';
 import { scope } from '../tensor/lifetime.js';
@@ -108,46 +109,74 @@ function balancedWeights(y: Tensor): number[] {
   return Array.from({ length: k }, (_, c) => (counts.get(c) ? y.numel / (counts.size * counts.get(c)!) : 0));
 }
 
-/** Hold out a seeded (stratified for int32 labels) fraction of `data`. */
-function holdOut(data: XY, fraction: number, seed: number): [XY, XY] {
+/**
+ * Hold out a seeded (stratified for int32 labels) fraction of `data`; the split is decided from
+ * `host` (data itself, or its CPU copy where the backend reads only asynchronously) and applied to both.
+ */
+function holdOut(data: XY, host: XY, fraction: number, seed: number): [XY, XY, XY, XY] {
   if (!(fraction > 0 && fraction < 1)) throw new ValueError('fit', `validation fraction must be in (0, 1), got ${fraction}`);
   const n = data.x.shape[0]!;
   const opts = { seed: seed + 7919 }; // a stream of its own, apart from the batch shuffles
-  const { train, test } = isClassification(data.y) && data.y.ndim === 1
-    ? stratifiedSplit(data.y, { ...opts, testFraction: fraction })
+  const { train, test } = isClassification(host.y) && host.y.ndim === 1
+    ? stratifiedSplit(host.y, { ...opts, testFraction: fraction })
     : (([tr, te]) => ({ train: tr!, test: te! }))(randomSplit(n, [1 - fraction, fraction], opts));
   if (test.length === 0 || train.length === 0) throw new ValueError('fit', `validation fraction ${fraction} of ${n} samples leaves an empty split`);
-  const pick = (idx: number[]): XY => {
-    const it = fromArray(idx, [idx.length], 'int32', data.x.storage.backend);
-    return { x: indexSelect(data.x, 0, it), y: indexSelect(data.y, 0, it) };
+  const pick = (d: XY, idx: number[]): XY => {
+    const it = fromArray(idx, [idx.length], 'int32', d.x.storage.backend);
+    return { x: indexSelect(d.x, 0, it), y: indexSelect(d.y, 0, it) };
   };
-  return [pick(train), pick(test)];
+  const same = host === data;
+  const [trainD, testD] = [pick(data, train), pick(data, test)];
+  return [trainD, testD, same ? trainD : pick(host, train), same ? testD : pick(host, test)];
 }
 
 function* steps(source: BatchSource): IterableIterator<readonly Tensor[]> {
   yield* source;
 }
 
-/**
- * Train `model`. Validation (when given) runs once before the first step, so a broken
- * validation pipeline shows in seconds, and after every epoch. Same seed ⇒ identical run.
- *
- * @example
- * const history = fit(model, { data: { x, y }, validation: 0.1, epochs: 5, batchSize: 64 }); // synchronous: no await
- */
-export function fit(model: Module, opts: FitOptions): History {
+/** CPU copies of data tensors, for the decisions taken from their values (see fitAsync); identity for fit. */
+export type HostCopy = (t: Tensor) => Tensor;
+
+/** Everything fit() and fitAsync() resolve before the first step. */
+export interface RunSetup {
+  data: FitData;
+  validation: FitData | undefined;
+  epochs: number;
+  lossFn: LossFn;
+  metricNames: MetricName[];
+  threshold: number;
+  optimizer: Optimizer<{ lr: number }>;
+  source: BatchSource;
+  callbacks: Callback[];
+  history: History;
+  ctx: TrainContext;
+  ck: FitCheckpointOptions | undefined;
+  files: CheckpointFiles | null;
+  pendingSaves: string[];
+  /** Where the run stands, kept current for checkpoints. */
+  loop: Omit<LoopState, 'callbacks'> | null;
+  /** Write the pending training-state files. */
+  flush(): void;
+  resumed: ReturnType<typeof loadFitState> | null;
+  evalOpts: EvaluateOptions & { loss: LossFn; metrics: MetricName[]; batchSize: number; threshold: number };
+}
+
+/** Resolve a run: seed, validation split, loss, metrics, optimizer, batches, callbacks (attached ones first), checkpoint files, resumed state. */
+export function setupRun(model: Module, opts: FitOptions, host: HostCopy = (t) => t): RunSetup {
   const seed = opts.seed ?? 0;
   manualSeed(seed);
   let data = opts.data;
   let validation = opts.validation;
-  if (isXY(data)) checkXY('fit', data, 'training data');
+  let hostData = isXY(data) ? { x: host(data.x), y: host(data.y) } : data;
+  let hostValidation = validation !== undefined && typeof validation !== 'number' && isXY(validation) ? { x: host(validation.x), y: host(validation.y) } : validation;
+  if (isXY(hostData)) checkXY('fit', hostData, 'training data');
   if (typeof validation === 'number') {
-    if (!isXY(data)) throw new ValueError('fit', 'a validation fraction needs { x, y } training data; with a DataLoader pass validation data instead');
-    [data, validation] = holdOut(data, validation, seed);
-  } else if (validation !== undefined && isXY(validation)) checkXY('fit', validation, 'validation data');
+    if (!isXY(data) || !isXY(hostData)) throw new ValueError('fit', 'a validation fraction needs { x, y } training data; with a DataLoader pass validation data instead');
+    [data, validation, hostData, hostValidation] = holdOut(data, hostData, validation, seed);
+  } else if (hostValidation !== undefined && typeof hostValidation !== 'number' && isXY(hostValidation)) checkXY('fit', hostValidation, 'validation data');
   const epochs = opts.epochs ?? 10;
   if (!Number.isInteger(epochs) || epochs < 0) throw new ValueError('fit', `epochs must be a non-negative integer, got ${epochs}`);
-  const yTrain = firstTargets(data);
+  const yTrain = firstTargets(hostData);
   const classes = isClassification(yTrain);
   const classWeight = opts.classWeight === 'balanced' ? (yTrain ? balancedWeights(yTrain) : null) : opts.classWeight ?? null;
   const lossFn = resolveLoss(opts.loss ?? (classes || yTrain === undefined ? 'crossEntropy' : 'mse'), classWeight);
@@ -156,7 +185,7 @@ export function fit(model: Module, opts: FitOptions): History {
   const optimizer = opts.optimizer ?? new Adam(model.parameters(), { lr: 1e-3 });
   const source: BatchSource = isXY(data) ? xyBatches(data, opts.batchSize ?? Math.min(32, data.x.shape[0]!), { shuffle: opts.shuffle ?? true, seed }) : data;
   const callbacks: Callback[] = [...(opts.verbose === false ? [] : [new ProgressBar()]), ...(opts.callbacks ?? [])];
-  const run: FitRun = { model, data, validation: validation as FitData | undefined, loss: opts.loss, classWeight: opts.classWeight, callbacks };
+  const run: FitRun = { model, data: hostData, validation: hostValidation as FitData | undefined, loss: opts.loss, classWeight: opts.classWeight, callbacks };
   const attached = (opts.attach ?? []).map((make) => make(run)).filter((cb): cb is Callback => cb !== null);
   callbacks.unshift(...attached);
   const history: History = { epochs: [], stoppedEarly: false };
@@ -169,16 +198,55 @@ export function fit(model: Module, opts: FitOptions): History {
     model, optimizer, epochs, stepsPerEpoch: source.length ?? 0, epoch: 0, history, stopTraining: false,
     saveTrainingState: (file) => { pendingSaves.push(file); },
   };
-  let loop: Omit<LoopState, 'callbacks'> | null = null; // where the run stands, kept current for checkpoints
-  const flush = (): void => {
-    for (const file of pendingSaves.splice(0)) saveFitState(file, parts, loop!);
+  const setup: RunSetup = {
+    data, validation: validation as FitData | undefined, epochs, lossFn, metricNames, threshold, optimizer, source, callbacks, history, ctx, ck, files, pendingSaves,
+    loop: null,
+    flush: () => { for (const file of pendingSaves.splice(0)) saveFitState(file, parts, setup.loop!); },
+    resumed: opts.resume !== undefined ? loadFitState(opts.resume, parts) : null,
+    evalOpts: { loss: lossFn, metrics: metricNames, batchSize: opts.batchSize ?? 32, threshold },
   };
-  const resumed = opts.resume !== undefined ? loadFitState(opts.resume, parts) : null;
-  if (resumed) {
-    history.epochs.push(...resumed.loop.history.epochs);
-    if (resumed.loop.history.initial) history.initial = resumed.loop.history.initial;
+  if (setup.resumed) {
+    history.epochs.push(...setup.resumed.loop.history.epochs);
+    if (setup.resumed.loop.history.initial) history.initial = setup.resumed.loop.history.initial;
   }
-  const evalOpts = { loss: lossFn, metrics: metricNames, batchSize: opts.batchSize ?? 32, threshold };
+  return setup;
+}
+
+/** `val`-prefixed names of validation figures (loss → valLoss). */
+export function valLogs(v: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [`val${k[0]!.toUpperCase()}${k.slice(1)}`, x]));
+}
+
+/** The TrainingDivergedError for a loss `value` at a step (origin: the op found under anomaly detection, if any). */
+export function divergedError(value: number, epoch: number, step: number, watch: DivergenceWatch, lastFinite: number, lr: number, origin: AnomalyError | null): TrainingDivergedError {
+  const what = Number.isFinite(value)
+    ? `the loss reached ${value} at epoch ${epoch + 1}, step ${step + 1}, over ${DIVERGENCE_FACTOR}× its starting value ${watch.start}`
+    : `the loss became ${value} at epoch ${epoch + 1}, step ${step + 1} (last finite loss ${lastFinite})`;
+  const err = new TrainingDivergedError(`${what}; ${blame(origin, lr)}`);
+  if (origin) err.origin = origin;
+  return err;
+}
+
+/** fit() on a backend whose values come back only asynchronously: the error that points to fitAsync. */
+export function assertSyncReads(op: string, model: Module, asyncCall: string): void {
+  const p = model.parameters().find((t) => !readsSync(t));
+  if (p) {
+    throw new SyncReadError(op, `the model lives on the ${p.storage.backend.name} backend, whose memory can only be read asynchronously, and ${op}() reads every step's loss synchronously; use \`await ${asyncCall}(model, options)\` (same options and result, losses read back in batches)`);
+  }
+}
+
+/**
+ * Train `model`. Validation (when given) runs once before the first step, so a broken
+ * validation pipeline shows in seconds, and after every epoch. Same seed ⇒ identical run.
+ * Synchronous: on a backend read only asynchronously (WebGPU) use `await fitAsync(...)`.
+ *
+ * @example
+ * const history = fit(model, { data: { x, y }, validation: 0.1, epochs: 5, batchSize: 64 }); // synchronous: no await
+ */
+export function fit(model: Module, opts: FitOptions): History {
+  assertSyncReads('fit', model, 'fitAsync');
+  const run = setupRun(model, opts);
+  const { epochs, lossFn, metricNames, threshold, optimizer, source, callbacks, history, ctx, ck, files, pendingSaves, resumed } = run;
   const batchWatchers = callbacks.filter((cb) => cb.onValidationBatch);
   const validate = (trained: number): Record<string, number> => {
     for (const cb of callbacks) cb.onValidationBegin?.(trained, ctx);
@@ -186,16 +254,13 @@ export function fit(model: Module, opts: FitOptions): History {
       const onBatch = batchWatchers.length === 0 ? undefined : (x: Tensor, pred: Tensor, y: Tensor): void => {
         for (const cb of batchWatchers) cb.onValidationBatch!(x, pred, y, trained, ctx);
       };
-      return evaluate(model, validation as FitData, { ...evalOpts, onBatch });
+      return evaluate(model, run.validation as FitData, { ...run.evalOpts, onBatch });
     } finally {
       for (const cb of callbacks) cb.onValidationEnd?.(trained, ctx);
     }
   };
 
-  if (validation !== undefined && !resumed) {
-    const v = validate(0);
-    history.initial = Object.fromEntries(Object.entries(v).map(([k, x]) => [`val${k[0]!.toUpperCase()}${k.slice(1)}`, x]));
-  }
+  if (run.validation !== undefined && !resumed) history.initial = valLogs(validate(0));
   for (const cb of callbacks) cb.onTrainBegin?.(ctx);
   let lastFinite = NaN;
   let globalStep = 0;
@@ -246,14 +311,9 @@ export function fit(model: Module, opts: FitOptions): History {
         return { value, n: xb.shape[0]! };
       });
       if (r === null) break;
+      const lr = optimizer.paramGroups[0]!.lr;
       if (watch.diverged(r.value)) {
-        const lr = optimizer.paramGroups[0]!.lr;
-        const origin = ('origin' in r ? r.origin : null) ?? null;
-        const what = Number.isFinite(r.value)
-          ? `the loss reached ${r.value} at epoch ${epoch + 1}, step ${step + 1}, over ${DIVERGENCE_FACTOR}× its starting value ${watch.start}`
-          : `the loss became ${r.value} at epoch ${epoch + 1}, step ${step + 1} (last finite loss ${lastFinite})`;
-        const err = new TrainingDivergedError(`${what}; ${blame(origin, lr)}`);
-        if (origin) err.origin = origin;
+        const err = divergedError(r.value, epoch, step, watch, lastFinite, lr, ('origin' in r ? r.origin : null) ?? null);
         for (const cb of callbacks) cb.onDiverged?.(err, r.value, ctx);
         throw err;
       }
@@ -261,32 +321,41 @@ export function fit(model: Module, opts: FitOptions): History {
       lossSum += r.value * r.n;
       seen += r.n;
       globalStep++;
-      loop = { epoch, stepInEpoch: step + 1, step: globalStep, lossSum, seen, running: running.map((m) => m.getState()), watchStart: watch.start, lastFinite, stopTraining: ctx.stopTraining, history };
-      for (const cb of callbacks) cb.onBatchEnd?.(step, { loss: r.value, batchSize: r.n }, ctx);
-      loop.stopTraining = ctx.stopTraining;
+      run.loop = { epoch, stepInEpoch: step + 1, step: globalStep, lossSum, seen, running: running.map((m) => m.getState()), watchStart: watch.start, lastFinite, stopTraining: ctx.stopTraining, history };
+      for (const cb of callbacks) cb.onStepEnd?.(step, ctx);
+      for (const cb of callbacks) cb.onBatchEnd?.(step, { loss: r.value, batchSize: r.n, lr }, ctx);
+      run.loop.stopTraining = ctx.stopTraining;
       if (files && ck!.everySteps !== undefined && globalStep % ck!.everySteps === 0) pendingSaves.push(files.path(epoch, globalStep));
-      if (pendingSaves.length > 0) { files?.prepare(); flush(); files?.prune(); }
+      if (pendingSaves.length > 0) { files?.prepare(); run.flush(); files?.prune(); }
     }
     if (seen === 0) throw new ValueError('fit', 'the training data produced no batches (empty DataLoader, or dropLast with a batch size above the data size)');
     const logs: EpochLogs = { epoch: epoch + 1, loss: lossSum / seen };
     metricNames.forEach((m, i) => { logs[m] = running[i]!.value(); });
-    if (validation !== undefined) {
-      const v = validate(epoch + 1);
-      for (const [k, x] of Object.entries(v)) logs[`val${k[0]!.toUpperCase()}${k.slice(1)}`] = x;
-    }
-    logs.lr = optimizer.paramGroups[0]!.lr;
-    logs.seconds = (performance.now() - t0) / 1000;
-    history.epochs.push(logs);
-    loop = { epoch: epoch + 1, stepInEpoch: 0, step: globalStep, lossSum: 0, seen: 0, running: [], watchStart: watch.start, lastFinite, stopTraining: ctx.stopTraining, history };
-    for (const cb of callbacks) cb.onEpochEnd?.(epoch, logs, ctx);
-    loop.stopTraining = ctx.stopTraining;
-    if (files && (ck!.everyEpoch ?? ck!.everySteps === undefined)) pendingSaves.push(files.path(epoch + 1, globalStep));
-    if (pendingSaves.length > 0) { files?.prepare(); flush(); files?.prune(); }
+    if (run.validation !== undefined) Object.assign(logs, valLogs(validate(epoch + 1)));
+    endEpoch(run, epoch, logs, t0, globalStep, watch, lastFinite);
   }
-  history.stoppedEarly = ctx.stopTraining;
-  for (const cb of callbacks) cb.onTrainEnd?.(ctx);
+  return endRun(run, model);
+}
+
+/** An epoch's end: lr and time into its logs, the history, onEpochEnd, checkpoints. */
+export function endEpoch(run: RunSetup, epoch: number, logs: EpochLogs, t0: number, globalStep: number, watch: DivergenceWatch, lastFinite: number): void {
+  const { optimizer, history, callbacks, ctx, files, ck, pendingSaves } = run;
+  logs.lr = optimizer.paramGroups[0]!.lr;
+  logs.seconds = (performance.now() - t0) / 1000;
+  history.epochs.push(logs);
+  run.loop = { epoch: epoch + 1, stepInEpoch: 0, step: globalStep, lossSum: 0, seen: 0, running: [], watchStart: watch.start, lastFinite, stopTraining: ctx.stopTraining, history };
+  for (const cb of callbacks) cb.onEpochEnd?.(epoch, logs, ctx);
+  run.loop.stopTraining = ctx.stopTraining;
+  if (files && (ck!.everyEpoch ?? ck!.everySteps === undefined)) pendingSaves.push(files.path(epoch + 1, globalStep));
+  if (pendingSaves.length > 0) { files?.prepare(); run.flush(); files?.prune(); }
+}
+
+/** The run's end: stoppedEarly, onTrainEnd, eval mode. */
+export function endRun(run: RunSetup, model: Module): History {
+  run.history.stoppedEarly = run.ctx.stopTraining;
+  for (const cb of run.callbacks) cb.onTrainEnd?.(run.ctx);
   model.eval();
-  return history;
+  return run.history;
 }
 
 export interface EvaluateOptions {
@@ -301,6 +370,7 @@ export interface EvaluateOptions {
 
 /** Mean loss and metrics of `model` on `data`, in eval mode without gradients. */
 export function evaluate(model: Module, data: FitData, opts: EvaluateOptions = {}): Record<string, number> {
+  assertSyncReads('evaluate', model, 'evaluateAsync');
   if (isXY(data)) checkXY('evaluate', data);
   const y = firstTargets(data);
   const classes = isClassification(y);

@@ -14,15 +14,18 @@ export class RunningMetric {
   }
 
   update(pred: Tensor, target: Tensor): void {
-    const p = pred.data();
-    const t = target.data();
+    this.updateValues(pred.data(), target.data(), target.dtype === 'int32');
+  }
+
+  /** update() on values already read back (fitAsync): `classIndices` when the targets are int32 labels. */
+  updateValues(p: ArrayLike<number>, t: ArrayLike<number>, classIndices: boolean): void {
     if (this.name === 'accuracy') {
-      const n = target.numel;
+      const n = t.length;
       const c = p.length / Math.max(n, 1);
       for (let i = 0; i < n; i++) {
         let cls: number;
         if (c === 1) cls = p[i]! >= this.threshold ? 1 : 0;
-        else if (target.dtype !== 'int32' && t.length === p.length) {
+        else if (!classIndices && t.length === p.length) {
           // probability targets: compare argmaxes
           cls = argmaxRow(p, i * c, c);
           this.total += cls === argmaxRow(t, i * c, c) ? 1 : 0;

@@ -24,3 +24,12 @@ export async function launch(executablePath: string): Promise<Browser> {
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
   });
 }
+
+/**
+ * Chromium with WebGPU: `--enable-unsafe-webgpu` (WebGPU on Linux is behind it) and without
+ * `--disable-gpu`. With no GPU, Chromium's own SwiftShader (Vulkan) gives the adapter; pages must
+ * be a secure context (the 127.0.0.1 test server is), or navigator.gpu is undefined.
+ */
+export async function launchWebGPU(executablePath: string): Promise<Browser> {
+  return chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage', '--enable-unsafe-webgpu'] });
+}

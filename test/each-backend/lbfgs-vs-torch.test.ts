@@ -41,8 +41,20 @@ function lossOf(c: LbfgsCase, params: Tensor[]): () => Tensor {
   };
 }
 
+/** L-BFGS reads the loss, parameters and gradients on the CPU at every evaluation (src/optim/lbfgs.ts). */
+const syncReads = ax.getBackend().syncRead !== false;
+
+test('LBFGS on a backend read only asynchronously (WebGPU; here ts-async) fails at once with a SyncReadError that names the alternatives', () => {
+  const c = fx.cases.find((k) => k.problem === 'rosenbrock')!;
+  const onAsync = ax.getBackend('ts-async');
+  const params = c.params.map((p) => ax.keep(ax.fromArray(p.data as number[], p.shape, p.dtype, onAsync).requiresGrad_(p.requiresGrad ?? false)));
+  const opt = new ax.LBFGS(params, c.options);
+  assert.throws(() => opt.step(() => { opt.zeroGrad(); const v = lossOf(c, params)(); v.backward(); return v; }),
+    (e: Error) => e instanceof ax.SyncReadError && /LBFGS\.step/.test(e.message) && /Adam/.test(e.message) && /wasm or ts backend/.test(e.message));
+});
+
 for (const c of fx.cases) {
-  test(`torch.optim.LBFGS parity: ${c.name}`, () => {
+  test(`torch.optim.LBFGS parity: ${c.name}`, { skip: !syncReads && 'L-BFGS reads synchronously; on this backend it throws the SyncReadError tested above' }, async () => {
     const params = c.params.map((p) => ax.keep(fromFixture(p)));
     const loss = lossOf(c, params);
     const opt = new ax.LBFGS(params, c.options);
@@ -50,7 +62,7 @@ for (const c of fx.cases) {
       const l = opt.step(() => { opt.zeroGrad(); const v = loss(); v.backward(); return v; });
       assert.ok(closeEnough(l, c.losses[s]!, TOL.fixtureF64), `step ${s + 1}: loss ${l} vs torch ${c.losses[s]}`);
       assert.equal(opt.state.get(params[0]!)?.['funcEvals'], c.evals[s], `step ${s + 1}: closure evaluations`);
-      params.forEach((p, i) => assertClose(p, { shape: p.shape, data: c.trajectory[s]![i]! }, TOL.fixtureF64, `${c.name} step ${s + 1} param ${i}`));
+      for (const [i, p] of params.entries()) await assertClose(p, { shape: p.shape, data: c.trajectory[s]![i]! }, TOL.fixtureF64, `${c.name} step ${s + 1} param ${i}`);
     }
   });
 }

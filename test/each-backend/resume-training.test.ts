@@ -13,6 +13,16 @@ import { EPOCHS, losses, model, options, STEPS_PER_EPOCH, weightBytes } from '..
 
 class Killed extends Error {}
 
+/** fit() and its checkpoints read synchronously: on a backend read only asynchronously (WebGPU) the test below checks the errors instead. */
+const syncReads = ax.getBackend().syncRead !== false;
+const SYNC_ONLY = !syncReads && 'fit() and training checkpoints read synchronously; on this backend they refuse with the SyncReadErrors tested below';
+
+test('on a backend read only asynchronously, fit() points to fitAsync and fitAsync refuses checkpoints with the reason', { skip: syncReads && 'this backend reads synchronously: the checkpoint tests run instead' }, async () => {
+  const m = model();
+  assert.throws(() => ax.fit(m, options(m, {})), (e: Error) => e instanceof ax.SyncReadError && /fitAsync/.test(e.message));
+  await assert.rejects(ax.fitAsync(m, options(m, { checkpoint: { path: path.join(tmpdir(), 'never.safetensors') } })), (e: Error) => e instanceof ax.SyncReadError && /checkpoint/.test(e.message));
+});
+
 function uninterrupted(): { weights: number[][]; steps: number[]; history: ReturnType<typeof losses> } {
   const steps: number[] = [];
   const m = model();
@@ -37,7 +47,7 @@ function killedAndResumed(k: number, checkpoint: Omit<ax.FitCheckpointOptions, '
   return { weights: weightBytes(m2), steps, history: losses(h), from };
 }
 
-test('a run killed at step k and resumed ends bit-identical to the uninterrupted one', () => {
+test('a run killed at step k and resumed ends bit-identical to the uninterrupted one', { skip: SYNC_ONLY }, () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'axon-resume-'));
   try {
     const ref = uninterrupted();
@@ -64,22 +74,22 @@ test('a run killed at step k and resumed ends bit-identical to the uninterrupted
   }
 });
 
-test('a DataLoader resumes mid-epoch in the same order, skipping the batches done', () => {
+test('a DataLoader resumes mid-epoch in the same order, skipping the batches done', async () => {
   const x = ax.arange(0, 20).reshape([20, 1]);
   const make = (): ax.DataLoader<ax.Tensor[]> => new ax.DataLoader(new ax.TensorDataset(x), { batchSize: 3, shuffle: true, seed: 9 }) as unknown as ax.DataLoader<ax.Tensor[]>;
-  const rows = (b: unknown): number[] => Array.from((b as ax.Tensor[])[0]!.data());
+  const rows = (bs: unknown[]): Promise<number[][]> => Promise.all(bs.map(async (b) => Array.from(await (b as ax.Tensor[])[0]!.dataAsync())));
   const ref = make();
-  const all = [...ref, ...ref].map(rows); // two epochs
+  const all = await rows([...ref, ...ref]); // two epochs
   const a = make();
   const it = a[Symbol.iterator]();
-  const seen = [it.next(), it.next(), it.next()].map((r) => rows(r.value));
+  const seen = await rows([it.next(), it.next(), it.next()].map((r) => r.value));
   const state = JSON.parse(JSON.stringify(a.stateDict())) as ax.DataLoaderState;
   const b = make();
   b.loadStateDict(state);
-  assert.deepEqual([...seen, ...[...b].map(rows), ...[...b].map(rows)], all);
+  assert.deepEqual([...seen, ...(await rows([...b])), ...(await rows([...b]))], all);
 });
 
-test('ModelCheckpoint({ saveTrainingState }) writes checkpoints that fit({ resume }) continues bit-identically', () => {
+test('ModelCheckpoint({ saveTrainingState }) writes checkpoints that fit({ resume }) continues bit-identically', { skip: SYNC_ONLY }, () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'axon-mcs-'));
   try {
     const ref = uninterrupted();
@@ -100,7 +110,7 @@ test('ModelCheckpoint({ saveTrainingState }) writes checkpoints that fit({ resum
   }
 });
 
-test('ModelCheckpoint creates its folder, removes its own stale temp files and keeps the last K', () => {
+test('ModelCheckpoint creates its folder, removes its own stale temp files and keeps the last K', { skip: SYNC_ONLY }, () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'axon-mc-'));
   try {
     const folder = path.join(dir, 'runs', 'a');

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as ax from '../../src/index.js';
 import type { Module, ModuleConfig, Tensor } from '../../src/index.js';
-import { assertClose, readJson, ROOT } from '../helpers.js';
+import { assertClose, readJson, ROOT, values } from '../helpers.js';
 import { TOL } from '../tolerances.js';
 
 interface Case {
@@ -52,9 +52,9 @@ function run(m: Module, call: string, i: Tensor[]): Tensor[] {
   /* eslint-enable @typescript-eslint/no-explicit-any */
 }
 
-function maxDiff(a: Tensor, b: Tensor): number {
-  const x = a.data();
-  const y = b.data();
+async function maxDiff(a: Tensor, b: Tensor): Promise<number> {
+  const x = await a.dataAsync();
+  const y = await b.dataAsync();
   let m = 0;
   for (let k = 0; k < x.length; k++) m = Math.max(m, Math.abs(x[k]! - y[k]!));
   return m;
@@ -72,7 +72,7 @@ for (const c of fx.cases) {
     }
   });
 
-  test(`torch state dict loads strictly and outputs match: ${c.name}`, (t) => {
+  test(`torch state dict loads strictly and outputs match: ${c.name}`, async (t) => {
     const inputs = Object.values(part(c, 'input'));
     const want = Object.values(part(c, 'output'));
     assert.equal(inputs.length, c.inputs);
@@ -81,15 +81,16 @@ for (const c of fx.cases) {
     m.eval();
     const got = ax.noGrad(() => run(m, c.call, inputs));
     assert.equal(got.length, c.outputs);
-    got.forEach((g, i) => assertClose(g, { shape: want[i]!.shape, data: want[i]!.data() }, TOL.torchLayerF32, `${c.name} output ${i}`));
-    t.diagnostic(`${c.name}: max |axon − torch| = ${Math.max(...got.map((g, i) => maxDiff(g, want[i]!))).toExponential(2)}`);
+    for (const [i, g] of got.entries()) await assertClose(g, { shape: want[i]!.shape, data: await want[i]!.dataAsync() }, TOL.torchLayerF32, `${c.name} output ${i}`);
+    const diffs = await Promise.all(got.map((g, i) => maxDiff(g, want[i]!)));
+    t.diagnostic(`${c.name}: max |axon − torch| = ${Math.max(...diffs).toExponential(2)}`);
 
     // Round trip through Axon's own file: same keys as torch's, same outputs after load().
     const f = path.join(dir, `${c.name}.safetensors`);
-    ax.save(m, f);
+    await ax.saveAsync(m, f);
     const saved = ax.loadSafetensorsSync(f).tensors;
     assert.deepEqual(Object.keys(saved).sort(), c.keys.map((k) => k.key).sort(), 'saved keys');
     const again = ax.noGrad(() => run(ax.load(f), c.call, inputs));
-    again.forEach((g, i) => assert.deepEqual(Array.from(g.data()), Array.from(got[i]!.data()), `${c.name} output ${i} after save/load`));
+    for (const [i, g] of again.entries()) assert.deepEqual(await values(g), await values(got[i]!), `${c.name} output ${i} after save/load`);
   });
 }

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as ax from '../../src/index.js';
 import type { Module, Tensor } from '../../src/index.js';
-import { assertClose, assertGradsMatch, fixtureValues, fromFixture, readJson, ROOT, vjpObjective, type FixtureTensor } from '../helpers.js';
+import { assertClose, assertGradsMatch, fixtureValues, fromFixture, onBackend, readJson, ROOT, values, vjpObjective, type FixtureTensor } from '../helpers.js';
 import { TOL } from '../tolerances.js';
 
 type Rec = Record<string, FixtureTensor>;
@@ -25,7 +25,7 @@ test('transformer fixtures are fresh (generator unchanged since they were writte
 
 /** Build the module (if any) with the fixture's weights and run the call. */
 function run(c: Case, inputs: Record<string, Tensor>, masks: Record<string, Tensor>): { outs: Tensor[]; module: Module | null } {
-  const a = c.args;
+  const a = c.args.options?.dtype ? { ...c.args, options: { ...c.args.options, dtype: onBackend(c.args.options.dtype) } } : c.args;
   const load = (m: Module): Module => {
     m.loadStateDict(Object.fromEntries(Object.entries(c.state).map(([k, v]) => [k, fromFixture(v)])));
     return m;
@@ -63,16 +63,16 @@ function run(c: Case, inputs: Record<string, Tensor>, masks: Record<string, Tens
 }
 
 for (const c of fx.cases) {
-  test(`torch parity: ${c.name}`, () => {
+  test(`torch parity: ${c.name}`, async () => {
     const inputs = Object.fromEntries(Object.entries(c.inputs).map(([k, v]) => [k, fromFixture(v).requiresGrad_(true)]));
     const masks = Object.fromEntries(Object.entries(c.masks).map(([k, v]) => [k, fromFixture(v)]));
     const { outs, module } = run(c, inputs, masks);
-    outs.forEach((o, i) => assertClose(o, { shape: c.outputs[i]!.shape, data: fixtureValues(c.outputs[i]!) }, TOL.fixtureF64, `${c.name} output ${i}`));
+    for (const [i, o] of outs.entries()) await assertClose(o, { shape: c.outputs[i]!.shape, data: fixtureValues(c.outputs[i]!) }, TOL.fixtureF64, `${c.name} output ${i}`);
     const objective = vjpObjective(outs, c.cotangents);
     const params = module ? Object.fromEntries(module.namedParameters()) : {};
     const names = Object.keys(c.param_grads);
     assert.deepEqual(names.slice().sort(), Object.keys(params).sort(), `${c.name}: parameter names differ from PyTorch's`);
-    assertGradsMatch(c.name, objective, [
+    await assertGradsMatch(c.name, objective, [
       ...Object.entries(inputs).map(([k, t]): [string, Tensor, FixtureTensor] => [`grad of ${k}`, t, c.input_grads[k]!]),
       ...names.map((n): [string, Tensor, FixtureTensor] => [`grad of ${n}`, params[n]!, c.param_grads[n]!]),
     ], TOL.fixtureF64);
@@ -100,7 +100,7 @@ test('bad input: a sequence longer than the positional table says how to fix it'
   assert.throws(() => new ax.SinusoidalPositionalEncoding(4, 6).forward(ax.zeros([1, 7, 4])), /at most 6/);
 });
 
-test('SDPA: isCausal equals an explicit lower-triangular bool mask; a float −inf mask equals the bool mask', () => {
+test('SDPA: isCausal equals an explicit lower-triangular bool mask; a float −inf mask equals the bool mask', async () => {
   ax.manualSeed(3);
   const q = ax.randn([2, 5, 4]);
   const k = ax.randn([2, 5, 4]);
@@ -109,25 +109,26 @@ test('SDPA: isCausal equals an explicit lower-triangular bool mask; a float −i
   const mask = ax.causalMask(5, 5, q);
   const b = ax.scaledDotProductAttention(q, k, v, { attnMask: mask });
   const c = ax.scaledDotProductAttention(q, k, v, { attnMask: ax.where(mask, 0, -Infinity).float() });
-  assertClose(b, { shape: a.shape, data: a.data() }, TOL.float32);
-  assertClose(c, { shape: a.shape, data: a.data() }, TOL.float32);
+  const av = await a.dataAsync();
+  await assertClose(b, { shape: a.shape, data: av }, TOL.float32);
+  await assertClose(c, { shape: a.shape, data: av }, TOL.float32);
   // The first query sees only the first key: its output is v[:, 0].
-  assertClose(ax.select(a, 1, 0), { shape: [2, 3], data: ax.select(v, 1, 0).data() }, TOL.float32);
+  await assertClose(ax.select(a, 1, 0), { shape: [2, 3], data: await ax.select(v, 1, 0).dataAsync() }, TOL.float32);
 });
 
-test('TransformerEncoder copies the layer (same initial weights, separate parameters) and applies the final norm', () => {
+test('TransformerEncoder copies the layer (same initial weights, separate parameters) and applies the final norm', async () => {
   ax.manualSeed(0);
   const layer = new ax.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, dropout: 0, batchFirst: true, normFirst: true });
   const enc = new ax.TransformerEncoder(layer, 2, { norm: new ax.LayerNorm(8) });
   const sd = enc.stateDict();
-  assert.deepEqual([...sd['layers.0.linear1.weight']!.data()], [...sd['layers.1.linear1.weight']!.data()]);
+  assert.deepEqual(await values(sd['layers.0.linear1.weight']!), await values(sd['layers.1.linear1.weight']!));
   assert.notEqual(sd['layers.0.linear1.weight'], sd['layers.1.linear1.weight']);
   assert.ok('norm.weight' in sd);
   const x = ax.randn([2, 3, 8]);
   const y = enc.forward(x);
   const manual = enc.norm!.forward(enc.layers[1]!.forward(enc.layers[0]!.forward(x)));
-  assertClose(y, { shape: manual.shape, data: manual.data() }, TOL.float32);
+  await assertClose(y, { shape: manual.shape, data: await manual.dataAsync() }, TOL.float32);
   const back = ax.moduleFromConfig(JSON.parse(JSON.stringify(enc.config()))) as ax.TransformerEncoder;
   back.loadStateDict(sd);
-  assertClose(back.forward(x), { shape: y.shape, data: y.data() }, TOL.float32);
+  await assertClose(back.forward(x), { shape: y.shape, data: await y.dataAsync() }, TOL.float32);
 });

@@ -8,7 +8,7 @@ import { KERNELS, type Kernel, type KView } from './kernels.js';
 interface Counted { readonly bytes: number; settled: boolean }
 
 export class TsBackend implements Backend {
-  readonly name = 'ts';
+  readonly name: string = 'ts';
   private bytes = 0;
   private count = 0;
   // Counts storages the GC has reclaimed, so memory() stays truthful without user calls. Each
