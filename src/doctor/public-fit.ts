@@ -11,6 +11,7 @@ import { isXY } from '../train/batches.js';
 import { createFitDoctor, type DoctorOptions } from './fit-doctor.js';
 import { checkLabelDtype } from './label-dtype.js';
 import { createDashboard, type DashboardOptions } from '../dashboard/dashboard.js';
+import { ValueError } from '../errors.js';
 
 export interface FitOptions extends LoopOptions {
   /** The training doctor (default on): checks data, loss, learning rate, fit and gradients; findings land in history.findings. */
@@ -54,13 +55,16 @@ export interface FitAsyncOptions extends FitOptions, AsyncReadOptions {}
  * const history = await fitAsync(model, { data: { x, y }, validation: 0.1, epochs: 5, batchSize: 64 });
  */
 export async function fitAsync(model: Module, opts: FitAsyncOptions): Promise<History> {
-  const { doctor, ...loop } = opts;
+  const { doctor, dashboard, ...loop } = opts;
+  if (dashboard && model.parameters().some((p) => p.storage.backend.syncRead === false)) {
+    throw new ValueError('fitAsync', `the dashboard reads gradient norms and validation outputs synchronously, which the ${model.parameters()[0]!.storage.backend.name} backend cannot do yet; train with dashboard on the wasm backend, or leave the dashboard off here`);
+  }
   const host = await hostCopies(loop.data, loop.validation);
   checkLabelDtype(model, isXY(loop.data) ? { x: loop.data.x, y: host(loop.data.y) } : loop.data, loop.loss);
   const copied = isXY(loop.data) && host(loop.data.x) !== loop.data.x;
   // The data checks compute on the CPU copy: what they create goes to the ts backend with it.
   const makeDoctor = (run: FitRun): Callback | null => (copied ? onBackend('ts', () => createFitDoctor(doctor, run)) : createFitDoctor(doctor, run));
-  return fitLoopAsync(model, { ...loop, attach: [makeDoctor, ...(loop.attach ?? [])] }, host);
+  return fitLoopAsync(model, { ...loop, attach: [makeDoctor, (run) => createDashboard(dashboard, run), ...(loop.attach ?? [])] }, host);
 }
 
 /** `f()` with `name` as the active backend (fitAsync makes its own active again before its first step). */

@@ -343,6 +343,25 @@ gtest('unfold/fold (im2col/col2im): 1-D, 2-D, padding, stride, dilation', async 
   }
 });
 
+gtest('fused LSTM cell (lstmCell, lstmCellGrad) matches the reference on odd widths and row counts, with large and non-finite pre-activations', async (g) => {
+  for (const [R, H] of [[1, 1], [3, 5], [2, 7], [5, 13], [4, 33], [0, 4]] as const) {
+    const pre = data(R * 4 * H, R * 7 + H, true).map((v, i) => (i % 5 === 0 ? v * 40 : v * 3));
+    const c = data(R * H, R + 11 * H, true).map((v) => v * 2);
+    const gr = data(2 * R * H, R + 13 * H);
+    const [p, p0] = [ax.fromArray(pre, [R, 4 * H], 'float32', g), ax.fromArray(pre, [R, 4 * H], 'float32', ts)];
+    const [cc, c0] = [ax.fromArray(c, [R, H], 'float32', g), ax.fromArray(c, [R, H], 'float32', ts)];
+    const [gg, g0] = [ax.fromArray(gr, [2, R, H], 'float32', g), ax.fromArray(gr, [2, R, H], 'float32', ts)];
+    const tol = { rtol: 1e-5, atol: 1e-6 }; // a chain of 3 sigmoid/tanh (each webgpuTranscendentalF32) and products
+    const run = (b: Backend, op: 'lstmCell' | 'lstmCellGrad', ins: Tensor[], size: number, shape: number[]): Tensor => {
+      const out = ax.fromArray(new Float32Array(size), [size], 'float32', b);
+      b.run(op, ins.map((t) => ({ storage: t.storage, shape: t.shape, dtype: t.dtype })), { storage: out.storage, shape: [size], dtype: 'float32' }, {} as never);
+      return ax.reshape(out, shape);
+    };
+    expect(run(g, 'lstmCell', [p, cc], 2 * R * H, [2, R, H]), run(ts, 'lstmCell', [p0, c0], 2 * R * H, [2, R, H]), `lstmCell [${R}, ${H}]`, tol);
+    expect(run(g, 'lstmCellGrad', [p, cc, gg], 5 * R * H, [5 * R * H]), run(ts, 'lstmCellGrad', [p0, c0, g0], 5 * R * H, [5 * R * H]), `lstmCellGrad [${R}, ${H}]`, tol);
+  }
+});
+
 gtest('fused Adam step matches Adam composed in float64', async (g) => {
   const n = 1031;
   const [p] = pair(g, [n], 5); const [gr] = pair(g, [n], 6); const [m] = pair(g, [n], 7); const [v0] = pair(g, [n], 8);

@@ -20,6 +20,7 @@ import { fold, unfold } from './window.js';
 import { adam, attention } from './fused.js';
 import type { Gpu, Operand } from './gpu.js';
 import { float64Error, mathFor } from './wgsl.js';
+import { lstmCell, lstmCellGrad } from './recurrent.js';
 import { INDEX_OPS } from './movement.js';
 
 // GPUBufferUsage / GPUMapMode bits (the globals exist in browsers but not in Node without Dawn's).
@@ -415,6 +416,8 @@ export class WebGPUBackend implements Backend, Gpu {
       case 'matmul': matmul(this, x, y, out, a as PrimAttrs['matmul']); return;
       case 'unfold': unfold(this, x, out, a as PrimAttrs['unfold']); return;
       case 'fold': fold(this, x, out, a as PrimAttrs['fold']); return;
+      case 'lstmCell': lstmCell(this, x, y, out); return;
+      case 'lstmCellGrad': lstmCellGrad(this, x, y, z, out); return;
       default: mv.movement(this, op, inputs, out, a); return;
     }
   }

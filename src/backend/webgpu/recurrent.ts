@@ -1,0 +1,62 @@
+// The fused LSTM cell primitives (ops/lstm-cell.ts) on the GPU: one thread per (row, hidden unit),
+// gate order i, f, g, o, the same formulas as the reference kernels (backend/ts/lstm-cell.ts) in
+// float32 (the reference rounds each op to float32 the same way; the GPU's sigmoid/tanh are the
+// few-ulp ones of wgsl.ts, so results agree within webgpuTranscendentalF32, not bit for bit).
+import type { TensorView } from '../backend.js';
+import { DTypeError } from '../../errors.js';
+import type { Gpu } from './gpu.js';
+import { bindings, grid1d, main1d } from './wgsl.js';
+
+function assertF32(op: string, views: readonly TensorView[]): void {
+  const bad = views.find((t) => t.dtype !== 'float32');
+  if (bad) throw new DTypeError(op, `the webgpu backend runs the fused LSTM cell in float32 only, got ${bad.dtype}; use .float() or the wasm/ts backend`);
+}
+
+/** pre (R, 4H), c (R, H) → out (2, R, H): h' then c'. */
+export function lstmCell(gpu: Gpu, pre: TensorView, c: TensorView, out: TensorView): void {
+  assertF32('lstmCell', [pre, c, out]);
+  const H = c.shape[c.shape.length - 1]!;
+  const n = c.storage.size; // R·H
+  if (n === 0) return;
+  const code = () => `${bindings([['Pre', 'array<f32>', false], ['C', 'array<f32>', false], ['O', 'array<f32>', true]])}
+${main1d(`  let n = u32(P[0]);
+  let H = u32(P[1]);
+  let r = i / H;
+  let j = i % H;
+  let q = r * 4u * H + j;
+  let ig = ax_sigmoid(Pre[q]);
+  let fg = ax_sigmoid(Pre[q + H]);
+  let gg = ax_tanh(Pre[q + 2u * H]);
+  let og = ax_sigmoid(Pre[q + 3u * H]);
+  let cn = fg * C[i] + ig * gg;
+  O[n + i] = cn;
+  O[i] = og * ax_tanh(cn);`)}`;
+  gpu.dispatch('lstmCell', code, [pre, c], [out], [n, H], grid1d(n));
+}
+
+/** pre (R, 4H), c (R, H), g (2, R, H) → out (5·R·H): the gradient of pre (R, 4H) then of c (R, H). */
+export function lstmCellGrad(gpu: Gpu, pre: TensorView, c: TensorView, g: TensorView, out: TensorView): void {
+  assertF32('lstmCellGrad', [pre, c, g, out]);
+  const H = c.shape[c.shape.length - 1]!;
+  const n = c.storage.size; // R·H
+  if (n === 0) return;
+  const code = () => `${bindings([['Pre', 'array<f32>', false], ['C', 'array<f32>', false], ['G', 'array<f32>', false], ['O', 'array<f32>', true]])}
+${main1d(`  let n = u32(P[0]);
+  let H = u32(P[1]);
+  let r = i / H;
+  let j = i % H;
+  let q = r * 4u * H + j;
+  let ig = ax_sigmoid(Pre[q]);
+  let fg = ax_sigmoid(Pre[q + H]);
+  let gg = ax_tanh(Pre[q + 2u * H]);
+  let og = ax_sigmoid(Pre[q + 3u * H]);
+  let t = ax_tanh(fg * C[i] + ig * gg);
+  let dh = G[i];
+  let dct = G[n + i] + (dh * og) * (1.0f - t * t);
+  O[q] = (dct * gg) * (ig * (1.0f - ig));
+  O[q + H] = (dct * C[i]) * (fg * (1.0f - fg));
+  O[q + 2u * H] = (dct * ig) * (1.0f - gg * gg);
+  O[q + 3u * H] = (dh * t) * (og * (1.0f - og));
+  O[4u * n + i] = dct * fg;`)}`;
+  gpu.dispatch('lstmCellGrad', code, [pre, c, g], [out], [n, H], grid1d(n));
+}
