@@ -12,7 +12,7 @@ const F_UNARY: { [K in UnaryOp]: string } = {
   neg: '-a', exp: 'ax_exp(a)', log: 'ax_log(a)', log1p: 'ax_log1p(a)', expm1: 'ax_expm1(a)',
   sqrt: 'ax_sqrt(a)', rsqrt: '1.0f / ax_sqrt(a)', abs: 'abs(a)',
   sign: 'select(select(select(ax_nan(), 0.0f, a == 0.0f), -1.0f, a < 0.0f), 1.0f, a > 0.0f)',
-  sin: 'sin(a)', cos: 'cos(a)', tanh: 'ax_tanh(a)', sigmoid: 'ax_sigmoid(a)',
+  sin: 'ax_sin(a)', cos: 'ax_cos(a)', tanh: 'ax_tanh(a)', sigmoid: 'ax_sigmoid(a)',
   relu: 'select(select(0.0f, a, ax_isnan(a)), a, a > 0.0f)', erf: 'ax_erf(a)',
   floor: 'floor(a)', ceil: 'ceil(a)', round: 'round(a)',
   isNaN: 'select(0, 1, ax_isnan(a))', isFinite: 'select(1, 0, ax_isnan(a) || ax_isinf(a))',

@@ -217,6 +217,49 @@ fn ax_powi(x: i32, y: i32) -> i32 {
   }
   return r;
 }
+fn ax_sinpoly(x: f32) -> f32 {
+  let z = x * x;
+  return x + x * z * ((-1.9515295891e-4f * z + 8.3321608736e-3f) * z - 1.6666654611e-1f);
+}
+fn ax_cospoly(x: f32) -> f32 {
+  let z = x * x;
+  return 1.0f - 0.5f * z + z * z * ((2.443315711809948e-5f * z - 1.388731625493765e-3f) * z + 4.166664568298827e-2f);
+}
+fn ax_trigj(a: f32) -> u32 {
+  var j = u32(floor(a * 1.27323954473516f));
+  if ((j & 1u) == 1u) { j = j + 1u; }
+  return j;
+}
+fn ax_trigr(a: f32, j: u32) -> f32 {
+  let y = f32(j);
+  return ((a - y * 0.78515625f) - y * 2.4187564849853515625e-4f) - y * 3.77489497744594108e-8f;
+}
+fn ax_sin(x: f32) -> f32 {
+  if (ax_isnan(x) || ax_isinf(x)) { return ax_nan(); }
+  let a = abs(x);
+  if (a > 8192.0f) { return sin(x); }
+  if (a < 1e-4f) { return x; }
+  var j = ax_trigj(a);
+  let r = ax_trigr(a, j);
+  j = j & 7u;
+  var sgn = select(1.0f, -1.0f, x < 0.0f);
+  if (j > 3u) { sgn = -sgn; j = j - 4u; }
+  let v = select(ax_sinpoly(r), ax_cospoly(r), j == 1u || j == 2u);
+  return sgn * v;
+}
+fn ax_cos(x: f32) -> f32 {
+  if (ax_isnan(x) || ax_isinf(x)) { return ax_nan(); }
+  let a = abs(x);
+  if (a > 8192.0f) { return cos(x); }
+  var j = ax_trigj(a);
+  let r = ax_trigr(a, j);
+  j = j & 7u;
+  var sgn = 1.0f;
+  if (j > 3u) { sgn = -sgn; j = j - 4u; }
+  if (j > 1u) { sgn = -sgn; }
+  let v = select(ax_cospoly(r), ax_sinpoly(r), j == 1u || j == 2u);
+  return sgn * v;
+}
 fn ax_toi32(x: f32) -> i32 {
   if (ax_isnan(x) || ax_isinf(x)) { return 0; }
   let t = trunc(x);
