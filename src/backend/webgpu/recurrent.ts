@@ -12,14 +12,8 @@ function assertF32(op: string, views: readonly TensorView[]): void {
   if (bad) throw new DTypeError(op, `the webgpu backend runs the fused LSTM cell in float32 only, got ${bad.dtype}; use .float() or the wasm/ts backend`);
 }
 
-/** pre (R, 4H), c (R, H) → out (2, R, H): h' then c'. */
-export function lstmCell(gpu: Gpu, pre: TensorView, c: TensorView, out: TensorView): void {
-  assertF32('lstmCell', [pre, c, out]);
-  const H = c.shape[c.shape.length - 1]!;
-  const n = c.storage.size; // R·H
-  if (n === 0) return;
-  const code = () => `${bindings([['Pre', 'array<f32>', false], ['C', 'array<f32>', false], ['O', 'array<f32>', true]])}
-${main1d(`  let n = u32(P[0]);
+/** The four gates of element i = (row r, unit j): input, forget, cell candidate, output. */
+const GATES = `  let n = u32(P[0]);
   let H = u32(P[1]);
   let r = i / H;
   let j = i % H;
@@ -27,7 +21,16 @@ ${main1d(`  let n = u32(P[0]);
   let ig = ax_sigmoid(Pre[q]);
   let fg = ax_sigmoid(Pre[q + H]);
   let gg = ax_tanh(Pre[q + 2u * H]);
-  let og = ax_sigmoid(Pre[q + 3u * H]);
+  let og = ax_sigmoid(Pre[q + 3u * H]);`;
+
+/** pre (R, 4H), c (R, H) → out (2, R, H): h' then c'. */
+export function lstmCell(gpu: Gpu, pre: TensorView, c: TensorView, out: TensorView): void {
+  assertF32('lstmCell', [pre, c, out]);
+  const H = c.shape[c.shape.length - 1]!;
+  const n = c.storage.size; // R·H
+  if (n === 0) return;
+  const code = () => `${bindings([['Pre', 'array<f32>', false], ['C', 'array<f32>', false], ['O', 'array<f32>', true]])}
+${main1d(`${GATES}
   let cn = fg * C[i] + ig * gg;
   O[n + i] = cn;
   O[i] = og * ax_tanh(cn);`)}`;
@@ -41,15 +44,7 @@ export function lstmCellGrad(gpu: Gpu, pre: TensorView, c: TensorView, g: Tensor
   const n = c.storage.size; // R·H
   if (n === 0) return;
   const code = () => `${bindings([['Pre', 'array<f32>', false], ['C', 'array<f32>', false], ['G', 'array<f32>', false], ['O', 'array<f32>', true]])}
-${main1d(`  let n = u32(P[0]);
-  let H = u32(P[1]);
-  let r = i / H;
-  let j = i % H;
-  let q = r * 4u * H + j;
-  let ig = ax_sigmoid(Pre[q]);
-  let fg = ax_sigmoid(Pre[q + H]);
-  let gg = ax_tanh(Pre[q + 2u * H]);
-  let og = ax_sigmoid(Pre[q + 3u * H]);
+${main1d(`${GATES}
   let t = ax_tanh(fg * C[i] + ig * gg);
   let dh = G[i];
   let dct = G[n + i] + (dh * og) * (1.0f - t * t);
