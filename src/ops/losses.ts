@@ -351,8 +351,12 @@ export function cosineEmbeddingLoss(x1: Tensor, x2: Tensor, target: Tensor, { ma
   if (x1.ndim === 2 && x1.shape[0] !== x2.shape[0]) throw new ShapeError(op, `x1 ${shapeStr(x1.shape)} and x2 ${shapeStr(x2.shape)} must hold the same number of pairs`);
   const want = x1.shape.slice(0, -1);
   if (!shapesEqual(target.shape, want)) throw new ShapeError(op, `target must have shape ${shapeStr(want)} (one 1 or −1 per pair), got ${shapeStr(target.shape)}`);
-  for (const v of target.data()) {
-    if (v !== 1 && v !== -1) throw new ValueError(op, `target values must be 1 (similar) or -1 (dissimilar), got ${v}; map 0/1 labels with y*2-1`);
+  // Where values can only be read asynchronously (WebGPU) the targets are checked on the device:
+  // a pair whose target is neither 1 nor −1 gets a NaN loss instead of this error.
+  if (readsSync(target)) {
+    for (const v of target.data()) {
+      if (v !== 1 && v !== -1) throw new ValueError(op, `target values must be 1 (similar) or -1 (dissimilar), got ${v}; map 0/1 labels with y*2-1`);
+    }
   }
   if (!(margin >= -1 && margin <= 1)) throw new ValueError(op, `margin must be in [-1, 1], got ${margin}`);
   const dt = toFloat(x1.dtype);
@@ -362,6 +366,9 @@ export function cosineEmbeddingLoss(x1: Tensor, x2: Tensor, target: Tensor, { ma
   const magA = add(sum(mul(a, a), { dim: -1 }), EPS);
   const magB = add(sum(mul(b, b), { dim: -1 }), EPS);
   const cos = div(dotAB, sqrt(mul(magA, magB))); // (N)
-  const similar = eq(cast(target, dt), 1);
-  return reduce(op, where(similar, sub(1, cos), clamp(sub(cos, margin), { min: 0 })), reduction);
+  const t = cast(target, dt);
+  const similar = eq(t, 1);
+  const perPair = where(similar, sub(1, cos), clamp(sub(cos, margin), { min: 0 })); // (N)
+  const valid = logicalOr(similar, eq(t, -1)); // false only where the CPU check above was skipped
+  return reduce(op, readsSync(target) ? perPair : where(valid, perPair, NaN), reduction);
 }

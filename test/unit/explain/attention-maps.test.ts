@@ -6,7 +6,7 @@ import * as ax from '../../../src/index.js';
 import { assertClose } from '../../helpers.js';
 import { TOL } from '../../tolerances.js';
 
-test('attentionMaps on a GPT: one causal (B, heads, T, T) map per block, rows summing to 1, and the rollout of them', () => {
+test('attentionMaps on a GPT: one causal (B, heads, T, T) map per block, rows summing to 1, and the rollout of them', async () => {
   ax.manualSeed(3);
   const gpt = new ax.GPT({ ...ax.GPT_DEFAULTS, vocabSize: 20, contextLength: 16, nLayer: 3, nHead: 2, nEmbd: 16 }).eval();
   const ids = ax.randint(0, 20, [2, 6]);
@@ -27,7 +27,7 @@ test('attentionMaps on a GPT: one causal (B, heads, T, T) map per block, rows su
   const x0 = ax.noGrad(() => block.ln_1.forward(ax.add(gpt.wte.forward(ids), gpt.wpe.positions(6, 0))));
   const [, , v] = ax.split(block.attn.c_attn.forward(x0), 16, 2).map((t) => ax.permute(ax.reshape(t, [2, 6, 2, 8]), [0, 2, 1, 3]));
   const y = ax.noGrad(() => block.attn.c_proj.forward(ax.reshape(ax.permute(ax.matmul(maps.layers[0]!.weights, v!), [0, 2, 1, 3]), [2, 6, 16])));
-  assertClose(y, { shape: [2, 6, 16], data: ax.noGrad(() => block.attn.forward(x0)).data() }, TOL.float32, 'attention output from the reported weights');
+  await assertClose(y, { shape: [2, 6, 16], data: ax.noGrad(() => block.attn.forward(x0)).data() }, TOL.float32, 'attention output from the reported weights');
   // Rollout: Â = ½·mean_h A + ½·I per layer, rows renormalised, multiplied last to first.
   let expected: ax.Tensor | null = null;
   for (const l of maps.layers) {
@@ -35,12 +35,12 @@ test('attentionMaps on a GPT: one causal (B, heads, T, T) map per block, rows su
     const n = ax.div(a, ax.sum(a, { dim: -1, keepDim: true }));
     expected = expected ? ax.matmul(n, expected) : n;
   }
-  assertClose(maps.rollout!, { shape: [2, 6, 6], data: expected!.data() }, TOL.float32, 'rollout');
+  await assertClose(maps.rollout!, { shape: [2, 6, 6], data: expected!.data() }, TOL.float32, 'rollout');
   assert.throws(() => ax.attentionMaps(new ax.Linear(2, 2), ax.zeros([1, 2])), (e: Error) => e instanceof ax.ValueError && /no MultiHeadAttention or GPT attention layer/.test(e.message));
   assert.equal(Object.prototype.hasOwnProperty.call(block.ln_1, 'forward'), false, 'the hooks are gone afterwards');
 });
 
-test('smoothGrad is reproducible from a seeded generator and equals the mean of saliency at the same noisy points', () => {
+test('smoothGrad is reproducible from a seeded generator and equals the mean of saliency at the same noisy points', async () => {
   ax.manualSeed(4);
   const model = new ax.Sequential(new ax.Linear(4, 8, { dtype: 'float64' }), new ax.Tanh(), new ax.Linear(8, 2, { dtype: 'float64' }));
   const x = ax.randn([3, 4], { dtype: 'float64' });
@@ -51,7 +51,7 @@ test('smoothGrad is reproducible from a seeded generator and equals the mean of 
   const noise = ax.mul(ax.randn([6, 3, 4], { dtype: 'float64', generator: new ax.Generator(7) }), 0.3);
   let sum = ax.zeros([3, 4], { dtype: 'float64' });
   for (let s = 0; s < 6; s++) sum = ax.add(sum, ax.saliency(model, ax.add(x, ax.select(noise, 0, s)), { target: [0, 1, 0] }));
-  assertClose(a, { shape: [3, 4], data: ax.div(sum, 6).data() }, TOL.fixtureF64, 'SmoothGrad = mean of saliency over the noisy copies');
+  await assertClose(a, { shape: [3, 4], data: ax.div(sum, 6).data() }, TOL.fixtureF64, 'SmoothGrad = mean of saliency over the noisy copies');
   const sq = ax.smoothGrad(model, x, { target: [0, 1, 0], samples: 6, stdev: 0.3, type: 'smoothgradSq', generator: new ax.Generator(7) });
   assert.ok(ax.sum(ax.sub(sq, ax.square(a))).item() >= -1e-12, 'E[A²] ≥ E[A]²');
 });

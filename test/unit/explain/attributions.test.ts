@@ -19,32 +19,32 @@ function linearModel(): { model: ax.Linear; W: Float64Array; M: number; C: numbe
 const table = (N: number, M: number, fn: (i: number, j: number) => number): { shape: number[]; data: number[] } =>
   ({ shape: [N, M], data: Array.from({ length: N * M }, (_, k) => fn(Math.floor(k / M), k % M)) });
 
-test('on a linear model every gradient method has its closed form (per-row targets)', () => {
+test('on a linear model every gradient method has its closed form (per-row targets)', async () => {
   const { model, W, M } = linearModel();
   const x = ax.randn([4, M], f64);
   const xs = x.data();
   const target = [2, 0, 1, 2];
   const w = (i: number, j: number): number => W[target[i]! * M + j]!;
-  assertClose(ax.saliency(model, x, { target }), table(4, M, (i, j) => Math.abs(w(i, j))), TOL.fixtureF64, 'saliency = |W[t]|');
-  assertClose(ax.saliency(model, x, { target, abs: false }), table(4, M, w), TOL.fixtureF64, 'gradient = W[t]');
-  assertClose(ax.inputXGradient(model, x, { target }), table(4, M, (i, j) => xs[i * M + j]! * w(i, j)), TOL.fixtureF64, 'input × gradient = x ⊙ W[t]');
+  await assertClose(ax.saliency(model, x, { target }), table(4, M, (i, j) => Math.abs(w(i, j))), TOL.fixtureF64, 'saliency = |W[t]|');
+  await assertClose(ax.saliency(model, x, { target, abs: false }), table(4, M, w), TOL.fixtureF64, 'gradient = W[t]');
+  await assertClose(ax.inputXGradient(model, x, { target }), table(4, M, (i, j) => xs[i * M + j]! * w(i, j)), TOL.fixtureF64, 'input × gradient = x ⊙ W[t]');
   // The gradient of a linear model is the same at every noisy point: SmoothGrad changes nothing.
-  assertClose(ax.smoothGrad(model, x, { target, samples: 7, attribution: 'gradient', generator: new ax.Generator(1) }), table(4, M, w), TOL.fixtureF64, 'smoothGrad(gradient) = W[t]');
-  assertClose(ax.smoothGrad(model, x, { target, samples: 7, type: 'vargrad', attribution: 'gradient' }), table(4, M, () => 0), TOL.fixtureF64, 'vargrad of a constant gradient = 0');
+  await assertClose(ax.smoothGrad(model, x, { target, samples: 7, attribution: 'gradient', generator: new ax.Generator(1) }), table(4, M, w), TOL.fixtureF64, 'smoothGrad(gradient) = W[t]');
+  await assertClose(ax.smoothGrad(model, x, { target, samples: 7, type: 'vargrad', attribution: 'gradient' }), table(4, M, () => 0), TOL.fixtureF64, 'vargrad of a constant gradient = 0');
   const b = ax.randn([M], f64);
   const bs = b.data();
   for (const method of ['gaussLegendre', 'riemannLeft', 'riemannRight', 'riemannMiddle'] as const) {
     const { attributions, delta } = ax.integratedGradients(model, x, { target, baseline: b, steps: 5, method });
-    assertClose(attributions, table(4, M, (i, j) => (xs[i * M + j]! - bs[j]!) * w(i, j)), TOL.fixtureF64, `IG ${method} = (x − x′) ⊙ W[t]`);
-    assertClose(delta, { shape: [4], data: [0, 0, 0, 0] }, { rtol: 0, atol: 1e-12 }, `IG ${method} delta`);
+    await assertClose(attributions, table(4, M, (i, j) => (xs[i * M + j]! - bs[j]!) * w(i, j)), TOL.fixtureF64, `IG ${method} = (x − x′) ⊙ W[t]`);
+    await assertClose(delta, { shape: [4], data: [0, 0, 0, 0] }, { rtol: 0, atol: 1e-12 }, `IG ${method} delta`);
   }
   // Captum's trapezoid weights are 1/n halved at both ends: they sum to 1 − 1/n, so even a linear
   // model keeps a delta of −(f(x) − f(x′))/n. The same definition, so the same (visible) bias.
   const n = 5;
   const { attributions, delta } = ax.integratedGradients(model, x, { target, baseline: b, steps: n, method: 'riemannTrapezoid' });
-  assertClose(attributions, table(4, M, (i, j) => (1 - 1 / n) * (xs[i * M + j]! - bs[j]!) * w(i, j)), TOL.fixtureF64, 'IG trapezoid on a linear model');
+  await assertClose(attributions, table(4, M, (i, j) => (1 - 1 / n) * (xs[i * M + j]! - bs[j]!) * w(i, j)), TOL.fixtureF64, 'IG trapezoid on a linear model');
   const gap = Array.from({ length: 4 }, (_, i) => Array.from({ length: M }, (_, j) => (xs[i * M + j]! - bs[j]!) * w(i, j)).reduce((a, c) => a + c, 0));
-  assertClose(delta, { shape: [4], data: gap.map((g) => -g / n) }, TOL.fixtureF64, 'trapezoid delta = −Δf/n');
+  await assertClose(delta, { shape: [4], data: gap.map((g) => -g / n) }, TOL.fixtureF64, 'trapezoid delta = −Δf/n');
 });
 
 function mlp(inF: number, hidden: number, out: number, seed: number): ax.Sequential {
@@ -52,7 +52,7 @@ function mlp(inF: number, hidden: number, out: number, seed: number): ax.Sequent
   return new ax.Sequential(new ax.Linear(inF, hidden, f64), new ax.Tanh(), new ax.Linear(hidden, hidden, f64), new ax.Softplus(), new ax.Linear(hidden, out, f64));
 }
 
-test('integrated gradients is complete: |Σ attributions − (f(x) − f(x′))| ≤ 1e-3 relative, and the delta is what it says', () => {
+test('integrated gradients is complete: |Σ attributions − (f(x) − f(x′))| ≤ 1e-3 relative, and the delta is what it says', async () => {
   for (const seed of [1, 2, 3]) {
     const model = mlp(6, 16, 4, seed);
     const x = ax.mul(ax.randn([5, 6], f64), 2);
@@ -73,7 +73,7 @@ test('integrated gradients is complete: |Σ attributions − (f(x) − f(x′))|
     // Chunked forward passes (internalBatchSize) give the same sums.
     const whole = ax.integratedGradients(model, x, { target, baseline, steps: 9 }).attributions;
     const chunked = ax.integratedGradients(model, x, { target, baseline, steps: 9, internalBatchSize: 2 * 5 }).attributions;
-    assertClose(chunked, { shape: [5, 6], data: whole.data() }, TOL.fixtureF64, 'IG in chunks of 2 steps');
+    await assertClose(chunked, { shape: [5, 6], data: whole.data() }, TOL.fixtureF64, 'IG in chunks of 2 steps');
     // More Gauss–Legendre points: the error falls (to rounding level for a smooth f).
     const coarse = Math.max(...ax.abs(ax.integratedGradients(model, x, { target, baseline, steps: 4 }).delta).data());
     const fine = Math.max(...ax.abs(ax.integratedGradients(model, x, { target, baseline, steps: 48 }).delta).data());
@@ -81,7 +81,7 @@ test('integrated gradients is complete: |Σ attributions − (f(x) − f(x′))|
   }
 });
 
-test('Gauss–Legendre points and weights: exact for polynomials of degree 2n − 1 and symmetric, as numpy.leggauss', () => {
+test('Gauss–Legendre points and weights: exact for polynomials of degree 2n − 1 and symmetric, as numpy.leggauss', async () => {
   for (const n of [1, 2, 3, 7, 50]) {
     const { alphas, weights } = quadrature('test', 'gaussLegendre', n); // ∫₀¹ α^p dα = 1/(p+1) for p ≤ 2n − 1
     for (let p = 0; p <= 2 * n - 1; p++) {
@@ -92,7 +92,7 @@ test('Gauss–Legendre points and weights: exact for polynomials of degree 2n �
   }
 });
 
-test('Grad-CAM before a global average pool is the class activation map Σ_k W[t,k]·A^k / (h·w), ReLU-ed and resized', () => {
+test('Grad-CAM before a global average pool is the class activation map Σ_k W[t,k]·A^k / (h·w), ReLU-ed and resized', async () => {
   ax.manualSeed(4);
   const conv = new ax.Conv2d(2, 3, 3, { padding: 1 });
   const head = new ax.Linear(3, 4);
@@ -108,12 +108,12 @@ test('Grad-CAM before a global average pool is the class activation map Σ_k W[t
     expected.push(Math.max(0, s));
   }
   const cam = ax.gradCam(model, conv, x, { target }); // same size: no resize
-  assertClose(cam, { shape: [2, 1, 5, 5], data: expected }, TOL.float32, 'Grad-CAM = ReLU(CAM)');
+  await assertClose(cam, { shape: [2, 1, 5, 5], data: expected }, TOL.float32, 'Grad-CAM = ReLU(CAM)');
   const named = ax.gradCam(model, '0', x, { target, relu: false });
   assert.ok(named.data().some((v) => v < 0), 'relu: false keeps negative evidence');
 });
 
-test('bad arguments give typed errors naming the argument and the expected shape', () => {
+test('bad arguments give typed errors naming the argument and the expected shape', async () => {
   const { model, M } = linearModel();
   const x = ax.randn([3, M], f64);
   assert.throws(() => ax.saliency(model, x, { target: 3 }), (e: Error) => e instanceof ax.ValueError && /target 3 for row 0 is out of range.*\[0, 2\]/.test(e.message));

@@ -25,7 +25,7 @@ function rows(): { x: ax.Tensor; bg: ax.Tensor } {
   return { x: tie(x), bg: tie(bg) };
 }
 
-test('exact Shapley values satisfy efficiency, symmetry and dummy', () => {
+test('exact Shapley values satisfy efficiency, symmetry and dummy', async () => {
   const { x, bg } = rows();
   const target = [0, 1, 0];
   const { values, baseValue } = ax.exactShapley(f, x, bg, { target });
@@ -43,7 +43,7 @@ test('exact Shapley values satisfy efficiency, symmetry and dummy', () => {
   assert.ok(Math.abs(phi[2]!) > 1e-3, 'a feature that matters gets a nonzero value (the test can fail)');
 });
 
-test('on a linear model φ_j = w_j·(x_j − E_b b_j) for exact Shapley and Kernel SHAP (enumerated or sampled)', () => {
+test('on a linear model φ_j = w_j·(x_j − E_b b_j) for exact Shapley and Kernel SHAP (enumerated or sampled)', async () => {
   ax.manualSeed(6);
   const model = new ax.Linear(7, 2, f64);
   const x = ax.randn([2, 7], f64), bg = ax.randn([4, 7], f64);
@@ -51,17 +51,17 @@ test('on a linear model φ_j = w_j·(x_j − E_b b_j) for exact Shapley and Kern
   const mean = Array.from({ length: 7 }, (_, j) => (bs[j]! + bs[7 + j]! + bs[14 + j]! + bs[21 + j]!) / 4);
   const expected = { shape: [2, 7], data: Array.from({ length: 14 }, (_, k) => W[7 + (k % 7)]! * (xs[k]! - mean[k % 7]!)) };
   const fn = (t: ax.Tensor): ax.Tensor => model.forward(t);
-  assertClose(ax.exactShapley(fn, x, bg, { target: 1 }).values, expected, TOL.fixtureF64, 'exact');
+  await assertClose(ax.exactShapley(fn, x, bg, { target: 1 }).values, expected, TOL.fixtureF64, 'exact');
   const enumerated = ax.kernelShap(fn, x, bg, { target: 1, samples: 200 });
   assert.equal(enumerated.exact, true);
-  assertClose(enumerated.values, expected, TOL.fixtureF64, 'kernel (all 126 coalitions)');
+  await assertClose(enumerated.values, expected, TOL.fixtureF64, 'kernel (all 126 coalitions)');
   // A linear v(S) is fit exactly by the regression from any coalitions that separate the features.
   const sampled = ax.kernelShap(fn, x, bg, { target: 1, samples: 40, generator: new ax.Generator(3) });
   assert.equal(sampled.exact, false);
-  assertClose(sampled.values, expected, TOL.kernelShapSolve, 'kernel (40 sampled coalitions)');
+  await assertClose(sampled.values, expected, TOL.kernelShapSolve, 'kernel (40 sampled coalitions)');
 });
 
-test('Kernel SHAP equals exact Shapley values when it enumerates, and is within the sampling bound when it samples', () => {
+test('Kernel SHAP equals exact Shapley values when it enumerates, and is within the sampling bound when it samples', async () => {
   ax.manualSeed(7);
   const M = 12;
   const net = new ax.Sequential(new ax.Linear(M, 12, f64), new ax.Tanh(), new ax.Linear(12, 1, f64));
@@ -69,7 +69,7 @@ test('Kernel SHAP equals exact Shapley values when it enumerates, and is within 
   const x = ax.mul(ax.randn([2, M], f64), 1.5), bg = ax.randn([3, M], f64);
   const exact = ax.exactShapley(fn, x, bg);
   const all = ax.kernelShap(fn, x, bg, { samples: 2 ** M });
-  assertClose(all.values, { shape: [2, M], data: exact.values.data() }, TOL.kernelShapSolve, 'enumerated Kernel SHAP = exact');
+  await assertClose(all.values, { shape: [2, M], data: exact.values.data() }, TOL.kernelShapSolve, 'enumerated Kernel SHAP = exact');
   assert.equal(all.exact, true);
   // Sampled: the root-mean-square error over the features, relative to the scale Σ|φ| per row, with
   // 200 of the 4,094 coalitions. Over 40 other seeds it was 0.0077 on average and 0.0125 at most
@@ -93,7 +93,7 @@ test('Kernel SHAP equals exact Shapley values when it enumerates, and is within 
   for (let i = 0; i < 2; i++) assert.ok(Math.abs(sums[i]! - (fx[i]! - base[i]!)) < 1e-10, 'sampled Kernel SHAP keeps efficiency');
 });
 
-test('permutation importance: a feature the model ignores scores exactly 0, a used one > 0; errors name the argument', () => {
+test('permutation importance: a feature the model ignores scores exactly 0, a used one > 0; errors name the argument', async () => {
   ax.manualSeed(8);
   const x = ax.randn([200, 3], f64);
   const model = (t: ax.Tensor): ax.Tensor => ax.add(ax.mul(ax.select(t, 1, 0), 3), ax.select(t, 1, 2)); // ignores feature 1

@@ -15,7 +15,7 @@ type Attrs = Record<string, any>; // eslint-disable-line @typescript-eslint/no-e
 interface Case { name: string; op: string; input?: FixtureTensor; attrs: Attrs; output: FixtureTensor }
 const fx = readJson<{ generator_sha256: string; cases: Case[] }>('test/fixtures/audio.json');
 
-test('audio fixtures are fresh (generator unchanged since they were written)', () => {
+test('audio fixtures are fresh (generator unchanged since they were written)', async () => {
   const sha = createHash('sha256').update(readFileSync(path.join(ROOT, 'scripts/fixtures/gen_audio.py'))).digest('hex');
   assert.equal(sha, fx.generator_sha256, 'scripts/fixtures/gen_audio.py changed but test/fixtures/audio.json did not: re-run /usr/bin/python3 scripts/fixtures/gen_audio.py');
 });
@@ -30,13 +30,13 @@ const OPS: Record<string, (x: Tensor | null, a: Attrs) => Tensor> = {
 };
 
 for (const c of fx.cases) {
-  test(`reference parity: ${c.name}`, () => {
+  test(`reference parity: ${c.name}`, async () => {
     const out = OPS[c.op]!(c.input ? fromFixture(c.input) : null, c.attrs);
-    assertClose(out, { shape: c.output.shape, data: fixtureValues(c.output) }, TOL.fixtureF64, c.name);
+    await assertClose(out, { shape: c.output.shape, data: fixtureValues(c.output) }, TOL.fixtureF64, c.name);
   });
 }
 
-test('the radix-2 path equals the DFT written out, and float32 signals give float32 spectra', () => {
+test('the radix-2 path equals the DFT written out, and float32 signals give float32 spectra', async () => {
   const x = ax.randn([64], { dtype: 'float64', generator: new ax.Generator(1) });
   const fast = ax.rfft(x).data(); // 64 samples: the packed radix-2 path
   const xs = x.data();
@@ -47,14 +47,14 @@ test('the radix-2 path equals the DFT written out, and float32 signals give floa
   }
   const y = ax.rfft(x.float());
   assert.equal(y.dtype, 'float32');
-  assertClose(y, { shape: [33, 2], data: fast }, TOL.float32, 'float32 rfft');
+  await assertClose(y, { shape: [33, 2], data: fast }, TOL.float32, 'float32 rfft');
   // A pure tone lands in its bin: cos(2π·5t/64) → X[5] = 32.
   const tone = ax.tensor(Array.from({ length: 64 }, (_, t) => Math.cos((2 * Math.PI * 5 * t) / 64)), { dtype: 'float64' });
   const s = ax.rfft(tone).data();
   assert.ok(Math.abs(s[10]! - 32) < 1e-9 && Math.abs(s[11]!) < 1e-9 && Math.abs(s[12]!) < 1e-9);
 });
 
-test('the spectral ops refuse what they cannot do, saying why', () => {
+test('the spectral ops refuse what they cannot do, saying why', async () => {
   const x = ax.randn([100]);
   assert.throws(() => ax.rfft(ax.randn([8], { requiresGrad: true })), (e: unknown) => e instanceof ax.GradError && /noGrad/.test(e.message));
   assert.doesNotThrow(() => ax.noGrad(() => ax.rfft(ax.randn([8], { requiresGrad: true }))));
@@ -88,7 +88,7 @@ function wav(samples: number[], o: { rate?: number; channels?: number; bits?: nu
   return b;
 }
 
-test('decodeWav reads 16-bit PCM, 8-bit PCM and float WAVs, de-interleaving channels', () => {
+test('decodeWav reads 16-bit PCM, 8-bit PCM and float WAVs, de-interleaving channels', async () => {
   const a = ax.decodeWav(wav([0, 16384, -32768, 32767]));
   assert.equal(a.sampleRate, 8000);
   assert.deepEqual(Array.from(a.samples.data()), [0, 0.5, -1, 32767 / 32768]);
@@ -108,7 +108,7 @@ function readdirFirst(): string {
   return meta.speakers[0]!.name;
 }
 
-test('decodeWav refuses bad headers, and a clip at the wrong rate naming both rates', () => {
+test('decodeWav refuses bad headers, and a clip at the wrong rate naming both rates', async () => {
   const bad = (bytes: Uint8Array, re: RegExp): void => assert.throws(() => ax.decodeWav(bytes, { source: 'clip.wav' }), (e: unknown) => e instanceof ax.ValueError && re.test(e.message) && /clip\.wav/.test(e.message));
   assert.throws(() => ax.decodeWav(wav([1, 2], { rate: 22050 }), { sampleRate: 8000, source: 'clip.wav' }), (e: unknown) => e instanceof ax.ValueError && /22050 Hz/.test(e.message) && /8000 Hz/.test(e.message));
   bad(new TextEncoder().encode('ID3 not a wave file at all'), /RIFF/);
