@@ -20,7 +20,7 @@ import { checkXY, checkXYShapes, isXY, orderedBatches, type BatchSource, type Fi
 import type { EpochLogs, History } from './callbacks.js';
 import { DivergenceWatch } from './divergence.js';
 import { restoreCallbacks } from './fit-state.js';
-import { divergedError, endEpoch, endRun, setupRun, valLogs, type EvaluateOptions, type FitOptions, type HostCopy } from './fit.js';
+import { divergedError, endEpoch, endRun, epochStart, setupRun, valLogs, type EvaluateOptions, type FitOptions, type HostCopy } from './fit.js';
 import { resolveLoss, type LossFn } from './loss-fn.js';
 import { RunningMetric, type MetricName } from './running-metrics.js';
 
@@ -127,17 +127,8 @@ export async function fitAsync(model: Module, opts: FitAsyncOptions, host?: Host
     for (const cb of callbacks) cb.onEpochBegin?.(epoch, ctx);
     model.train();
     const t0 = performance.now();
-    const running = metricNames.map((m) => new RunningMetric(m, threshold));
-    let lossSum = 0;
-    let seen = 0;
-    let first = 0;
     const it = source[Symbol.iterator]();
-    if (r0 && epoch === r0.epoch && r0.stepInEpoch > 0) {
-      ({ lossSum, seen } = r0);
-      r0.running.forEach((st, i) => running[i]?.setState(st));
-      first = r0.stepInEpoch;
-      if (!resumed!.sourceRestored) for (let k = 0; k < first; k++) scope(() => { it.next(); });
-    }
+    let { running, lossSum, seen, first } = epochStart(run, epoch, it);
     const pending: Pending[] = [];
     const drain = (): Promise<void> => drainRecords(pending, (b, value, pred, target) => {
       if (watch.diverged(value)) {

@@ -212,6 +212,20 @@ export function setupRun(model: Module, opts: FitOptions, host: HostCopy = (t) =
   return setup;
 }
 
+/**
+ * An epoch's running metrics and sums at its start: zeros, or in the epoch a checkpoint was taken
+ * in, its partial sums and the index of its first remaining step (a stateful loader skips the done
+ * batches itself, in the same order; another source is consumed here). Shared by fit and fitAsync.
+ */
+export function epochStart(run: RunSetup, epoch: number, it: Iterator<unknown>): { running: RunningMetric[]; lossSum: number; seen: number; first: number } {
+  const running = run.metricNames.map((m) => new RunningMetric(m, run.threshold));
+  const r0 = run.resumed?.loop;
+  if (!r0 || epoch !== r0.epoch || r0.stepInEpoch === 0) return { running, lossSum: 0, seen: 0, first: 0 };
+  r0.running.forEach((st, i) => running[i]?.setState(st));
+  if (!run.resumed!.sourceRestored) for (let k = 0; k < r0.stepInEpoch; k++) scope(() => { it.next(); });
+  return { running, lossSum: r0.lossSum, seen: r0.seen, first: r0.stepInEpoch };
+}
+
 /** `val`-prefixed names of validation figures (loss → valLoss). */
 export function valLogs(v: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(v).map(([k, x]) => [`val${k[0]!.toUpperCase()}${k.slice(1)}`, x]));
@@ -275,19 +289,8 @@ export function fit(model: Module, opts: FitOptions): History {
     for (const cb of callbacks) cb.onEpochBegin?.(epoch, ctx);
     model.train();
     const t0 = performance.now();
-    const running = metricNames.map((m) => new RunningMetric(m, threshold));
-    let lossSum = 0;
-    let seen = 0;
-    let first = 0;
     const it = steps(source);
-    if (r0 && epoch === r0.epoch && r0.stepInEpoch > 0) {
-      // The epoch the checkpoint was taken in: its partial sums, and its remaining batches (a
-      // stateful loader skips the done ones itself, in the same order; another source is consumed).
-      ({ lossSum, seen } = r0);
-      r0.running.forEach((st, i) => running[i]?.setState(st));
-      first = r0.stepInEpoch;
-      if (!resumed!.sourceRestored) for (let k = 0; k < first; k++) scope(() => { it.next(); });
-    }
+    let { running, lossSum, seen, first } = epochStart(run, epoch, it);
     for (let step = first; ; step++) {
       const r = scope(() => {
         const next = it.next();
