@@ -84,3 +84,27 @@ export async function assertGradsMatch(name: string, objective: Tensor, pairs: r
 export async function values(t: Tensor): Promise<number[]> {
   return Array.from(await t.dataAsync());
 }
+
+/**
+ * The number of storages the backend holds once everything unreachable is collected: runs the
+ * garbage collector and lets finalizers run (they run between tasks) until the count stops
+ * falling. Memory tests compare these settled counts, so a collection that happened to run at one
+ * measurement and not the other cannot make a flat loop look like a leak.
+ */
+export async function settledStorages(): Promise<number> {
+  const { setFlagsFromString } = await import('node:v8');
+  const { runInNewContext } = await import('node:vm');
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  setFlagsFromString('--no-expose-gc');
+  const { getBackend } = await import('../src/index.js');
+  let last = Infinity;
+  for (let i = 0; i < 10; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 5)); // finalizers run between tasks
+    const now = getBackend().memory().storages;
+    if (now >= last) return now;
+    last = now;
+  }
+  return last;
+}
