@@ -113,6 +113,7 @@ export const browserPlatform: Platform = {
   wasmBytesSync: () => null,
   wasmUrl: (file) => new URL(file, assetBase),
   assetUrl: (file) => new URL(file, assetBase),
+  enableRelaxedSimd: () => true, // the engine validates the module; nothing to switch on
   compileWasm: (bytes) => new WebAssembly.Module(bytes),
   startWorker: webWorker,
   parentPort() {

@@ -170,6 +170,14 @@ export const nodePlatform: Platform = {
   wasmBytesSync: (file) => bytesOf(readFileSync(new URL(file, WASM_DIR))),
   wasmUrl: (file) => new URL(file, WASM_DIR),
   assetUrl: (file) => new URL(file, PACKAGE_ROOT),
+  enableRelaxedSimd() {
+    if (process.env.AXON_WASM_RELAXED === '0') return false;
+    // V8 11.0–11.3 (Node 20) implement relaxed SIMD with its final encoding behind this flag;
+    // 11.4 shipped it. Older V8 had other opcodes, newer needs nothing (and may not know the flag).
+    const [major, minor] = process.versions.v8.split('.').map(Number) as [number, number];
+    if (major === 11 && minor < 4) v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+    return true;
+  },
   compileWasm(bytes) {
     // V8 otherwise starts with its baseline compiler (Liftoff) and tiers hot functions up later,
     // so the first few hundred kernel calls would run on slower code. The module is small.

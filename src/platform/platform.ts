@@ -104,6 +104,12 @@ export interface Platform {
    * Node: under the package root; browser: beside the bundle (or under setAssetUrl's folder).
    */
   assetUrl(file: string): URL;
+  /**
+   * Let the engine take relaxed SIMD where it implements it behind a flag (Node 20: V8 11.3; V8
+   * 11.4 and later ship it), unless the user turned it off (Node: AXON_WASM_RELAXED=0). Returns
+   * whether relaxed SIMD may be used at all; the loader still validates the module.
+   */
+  enableRelaxedSimd(): boolean;
   /** Compile a module (Node: with the optimizing tier up front). */
   compileWasm(bytes: Uint8Array<ArrayBuffer>): WebAssembly.Module;
   /** Start one of Axon's worker scripts; `init` is its first message (the kernel worker's shared memory, …), `transfer` the buffers it moves rather than copies. */

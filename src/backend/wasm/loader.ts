@@ -1,5 +1,6 @@
 // Finds and compiles the kernel module built by `npm run build` (dist/wasm/ in Node, beside the
-// bundle in a browser): relaxed SIMD if this engine validates it, else plain SIMD; shared memory
+// bundle in a browser): relaxed SIMD if this engine validates it (Node 20 after switching on its
+// flag, see platform.enableRelaxedSimd), else plain SIMD; shared memory
 // when threads are possible, an unshared build otherwise. Synchronous in Node, asynchronous
 // (fetch) in browsers.
 import { AxonError } from '../../errors.js';
@@ -29,8 +30,14 @@ const FILES: Record<Variant, string> = {
   'simd-single': 'axon-simd-single.wasm',
 };
 
+/** The builds to try, best first: relaxed SIMD (fused multiply-add) only when the platform allows it. */
+function variants(shared: boolean): Variant[] {
+  if (!shared) return ['simd-single'];
+  return platform.enableRelaxedSimd() ? ['relaxed', 'simd'] : ['simd'];
+}
+
 function pick(bytes: (v: Variant) => Uint8Array<ArrayBuffer>, shared: boolean): LoadedModule {
-  const order: Variant[] = shared ? ['relaxed', 'simd'] : ['simd-single'];
+  const order = variants(shared);
   for (const v of order) {
     const b = bytes(v);
     if (WebAssembly.validate(b)) return { module: platform.compileWasm(b), variant: v, shared };
@@ -65,8 +72,7 @@ export function loadVariantSync(v: Variant): LoadedModule {
  */
 export async function loadModuleAsync(): Promise<LoadedModule> {
   const shared = platform.sharedMemory();
-  const variants: Variant[] = shared ? ['relaxed', 'simd'] : ['simd-single'];
-  for (const variant of variants) {
+  for (const variant of variants(shared)) {
     const bytes = await platform.readBytes('initWasm', platform.wasmUrl(FILES[variant]));
     if (!WebAssembly.validate(bytes)) continue;
     const module = await WebAssembly.compile(bytes);
