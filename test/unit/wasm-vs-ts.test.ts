@@ -127,6 +127,7 @@ test('wasm GEMM matches the reference in every transpose variant, batched, odd s
   const dims: [number, number, number, number][] = [
     [1, 1, 1, 1], [1, 3, 5, 7], [2, 5, 17, 3], [1, 17, 127, 9], [3, 4, 8, 16], [1, 1, 300, 127], [2, 1, 17, 5],
     [1, 33, 0, 6], [1, 130, 260, 1], [1, 7, 3, 1030],
+    [1, 37, 150, 530], [1, 64, 131, 260], [2, 9, 70, 700], // thin: more columns than rows, large enough to split across threads
   ];
   dims.forEach(([B, M, K, N], k) => {
     for (const transA of [false, true]) {
@@ -207,12 +208,14 @@ test('wasm argmax/argmin, gather and scatterAdd along a dim equal the reference 
   assert.throws(() => ax.scatterAdd(ax.ones([3]), 0, bad, ax.ones([1])), ax.ValueError);
 });
 
-test('wasm kernels give bit-identical results on 1 and 2 threads (large GEMM, elementwise, reductions)', () => {
+test('wasm kernels give bit-identical results on 1 and 2 threads (large and thin GEMMs, elementwise, reductions)', () => {
   const [a] = pair([300, 200], 1);
   const [b] = pair([200, 260], 2);
   const [v] = pair([100000], 3);
   const [r] = pair([400, 300], 4);
-  const runAll = (): Float32Array[] => [ax.matmul(a, b), ax.bmm(a.reshape(1, 300, 200), b.reshape(1, 260, 200), false, true), ax.mul(v, v), ax.relu(v), ax.sum(r, { dim: 1 }), ax.permute(r, [1, 0]), ax.exp(v)]
+  const [thin] = pair([37, 200], 5); // 37 rows, 260 columns: the columns are split
+  const runAll = (): Float32Array[] => [ax.matmul(a, b), ax.bmm(a.reshape(1, 300, 200), b.reshape(1, 260, 200), false, true), ax.matmul(thin, b),
+    ax.bmm(thin.reshape(1, 37, 200), b.reshape(1, 260, 200), false, true), ax.mul(v, v), ax.relu(v), ax.sum(r, { dim: 1 }), ax.permute(r, [1, 0]), ax.exp(v)]
     .map((t) => t.data() as Float32Array);
   const before = ax.getNumThreads();
   try {

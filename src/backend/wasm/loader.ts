@@ -63,6 +63,7 @@ export function loadModuleSync(): LoadedModule {
 
 /** Load one named variant synchronously in Node (tests use it to exercise the unshared build). */
 export function loadVariantSync(v: Variant): LoadedModule {
+  if (v === 'relaxed') platform.enableRelaxedSimd();
   return { module: platform.compileWasm(readSync(v)), variant: v, shared: v !== 'simd-single' };
 }
 

@@ -1,5 +1,8 @@
-// Fast path of the batched matrix product on float32: rows split across threads (columns when
-// there are too few rows, e.g. batch-1 inference).
+// Fast path of the batched matrix product on float32, split across threads by rows or columns.
+// Each part packs the panels it needs itself: a part of the rows packs all of op(B) (K×N), a part
+// of the columns all of op(A) (M×K). So a thin product — a batch of 64 through a 784→256 layer,
+// an LSTM's 32 sequences through its 4·128 gates — splits its columns (repacking the small A),
+// not its rows (which repacked the whole weight once per part: as many copies as multiply-adds).
 import { f32, FLOPS_PER_PART, type FastPath } from './engine.js';
 
 export const matmul: FastPath<'matmul'> = (e, [a, b], out, { transA, transB }) => {
@@ -10,12 +13,13 @@ export const matmul: FastPath<'matmul'> = (e, [a, b], out, { transA, transB }) =
   const ta = transA ? 1 : 0; const tb = transB ? 1 : 0;
   const rows = B * M;
   const flopsPerUnit = (u: number): number => Math.max(1, 2 * u * K);
-  if (M > 1 && rows >= 16) {
+  const splitRows = M > 1 && rows >= 16 && (B > 1 || M >= N); // batched: parts of the batch share no panels
+  if (splitRows) {
     // Split the output rows (multiples of the 4-row micro-tile).
     const min = Math.ceil(FLOPS_PER_PART / flopsPerUnit(N));
     e.parallel('gemmBatched', { total: rows, align: 4, minPart: min, range: ['r0', 'r1'] }, { a: pa, b: pb, c: pc, B, M, N, K, transA: ta, transB: tb, j0: 0, j1: N });
   } else {
-    // Few rows (e.g. batch-1 inference): split the columns instead.
+    // Few rows (batch-1 inference) or fewer rows than columns: split the columns.
     const min = Math.ceil(FLOPS_PER_PART / flopsPerUnit(rows));
     e.parallel('gemmBatched', { total: N, align: 8, minPart: min, range: ['j0', 'j1'] }, { a: pa, b: pb, c: pc, B, M, N, K, transA: ta, transB: tb, r0: 0, r1: rows });
   }
