@@ -2,7 +2,8 @@
 // loopback HTTP server that serves one folder of static files and streams JSON events to pages
 // as server-sent events (GET /events). It runs on its own thread because fit() is synchronous:
 // the training thread only posts events here, and this thread answers browsers meanwhile.
-// Every event is kept, so a page opened late (or reloaded) gets the whole run first; messages go
+// The run so far is kept (steps thinned past a cap: event-history.ts), so a page opened late (or
+// reloaded) gets the whole run first; messages go
 // out at most once per `minIntervalMs` (events queued in between travel together); each event is
 // also appended to the run log as one JSON line. Nothing but the folder and the stream is served.
 import { createServer, type ServerResponse } from 'node:http';
@@ -10,6 +11,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { admit, BASE_HEADERS, resolveUnder, sendFile, urlPath } from './loopback-http.js';
+import { EventHistory } from './event-history.js';
 
 /** What startEventServer sends the thread (workerData). */
 export interface EventServerInit {
@@ -32,7 +34,7 @@ const init = workerData as EventServerInit;
 const flags = new Int32Array(init.flags);
 const assets = path.resolve(init.assets);
 const mounts = [['/', assets]] as const;
-const all: string[] = []; // every event so far, JSON
+const history = new EventHistory(); // the events streamed so far, JSON (steps thinned past a cap)
 let pending: string[] = []; // not yet streamed
 const clients = new Set<ServerResponse>();
 let timer: ReturnType<typeof setTimeout> | null = null;
@@ -50,6 +52,7 @@ function flush(): void {
   if (pending.length === 0) return;
   lastSent = Date.now();
   for (const c of clients) stream(c, pending);
+  for (const e of pending) history.add(e);
   pending = [];
 }
 
@@ -72,8 +75,8 @@ const server = createServer((req, res) => {
     res.write('retry: 2000\n\n');
     // The run so far in one message. Sent now, it counts against the rate like any other: what is
     // pending waits for the next slot (the new page gets it there too).
-    if (all.length > pending.length) {
-      stream(res, all.slice(0, all.length - pending.length));
+    if (history.size > 0) {
+      stream(res, history.snapshot());
       lastSent = Date.now();
       if (timer !== null) { clearTimeout(timer); timer = null; schedule(); }
     }
@@ -120,7 +123,6 @@ function close(): void {
 parentPort!.on('message', (m: EventServerMessage) => {
   if (m.type === 'close') { close(); return; }
   if (closing) return;
-  all.push(...m.events);
   pending.push(...m.events);
   if (log !== null) writeSync(log, m.events.map((e) => e + '\n').join(''));
   schedule();
