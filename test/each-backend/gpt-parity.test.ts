@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as ax from '../../src/index.js';
-import { readJson, ROOT, values } from '../helpers.js';
+import { readJson, ROOT, TEST_BACKEND, values } from '../helpers.js';
 import { TOL } from '../tolerances.js';
 
 interface Parity { generator_sha256: string; config: ax.GPTConfig; optimizer: { lr: number; betas: [number, number]; eps: number; weightDecay: number }; batches: [number[][], number[][]][]; losses: number[] }
@@ -18,13 +18,18 @@ test('gpt parity fixtures are fresh (generator unchanged since they were written
   assert.equal(sha, fx.generator_sha256, 'scripts/fixtures/gen_gpt_parity.py changed but test/fixtures/gpt-parity.json did not: re-run /usr/bin/python3 scripts/fixtures/gen_gpt_parity.py');
 });
 
-test('GPT (2 layers, width 32) from PyTorch weights follows PyTorch AdamW loss curve within 1% over 100 steps', async () => {
+// On WebGPU the first 40 steps: in CI the GPU is SwiftShader (emulated on the CPU), where each of
+// a step's ~300 dispatches costs what a whole step costs on wasm; 40 steps already cover the
+// steep part of the curve (the loss falls by a quarter), and every step is checked the same way.
+const STEPS = TEST_BACKEND === 'webgpu' ? 40 : 100;
+
+test(`GPT (2 layers, width 32) from PyTorch weights follows PyTorch AdamW loss curve within 1% over ${STEPS} steps`, async () => {
   const model = new ax.GPT(fx.config);
   const { tensors } = ax.loadSafetensorsSync(path.join(ROOT, 'test/fixtures/gpt-parity.safetensors'));
   model.loadStateDict(tensors); // strict: every key matches by name and shape
   const opt = new ax.AdamW(model.parameters(), fx.optimizer);
   // The losses stay on the device and come back in one read at the end (no read per step).
-  const perStep = fx.batches.map(([x, y]) => ax.scope(() => {
+  const perStep = fx.batches.slice(0, STEPS).map(([x, y]) => ax.scope(() => {
     opt.zeroGrad();
     const loss = model.loss(ax.tensor(x, { dtype: 'int32' }), ax.tensor(y, { dtype: 'int32' }));
     loss.backward();
@@ -32,6 +37,7 @@ test('GPT (2 layers, width 32) from PyTorch weights follows PyTorch AdamW loss c
     return loss.detach();
   }));
   const losses = await values(ax.stack(perStep));
+  assert.equal(losses.length, STEPS);
   let worst = 0;
   losses.forEach((l, i) => {
     const rel = Math.abs(l - fx.losses[i]!) / Math.abs(fx.losses[i]!);
