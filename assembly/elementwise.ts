@@ -175,6 +175,29 @@ export function compareF32(op: i32, a: usize, b: usize, out: usize, inner: i32, 
   }
 }
 
+// A run of `where` over a contiguous condition, 4 lanes at a time: the 4 condition bytes widen to
+// lane masks and pick whole lanes of a and b (each contiguous, stride 1, or one value, stride 0),
+// bits unchanged (NaN payloads, -0). The byte-at-a-time loop with a branch per element ran ~40×
+// slower than an add. Returns how many elements it did (a multiple of 4); the caller does the rest.
+// @ts-ignore: decorator
+@inline
+function whereRun(pc: usize, pa: usize, pb: usize, po: usize, len: i32, sai: i32, sbi: i32): i32 {
+  if (sai > 1 || sbi > 1) return 0;
+  const zero = f32x4.splat(0); // unused when the branch is contiguous
+  const fa = sai == 0 ? v128.load32_splat(pa) : zero;
+  const fb = sbi == 0 ? v128.load32_splat(pb) : zero;
+  let j = 0;
+  for (; j + 4 <= len; j += 4) {
+    const bytes = v128.load32_zero(pc + <usize>j);
+    const mask = i32x4.ne(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(bytes)), i32x4.splat(0));
+    const off = <usize>j << 2;
+    const va = sai == 0 ? fa : v128.load(pa + off);
+    const vb = sbi == 0 ? fb : v128.load(pb + off);
+    v128.store(po + off, v128.bitselect(va, vb, mask));
+  }
+  return j;
+}
+
 /**
  * where(cond, a, b) with a bool `cond` and f32 a, b, each in the 2-level broadcast form:
  * out[o*inner+i] = cond[o*sco + i*sci] ? a[o*sao + i*sai] : b[o*sbo + i*sbi].
@@ -189,7 +212,9 @@ export function whereF32(cond: usize, a: usize, b: usize, out: usize, inner: i32
     const pb = b + (<usize>(o * sbo + i * sbi) << 2);
     const pc = cond + <usize>(o * sco + i * sci);
     const po = out + (<usize>e << 2);
-    for (let j = 0; j < len; j++) {
+    let j = 0;
+    if (sci == 1) j = whereRun(pc, pa, pb, po, len, sai, sbi);
+    for (; j < len; j++) {
       const v = load<u8>(pc + <usize>(j * sci)) != 0 ? load<f32>(pa + (<usize>(j * sai) << 2)) : load<f32>(pb + (<usize>(j * sbi) << 2));
       store<f32>(po + (<usize>j << 2), v);
     }

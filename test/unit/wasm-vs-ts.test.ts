@@ -88,7 +88,7 @@ for (const op of ['exp', 'expm1', 'log', 'tanh', 'sigmoid', 'erf'] as const) {
 }
 
 test('wasm where (bool condition, broadcast branches) and f32 copy equal the reference', () => {
-  for (const [shape, other] of [[[5], [5]], [[4, 17], [17]], [[3, 5], []], [[127], [127]]] as [number[], number[]][]) {
+  for (const [shape, other] of [[[5], [5]], [[4, 17], [17]], [[3, 5], []], [[127], [127]], [[131], []], [[3, 4, 37], [37]], [[70001], [70001]]] as [number[], number[]][]) {
     const [c, c0] = pair(shape, 11, 'bool');
     const [a, a0] = pair(shape, 12);
     const [b, b0] = pair(other, 13);
