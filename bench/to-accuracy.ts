@@ -24,8 +24,8 @@ export interface AccuracyRun {
   seconds: number;
   /** Epochs (mnist) or optimizer steps (gpt). */
   count: number;
-  /** Test accuracy (mnist, best seen) or validation nats/char (gpt, lowest seen). */
-  metric: number;
+  /** Test accuracy (mnist, best seen) or validation nats/char (gpt, lowest seen); null before the first evaluation. */
+  metric: number | null;
   /** The metric after each epoch / each 200-step validation. */
   history: number[];
 }
@@ -184,7 +184,7 @@ function axonGpt(d: GptData, budget: number): AccuracyRun {
       if (v <= GPT.target) return { reached: true, seconds: now() - t0, count: step, metric: v, history };
     }
   }
-  return { reached: false, seconds: now() - t0, count: step, metric: history.length ? Math.min(...history) : NaN, history };
+  return { reached: false, seconds: now() - t0, count: step, metric: history.length ? Math.min(...history) : null, history };
 }
 
 // ---------------------------------------------------------------- PyTorch child and the table
@@ -206,9 +206,9 @@ function torchRun(peer: TorchPeer, task: AccuracyTask, dir: string, threads: num
 const cell = (r: AccuracyRun | string | undefined, task: AccuracyTask): string => {
   if (r === undefined) return '—';
   if (typeof r === 'string') return r;
-  const metric = task === 'mnist' ? `${(r.metric * 100).toFixed(2)}%` : `${r.metric.toFixed(3)} nats/char`;
+  const metric = r.metric === null ? 'no evaluation yet' : task === 'mnist' ? `${(r.metric * 100).toFixed(2)}%` : `${r.metric.toFixed(3)} nats/char`;
   const count = task === 'mnist' ? `${r.count} ep` : `${r.count} steps`;
-  return r.reached ? `${r.seconds.toFixed(1)} s / ${count} / ${metric}` : `not reached (${r.seconds.toFixed(1)} s / ${count} / best ${metric})`;
+  return r.reached ? `${r.seconds.toFixed(1)} s / ${count} / ${metric}` : `not reached (${r.seconds.toFixed(1)} s / ${count} / ${r.metric === null ? metric : `best ${metric}`})`;
 };
 
 /** Runs the tasks and prints the table (and, with `json`, one JSON line); returns the rows. */
@@ -248,7 +248,7 @@ export async function toAccuracyBench({ tasks, threads, budget, torchPeers, torc
     console.log(`| ${label} | ${r.target} | ${cell(r.axon, r.task)} | ${names.map((n) => cell(r.torch[n], r.task)).join(' | ')} | ${r.ratio === null ? '—' : `${r.ratio.toFixed(2)}×`} |`);
   }
   if (json) {
-    const round = (r: AccuracyRun | string): unknown => (typeof r === 'string' ? r : { ...r, seconds: +r.seconds.toFixed(2), metric: +r.metric.toFixed(4), history: r.history.map((h) => +h.toFixed(4)) });
+    const round = (r: AccuracyRun | string): unknown => (typeof r === 'string' ? r : { ...r, seconds: +r.seconds.toFixed(2), metric: r.metric === null ? null : +r.metric.toFixed(4), history: r.history.map((h) => +h.toFixed(4)) });
     console.log(JSON.stringify({ ...header, threads, budgetSeconds: budget, toAccuracy: Object.fromEntries(rows.map((r) => [r.task, { target: r.target, axon: round(r.axon), ...Object.fromEntries(Object.entries(r.torch).map(([k, v]) => [k, round(v)])), torchBestOverAxon: r.ratio === null ? null : +r.ratio.toFixed(3) }])) }));
   }
   return rows;

@@ -209,7 +209,7 @@ def gpt(d, info, budget):
             log(f"torch {torch.get_num_threads()}t gpt step {step}: validation {v:.3f} nats/char, {time.perf_counter() - t0:.1f} s")
             if v <= info["target"]:
                 return {"reached": True, "seconds": time.perf_counter() - t0, "count": step, "metric": v, "history": history}
-    return {"reached": False, "seconds": time.perf_counter() - t0, "count": step, "metric": min(history) if history else float("nan"), "history": history}
+    return {"reached": False, "seconds": time.perf_counter() - t0, "count": step, "metric": min(history) if history else None, "history": history}
 
 
 def main():
