@@ -241,11 +241,12 @@ export async function toAccuracyBench({ tasks, threads, budget, torchPeers, torc
     }
   }
   const names = columns.map((c) => c.name);
-  console.log(`| task | target | axon (${threads}t) | ${names.join(' | ')} | torch best / axon |`);
-  console.log(`|---|---|---|${names.map(() => '---|').join('')}---|`);
+  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`; // no torch column with --no-torch
+  console.log(line(['task', 'target', `axon (${threads}t)`, ...names, 'torch best / axon']));
+  console.log(line(['task', 'target', 'axon', ...names, 'ratio'].map(() => '---')));
   for (const r of rows) {
     const label = r.task === 'mnist' ? 'mnist-lenet' : 'sotu-gpt';
-    console.log(`| ${label} | ${r.target} | ${cell(r.axon, r.task)} | ${names.map((n) => cell(r.torch[n], r.task)).join(' | ')} | ${r.ratio === null ? '—' : `${r.ratio.toFixed(2)}×`} |`);
+    console.log(line([label, r.target, cell(r.axon, r.task), ...names.map((n) => cell(r.torch[n], r.task)), r.ratio === null ? '—' : `${r.ratio.toFixed(2)}×`]));
   }
   if (json) {
     const round = (r: AccuracyRun | string): unknown => (typeof r === 'string' ? r : { ...r, seconds: +r.seconds.toFixed(2), metric: r.metric === null ? null : +r.metric.toFixed(4), history: r.history.map((h) => +h.toFixed(4)) });
