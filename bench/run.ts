@@ -1,11 +1,12 @@
-// `npm run bench [-- --json] [-- --threads N] [-- --only W0,W1,W5] [-- --min-time S] [-- --no-torch] [-- --browser] [-- --backend webgpu]`:
+// `npm run bench [-- --json] [-- --threads N] [-- --only W0,W1,W5] [-- --min-time S] [-- --no-torch] [-- --browser] [-- --backend webgpu] [-- --to-accuracy [mnist|gpt]]`:
 // the workloads of shared/workloads.md for Axon and, in the same run, TensorFlow.js 4.22 cpu and
 // wasm and PyTorch CPU at 1 and 2 threads (a child process per workload and thread count, right
 // after Axon's figure: torch-peer.ts; "not installed" when no Python has torch). Prints each figure,
 // Axon's advantage over each peer and over the better torch column; with --json the last line is
 // one JSON object with every figure and the SIMD128 roofline (roofline.ts). Not part of npm test.
 // --browser runs W0/W1 in Chromium instead (browser.ts); --backend webgpu runs W0 on the GPU
-// beside wasm (webgpu-bench.ts).
+// beside wasm (webgpu-bench.ts). --to-accuracy [mnist|gpt] [--accuracy-budget S] runs only the
+// time-to-accuracy tasks instead (to-accuracy.ts): Axon vs PyTorch at 1 and 2 threads, same recipe.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as ax from '../src/index.js';
@@ -20,6 +21,7 @@ import { axonW4Train, peerW4Train } from './w4-gpt.js';
 import type { W5Result } from './w5-memory.js';
 import { roofline, type Roofline } from './roofline.js';
 import { findTorchPeers, torchFigures, type TorchPeer } from './torch-peer.js';
+import { toAccuracyBench, type AccuracyTask } from './to-accuracy.js';
 
 type Row = { unit: string; axon?: number } & Partial<Record<PeerName, number>> & Record<string, unknown>;
 
@@ -96,6 +98,20 @@ async function main(): Promise<void> {
   ax.setNumThreads(threads);
   const backend = ax.getBackend() as ax.Backend & { variant?: string; warmUp?: (ms?: number) => number };
   const used = backend.warmUp?.() ?? 1;
+  if (process.argv.includes('--to-accuracy')) {
+    // Only the time-to-accuracy tasks: no TensorFlow.js columns (neither trains these recipes).
+    const pick = arg('--to-accuracy');
+    const tasks: AccuracyTask[] = pick === 'mnist' || pick === 'gpt' ? [pick] : ['mnist', 'gpt'];
+    torchPeers = process.argv.includes('--no-torch') ? [] : findTorchPeers();
+    const m = machine();
+    log(`Axon backend ${backend.name} (${backend.variant ?? '-'}), ${used} thread(s); time to accuracy: ${tasks.join(', ')}`);
+    for (const p of torchPeers) log(`${p.name}: ${p.python} ${p.version === null ? 'has no torch (not installed)' : `torch ${p.version}, ${p.blas}; 1 and 2 threads; OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset for it`}`);
+    await toAccuracyBench({
+      tasks, threads: used, budget: Number(arg('--accuracy-budget') ?? 900), torchPeers, torchThreads: TORCH_THREADS, json,
+      header: { date: m.date, cpu: m.cpu, cores: m.cores, node: m.node, axonVariant: backend.variant, torch: Object.fromEntries(torchPeers.map((p) => [p.name, p.version === null ? 'not installed' : `${p.version} (${p.blas})`])) },
+    });
+    process.exit(0);
+  }
   const peers = await initPeers(threads);
   const m = machine();
   torchPeers = process.argv.includes('--no-torch') ? [] : findTorchPeers();
