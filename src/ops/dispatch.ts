@@ -9,7 +9,7 @@ import { captureStack, checkResult, isAnomalyEnabled } from '../autograd/anomaly
 import { isFloat, type DType } from '../tensor/dtype.js';
 import { numelOf, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { noteConsumed, releasable, scopeDepth } from '../tensor/lifetime.js';
+import { allocScoped, noteConsumed, releasable, scopeDepth } from '../tensor/lifetime.js';
 import type { KernelOp, PrimAttrs, PrimOp } from '../backend/prims.js';
 
 /** A tensor, or a plain number/boolean that takes its dtype from the tensor it meets. */
@@ -64,7 +64,7 @@ function record<K extends PrimOp>(out: Tensor, op: K, inputs: readonly Tensor[],
 export function execute<K extends KernelOp>(op: K, inputs: readonly Tensor[], attrs: PrimAttrs[K], shape: Shape, dtype: DType): Tensor {
   const backend = backendOf(op, inputs);
   if (activeNode() !== null) checkSavedReads(inputs); // inside a gradient rule
-  const storage = backend.alloc(dtype, numelOf(shape));
+  const storage = backend.alloc(dtype, numelOf(shape), allocScoped()); // the Tensor below hands it to the open scope
   const out = new Tensor(storage, shape, dtype);
   if (storage.size > 0) backend.run(op, inputs, out, attrs);
   if (isAnomalyEnabled()) checkResult(op, inputs, out);

@@ -51,14 +51,22 @@ export class WasmBackend implements Backend, Engine {
 
   // ---- storages ----
 
-  alloc(dtype: DType, size: number): Storage {
+  alloc(dtype: DType, size: number, scoped = false): Storage {
     const bytes = size * bytesPerElement(dtype);
     const block = this.allocator.alloc(bytes);
-    const s: Storage = { backend: this, dtype, size, handle: block, released: false };
+    const s: Storage = { backend: this, dtype, size, handle: block, released: false, tracked: false };
     this.bytes += bytes;
     this.count++;
-    this.reclaimer.register(s, block, block); // the block is the token: a collector can unregister it
+    // A scoped storage is held by its scope, which frees it or calls watch(): no registration yet.
+    if (!scoped) this.watch(s);
     return s;
+  }
+
+  watch(storage: Storage): void {
+    const block = storage.handle as Block;
+    if (storage.released || block.watched) return;
+    block.watched = true;
+    this.reclaimer.register(storage, block, block); // the block is the token: a collector can unregister it
   }
 
   write(storage: Storage, data: ArrayLike<number>): void {
@@ -79,7 +87,7 @@ export class WasmBackend implements Backend, Engine {
   free(storage: Storage): void {
     if (storage.released) return;
     storage.released = true;
-    this.reclaimer.unregister(storage.handle as Block);
+    if ((storage.handle as Block).watched) this.reclaimer.unregister(storage.handle as Block);
     if (this.allocator.release(storage.handle as Block)) {
       this.bytes -= (storage.handle as Block).bytes;
       this.count--;
