@@ -97,6 +97,13 @@ export interface FusedOps {
    * attend) or a float added to the scores; null for none.
    */
   attention: { views: { q: TensorView; k: TensorView; v: TensorView; out: TensorView; mask: TensorView | null }; args: AttentionArgs };
+  /**
+   * Linear layer forward (no gradient): out = x·weightᵀ + bias, then max(0, ·) when `relu`, with
+   * x (N, in), weight (out, in), bias (out) or null, out (N, out), all contiguous: what ops/linalg.ts's
+   * composite computes (a transB GEMM, a broadcast add, relu) with the same kernels, so the same bits,
+   * in one call instead of three ops (batch-1 inference is dominated by per-op overhead).
+   */
+  linear: { views: { x: TensorView; weight: TensorView; bias: TensorView | null; out: TensorView }; args: LinearArgs };
 }
 export type FusedOp = keyof FusedOps;
 /** A backend's kernel for fused op K: true when it ran, false when it does not apply. */
@@ -116,6 +123,12 @@ export interface AdamArgs {
   decoupled: boolean;
   /** 1-based step number (for the bias corrections). */
   step: number;
+}
+
+/** Arguments of the fused linear forward. */
+export interface LinearArgs {
+  /** Apply ReLU to the result (a Linear followed by a ReLU). */
+  relu: boolean;
 }
 
 /** Arguments of the fused attention. */
