@@ -86,7 +86,7 @@ if (backend.startProfile && backend.stopProfile) {
     }
     const w = median(whole);
     const k = median(kern);
-    console.log(`breakdown at ${threads} thread(s): whole ${w.toFixed(1)} µs = kernels ${k.toFixed(1)} µs + outside kernels ${(w - k).toFixed(1)} µs`);
+    console.log(`breakdown at ${threads} thread(s), medians of rounds: whole ${w.toFixed(1)} µs = kernels ${k.toFixed(1)} µs + outside kernels ${(w - k).toFixed(1)} µs; per op (last round):`);
     for (const x of rows) console.log(`    ${x.op.padEnd(10)} ${x.path.padEnd(9)} ${(x.calls / reps).toFixed(0)} calls ${(x.ms * 1000 / reps).toFixed(2).padStart(7)} µs`);
   }
 }
