@@ -9,13 +9,14 @@ import { Linear } from './linear.js';
 import { Module, moduleFromConfig, registerModule, type ModuleConfig } from './module.js';
 
 /**
- * Whether `a`, `b` are a plain Linear and a plain ReLU whose forward nobody replaced (a hook or
- * summary() sets an own `forward`; a subclass may override it): then the pair may run as
- * Linear.forwardRelu, one fused op instead of two, which gives the same values.
+ * Whether `a`, `b` are a plain Linear and a plain ReLU whose forward nobody replaced (a forward
+ * hook or the doctor's probe wraps it in an own `forward`; a subclass may override it): then the
+ * pair may run as Linear.forwardRelu, one fused op instead of two, which gives the same values.
+ * The functions are compared, not own properties: summary() leaves the same function behind.
  */
 function reluPair(a: Module, b: Module | undefined): a is Linear {
   return b !== undefined && Object.getPrototypeOf(a) === Linear.prototype && Object.getPrototypeOf(b) === ReLU.prototype
-    && !Object.hasOwn(a, 'forward') && !Object.hasOwn(b, 'forward');
+    && a.forward === Linear.prototype.forward && b.forward === ReLU.prototype.forward;
 }
 
 /**

@@ -122,6 +122,11 @@ test('Sequential fuses Linear+ReLU under noGrad and gives what the layers give o
   assertSameBits(ax.noGrad(() => model.forward(x)), fused, 'Sequential with a hook');
   h.remove();
   assert.deepEqual(seen, [27]);
+  // summary() wraps every forward and puts the same function back: the pairs fuse again after it.
+  model.summary([3, 13]);
+  b.startProfile();
+  assertSameBits(ax.noGrad(() => model.forward(x)), fused, 'Sequential after summary()');
+  assert.deepEqual(b.stopProfile().map((r) => `${r.op}:${r.calls}`), ['linear:3']);
 });
 
 test('op results a scope owns are still reclaimed by the collector once they leave the scopes and are dropped', async () => {
