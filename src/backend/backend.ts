@@ -20,6 +20,11 @@ export interface Storage {
   released: boolean;
   /** In-place writes so far (PyTorch's `_version`): autograd checks that saved tensors kept theirs. */
   version?: number;
+  /**
+   * Set by tensor/lifetime.ts when the first tensor over this storage is made (its owner is fixed
+   * then). A field rather than a WeakSet: a WeakSet insert per op cost ~1 µs of batch-1 latency.
+   */
+  tracked?: boolean;
 }
 
 /** What a kernel sees of a tensor: its storage, shape and dtype (always contiguous, row-major). */
@@ -31,8 +36,19 @@ export interface TensorView {
 
 export interface Backend {
   readonly name: string;
-  /** A zero-filled storage of `size` elements. */
-  alloc(dtype: DType, size: number): Storage;
+  /**
+   * A zero-filled storage of `size` elements. `scoped`: the caller hands it at once to an open
+   * library scope (tensor/lifetime.ts), which either frees it or calls `watch` when it leaves the
+   * scopes; until then the scope holds it, so a backend may skip registering it with the garbage
+   * collector (a FinalizationRegistry register + unregister per op is ~1 µs of batch-1 latency).
+   */
+  alloc(dtype: DType, size: number, scoped?: boolean): Storage;
+  /**
+   * Let the garbage collector reclaim a storage allocated with `scoped` once it is unreachable
+   * (called when it leaves the last scope without being freed). Does nothing for a storage that
+   * is released or already watched. Absent: alloc never defers.
+   */
+  watch?(storage: Storage): void;
   /** Copy `data` into the storage (length must equal its size). */
   write(storage: Storage, data: ArrayLike<number>): void;
   /**
@@ -81,6 +97,13 @@ export interface FusedOps {
    * attend) or a float added to the scores; null for none.
    */
   attention: { views: { q: TensorView; k: TensorView; v: TensorView; out: TensorView; mask: TensorView | null }; args: AttentionArgs };
+  /**
+   * Linear layer forward (no gradient): out = x·weightᵀ + bias, then max(0, ·) when `relu`, with
+   * x (N, in), weight (out, in), bias (out) or null, out (N, out), all contiguous: what ops/linalg.ts's
+   * composite computes (a transB GEMM, a broadcast add, relu) with the same kernels, so the same bits,
+   * in one call instead of three ops (batch-1 inference is dominated by per-op overhead).
+   */
+  linear: { views: { x: TensorView; weight: TensorView; bias: TensorView | null; out: TensorView }; args: LinearArgs };
 }
 export type FusedOp = keyof FusedOps;
 /** A backend's kernel for fused op K: true when it ran, false when it does not apply. */
@@ -100,6 +123,12 @@ export interface AdamArgs {
   decoupled: boolean;
   /** 1-based step number (for the bias corrections). */
   step: number;
+}
+
+/** Arguments of the fused linear forward. */
+export interface LinearArgs {
+  /** Apply ReLU to the result (a Linear followed by a ReLU). */
+  relu: boolean;
 }
 
 /** Arguments of the fused attention. */

@@ -1,5 +1,7 @@
 // Linear (fully connected) layer: y = x·Wᵀ + b, PyTorch layout and default init.
 import { linear } from '../ops/linalg.js';
+import { fusedLinear } from '../ops/linear-fused.js';
+import { relu } from '../ops/elementwise.js';
 import { empty } from './util.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -51,6 +53,11 @@ export class Linear extends Module {
 
   forward(x: Tensor): Tensor {
     return linear(x, this.weight, this.bias);
+  }
+
+  /** forward(x) then ReLU, as one fused op where the backend has it (Sequential's Linear, ReLU pairs under noGrad). */
+  forwardRelu(x: Tensor): Tensor {
+    return fusedLinear(x, this.weight, this.bias, true) ?? relu(linear(x, this.weight, this.bias));
   }
 
   override config(): ModuleConfig {

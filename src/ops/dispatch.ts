@@ -1,7 +1,7 @@
 // Runs one primitive: allocate the output on the inputs' backend, run the kernel, and record a
 // tape node when a gradient is needed. Also turns plain numbers into tensors next to a tensor.
 import { AxonError, DTypeError } from '../errors.js';
-import type { Backend } from '../backend/backend.js';
+import { runFused, type Backend, type FusedOp, type FusedOps, type TensorView } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { activeNode, checkSavedReads, versionsAt } from '../autograd/saved-tensors.js';
@@ -9,7 +9,7 @@ import { captureStack, checkResult, isAnomalyEnabled } from '../autograd/anomaly
 import { isFloat, type DType } from '../tensor/dtype.js';
 import { numelOf, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { noteConsumed, releasable, scopeDepth } from '../tensor/lifetime.js';
+import { allocScoped, noteConsumed, releasable, scopeDepth } from '../tensor/lifetime.js';
 import type { KernelOp, PrimAttrs, PrimOp } from '../backend/prims.js';
 
 /** A tensor, or a plain number/boolean that takes its dtype from the tensor it meets. */
@@ -47,7 +47,15 @@ function record<K extends PrimOp>(out: Tensor, op: K, inputs: readonly Tensor[],
     const versions = versionsAt(inputs, out);
     out.node = (isAnomalyEnabled() ? { op, inputs, attrs, versions, stack: captureStack() } : { op, inputs, attrs, versions }) as GradNode;
     out.requiresGrad = true;
-  } else if (!isGradEnabled()) {
+  } else {
+    recordWithoutHistory(out, inputs);
+  }
+  return out;
+}
+
+/** What record() does for a result that carries no gradient (lifetime bookkeeping only). */
+function recordWithoutHistory(out: Tensor, inputs: readonly Tensor[]): void {
+  if (!isGradEnabled()) {
     noteConsumed(inputs);
   } else if (scopeDepth() === 0 && inputs.length > 0) {
     // Outside any scope, remember where a result without history came from, so the memory of a
@@ -57,6 +65,26 @@ function record<K extends PrimOp>(out: Tensor, op: K, inputs: readonly Tensor[],
     const fresh = inputs.filter(releasable);
     if (fresh.length > 0) out.sources = fresh;
   }
+}
+
+/**
+ * Run the backend's fused kernel `op` producing a tensor of `shape`/`dtype` that needs no history,
+ * or return null (nothing made) when the composite must run instead: an input needs a gradient,
+ * anomaly mode checks each primitive, a gradient rule is running, or the backend has no kernel
+ * that applies. `views(out)` gives the kernel's views, the output's included.
+ */
+export function executeFused<K extends FusedOp>(
+  op: K, inputs: readonly Tensor[], shape: Shape, dtype: DType, views: (out: TensorView) => FusedOps[K]['views'], args: FusedOps[K]['args'],
+): Tensor | null {
+  const backend = inputs[0]!.storage.backend;
+  if (backend.fused?.[op] === undefined || needsGrad(inputs) || isAnomalyEnabled() || activeNode() !== null) return null;
+  for (const t of inputs) if (t.storage.backend !== backend) return null; // the composite reports it
+  const out = new Tensor(backend.alloc(dtype, numelOf(shape), allocScoped()), shape, dtype);
+  if (out.storage.size > 0 && !runFused(backend, op, views(out), args)) {
+    out.dispose();
+    return null;
+  }
+  recordWithoutHistory(out, inputs);
   return out;
 }
 
@@ -64,7 +92,7 @@ function record<K extends PrimOp>(out: Tensor, op: K, inputs: readonly Tensor[],
 export function execute<K extends KernelOp>(op: K, inputs: readonly Tensor[], attrs: PrimAttrs[K], shape: Shape, dtype: DType): Tensor {
   const backend = backendOf(op, inputs);
   if (activeNode() !== null) checkSavedReads(inputs); // inside a gradient rule
-  const storage = backend.alloc(dtype, numelOf(shape));
+  const storage = backend.alloc(dtype, numelOf(shape), allocScoped()); // the Tensor below hands it to the open scope
   const out = new Tensor(storage, shape, dtype);
   if (storage.size > 0) backend.run(op, inputs, out, attrs);
   if (isAnomalyEnabled()) checkResult(op, inputs, out);

@@ -5,6 +5,7 @@ import { broadcastShapes, numelOf, shapeStr } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { execute } from './dispatch.js';
 import { add, cast } from './elementwise.js';
+import { fusedLinear } from './linear-fused.js';
 import { expand, reshape, squeeze, unsqueeze } from './movement.js';
 
 /** The batched primitive on 3-D operands (with optional transposes of the last two dims). */
@@ -77,6 +78,8 @@ export function dot(a: Tensor, b: Tensor): Tensor {
  * weights move between the two without transposes. The transpose is folded into the GEMM.
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  const fused = fusedLinear(x, weight, bias ?? null, false); // without a gradient: one op (linear-fused.ts)
+  if (fused !== null) return fused;
   if (weight.ndim !== 2) throw new ShapeError('linear', `weight must be 2-D (out, in), got ${shapeStr(weight.shape)}`);
   const [out, inp] = weight.shape as [number, number];
   if (x.ndim === 0 || x.shape[x.ndim - 1] !== inp) {

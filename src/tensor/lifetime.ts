@@ -9,18 +9,32 @@ import { watchStorage } from './collected.js';
 interface Scope { storages: Storage[] }
 const stack: Scope[] = [];
 const kept = new WeakSet<Storage>();
-const seen = new WeakSet<Storage>();
 
 /**
  * Called by the Tensor constructor. A storage belongs to the scope where its first tensor was
  * made (its allocation); later views of it (reshape, detach) belong to that owner, not to their scope.
  */
 export function trackTensor(t: Tensor): void {
-  if (seen.has(t.storage)) return;
-  seen.add(t.storage);
+  const st = t.storage;
+  if (st.tracked === true) return;
+  st.tracked = true;
   const s = stack[stack.length - 1];
-  if (s !== undefined) s.storages.push(t.storage);
-  else { bornIn.set(t.storage, generation); watchStorage(t.storage); }
+  if (s !== undefined) s.storages.push(st);
+  else { bornIn.set(st, generation); watchStorage(st); }
+}
+
+/**
+ * Whether a storage allocated now will be owned by an open scope as soon as its tensor is made
+ * (trackTensor): then the backend may skip the garbage collector's registration (Backend.alloc's
+ * `scoped`), and the scope calls `leftScopes` for it if it outlives them.
+ */
+export function allocScoped(): boolean {
+  return stack.length > 0;
+}
+
+/** A storage no scope holds any more and that was not freed: from now on the garbage collector decides. */
+function leftScopes(st: Storage): void {
+  if (!st.released) st.backend.watch?.(st);
 }
 
 // ---- training loops written without scope() ----
@@ -103,6 +117,7 @@ export function scope<T>(fn: () => T): T {
   } catch (e) {
     stack.pop();
     release(s, new Set());
+    for (const st of s.storages) leftScopes(st); // the kept ones
     throw e;
   }
   stack.pop();
@@ -112,9 +127,10 @@ export function scope<T>(fn: () => T): T {
   release(s, escaping);
   const parent = stack[stack.length - 1];
   for (const st of s.storages) {
-    if (!escaping.has(st)) continue;
-    if (parent) parent.storages.push(st);
-    else if (!kept.has(st)) watchStorage(st); // no scope owns it now: the collector decides
+    if (st.released) continue;
+    if (escaping.has(st) && parent) { parent.storages.push(st); continue; }
+    leftScopes(st); // kept, or escaping from the outermost scope
+    if (escaping.has(st) && !kept.has(st)) watchStorage(st); // no scope owns it now: the collector decides
   }
   return result;
 }
@@ -147,6 +163,7 @@ export function releasingIntermediates<T>(fn: () => T): T {
     stack.pop();
     evalScope = null;
     for (const st of s.storages) if (s.consumed.has(st) && !kept.has(st) && !st.released) st.backend.free(st);
+    for (const st of s.storages) leftScopes(st);
     throw e;
   }
   stack.pop();
@@ -154,8 +171,10 @@ export function releasingIntermediates<T>(fn: () => T): T {
   const escaping = new Set<Storage>();
   collectStorages(result, escaping, new Set());
   for (const st of s.storages) {
-    if (st.released || kept.has(st)) continue;
+    if (st.released) continue;
+    if (kept.has(st)) { leftScopes(st); continue; }
     if (s.consumed.has(st) && !escaping.has(st)) { st.backend.free(st); continue; }
+    leftScopes(st);
     bornIn.set(st, generation); // made at the loop's level, as if outside the block
     watchStorage(st);
   }

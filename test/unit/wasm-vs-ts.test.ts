@@ -140,6 +140,33 @@ test('wasm GEMM matches the reference in every transpose variant, batched, odd s
   });
 });
 
+test('wasm GEMV (M = 1, transB) gives each output the bits of its row alone, whatever block of rows or thread computes it', () => ax.scope(() => {
+  // (In a scope: left to the collector, these tensors would be swept during a later test's count.)
+  // The transB GEMV takes rows six, four and one at a time: each output must not depend on which.
+  for (const [K, N] of [[3, 23], [17, 29], [784, 23], [130, 7]] as const) {
+    const [x] = pair([1, 1, K], 500 + K);
+    const [w] = pair([1, N, K], 600 + N);
+    const all = ax.bmm(x, w, false, true).data();
+    for (let j = 0; j < N; j++) {
+      const one = ax.bmm(x, ax.slice(w, [null, [j, j + 1]]), false, true).data(); // (1, 1, 1): the one-row loop
+      assert.ok(Object.is(all[j], one[0]), `K=${K} N=${N}: output ${j} is ${all[j]} in a block, ${one[0]} alone`);
+    }
+  }
+  // Large enough to split its columns across threads (chunks start at multiples of 8, not of 6).
+  const [x] = pair([1, 1, 2048], 700);
+  const [w] = pair([1, 1030, 2048], 701);
+  const before = ax.getNumThreads();
+  try {
+    ax.setNumThreads(1);
+    const one = ax.bmm(x, w, false, true).data();
+    ax.setNumThreads(2);
+    (wasm as unknown as { warmUp(): number }).warmUp();
+    assert.deepEqual(ax.bmm(x, w, false, true).data(), one, 'the GEMV differs between 1 and 2 threads');
+  } finally {
+    ax.setNumThreads(before);
+  }
+}));
+
 test('wasm unfold/fold (im2col/col2im) equal the reference exactly: 1-D, 2-D, padding, stride, dilation', () => {
   const cases: [number[], number[], { stride?: number[]; padding?: number[]; dilation?: number[] }][] = [
     [[2, 3, 7, 9], [3, 3], {}], [[1, 1, 5, 5], [2, 2], { stride: [2, 2] }], [[2, 2, 8, 6], [3, 2], { padding: [1, 2], dilation: [2, 1] }],

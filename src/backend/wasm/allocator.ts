@@ -16,6 +16,8 @@ export interface Block {
   readonly gen: number;
   /** Recycled memory not yet cleared: zeroed lazily, unless a kernel overwrites it whole first. */
   dirty: boolean;
+  /** Registered with the backend's FinalizationRegistry (a scoped storage is not, until it leaves its scopes). */
+  watched: boolean;
 }
 
 interface Slot { cls: number; gen: number; live: boolean }
@@ -51,7 +53,7 @@ export class Allocator {
     let slot = this.slots.get(ptr);
     if (slot === undefined) { slot = { cls, gen: 0, live: true }; this.slots.set(ptr, slot); }
     slot.live = true;
-    return { ptr, bytes, gen: slot.gen, dirty: reused };
+    return { ptr, bytes, gen: slot.gen, dirty: reused, watched: false };
   }
 
   /** Return a block; false if it was already freed (or its generation is stale). */

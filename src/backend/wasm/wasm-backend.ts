@@ -4,7 +4,7 @@
 // copies), so the whole op set works here. Library scopes free intermediates; storages the garbage
 // collector reclaims without a free are returned too (FinalizationRegistry).
 import { AxonError, UseAfterFreeError } from '../../errors.js';
-import type { AdamArgs, AttentionArgs, Backend, FusedKernels, FusedOps, Storage, TensorView } from '../backend.js';
+import type { AdamArgs, AttentionArgs, Backend, FusedKernels, FusedOps, LinearArgs, Storage, TensorView } from '../backend.js';
 import { assertLive } from '../backend.js';
 import { bytesPerElement, type DType, type TypedArray } from '../../tensor/dtype.js';
 import type { KernelOp, PrimAttrs } from '../prims.js';
@@ -13,6 +13,7 @@ import { Allocator, type Block } from './allocator.js';
 import type { JobArgs, KernelParam, ParallelJob } from './engine.js';
 import { runFast, type Engine } from './fast-paths.js';
 import { attentionPath } from './paths-attention.js';
+import { linearPath } from './paths-linear.js';
 import { KERNEL_LAYOUTS, type KernelExports } from './kernel-exports.generated.js';
 import { loadModuleSync, newMemory, type LoadedModule, type Variant } from './loader.js';
 import { ThreadPool } from './pool.js';
@@ -51,14 +52,22 @@ export class WasmBackend implements Backend, Engine {
 
   // ---- storages ----
 
-  alloc(dtype: DType, size: number): Storage {
+  alloc(dtype: DType, size: number, scoped = false): Storage {
     const bytes = size * bytesPerElement(dtype);
     const block = this.allocator.alloc(bytes);
-    const s: Storage = { backend: this, dtype, size, handle: block, released: false };
+    const s: Storage = { backend: this, dtype, size, handle: block, released: false, tracked: false };
     this.bytes += bytes;
     this.count++;
-    this.reclaimer.register(s, block, block); // the block is the token: a collector can unregister it
+    // A scoped storage is held by its scope, which frees it or calls watch(): no registration yet.
+    if (!scoped) this.watch(s);
     return s;
+  }
+
+  watch(storage: Storage): void {
+    const block = storage.handle as Block;
+    if (storage.released || block.watched) return;
+    block.watched = true;
+    this.reclaimer.register(storage, block, block); // the block is the token: a collector can unregister it
   }
 
   write(storage: Storage, data: ArrayLike<number>): void {
@@ -79,7 +88,7 @@ export class WasmBackend implements Backend, Engine {
   free(storage: Storage): void {
     if (storage.released) return;
     storage.released = true;
-    this.reclaimer.unregister(storage.handle as Block);
+    if ((storage.handle as Block).watched) this.reclaimer.unregister(storage.handle as Block);
     if (this.allocator.release(storage.handle as Block)) {
       this.bytes -= (storage.handle as Block).bytes;
       this.count--;
@@ -162,11 +171,22 @@ export class WasmBackend implements Backend, Engine {
   private profiled<K extends KernelOp>(op: K, inputs: readonly TensorView[], out: TensorView, attrs: PrimAttrs[K]): void {
     const t0 = performance.now();
     const fast = this.runKernel(op, inputs, out, attrs);
-    const key = `${op}:${fast ? 'wasm' : 'reference'}`;
+    this.note(`${op}:${fast ? 'wasm' : 'reference'}`, performance.now() - t0);
+  }
+
+  private note(key: string, ms: number): void {
     const e = this.profile!.get(key) ?? { calls: 0, ms: 0 };
     e.calls++;
-    e.ms += performance.now() - t0;
+    e.ms += ms;
     this.profile!.set(key, e);
+  }
+
+  /** A fused kernel's call, in the profile as `op:wasm` when it ran (one that does not apply is not counted). */
+  private timedFused(op: string, f: () => boolean): boolean {
+    const t0 = performance.now();
+    const ran = f();
+    if (ran) this.note(`${op}:wasm`, performance.now() - t0);
+    return ran;
   }
 
   /** Run one primitive; true if a wasm kernel ran it. */
@@ -191,6 +211,7 @@ export class WasmBackend implements Backend, Engine {
   readonly fused: FusedKernels = {
     adam: (t, a) => this.adam(t, a),
     attention: (t, a) => this.attention(t, a),
+    linear: (t, a) => (this.profile === null ? this.linear(t, a) : this.timedFused('linear', () => this.linear(t, a))),
   };
 
   /** Adam/AdamW over float32 param/grad/m/v of one size, in place; false if not applicable. */
@@ -216,6 +237,18 @@ export class WasmBackend implements Backend, Engine {
     const ob = this.live('attention', out.storage);
     if (!attentionPath(this, views, args)) return false;
     ob.dirty = false; // the kernel writes every output row
+    return true;
+  }
+
+  /** Float32 linear forward (GEMM, bias, relu in one call); false if not applicable. */
+  private linear(views: FusedOps['linear']['views'], args: LinearArgs): boolean {
+    const { x, weight, bias, out } = views;
+    this.clean(this.live('linear', x.storage));
+    this.clean(this.live('linear', weight.storage));
+    if (bias !== null) this.clean(this.live('linear', bias.storage));
+    const ob = this.live('linear', out.storage);
+    if (!linearPath(this, views, args)) return false;
+    ob.dirty = false; // the GEMM writes every output element
     return true;
   }
 
