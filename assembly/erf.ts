@@ -22,7 +22,7 @@ function tail(iv: i32, t: f64): f64 {
 
 // @ts-ignore: decorator
 @inline
-function erf64(x: f64): f64 {
+export function erf64(x: f64): f64 {
   if (x != x) return x;
   const ax = Math.abs(x);
   if (ax < 0.5) {
