@@ -4,7 +4,7 @@
 // reference, so results agree within TOL.transcendentalF32. Φ's argument is clamped to ±GELU_FLAT
 // as the composite clamps it; the x·Φ′ term of the gradient is dropped beyond (clamp′ = 0), which
 // keeps +∞ → 1 and −∞ → 0 rather than ∞·0 = NaN. f64x2.min/max keep NaN, so NaN propagates.
-import { erf64 } from './erf';
+import { verf } from './erf';
 import { vexp, vtanh } from './transcendental';
 
 const GELU_FLAT: f64 = 40;
@@ -21,13 +21,6 @@ function splat(v: f64): v128 { return f64x2.splat(v); }
 @inline
 function clampFlat(x: v128): v128 { return f64x2.min(f64x2.max(x, splat(-GELU_FLAT)), splat(GELU_FLAT)); }
 
-// erf on both lanes (erf64 is scalar: a branch per interval).
-// @ts-ignore: decorator
-@inline
-function erf2(z: v128): v128 {
-  return f64x2.replace_lane(f64x2.splat(erf64(f64x2.extract_lane(z, 0))), 1, erf64(f64x2.extract_lane(z, 1)));
-}
-
 // tanh(√(2/π)·(xc + 0.044715·xc³))
 // @ts-ignore: decorator
 @inline
@@ -40,7 +33,7 @@ function tanhInner(xc: v128): v128 {
 @inline
 function gelu2(x: v128, tanhForm: bool): v128 {
   const xc = clampFlat(x);
-  const s = tanhForm ? tanhInner(xc) : erf2(f64x2.mul(xc, splat(SQRT1_2)));
+  const s = tanhForm ? tanhInner(xc) : verf(f64x2.mul(xc, splat(SQRT1_2)));
   return f64x2.mul(f64x2.mul(x, splat(0.5)), f64x2.add(s, splat(1)));
 }
 
@@ -57,7 +50,7 @@ function slope2(x: v128, tanhForm: bool): v128 {
     head = f64x2.mul(splat(0.5), f64x2.add(t, splat(1)));
     tail = f64x2.mul(f64x2.mul(f64x2.mul(splat(0.5), x), f64x2.sub(splat(1), f64x2.mul(t, t))), du);
   } else {
-    head = f64x2.mul(splat(0.5), f64x2.add(erf2(f64x2.mul(xc, splat(SQRT1_2))), splat(1)));
+    head = f64x2.mul(splat(0.5), f64x2.add(verf(f64x2.mul(xc, splat(SQRT1_2))), splat(1)));
     tail = f64x2.mul(f64x2.mul(x, vexp(f64x2.mul(splat(-0.5), f64x2.mul(xc, xc)))), splat(INV_SQRT_2PI));
   }
   return f64x2.add(head, v128.and(tail, inside));
@@ -73,9 +66,11 @@ function hi(v: v128): v128 { return f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 
 @inline
 function join(a: v128, b: v128): v128 { return i32x4.shuffle(f32x4.demote_f64x2_zero(a), f32x4.demote_f64x2_zero(b), 0, 1, 4, 5); }
 
-/** out[i] = gelu(x[i]) for i in [e0, e1); tanhForm: 1 for approximate 'tanh', 0 for the erf form. */
-export function geluF32(x: usize, out: usize, tanhForm: i32, e0: i32, e1: i32): void {
-  const tf = tanhForm != 0;
+// The ranges below are inlined once per form with a constant tanhForm, so each loop holds only
+// its own form's code (a runtime flag inside the loop let the optimiser evaluate both arms).
+// @ts-ignore: decorator
+@inline
+function geluRange(x: usize, out: usize, tf: bool, e0: i32, e1: i32): void {
   let i = e0;
   for (; i + 4 <= e1; i += 4) {
     const off = <usize>i << 2;
@@ -88,9 +83,9 @@ export function geluF32(x: usize, out: usize, tanhForm: i32, e0: i32, e1: i32): 
   }
 }
 
-/** out[i] = g[i]·gelu′(x[i]) for i in [e0, e1) (product in float64, rounded once). */
-export function geluGradF32(x: usize, g: usize, out: usize, tanhForm: i32, e0: i32, e1: i32): void {
-  const tf = tanhForm != 0;
+// @ts-ignore: decorator
+@inline
+function geluGradRange(x: usize, g: usize, out: usize, tf: bool, e0: i32, e1: i32): void {
   let i = e0;
   for (; i + 4 <= e1; i += 4) {
     const off = <usize>i << 2;
@@ -103,4 +98,16 @@ export function geluGradF32(x: usize, g: usize, out: usize, tanhForm: i32, e0: i
     const s = f64x2.extract_lane(slope2(splat(<f64>load<f32>(x + off)), tf), 0);
     store<f32>(out + off, <f32>(<f64>load<f32>(g + off) * s));
   }
+}
+
+/** out[i] = gelu(x[i]) for i in [e0, e1); tanhForm: 1 for approximate 'tanh', 0 for the erf form. */
+export function geluF32(x: usize, out: usize, tanhForm: i32, e0: i32, e1: i32): void {
+  if (tanhForm != 0) geluRange(x, out, true, e0, e1);
+  else geluRange(x, out, false, e0, e1);
+}
+
+/** out[i] = g[i]·gelu′(x[i]) for i in [e0, e1) (product in float64, rounded once). */
+export function geluGradF32(x: usize, g: usize, out: usize, tanhForm: i32, e0: i32, e1: i32): void {
+  if (tanhForm != 0) geluGradRange(x, g, out, true, e0, e1);
+  else geluGradRange(x, g, out, false, e0, e1);
 }
