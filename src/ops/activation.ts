@@ -9,7 +9,6 @@ import type { Generator } from '../tensor/random.js';
 import { abs, add, cast, div, exp, expm1, gt, isFinite, le, log, log1p, logicalAnd, logicalNot, logicalOr, lt, maximum, mul, sigmoid, sub, where } from './elementwise.js';
 import { max, sum } from './reduce.js';
 
-
 /** max(0, x) + slope·min(0, x); the slope applies at 0 as in PyTorch. Default slope 0.01. */
 export function leakyRelu(x: Tensor, { negativeSlope = 0.01 }: { negativeSlope?: number } = {}): Tensor {
   return where(gt(x, 0), x, mul(x, negativeSlope));
