@@ -13,3 +13,4 @@ export { attentionF32 } from './attention';
 export { heapBase } from './layout';
 export { simdMaddProbe, simdMaddProbeFlops } from './roofline';
 export { lstmCellF32, lstmCellGradF32 } from './lstm';
+export { geluF32, geluGradF32 } from './gelu';

@@ -41,7 +41,7 @@ function pow2(n: v128): v128 {
 /** exp for f64 lanes, with x clamped to [-110, 90] (beyond it f32 results are 0 or ∞ anyway). */
 // @ts-ignore: decorator
 @inline
-function vexp(x: v128): v128 {
+export function vexp(x: v128): v128 {
   x = f64x2.min(f64x2.max(x, splat(-110)), splat(90)); // NaN stays NaN
   const n = f64x2.nearest(f64x2.mul(x, splat(LOG2E)));
   const r = f64x2.sub(f64x2.sub(x, f64x2.mul(n, splat(LN2_HI))), f64x2.mul(n, splat(LN2_LO)));

@@ -64,7 +64,7 @@ const same = <K extends string>(...ks: K[]): Record<K, string> => Object.fromEnt
 
 /**
  * The public op whose edge cases reach each primitive (a new primitive is a compile error here
- * until it is given one); sliceAdd is the gradient of slice, lstmCellGrad that of lstmCell.
+ * until it is given one); sliceAdd is the gradient of slice, lstmCellGrad that of lstmCell, geluGrad that of gelu.
  */
 export const PRIM_VIA: { [K in PrimOp]: string } = {
   ...same('neg', 'exp', 'log', 'log1p', 'expm1', 'sqrt', 'rsqrt', 'abs', 'sign', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'erf',
@@ -75,4 +75,6 @@ export const PRIM_VIA: { [K in PrimOp]: string } = {
   sliceAdd: 'slice',
   lstmCell: 'module', // the LSTM and LSTMCell module cases
   lstmCellGrad: 'module',
+  gelu: 'gelu',
+  geluGrad: 'gelu',
 };

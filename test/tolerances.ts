@@ -36,6 +36,29 @@ export const TOL = {
    */
   transcendentalF32: { rtol: 1.2e-7, atol: 1e-44 },
   /**
+   * Fused GELU (ts, wasm: float64 inside, rounded once to f32) vs the float64 composite rounded to
+   * f32: one f32 ulp where the exact value sits at a rounding boundary (as transcendentalF32); atol
+   * covers the gradient's zero near x ≈ −0.75, where Φ + x·φ cancels and the composite's other
+   * summation order leaves ~1e-16.
+   */
+  fusedGeluF32: { rtol: 1.2e-7, atol: 1e-15 },
+  /**
+   * The same on wasm: assembly/erf.ts's erf is accurate to ~4e-15 absolute and returns ±1 from
+   * |z| = 4.5 on (f32 erf rounds to ±1 there), and 1 + erf(x/√2) cancels for negative x, so below
+   * x ≈ −5 the result (then |gelu| < 1e-6) carries up to ~1e-9 absolute: 0 instead of −6e-10 at
+   * x = −6.4. The float32 composite, which rounds erf to f32, is further off there (TOL.float32).
+   */
+  fusedGeluWasmF32: { rtol: 1.2e-7, atol: 1e-9 },
+  /**
+   * Fused GELU vs the float32 composite it replaced: the composite rounds erf(x/√2) and tanh(u)
+   * to f32, then 1 + s and 1 − s² cancel where s is near ±1 (|x| ≈ 3–5): up to 4.8e-7 absolute
+   * on the value and 6e-7 per unit of g on the gradient (the most seen over x in [−12, 12]), with
+   * |g| ≤ 2 in the tests. The fused kernel is the accurate side (it meets fusedGeluF32).
+   */
+  geluCompositeF32: { rtol: 2e-5, atol: 2e-6 },
+  /** Fused float64 GELU vs the float64 composite: the same formula, the gradient summed in another order (atol: as fusedGeluF32). */
+  fusedGeluF64: { rtol: 1e-12, atol: 1e-15 },
+  /**
    * Fused f32 attention (wasm, assembly/attention.ts) vs the composite on the ts reference: the
    * kernel sums q·k in f32 (4 lanes, then across), uses an f32 exp polynomial (~1e-7 relative),
    * accumulates Σ p·v unnormalised with online rescales and divides once at the end; the reference

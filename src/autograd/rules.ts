@@ -11,6 +11,7 @@ import { gather, indexAdd, indexSelect, scatterAdd } from '../ops/indexing.js';
 import { bmm } from '../ops/linalg.js';
 import { fold, unfold } from '../ops/unfold.js';
 import { lstmCellVjp } from '../ops/lstm-cell.js';
+import { geluVjp } from '../ops/gelu.js';
 import { AxonError } from '../errors.js';
 import { sumToShape, zerosOf } from './sum-to-shape.js';
 
@@ -166,6 +167,9 @@ export const RULES: { [K in PrimOp]: VjpRule<K> } = {
   lstmCell: (g, { inputs: [pre, c], out }) => lstmCellVjp(pre!, c!, select(out, 0, 1), g),
   // lstmCellVjp runs it only when no graph of the gradient is built (it composes ordinary ops otherwise).
   lstmCellGrad: () => { throw new AxonError('lstmCellGrad', 'the fused LSTM gradient was recorded for a second derivative; it is only run outside gradient recording (an Axon bug: please report it)'); },
+  gelu: (g, { inputs: [x], attrs: { approximate } }) => [geluVjp(x!, g, approximate)],
+  // geluVjp runs it only when no graph of the gradient is built (it composes ordinary ops otherwise).
+  geluGrad: () => { throw new AxonError('geluGrad', 'the fused GELU gradient was recorded for a second derivative; it is only run outside gradient recording (an Axon bug: please report it)'); },
   matmul: (g, { inputs: [a, b], attrs: { transA, transB }, needs }) => {
     // C = op(A)·op(B); each case writes dA, dB as one more product without materialising a transpose.
     let ga: Tensor | null = null;

@@ -67,7 +67,17 @@ export type PrimAttrs = { [K in UnaryOp]: None } & { [K in BinaryOp]: None } & {
    * [h', c'] → (5·R·H) holding the gradient of pre (R, 4H) then that of c (R, H).
    */
   lstmCellGrad: None;
+  /**
+   * GELU in one pass (ops/gelu.ts): x·Φ(x), or its tanh approximation, with Φ's argument clamped
+   * to ±GELU_FLAT as the composite clamps it; same shape and float dtype out.
+   */
+  gelu: { approximate: GeluApproximate };
+  /** Its vector-Jacobian product in one pass: x and the gradient g of gelu(x), one shape → dx. */
+  geluGrad: { approximate: GeluApproximate };
 };
+
+/** 'none': the exact x·Φ(x); 'tanh': 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) (GPT-2's form). */
+export type GeluApproximate = 'none' | 'tanh';
 
 /** Sliding-window geometry per spatial dim (symmetric zero padding), as in torch.nn.functional.unfold. */
 export interface WindowAttrs { kernel: number[]; stride: number[]; padding: number[]; dilation: number[] }

@@ -1,15 +1,13 @@
-// Activation functions and softmax family, composed from primitives (no kernels, no rules of their own).
+// Activation functions and softmax family, composed from primitives (no kernels, no rules of their
+// own), except gelu, re-exported from its fused primitive.
 import { ValueError } from '../errors.js';
 import { toFloat } from '../tensor/dtype.js';
 import { normalizeDim } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { bernoulli } from '../tensor/creation.js';
 import type { Generator } from '../tensor/random.js';
-import { abs, add, cast, clamp, div, erf, exp, expm1, gt, isFinite, le, log, log1p, logicalAnd, logicalNot, logicalOr, lt, maximum, mul, sigmoid, sub, tanh, where } from './elementwise.js';
+import { abs, add, cast, div, exp, expm1, gt, isFinite, le, log, log1p, logicalAnd, logicalNot, logicalOr, lt, maximum, mul, sigmoid, sub, where } from './elementwise.js';
 import { max, sum } from './reduce.js';
-
-const SQRT1_2 = Math.SQRT1_2;
-const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
 /** max(0, x) + slope·min(0, x); the slope applies at 0 as in PyTorch. Default slope 0.01. */
 export function leakyRelu(x: Tensor, { negativeSlope = 0.01 }: { negativeSlope?: number } = {}): Tensor {
@@ -24,25 +22,8 @@ export function elu(x: Tensor, { alpha = 1 }: { alpha?: number } = {}): Tensor {
   return where(neg, mul(expm1(where(neg, x, 0)), alpha), x);
 }
 
-/**
- * Gaussian error linear unit: x·Φ(x) = 0.5·x·(1 + erf(x/√2)); with `approximate: 'tanh'`,
- * 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) (the GPT-2 form).
- */
-export function gelu(x: Tensor, { approximate = 'none' }: { approximate?: 'none' | 'tanh' } = {}): Tensor {
-  const xf = cast(x, toFloat(x.dtype));
-  if (approximate !== 'none' && approximate !== 'tanh') throw new ValueError('gelu', `approximate must be 'none' or 'tanh', got ${JSON.stringify(approximate)}`);
-  // Φ's argument is taken at x clamped to ±GELU_FLAT, where Φ is already exactly 1 or 0 in either
-  // float dtype: the result is unchanged, and at huge or infinite |x| the gradient is the limit 1 or
-  // 0 (clamp′ = 0 there drops the 0.5·x·Φ′ term, which would be ∞·0 = NaN; the tanh form's x³
-  // would overflow too). Two ops, not a gather of masks: gelu runs in every GPT block.
-  const xc = clamp(xf, { min: -GELU_FLAT, max: GELU_FLAT });
-  if (approximate === 'tanh') {
-    const inner = mul(add(xc, mul(mul(mul(xc, xc), xc), 0.044715)), SQRT_2_OVER_PI);
-    return mul(mul(xf, 0.5), add(tanh(inner), 1));
-  }
-  return mul(mul(xf, 0.5), add(erf(mul(xc, SQRT1_2)), 1));
-}
-const GELU_FLAT = 40;
+// gelu is its own primitive (ops/gelu.ts: one fused pass forward and backward).
+export { gelu } from './gelu.js';
 
 /**
  * x·σ(x) (also called swish). Beyond ±SILU_FLAT σ(x) is exactly 1 or 0 in either float dtype, so

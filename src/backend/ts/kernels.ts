@@ -8,6 +8,7 @@ import { erf, roundHalfEven } from './scalar-math.js';
 import { map2, map3, stridedCopy, walk1 } from './strided.js';
 import { foldKernel, unfoldKernel } from './im2col.js';
 import { lstmCellGradKernel, lstmCellKernel } from './lstm-cell.js';
+import { geluGradKernel, geluKernel } from './gelu.js';
 
 export interface KView {
   readonly data: TypedArray;
@@ -336,4 +337,6 @@ export const KERNELS: KernelTable = {
   fold: foldKernel,
   lstmCell: lstmCellKernel,
   lstmCellGrad: lstmCellGradKernel,
+  gelu: geluKernel,
+  geluGrad: geluGradKernel,
 };

@@ -21,6 +21,7 @@ import { adam, attention } from './fused.js';
 import type { Gpu, Operand } from './gpu.js';
 import { float64Error, mathFor } from './wgsl.js';
 import { lstmCell, lstmCellGrad } from './recurrent.js';
+import { gelu, geluGrad } from './activation.js';
 import { INDEX_OPS } from './movement.js';
 
 // GPUBufferUsage / GPUMapMode bits (the globals exist in browsers but not in Node without Dawn's).
@@ -418,6 +419,8 @@ export class WebGPUBackend implements Backend, Gpu {
       case 'fold': fold(this, x, out, a as PrimAttrs['fold']); return;
       case 'lstmCell': lstmCell(this, x, y, out); return;
       case 'lstmCellGrad': lstmCellGrad(this, x, y, z, out); return;
+      case 'gelu': gelu(this, x, out, (a as PrimAttrs['gelu']).approximate); return;
+      case 'geluGrad': geluGrad(this, x, y, out, (a as PrimAttrs['geluGrad']).approximate); return;
       default: mv.movement(this, op, inputs, out, a); return;
     }
   }

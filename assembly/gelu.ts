@@ -1,0 +1,113 @@
+// The fused GELU and its gradient (src/ops/gelu.ts; reference: src/backend/ts/gelu.ts), one pass:
+// four f32 elements at a time, widened to two f64x2 halves, computed in float64 (erf per lane by
+// erf.ts's polynomials, exp and tanh by transcendental.ts's) and rounded once to f32 like the
+// reference, so results agree within TOL.transcendentalF32. Φ's argument is clamped to ±GELU_FLAT
+// as the composite clamps it; the x·Φ′ term of the gradient is dropped beyond (clamp′ = 0), which
+// keeps +∞ → 1 and −∞ → 0 rather than ∞·0 = NaN. f64x2.min/max keep NaN, so NaN propagates.
+import { verf } from './erf';
+import { vexp, vtanh } from './transcendental';
+
+const GELU_FLAT: f64 = 40;
+const SQRT1_2: f64 = 0.7071067811865476;
+const SQRT_2_OVER_PI: f64 = 0.7978845608028654; // √(2/π)
+const INV_SQRT_2PI: f64 = 0.3989422804014327; // 1/√(2π)
+const K: f64 = 0.044715;
+
+// @ts-ignore: decorator
+@inline
+function splat(v: f64): v128 { return f64x2.splat(v); }
+
+// @ts-ignore: decorator
+@inline
+function clampFlat(x: v128): v128 { return f64x2.min(f64x2.max(x, splat(-GELU_FLAT)), splat(GELU_FLAT)); }
+
+// tanh(√(2/π)·(xc + 0.044715·xc³))
+// @ts-ignore: decorator
+@inline
+function tanhInner(xc: v128): v128 {
+  return vtanh(f64x2.mul(f64x2.add(xc, f64x2.mul(f64x2.mul(f64x2.mul(xc, xc), xc), splat(K))), splat(SQRT_2_OVER_PI)));
+}
+
+/** gelu of two f64 lanes. */
+// @ts-ignore: decorator
+@inline
+function gelu2(x: v128, tanhForm: bool): v128 {
+  const xc = clampFlat(x);
+  const s = tanhForm ? tanhInner(xc) : verf(f64x2.mul(xc, splat(SQRT1_2)));
+  return f64x2.mul(f64x2.mul(x, splat(0.5)), f64x2.add(s, splat(1)));
+}
+
+/** gelu′ of two f64 lanes: Φ(xc) + x·φ(xc) (or the tanh form's), the second term only where |x| ≤ GELU_FLAT. */
+// @ts-ignore: decorator
+@inline
+function slope2(x: v128, tanhForm: bool): v128 {
+  const xc = clampFlat(x);
+  const inside = f64x2.le(f64x2.abs(x), splat(GELU_FLAT)); // all-zero lanes for NaN
+  let head: v128, tail: v128;
+  if (tanhForm) {
+    const t = tanhInner(xc);
+    const du = f64x2.mul(f64x2.add(splat(1), f64x2.mul(splat(3 * K), f64x2.mul(xc, xc))), splat(SQRT_2_OVER_PI));
+    head = f64x2.mul(splat(0.5), f64x2.add(t, splat(1)));
+    tail = f64x2.mul(f64x2.mul(f64x2.mul(splat(0.5), x), f64x2.sub(splat(1), f64x2.mul(t, t))), du);
+  } else {
+    head = f64x2.mul(splat(0.5), f64x2.add(verf(f64x2.mul(xc, splat(SQRT1_2))), splat(1)));
+    tail = f64x2.mul(f64x2.mul(x, vexp(f64x2.mul(splat(-0.5), f64x2.mul(xc, xc)))), splat(INV_SQRT_2PI));
+  }
+  return f64x2.add(head, v128.and(tail, inside));
+}
+
+// @ts-ignore: decorator
+@inline
+function lo(v: v128): v128 { return f64x2.promote_low_f32x4(v); }
+// @ts-ignore: decorator
+@inline
+function hi(v: v128): v128 { return f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 2, 3)); }
+// @ts-ignore: decorator
+@inline
+function join(a: v128, b: v128): v128 { return i32x4.shuffle(f32x4.demote_f64x2_zero(a), f32x4.demote_f64x2_zero(b), 0, 1, 4, 5); }
+
+// The ranges below are inlined once per form with a constant tanhForm, so each loop holds only
+// its own form's code (a runtime flag inside the loop let the optimiser evaluate both arms).
+// @ts-ignore: decorator
+@inline
+function geluRange(x: usize, out: usize, tf: bool, e0: i32, e1: i32): void {
+  let i = e0;
+  for (; i + 4 <= e1; i += 4) {
+    const off = <usize>i << 2;
+    const v = v128.load(x + off);
+    v128.store(out + off, join(gelu2(lo(v), tf), gelu2(hi(v), tf)));
+  }
+  for (; i < e1; i++) {
+    const off = <usize>i << 2;
+    store<f32>(out + off, <f32>f64x2.extract_lane(gelu2(splat(<f64>load<f32>(x + off)), tf), 0));
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function geluGradRange(x: usize, g: usize, out: usize, tf: bool, e0: i32, e1: i32): void {
+  let i = e0;
+  for (; i + 4 <= e1; i += 4) {
+    const off = <usize>i << 2;
+    const v = v128.load(x + off);
+    const w = v128.load(g + off);
+    v128.store(out + off, join(f64x2.mul(lo(w), slope2(lo(v), tf)), f64x2.mul(hi(w), slope2(hi(v), tf))));
+  }
+  for (; i < e1; i++) {
+    const off = <usize>i << 2;
+    const s = f64x2.extract_lane(slope2(splat(<f64>load<f32>(x + off)), tf), 0);
+    store<f32>(out + off, <f32>(<f64>load<f32>(g + off) * s));
+  }
+}
+
+/** out[i] = gelu(x[i]) for i in [e0, e1); tanhForm: 1 for approximate 'tanh', 0 for the erf form. */
+export function geluF32(x: usize, out: usize, tanhForm: i32, e0: i32, e1: i32): void {
+  if (tanhForm != 0) geluRange(x, out, true, e0, e1);
+  else geluRange(x, out, false, e0, e1);
+}
+
+/** out[i] = g[i]·gelu′(x[i]) for i in [e0, e1) (product in float64, rounded once). */
+export function geluGradF32(x: usize, g: usize, out: usize, tanhForm: i32, e0: i32, e1: i32): void {
+  if (tanhForm != 0) geluGradRange(x, g, out, true, e0, e1);
+  else geluGradRange(x, g, out, false, e0, e1);
+}
