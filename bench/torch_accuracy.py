@@ -22,6 +22,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from torch_peer import LeNet5  # the script's folder is on sys.path when it runs
+
 
 def log(s):
     sys.stderr.write(s + "\n")
@@ -40,22 +42,7 @@ def read_arrays(d):
 
 
 # ---- mnist-lenet ----
-class LeNet5(nn.Module):
-    """examples/mnist-lenet.ts's leNet5 (torch_peer.py's W2 model)."""
-
-    def __init__(self):
-        super().__init__()
-        self.c1 = nn.Conv2d(1, 6, 5, padding=2)
-        self.c2 = nn.Conv2d(6, 16, 5)
-        self.f1 = nn.Linear(400, 120)
-        self.f2 = nn.Linear(120, 84)
-        self.f3 = nn.Linear(84, 10)
-
-    def forward(self, x):
-        h = F.max_pool2d(F.relu(self.c1(x)), 2)  # (N, 1, 28, 28) -> (N, 6, 14, 14)
-        h = F.max_pool2d(F.relu(self.c2(h)), 2)  # (N, 6, 14, 14) -> (N, 16, 5, 5)
-        h = h.flatten(1)  # (N, 400)
-        return self.f3(F.relu(self.f2(F.relu(self.f1(h)))))  # (N, 10) logits
+# LeNet5: examples/mnist-lenet.ts's leNet5, the W2 model of torch_peer.py (imported from there).
 
 
 def shift_images(x, shifts, fill, pad):
