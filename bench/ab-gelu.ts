@@ -5,7 +5,7 @@
 // medians of `reps` interleaved repetitions. `node dist/bench/ab-gelu.js [threads] [reps] [none|tanh]`.
 import * as ax from '../src/index.js';
 import { geluComposite } from '../src/ops/gelu.js';
-import { median } from './timing.js';
+import { interleavedAB } from './timing.js';
 
 const threads = Number(process.argv[2] ?? 1);
 const reps = Number(process.argv[3] ?? 15);
@@ -25,20 +25,6 @@ const step = (f: typeof geluComposite) => (): void => {
   });
 };
 
-function time(run: () => void, n: number): [number, number] {
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) run();
-  const c = process.cpuUsage(c0);
-  return [(c.user + c.system) / 1000 / n, (performance.now() - t0) / n];
-}
-
-const fused = step(ax.gelu);
-const comp = step(geluComposite);
-for (let i = 0; i < 3; i++) { fused(); comp(); }
-const a: [number, number][] = [];
-const b: [number, number][] = [];
-for (let r = 0; r < reps; r++) { a.push(time(fused, 5)); b.push(time(comp, 5)); }
-const m = (xs: [number, number][], k: 0 | 1): string => median(xs.map((v) => v[k])).toFixed(2);
-console.log(`GELU '${approximate}' forward+backward on (16, 64, 512) float32, ${ax.getBackend().name}, ${threads} thread(s), median of ${reps} interleaved repetitions of 5: CPU ms fused ${m(a, 0)} vs composite ${m(b, 0)}; wall ms fused ${m(a, 1)} vs composite ${m(b, 1)}`);
+const [f, c] = interleavedAB(step(ax.gelu), step(geluComposite), reps, 5);
+console.log(`GELU '${approximate}' forward+backward on (16, 64, 512) float32, ${ax.getBackend().name}, ${threads} thread(s), median of ${reps} interleaved repetitions of 5: CPU ms fused ${f.cpuMs.toFixed(2)} vs composite ${c.cpuMs.toFixed(2)}; wall ms fused ${f.wallMs.toFixed(2)} vs composite ${c.wallMs.toFixed(2)}`);
 process.exit(0);

@@ -6,7 +6,7 @@
 // `reps` interleaved repetitions. `node dist/bench/ab-lstm.js [threads] [reps]`.
 import * as ax from '../src/index.js';
 import { axonTrainStep } from './synthetic.js';
-import { median } from './timing.js';
+import { interleavedAB } from './timing.js';
 import { W3 } from './w3-lstm.js';
 
 const threads = Number(process.argv[2] ?? 1);
@@ -40,20 +40,6 @@ function trainer(fused: boolean): () => number {
   return axonTrainStep(opt, data, (x, y) => ax.crossEntropy(forward(x), y));
 }
 
-function time(step: () => number, n: number): [number, number] {
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) step();
-  const c = process.cpuUsage(c0);
-  return [(c.user + c.system) / 1000 / n, (performance.now() - t0) / n];
-}
-
-const fused = trainer(true);
-const comp = trainer(false);
-for (let i = 0; i < 3; i++) { fused(); comp(); }
-const a: [number, number][] = [];
-const b: [number, number][] = [];
-for (let r = 0; r < reps; r++) { a.push(time(fused, 3)); b.push(time(comp, 3)); }
-const m = (xs: [number, number][], k: 0 | 1): string => median(xs.map((x) => x[k])).toFixed(1);
-console.log(`LSTM training step, ${threads} thread(s), median of ${reps} interleaved repetitions of 3 steps: CPU ms fused ${m(a, 0)} vs composite ${m(b, 0)}; wall ms fused ${m(a, 1)} vs composite ${m(b, 1)}`);
+const [f, c] = interleavedAB(trainer(true), trainer(false), reps, 3);
+console.log(`LSTM training step, ${threads} thread(s), median of ${reps} interleaved repetitions of 3 steps: CPU ms fused ${f.cpuMs.toFixed(1)} vs composite ${c.cpuMs.toFixed(1)}; wall ms fused ${f.wallMs.toFixed(1)} vs composite ${c.wallMs.toFixed(1)}`);
 process.exit(0);

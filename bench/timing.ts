@@ -48,3 +48,27 @@ export function median(xs: readonly number[]): number {
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
+
+/** Median CPU ms (process-wide, every thread) and wall ms per run of one side of an A/B. */
+export interface ABSide { cpuMs: number; wallMs: number }
+
+/**
+ * A against B in one process: 3 warm-up runs of each, then `reps` alternating repetitions of
+ * `perRep` runs, so a busy machine disturbs both alike. CPU time is less sensitive than wall time
+ * to other processes on a shared machine. Returns the medians per run.
+ */
+export function interleavedAB(a: () => unknown, b: () => unknown, reps: number, perRep: number): [ABSide, ABSide] {
+  const time = (run: () => unknown): [number, number] => {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    for (let i = 0; i < perRep; i++) run();
+    const c = process.cpuUsage(c0);
+    return [(c.user + c.system) / 1000 / perRep, (performance.now() - t0) / perRep];
+  };
+  for (let i = 0; i < 3; i++) { a(); b(); }
+  const ta: [number, number][] = [];
+  const tb: [number, number][] = [];
+  for (let r = 0; r < reps; r++) { ta.push(time(a)); tb.push(time(b)); }
+  const side = (t: [number, number][]): ABSide => ({ cpuMs: median(t.map((v) => v[0])), wallMs: median(t.map((v) => v[1])) });
+  return [side(ta), side(tb)];
+}
