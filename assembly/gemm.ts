@@ -178,10 +178,10 @@ export function gemm(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, trans
 function gemv(x: usize, b: usize, y: usize, N: i32, K: i32, transB: bool, j0: i32, j1: i32): void {
   if (transB) {
     let j = j0;
-    // Six rows at a time, then four, then one. Each row's sum is one chain of multiply-adds, so
+    // Six rows at a time, then one (the at most five left over). Each row's sum is one chain of multiply-adds, so
     // the loop runs at the multiply-add latency: six chains in flight instead of four made the
     // batch-1 W1 GEMVs ~25% faster (784×256: 15.0 → 11.3 µs); eight were slower (spills). Every
-    // row sums its k in the same order in all three loops (one vector accumulator over k in
+    // row sums its k in the same order in both loops (one vector accumulator over k in
     // steps of 4, hsum, then the scalar tail), so its bits do not depend on which loop took it,
     // nor on how threads split the columns.
     for (; j + 6 <= j1; j += 6) {
@@ -214,31 +214,6 @@ function gemv(x: usize, b: usize, y: usize, N: i32, K: i32, transB: bool, j0: i3
       }
       const yo = y + (<usize>j << 2);
       store<f32>(yo, t0); store<f32>(yo, t1, 4); store<f32>(yo, t2, 8); store<f32>(yo, t3, 12); store<f32>(yo, t4, 16); store<f32>(yo, t5, 20);
-    }
-    for (; j + 4 <= j1; j += 4) {
-      const r0 = b + (<usize>(j * K) << 2);
-      const r1 = r0 + (<usize>K << 2);
-      const r2 = r1 + (<usize>K << 2);
-      const r3 = r2 + (<usize>K << 2);
-      let s0 = f32x4.splat(0); let s1 = f32x4.splat(0); let s2 = f32x4.splat(0); let s3 = f32x4.splat(0);
-      let k = 0;
-      for (; k + 4 <= K; k += 4) {
-        const off = <usize>k << 2;
-        const xv = v128.load(x + off);
-        s0 = madd(xv, v128.load(r0 + off), s0);
-        s1 = madd(xv, v128.load(r1 + off), s1);
-        s2 = madd(xv, v128.load(r2 + off), s2);
-        s3 = madd(xv, v128.load(r3 + off), s3);
-      }
-      let t0 = hsum(s0); let t1 = hsum(s1); let t2 = hsum(s2); let t3 = hsum(s3);
-      for (; k < K; k++) {
-        const off = <usize>k << 2;
-        const xk = load<f32>(x + off);
-        t0 += xk * load<f32>(r0 + off); t1 += xk * load<f32>(r1 + off);
-        t2 += xk * load<f32>(r2 + off); t3 += xk * load<f32>(r3 + off);
-      }
-      const yo = y + (<usize>j << 2);
-      store<f32>(yo, t0); store<f32>(yo, t1, 4); store<f32>(yo, t2, 8); store<f32>(yo, t3, 12);
     }
     for (; j < j1; j++) {
       const r = b + (<usize>(j * K) << 2);
