@@ -6,25 +6,12 @@ import assert from 'node:assert/strict';
 import * as ax from '../../src/index.js';
 import { UseAfterFreeError, type Tensor } from '../../src/index.js';
 import { closeEnough, TOL, type Tol } from '../tolerances.js';
+import { kernelData as data } from '../kernel-data.js'; // deterministic values, specials optional
 
 const wasm = ax.getBackend('wasm');
 const ts = ax.getBackend('ts');
 ax.setBackend('wasm');
 
-/** Deterministic test data in [-1, 1] with special values sprinkled in when `specials`. */
-function data(n: number, seed: number, specials = false): Float64Array {
-  const out = new Float64Array(n);
-  let s = seed * 2654435761 % 4294967296;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1664525 + 1013904223) % 4294967296;
-    out[i] = Math.fround((s / 4294967296) * 2 - 1);
-  }
-  if (specials) {
-    const sp = [NaN, 0, -0, Infinity, -Infinity, 1, -1];
-    for (let i = 0; i < n; i += 7) out[i] = sp[(i / 7) % sp.length]!;
-  }
-  return out;
-}
 
 /** The same values as a tensor on each backend. */
 function pair(shape: number[], seed: number, dtype: ax.DType = 'float32', specials = false): [Tensor, Tensor] {

@@ -10,6 +10,7 @@ import * as ax from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
 import type { Backend } from '../../src/backend/backend.js';
 import { closeEnough, TOL, type Tol } from '../tolerances.js';
+import { kernelData as data } from '../kernel-data.js'; // deterministic values, specials optional
 import { webgpuEnv } from '../webgpu-suite.js';
 
 const ts = ax.getBackend('ts');
@@ -45,20 +46,6 @@ function expect(w: Tensor, r: Tensor, what: string, tol?: Tol): void {
   pending.push(check(w, r, what, tol));
 }
 
-/** Deterministic data in [-1, 1], special values sprinkled in when `specials`. */
-function data(n: number, seed: number, specials = false): Float64Array {
-  const out = new Float64Array(n);
-  let s = (seed * 2654435761) % 4294967296;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1664525 + 1013904223) % 4294967296;
-    out[i] = Math.fround((s / 4294967296) * 2 - 1);
-  }
-  if (specials) {
-    const sp = [NaN, 0, -0, Infinity, -Infinity, 1, -1];
-    for (let i = 0; i < n; i += 7) out[i] = sp[(i / 7) % sp.length]!;
-  }
-  return out;
-}
 
 function values(n: number, seed: number, dtype: ax.DType, specials: boolean): ArrayLike<number> {
   const d = data(n, seed, specials);
