@@ -16,13 +16,46 @@ export function gemmScratchBytes(): i32 {
   return (MC * KC + KC * NC + MR * NR) * 4;
 }
 
+// Store the transpose of the 4×4 block whose rows are r0..r3: row q of the result (element q of
+// every input row) goes to dst + q·stride bytes.
+// @ts-ignore: decorator
+@inline
+function transpose4(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, stride: usize): void {
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5); // r0[0] r1[0] r0[1] r1[1]
+  const t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7); // r0[2] r1[2] r0[3] r1[3]
+  const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
+  v128.store(dst + stride, i32x4.shuffle(t0, t2, 2, 3, 6, 7));
+  v128.store(dst + 2 * stride, i32x4.shuffle(t1, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * stride, i32x4.shuffle(t1, t3, 2, 3, 6, 7));
+}
+
 // Pack rows [i0,i0+mc) × k [p0,p0+kc) of op(A) into MR-row panels, k-major inside a panel.
 function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: i32, dst: usize): void {
   for (let ip = 0; ip < mc; ip += MR) {
     const rows = min(MR, mc - ip);
     const base = dst + (<usize>(ip * kc) << 2);
-    if (!transA) {
-      // A is [M,K] row-major: element (i,k) at i*lda + k.
+    if (!transA && rows == MR) {
+      // A is [M,K] row-major: MR rows each contiguous in k. Four k at a time, the 4×4 block is
+      // transposed in registers (one vector per row in, one per k out); then the k tail.
+      const s0 = a + (<usize>((i0 + ip) * lda + p0) << 2);
+      const s1 = s0 + (<usize>lda << 2);
+      const s2 = s1 + (<usize>lda << 2);
+      const s3 = s2 + (<usize>lda << 2);
+      let k = 0;
+      for (; k + 4 <= kc; k += 4) {
+        const off = <usize>k << 2;
+        transpose4(v128.load(s0 + off), v128.load(s1 + off), v128.load(s2 + off), v128.load(s3 + off), base + (off << 2), MR << 2);
+      }
+      for (; k < kc; k++) {
+        const off = <usize>k << 2;
+        const d = base + (off << 2);
+        store<f32>(d, load<f32>(s0 + off)); store<f32>(d, load<f32>(s1 + off), 4);
+        store<f32>(d, load<f32>(s2 + off), 8); store<f32>(d, load<f32>(s3 + off), 12);
+      }
+    } else if (!transA) {
+      // An edge panel (fewer than MR rows): element by element, zeros below the last row.
       for (let r = 0; r < MR; r++) {
         let d = base + (<usize>r << 2);
         if (r < rows) {
@@ -66,8 +99,25 @@ function packB(b: usize, ldb: i32, transB: bool, p0: i32, kc: i32, j0: i32, nc: 
         }
         d += NR << 2;
       }
+    } else if (cols == NR) {
+      // B is [N,K] row-major: NR rows of it (the panel's columns) each contiguous in k. Four k at
+      // a time, two 4×4 transposes (columns 0–3, columns 4–7); then the k tail.
+      const s0 = b + (<usize>((j0 + jp) * ldb + p0) << 2);
+      const ld = <usize>ldb << 2;
+      let k = 0;
+      for (; k + 4 <= kc; k += 4) {
+        const off = <usize>k << 2;
+        const d = base + (off << 3);
+        transpose4(v128.load(s0 + off), v128.load(s0 + ld + off), v128.load(s0 + 2 * ld + off), v128.load(s0 + 3 * ld + off), d, NR << 2);
+        transpose4(v128.load(s0 + 4 * ld + off), v128.load(s0 + 5 * ld + off), v128.load(s0 + 6 * ld + off), v128.load(s0 + 7 * ld + off), d + 16, NR << 2);
+      }
+      for (; k < kc; k++) {
+        const off = <usize>k << 2;
+        const d = base + (off << 3);
+        for (let c = 0; c < NR; c++) store<f32>(d + (<usize>c << 2), load<f32>(s0 + <usize>c * ld + off));
+      }
     } else {
-      // B is [N,K] row-major: element (k,j) at j*ldb + k.
+      // An edge panel of B [N,K] (fewer than NR columns): element by element, zeros past the last.
       for (let c = 0; c < NR; c++) {
         let d = base + (<usize>c << 2);
         if (c < cols) {
