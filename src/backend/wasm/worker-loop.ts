@@ -4,7 +4,12 @@
 // host's worker script (platform/*-kernel-worker.ts) hands it the init message.
 import { CLAIM, CLOSED, drain, EXIT, GO, P_FN, PARALLEL_FNS, READY, SLOT_INTS, WORKER_BASE, type WorkerInit } from './protocol.js';
 
-const SPIN = 4000; // polls before sleeping: few, since the caller starts claiming chunks at once anyway
+// How long a worker polls for the next job before it sleeps in Atomics.wait. Waking a sleeping
+// thread costs tens of microseconds, and a training step issues its parallel jobs tens to hundreds of
+// microseconds apart (the caller runs the small ops and the autograd between them), so the worker
+// keeps polling across those gaps, as OpenMP runtimes do; after SPIN_MS of silence it sleeps.
+// Measured on W1/W3/W4 (BENCHMARKS.md, issue 23): 0.01 ms lost 10–25% on W1 and W3 against 0.3 ms.
+const SPIN_MS = 0.3;
 
 /** Run kernel jobs until the pool closes. */
 export function kernelWorkerLoop(init: WorkerInit): void {
@@ -23,7 +28,13 @@ export function kernelWorkerLoop(init: WorkerInit): void {
   let last = Atomics.load(ctrl, base + GO);
   for (;;) {
     let go = Atomics.load(ctrl, base + GO);
-    for (let s = 0; go === last && s < SPIN; s++) go = Atomics.load(ctrl, base + GO);
+    if (go === last) {
+      const end = performance.now() + SPIN_MS;
+      for (let s = 1; go === last; s++) {
+        go = Atomics.load(ctrl, base + GO);
+        if ((s & 1023) === 0 && performance.now() > end) break;
+      }
+    }
     // Timed wait, so a worker never keeps the process from exiting for long.
     while (go === last) {
       Atomics.wait(ctrl, base + GO, last, 200);
