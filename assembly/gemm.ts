@@ -187,7 +187,7 @@ function microEdge(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, acc: bool,
  * gemmScratchBytes() bytes private to the calling thread.
  */
 export function gemm(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, transA: bool, transB: bool,
-  i0: i32, i1: i32, j0: i32, j1: i32, scratch: usize): void {
+  i0: i32, i1: i32, j0: i32, j1: i32, scratch: usize, packedA: usize, packedB: usize): void {
   if (i1 <= i0 || j1 <= j0) return;
   if (K == 0) {
     for (let i = i0; i < i1; i++) memory.fill(c + (<usize>(i * N + j0) << 2), 0, <usize>(j1 - j0) << 2);
@@ -203,16 +203,22 @@ export function gemm(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, trans
     for (let pc = 0; pc < K; pc += KC) {
       const kc = min(KC, K - pc);
       const acc = pc > 0;
-      packB(b, ldb, transB, pc, kc, jc, nc, bufB);
+      // op(B)'s panels for this block: packed by packPanelsB for every thread (jc is then a
+      // multiple of NR), or packed here.
+      let blockB = bufB;
+      if (packedB != 0) blockB = packedB + (<usize>(pc * padded(N, NR) + jc * kc) << 2);
+      else packB(b, ldb, transB, pc, kc, jc, nc, bufB);
       for (let ic = i0; ic < i1; ic += MC) {
         const mc = min(MC, i1 - ic);
-        packA(a, lda, transA, ic, mc, pc, kc, bufA);
+        let blockA = bufA;
+        if (packedA != 0) blockA = packedA + (<usize>(pc * padded(M, MR) + ic * kc) << 2);
+        else packA(a, lda, transA, ic, mc, pc, kc, bufA);
         for (let jr = 0; jr < nc; jr += NR) {
           const cols = min(NR, nc - jr);
-          const pb = bufB + (<usize>(jr * kc) << 2);
+          const pb = blockB + (<usize>(jr * kc) << 2);
           for (let ir = 0; ir < mc; ir += MR) {
             const rows = min(MR, mc - ir);
-            const pa = bufA + (<usize>(ir * kc) << 2);
+            const pa = blockA + (<usize>(ir * kc) << 2);
             const cp = c + (<usize>((ic + ir) * N + jc + jr) << 2);
             if (rows == MR && cols == NR) micro(pa, pb, kc, cp, N, acc);
             else microEdge(pa, pb, kc, cp, N, acc, rows, cols, tile);
@@ -220,6 +226,37 @@ export function gemm(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, trans
         }
       }
     }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function padded(n: i32, to: i32): i32 {
+  return (n + to - 1) / to * to;
+}
+
+/**
+ * Pack columns [j0,j1) of op(B) (B as in `gemm`, one matrix) into the panels `gemm` reads with
+ * `packedB` = dst: for each KC block of k, all N columns (padded to NR) in NR-column panels. j0
+ * is a multiple of NR. Threads pack disjoint column ranges of one buffer, which then serves every
+ * part of the product instead of each part packing all of op(B) again.
+ */
+export function packPanelsB(b: usize, N: i32, K: i32, transB: bool, j0: i32, j1: i32, dst: usize): void {
+  const ldb = transB ? K : N;
+  const np = padded(N, NR);
+  for (let pc = 0; pc < K; pc += KC) {
+    const kc = min(KC, K - pc);
+    packB(b, ldb, transB, pc, kc, j0, j1 - j0, dst + (<usize>(pc * np + j0 * kc) << 2));
+  }
+}
+
+/** The same for rows [i0,i1) of op(A) (i0 a multiple of MR), read by `gemm` with `packedA` = dst. */
+export function packPanelsA(a: usize, M: i32, K: i32, transA: bool, i0: i32, i1: i32, dst: usize): void {
+  const lda = transA ? M : K;
+  const mp = padded(M, MR);
+  for (let pc = 0; pc < K; pc += KC) {
+    const kc = min(KC, K - pc);
+    packA(a, lda, transA, i0, i1 - i0, pc, kc, dst + (<usize>(pc * mp + i0 * kc) << 2));
   }
 }
 
@@ -308,6 +345,15 @@ function hsum(v: v128): f32 {
  */
 export function gemmBatched(a: usize, b: usize, c: usize, B: i32, M: i32, N: i32, K: i32, transA: bool, transB: bool,
   r0: i32, r1: i32, j0: i32, j1: i32, scratch: usize): void {
+  gemmBatchedPacked(a, b, c, B, M, N, K, transA, transB, r0, r1, j0, j1, scratch, 0, 0);
+}
+
+/**
+ * `gemmBatched` with op(A) or op(B) already packed (packPanelsA/B; 0 = not packed) — only for
+ * B = 1, with r0 a multiple of MR when packedA is set and j0 a multiple of NR when packedB is.
+ */
+export function gemmBatchedPacked(a: usize, b: usize, c: usize, B: i32, M: i32, N: i32, K: i32, transA: bool, transB: bool,
+  r0: i32, r1: i32, j0: i32, j1: i32, scratch: usize, packedA: usize, packedB: usize): void {
   const sa = <usize>(M * K) << 2;
   const sb = <usize>(K * N) << 2;
   const sc = <usize>(M * N) << 2;
@@ -318,6 +364,6 @@ export function gemmBatched(a: usize, b: usize, c: usize, B: i32, M: i32, N: i32
     const bb = b + <usize>bi * sb;
     const cb = c + <usize>bi * sc;
     if (M == 1 && K > 0) gemv(ab, bb, cb, N, K, transB, j0, j1);
-    else gemm(ab, bb, cb, M, N, K, transA, transB, i0, i1, j0, j1, scratch);
+    else gemm(ab, bb, cb, M, N, K, transA, transB, i0, i1, j0, j1, scratch, packedA, packedB);
   }
 }

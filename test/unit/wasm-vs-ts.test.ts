@@ -222,6 +222,36 @@ test('wasm argmax/argmin, gather and scatterAdd along a dim equal the reference 
   assert.throws(() => ax.scatterAdd(ax.ones([3]), 0, bad, ax.ones([1])), ax.ValueError);
 });
 
+test('wasm GEMM with the shared operand packed once by both threads matches the reference (odd sizes, K past one 256 block, every transpose)', () => {
+  // [M, K, N]: rows split with op(B) packed once (M ≥ N), columns split with op(A) packed once.
+  const dims: [number, number, number][] = [[301, 263, 67], [38, 300, 270], [130, 517, 9 * 8 + 3]];
+  const before = ax.getNumThreads();
+  try {
+    ax.setNumThreads(2);
+    assert.equal((wasm as unknown as { warmUp(): number }).warmUp(), 2, 'the worker thread did not start');
+    dims.forEach(([M, K, N], k) => ax.scope(() => { // freed here, not left to the collector (a later test counts storages)
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          const [a, a0] = pair(transA ? [1, K, M] : [1, M, K], 300 + k);
+          const [b, b0] = pair(transB ? [1, N, K] : [1, K, N], 400 + k);
+          // Count the requests for a shared buffer: the path that packs once asks for one.
+          const engine = wasm as unknown as { shared(bytes: number): number };
+          const shared = engine.shared;
+          let asked = 0;
+          engine.shared = (bytes: number): number => { asked = Math.max(asked, bytes); return shared.call(wasm, bytes); };
+          let got: Tensor;
+          try { got = ax.bmm(a, b, transA, transB); } finally { engine.shared = shared; }
+          const packedRows = M >= N ? Math.ceil(N / 8) * 8 : Math.ceil(M / 4) * 4;
+          assert.equal(asked, packedRows * K * 4, `M=${M} K=${K} N=${N}: the operand was not packed once`);
+          assertEqualTensors(got, ax.bmm(a0, b0, transA, transB), `bmm packed once M=${M} K=${K} N=${N} tA=${transA} tB=${transB}`, TOL.gemmF32);
+        }
+      }
+    }));
+  } finally {
+    ax.setNumThreads(before);
+  }
+});
+
 test('wasm kernels give bit-identical results on 1 and 2 threads (large and thin GEMMs, elementwise, reductions)', () => {
   const [a] = pair([300, 200], 1);
   const [b] = pair([200, 260], 2);

@@ -38,6 +38,13 @@ export interface Engine {
   parallel<F extends ParallelFn, const R extends readonly [KernelParam<F>, KernelParam<F>]>(fn: F, job: ParallelJob<F, R>, args: JobArgs<F, R>): void;
   /** A cached copy in linear memory of an array that never changes (e.g. an im2col gather map). */
   constant(data: Int32Array): number;
+  /** Threads the next parallel job may use (the caller included). */
+  threads(): number;
+  /**
+   * A buffer of at least `bytes` bytes that the next jobs' threads share (e.g. an operand packed
+   * once for every part of a product); valid until the next call of `shared`.
+   */
+  shared(bytes: number): number;
   /** Bytes of scratch each thread has. */
   readonly scratchBytes: number;
   /** Write i32 values into the per-call metadata block (read by the kernel of the next job). */

@@ -1,12 +1,19 @@
 // Fast path of the batched matrix product on float32, split across threads by rows or columns.
-// Each part packs the panels it needs itself: a part of the rows packs all of op(B) (K×N), a part
-// of the columns all of op(A) (M×K). So a thin product — a batch of 64 through a 784→256 layer,
-// an LSTM's 32 sequences through its 4·128 gates — splits its columns (repacking the small A),
-// not its rows (which repacked the whole weight once per part: as many copies as multiply-adds).
-import { f32, FLOPS_PER_PART, type FastPath } from './engine.js';
+// A part of the rows needs all of op(B) packed into panels, a part of the columns all of op(A).
+// When threads share a single product (B = 1), that operand is packed once, by all threads
+// (packPanelsA/B), into a buffer every part then reads; otherwise each part packs what it needs
+// itself, and a part takes at least PACK_SPAN rows or columns so that repacking stays a small share.
+// A thin product — a batch of 64 through a 784→256 layer, an LSTM's 32 sequences through its
+// 4·128 gates — splits its columns, not its rows (a row split repacks the whole weight per part).
+import { ELEMS_PER_PART, f32, FLOPS_PER_PART, type FastPath } from './engine.js';
 
-/** Rows or columns a GEMM part takes at least (see `span`). */
+/** Rows or columns a GEMM part takes at least when each part packs the shared operand itself. */
 const PACK_SPAN = 64;
+/** Panel widths of the micro-kernel (assembly/gemm.ts MR, NR). */
+const MR = 4;
+const NR = 8;
+
+const padded = (n: number, to: number): number => Math.ceil(n / to) * to;
 
 export const matmul: FastPath<'matmul'> = (e, [a, b], out, { transA, transB }) => {
   if (!f32(a!, b!, out)) return false;
@@ -16,19 +23,34 @@ export const matmul: FastPath<'matmul'> = (e, [a, b], out, { transA, transB }) =
   const ta = transA ? 1 : 0; const tb = transB ? 1 : 0;
   const rows = B * M;
   const flopsPerUnit = (u: number): number => Math.max(1, 2 * u * K);
-  // Every part repacks the whole operand it does not split, so a part of fewer than PACK_SPAN rows
-  // (or columns) spends a tenth or more of its time on that copy; the span still lets the work
-  // split in two when it is smaller than two spans.
-  const span = (total: number): number => Math.min(PACK_SPAN, Math.floor(total / 2));
   const splitRows = M > 1 && rows >= 16 && (B > 1 || M >= N); // batched: parts of the batch share no panels
+  const total = splitRows ? rows : N;
+  const minByFlops = Math.ceil(FLOPS_PER_PART / flopsPerUnit(splitRows ? N : rows));
+  // One product shared by threads, big enough to split: pack the shared operand once.
+  const packOnce = B === 1 && M > 1 && K > 0 && total >= 2 * minByFlops && e.threads() > 1;
+  if (packOnce) {
+    const packMin = Math.ceil(ELEMS_PER_PART / K);
+    if (splitRows) {
+      const packed = e.shared(padded(N, NR) * K * 4);
+      e.parallel('packPanelsB', { total: N, align: NR, minPart: packMin, range: ['j0', 'j1'] }, { b: pb, N, K, transB: tb, dst: packed });
+      e.parallel('gemmBatchedPacked', { total: rows, align: MR, minPart: minByFlops, range: ['r0', 'r1'] },
+        { a: pa, b: pb, c: pc, B, M, N, K, transA: ta, transB: tb, j0: 0, j1: N, packedA: 0, packedB: packed });
+    } else {
+      const packed = e.shared(padded(M, MR) * K * 4);
+      e.parallel('packPanelsA', { total: M, align: MR, minPart: packMin, range: ['i0', 'i1'] }, { a: pa, M, K, transA: ta, dst: packed });
+      e.parallel('gemmBatchedPacked', { total: N, align: NR, minPart: minByFlops, range: ['j0', 'j1'] },
+        { a: pa, b: pb, c: pc, B, M, N, K, transA: ta, transB: tb, r0: 0, r1: rows, packedA: packed, packedB: 0 });
+    }
+    return true;
+  }
+  // Every part packs the operand it does not split: it takes at least PACK_SPAN rows (columns), or
+  // half of them when there are fewer than two spans.
+  const min = Math.max(minByFlops, Math.min(PACK_SPAN, Math.floor(total / 2)));
   if (splitRows) {
-    // Split the output rows (multiples of the 4-row micro-tile).
-    const min = Math.max(Math.ceil(FLOPS_PER_PART / flopsPerUnit(N)), span(rows));
-    e.parallel('gemmBatched', { total: rows, align: 4, minPart: min, range: ['r0', 'r1'] }, { a: pa, b: pb, c: pc, B, M, N, K, transA: ta, transB: tb, j0: 0, j1: N });
+    e.parallel('gemmBatched', { total: rows, align: MR, minPart: min, range: ['r0', 'r1'] }, { a: pa, b: pb, c: pc, B, M, N, K, transA: ta, transB: tb, j0: 0, j1: N });
   } else {
     // Few rows (batch-1 inference) or fewer rows than columns: split the columns.
-    const min = Math.max(Math.ceil(FLOPS_PER_PART / flopsPerUnit(rows)), span(N));
-    e.parallel('gemmBatched', { total: N, align: 8, minPart: min, range: ['j0', 'j1'] }, { a: pa, b: pb, c: pc, B, M, N, K, transA: ta, transB: tb, r0: 0, r1: rows });
+    e.parallel('gemmBatched', { total: N, align: NR, minPart: min, range: ['j0', 'j1'] }, { a: pa, b: pb, c: pc, B, M, N, K, transA: ta, transB: tb, r0: 0, r1: rows });
   }
   return true;
 };

@@ -269,6 +269,16 @@ export class WasmBackend implements Backend, Engine {
     return this.metaBlock.ptr;
   }
 
+  private sharedBlock: Block | null = null;
+
+  shared(bytes: number): number {
+    if (this.sharedBlock === null || this.sharedBlock.bytes < bytes) {
+      if (this.sharedBlock) this.allocator.release(this.sharedBlock);
+      this.sharedBlock = this.allocator.alloc(Math.max(65536, bytes));
+    }
+    return this.sharedBlock.ptr;
+  }
+
   copyBytes(dst: number, src: number, bytes: number): void {
     if (bytes > 0 && dst !== src) new Uint8Array(this.buf()).copyWithin(dst, src, src + bytes);
   }
