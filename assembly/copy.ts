@@ -33,7 +33,20 @@ export function stridedCopy(src: usize, dst: usize, nd: i32, meta: usize, shift:
   while (e < e1) {
     const i0 = load<i32>(scratch + (<usize>last << 2));
     const len = min(n - i0, e1 - e);
-    if (add) {
+    if (add && ss == 1 && ds == 1) {
+      // A contiguous run on both sides (a slice's gradient added into its rows): four at a time.
+      const d0 = dst + (<usize>dO << 2);
+      const s0 = src + (<usize>so << 2);
+      let j = 0;
+      for (; j + 4 <= len; j += 4) {
+        const o = <usize>j << 2;
+        v128.store(d0 + o, f32x4.add(v128.load(d0 + o), v128.load(s0 + o)));
+      }
+      for (; j < len; j++) {
+        const o = <usize>j << 2;
+        store<f32>(d0 + o, load<f32>(d0 + o) + load<f32>(s0 + o));
+      }
+    } else if (add) {
       for (let j = 0; j < len; j++) {
         const d = dst + (<usize>(dO + j * ds) << 2);
         store<f32>(d, load<f32>(d) + load<f32>(src + (<usize>(so + j * ss) << 2)));

@@ -170,6 +170,19 @@ test('wasm unfold/fold (im2col/col2im) equal the reference exactly: 1-D, 2-D, pa
   });
 });
 
+test('wasm cat copies exactly along every dim, every dtype, with empty and one-wide parts', () => ax.scope(() => {
+  for (const dtype of ['float32', 'float64', 'int32', 'bool'] as const) {
+    const shapes: number[][] = [[3, 5, 7], [1, 1, 1], [2, 0, 3]];
+    shapes.forEach((shape, i) => {
+      for (let dim = 0; dim < shape.length; dim++) {
+        const sizes = [shape[dim]!, 1, 0, 4];
+        const parts = sizes.map((n, k) => pair(shape.map((s, d) => (d === dim ? n : s)), 800 + 10 * i + k, dtype));
+        assertEqualTensors(ax.cat(parts.map((p) => p[0]), dim), ax.cat(parts.map((p) => p[1]), dim), `cat ${dtype} ${JSON.stringify(shape)} dim ${dim}`);
+      }
+    });
+  }
+}));
+
 test('wasm movement kernels (permute, expand, slice, flip, sliceUpdate) copy exactly, every dtype', () => {
   for (const dtype of ['float32', 'float64', 'int32', 'bool'] as const) {
     const cases: number[][] = [[0], [1], [5], [3, 5], [2, 3, 4], [2, 1, 17, 3], [4, 33]];

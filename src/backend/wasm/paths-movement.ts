@@ -1,5 +1,5 @@
 // Fast paths of the movement and indexing primitives: strided copies (permute, expand, slice,
-// flip, sliceUpdate, sliceAdd; any dtype), im2col/col2im (unfold/fold), gather and scatterAdd
+// flip, sliceUpdate, sliceAdd, cat; any dtype), im2col/col2im (unfold/fold), gather and scatterAdd
 // along a dim. All exact.
 import type { TensorView } from '../backend.js';
 import { broadcastStrides, numelOf, shapesEqual, stridesOf, type Shape } from '../../tensor/shape.js';
@@ -101,6 +101,18 @@ const sliceAdd: FastPath<'sliceAdd'> = (e, [base, value], out, { starts, steps }
   return true;
 };
 
+/** Each input copied into its block of the output along `dim` (any 1-, 4- or 8-byte dtype). */
+const cat: FastPath<'cat'> = (e, ins, out, { dim }) => {
+  if (!ins.every((t) => sameDType(t, out))) return false;
+  const st = stridesOf(out.shape);
+  let at = 0;
+  for (const t of ins) {
+    copy(e, t, out, t.shape, contiguous(t.shape), st, 0, at * st[dim]!);
+    at += t.shape[dim]!;
+  }
+  return true;
+};
+
 /** index has x's shape except along `dim` (the form pooling uses). */
 const alongDim = (x: Shape, index: Shape, dim: number): boolean =>
   x.length === index.length && x.every((s, d) => d === dim || s === index[d]);
@@ -118,4 +130,4 @@ const scatterAdd: FastPath<'scatterAdd'> = (e, [x, index, src], out, { dim }) =>
   return e.ex.scatterAddF32(e.ptr(out), e.ptr(index!), e.ptr(src!), outer, n, index!.shape[dim]!, inner) === 0;
 };
 
-export const MOVEMENT_PATHS = { unfold, fold, permute, expand, slice, flip, sliceUpdate, sliceAdd, gather, scatterAdd } satisfies FastPaths;
+export const MOVEMENT_PATHS = { unfold, fold, permute, expand, slice, flip, sliceUpdate, sliceAdd, cat, gather, scatterAdd } satisfies FastPaths;
