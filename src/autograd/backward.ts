@@ -1,13 +1,15 @@
 // Reverse-mode differentiation over the recorded tape: topological order, then one rule per node,
 // accumulating gradients per tensor. `backward` fills leaves' `.grad`; `gradients` returns them.
 import { GradError } from '../errors.js';
-import { shapesEqual, shapeStr } from '../tensor/shape.js';
+import { shapesEqual, shapeStr, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { asTensor, execute } from '../ops/dispatch.js';
+import { asTensor, execute, executeReshape } from '../ops/dispatch.js';
 import type { PrimOp } from '../backend/prims.js';
 import * as E from '../ops/elementwise.js';
+import { bmm } from '../ops/linalg.js';
+import { cat } from '../ops/movement.js';
 import { enableGrad, noGrad } from './grad-mode.js';
-import { RULES, type SliceGrad, type VjpRule } from './rules.js';
+import { RULES, type GradPart, type ProductGrad, type VjpRule } from './rules.js';
 import { zerosOf } from './sum-to-shape.js';
 import { releaseGraph, withSaved, type SavedNode } from './saved-tensors.js';
 import { checkGradient, isAnomalyEnabled } from './anomaly.js';
@@ -46,21 +48,83 @@ function seedGrad(op: string, root: Tensor, g: Tensor | undefined): Tensor {
   return E.cast(g, root.dtype);
 }
 
+interface Pending { readonly p: ProductGrad; readonly shape: Shape }
+
+const reshapeTo = (g: Tensor, shape: Shape): Tensor => (shapesEqual(g.shape, shape) ? g : executeReshape(g, [...shape]));
+
+/**
+ * The sum of waiting products, each reshaped to its shape. Products with the same transposes and
+ * result shape are one GEMM: op(a)·op(b) summed over the list is the product of the a's and the
+ * b's concatenated along their inner (K) dim.
+ */
+function runProducts(list: readonly Pending[]): Tensor {
+  const groups = new Map<string, Pending[]>();
+  for (const q of list) {
+    const { a, b, transA, transB } = q.p;
+    const key = `${transA ? 1 : 0}${transB ? 1 : 0}|${a.dtype}|${a.shape[0]}|${transA ? a.shape[2] : a.shape[1]}|${transB ? b.shape[1] : b.shape[2]}|${q.shape.join(',')}`;
+    let g = groups.get(key);
+    if (g === undefined) { g = []; groups.set(key, g); }
+    g.push(q);
+  }
+  let total: Tensor | null = null;
+  for (const g of groups.values()) {
+    const { transA, transB } = g[0]!.p;
+    const a = g.length === 1 ? g[0]!.p.a : cat(g.map((q) => q.p.a), transA ? 1 : 2); // (B, ΣK, M) or (B, M, ΣK)
+    const b = g.length === 1 ? g[0]!.p.b : cat(g.map((q) => q.p.b), transB ? 2 : 1); // (B, N, ΣK) or (B, ΣK, N)
+    const part = reshapeTo(bmm(a, b, transA, transB), g[0]!.shape);
+    total = total === null ? part : E.add(total, part);
+  }
+  return total!;
+}
+
 /** Propagate from roots; returns the gradient of every tensor on the way (leaves included). */
 function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], createGraph: boolean, retainGraph: boolean): Map<Tensor, Tensor> {
   const grads = new Map<Tensor, Tensor>();
   // For each tensor, the gradient buffer this pass allocated for it alone: nothing else refers to
   // it, so slice contributions may be added into it in place (only when no graph is recorded).
   const ownedFor = new Map<Tensor, Tensor>();
-  const accumulate = (t: Tensor, g: Tensor | SliceGrad): void => {
-    const prev = grads.get(t);
-    if (g instanceof Tensor) {
-      if (!prev) { grads.set(t, g); return; }
-      const sum = E.add(prev, g);
-      grads.set(t, sum);
-      ownedFor.set(t, sum);
+  // Products waiting to be added to a tensor's gradient (see ProductGrad), each with the shape it
+  // takes there: run together, as one GEMM, when the tensor's own rule needs its gradient or at
+  // the end. Only when no graph is recorded and anomaly mode is off (it checks each product).
+  const pending = new Map<Tensor, Pending[]>();
+  const defer = !createGraph && !isAnomalyEnabled();
+  const accumulate = (t: Tensor, g: GradPart): void => {
+    if (g instanceof Tensor) { add(t, g); return; }
+    if (g.kind === 'product') {
+      if (!defer) { add(t, reshapeTo(bmm(g.a, g.b, g.transA, g.transB), t.shape)); return; }
+      let list = pending.get(t);
+      if (list === undefined) { list = []; pending.set(t, list); }
+      list.push({ p: g, shape: t.shape });
       return;
     }
+    addSlice(t, g);
+  };
+  // Move t's waiting products on to its input when t is only a reshape of it and has no other
+  // gradient (a weight viewed per call: (out, in) -> (1, out, in)); else run them into t's gradient.
+  const settle = (t: Tensor, forward: boolean): boolean => {
+    const list = pending.get(t);
+    if (list === undefined) return false;
+    pending.delete(t);
+    const node = t.node;
+    const x = node?.inputs[0];
+    if (forward && node?.op === 'reshape' && !grads.has(t) && x !== undefined && x.requiresGrad) {
+      let to = pending.get(x);
+      if (to === undefined) { to = []; pending.set(x, to); }
+      for (const q of list) to.push({ p: q.p, shape: x.shape });
+      return true;
+    }
+    add(t, runProducts(list));
+    return false;
+  };
+  const add = (t: Tensor, g: Tensor): void => {
+    const prev = grads.get(t);
+    if (!prev) { grads.set(t, g); return; }
+    const sum = E.add(prev, g);
+    grads.set(t, sum);
+    ownedFor.set(t, sum);
+  };
+  const addSlice = (t: Tensor, g: Exclude<GradPart, Tensor | ProductGrad>): void => {
+    const prev = grads.get(t);
     if (createGraph) {
       grads.set(t, execute('sliceAdd', [prev ?? zerosOf(t), g.value], g.attrs, t.shape, t.dtype));
       return;
@@ -81,6 +145,7 @@ function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], createGra
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i]!;
       const node = t.node;
+      if (node && settle(t, true)) { ran.push(node); continue; }
       const g = grads.get(t);
       if (!node || !g) continue;
       const rule = RULES[node.op] as VjpRule<PrimOp>;
@@ -90,10 +155,16 @@ function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], createGra
       node.inputs.forEach((x, k) => {
         const gk = gi[k];
         if (!gk || !needs[k]) return;
-        if (anomaly) checkGradient(node, k, gk instanceof Tensor ? gk : gk.value);
+        if (anomaly) {
+          const gt = gk instanceof Tensor ? gk : gk.kind === 'slice' ? gk.value : reshapeTo(bmm(gk.a, gk.b, gk.transA, gk.transB), x.shape);
+          checkGradient(node, k, gt);
+          accumulate(x, !(gk instanceof Tensor) && gk.kind === 'product' ? gt : gk);
+          return;
+        }
         accumulate(x, gk);
       });
     }
+    for (const t of [...pending.keys()]) settle(t, false); // the leaves' products
   };
   if (createGraph) enableGrad(run);
   else noGrad(() => { run(); return grads; }); // the gradients escape the block (lifetime.ts)

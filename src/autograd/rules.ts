@@ -13,6 +13,7 @@ import { fold, unfold } from '../ops/unfold.js';
 import { lstmCellVjp } from '../ops/lstm-cell.js';
 import { geluVjp } from '../ops/gelu.js';
 import { AxonError } from '../errors.js';
+import { checkSavedReads } from './saved-tensors.js';
 import { sumToShape, zerosOf } from './sum-to-shape.js';
 
 export interface RuleContext<K extends PrimOp> {
@@ -30,8 +31,21 @@ export interface RuleContext<K extends PrimOp> {
  */
 export interface SliceGrad { readonly kind: 'slice'; readonly value: Tensor; readonly attrs: PrimAttrs['slice'] }
 
+/**
+ * A gradient that is the product op(a)·op(b) (a matmul's gradient for its second operand, the
+ * weight of x·Wᵀ). Backward collects the products that reach one tensor and runs them as one GEMM
+ * over their inner dims laid end to end (backward.ts): a weight used at every step of a recurrence
+ * then costs one large product instead of T thin ones and T − 1 additions.
+ */
+export interface ProductGrad { readonly kind: 'product'; readonly a: Tensor; readonly b: Tensor; readonly transA: boolean; readonly transB: boolean }
+
+/** A gradient contribution: a tensor, or one of the deferred forms above. */
+export type GradPart = Tensor | SliceGrad | ProductGrad;
+
 /** Given the gradient `g` of the output, the gradient of each input (null: none / not needed). */
-export type VjpRule<K extends PrimOp> = (g: Tensor, ctx: RuleContext<K>) => (Tensor | SliceGrad | null)[];
+export type VjpRule<K extends PrimOp> = (g: Tensor, ctx: RuleContext<K>) => (GradPart | null)[];
+
+const product = (a: Tensor, b: Tensor, transA: boolean, transB: boolean): ProductGrad => ({ kind: 'product', a, b, transA, transB });
 
 const zeroGrad: VjpRule<PrimOp> = (_g, { inputs }) => inputs.map((x) => zerosOf(x));
 const noGrad: VjpRule<PrimOp> = (_g, { inputs }) => inputs.map(() => null);
@@ -173,9 +187,12 @@ export const RULES: { [K in PrimOp]: VjpRule<K> } = {
   matmul: (g, { inputs: [a, b], attrs: { transA, transB }, needs }) => {
     // C = op(A)·op(B); each case writes dA, dB as one more product without materialising a transpose.
     let ga: Tensor | null = null;
-    let gb: Tensor | null = null;
+    let gb: ProductGrad | null = null;
     if (needs[0]) ga = !transA ? bmm(g, b!, false, !transB) : transB ? bmm(b!, g, true, true) : bmm(b!, g, false, true);
-    if (needs[1]) gb = !transB ? (transA ? bmm(a!, g, false, false) : bmm(a!, g, true, false)) : transA ? bmm(g, a!, true, true) : bmm(g, a!, true, false);
+    if (needs[1]) {
+      checkSavedReads([a!]); // the product runs later, outside this rule: check the saved input now
+      gb = !transB ? (transA ? product(a!, g, false, false) : product(a!, g, true, false)) : transA ? product(g, a!, true, true) : product(g, a!, true, false);
+    }
     return [ga, gb];
   },
   // unfold and fold are adjoint linear maps: each one's VJP is the other with the same geometry.

@@ -10,10 +10,19 @@ import { expand, reshape, squeeze, unsqueeze } from './movement.js';
 
 /** The batched primitive on 3-D operands (with optional transposes of the last two dims). */
 export function bmm(a: Tensor, b: Tensor, transA = false, transB = false): Tensor {
+  if (a.ndim !== 3 || b.ndim !== 3) {
+    throw new ShapeError('bmm', `both operands must be 3-D (batch, rows, cols), got shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)}; use matmul for other ranks (it broadcasts batch dims)`);
+  }
   const [B, m0, k0] = a.shape as [number, number, number];
-  const [, k1, n1] = b.shape as [number, number, number];
+  const [B1, k1, n1] = b.shape as [number, number, number];
   const M = transA ? k0 : m0;
+  const K = transA ? m0 : k0;
+  const Kb = transB ? n1 : k1;
   const N = transB ? k1 : n1;
+  if (B1 !== B || Kb !== K) {
+    const what = B1 !== B ? `batch sizes ${B} and ${B1} differ (bmm does not broadcast; use matmul)` : `inner sizes ${K} and ${Kb} differ`;
+    throw new ShapeError('bmm', `shapes ${shapeStr(a.shape)}${transA ? 'ᵀ' : ''} and ${shapeStr(b.shape)}${transB ? 'ᵀ' : ''}: ${what}; check which operand is transposed`);
+  }
   return execute('matmul', [a, b], { transA, transB }, [B, M, N], a.dtype); // (B, M, N)
 }
 

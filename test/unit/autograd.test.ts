@@ -112,3 +112,52 @@ test('per-timestep slices accumulate into one gradient (in place) and stay corre
   const [d2] = ax.gradients(ax.sum(dy!), [y]);
   assert.deepEqual(d2!.toArray(), [[6, 0], [18, 0]]);
 });
+
+test('a weight used by many matmuls gets the sum of their products as one GEMM, equal to the products taken one by one', () => {
+  // A recurrence (the same W and U at every step) plus every transpose of bmm with the weight as
+  // the second operand, a weight seen through a reshape that also gets a gradient of its own, and
+  // a plain elementwise use: backward() defers the weight products and runs each group as one
+  // GEMM over the concatenated K; gradients({ createGraph }) runs every product where it arises.
+  const opts = { dtype: 'float64' as const, requiresGrad: true };
+  ax.manualSeed(3);
+  const W = ax.randn([6, 5], opts);
+  const U = ax.randn([6, 6], opts);
+  const V = ax.randn([4, 7], opts);
+  const xs = [3, 1, 4].map((n) => ax.randn([n, 5], { dtype: 'float64' }));
+  const loss = (): ax.Tensor => {
+    let h = ax.zeros([3, 6], { dtype: 'float64' });
+    let total = ax.zeros([], { dtype: 'float64' });
+    for (let t = 0; t < 4; t++) {
+      h = ax.tanh(ax.add(ax.linear(xs[0]!, W), ax.linear(h, U))); // (3, 6)
+      total = ax.add(total, ax.sum(ax.mul(h, h)));
+    }
+    for (const x of xs) total = ax.add(total, ax.sum(ax.tanh(ax.linear(x, W)))); // K = 3, 1, 4 rows
+    const Vb = V.reshape([1, 4, 7]); // a view that gets a gradient of its own too
+    const a = ax.randn([1, 2, 4], { dtype: 'float64' });
+    for (const [ta, tb] of [[false, false], [true, false]] as const) {
+      const lhs = ta ? ax.clone(a.transpose(1, 2)) : a; // op(A) is (1, 2, 4) either way
+      total = ax.add(total, ax.sum(ax.sin(ax.bmm(lhs, Vb, ta, tb))));
+    }
+    const Vt = ax.randn([1, 2, 7], { dtype: 'float64' });
+    total = ax.add(total, ax.sum(ax.cos(ax.bmm(Vt, Vb, false, true)))); // (1, 2, 7)·(1, 7, 4) -> (1, 2, 4)
+    total = ax.add(total, ax.sum(ax.cos(ax.bmm(ax.clone(Vt.transpose(1, 2)), Vb, true, true)))); // (1, 7, 2)ᵀ·(1, 4, 7)ᵀ -> (1, 2, 4)
+    return ax.add(ax.add(total, ax.sum(ax.mul(Vb, Vb))), ax.sum(ax.mul(W, 0.5)));
+  };
+  ax.manualSeed(9);
+  const deferred = ax.gradients(loss(), [W, U, V]);
+  ax.manualSeed(9);
+  const oneByOne = ax.gradients(loss(), [W, U, V], { createGraph: true });
+  ['W', 'U', 'V'].forEach((name, i) => {
+    const got = Array.from(deferred[i]!.data() as Float64Array);
+    const want = Array.from(oneByOne[i]!.data() as Float64Array);
+    assert.deepEqual(deferred[i]!.shape, oneByOne[i]!.shape);
+    got.forEach((g, k) => assert.ok(Math.abs(g - want[k]!) <= 1e-12 * (1 + Math.abs(want[k]!)), `d${name}[${k}]: ${g} deferred vs ${want[k]} one by one`));
+  });
+  // backward() fills .grad with the same values, and a second backward() adds to them.
+  ax.manualSeed(9);
+  loss().backward();
+  ax.manualSeed(9);
+  loss().backward();
+  const twice = Array.from(W.grad!.data() as Float64Array);
+  Array.from(oneByOne[0]!.data() as Float64Array).forEach((g, k) => assert.ok(Math.abs(twice[k]! - 2 * g) <= 1e-12 * (1 + Math.abs(g)), `W.grad[${k}] after two backward() calls`));
+});

@@ -18,6 +18,13 @@ test('matmul with mismatched inner dims names both shapes and the dims', () => {
   throwsWith(() => ax.matmul(ax.zeros([2, 3, 4]), ax.zeros([3, 4, 5])), ShapeError, 'matmul', '[2]', '[3]');
 });
 
+test('bmm checks ranks, batch sizes and inner sizes after its transposes', () => {
+  throwsWith(() => ax.bmm(ax.zeros([3, 4]), ax.zeros([1, 4, 2])), ShapeError, 'bmm', '[3,4]', '3-D');
+  throwsWith(() => ax.bmm(ax.zeros([2, 3, 4]), ax.zeros([3, 4, 5])), ShapeError, 'bmm', 'batch sizes 2 and 3');
+  throwsWith(() => ax.bmm(ax.zeros([1, 7, 4]), ax.zeros([1, 7, 2]), true, true), ShapeError, 'bmm', '[1,7,4]ᵀ', '[1,7,2]ᵀ', 'inner sizes 7 and 2');
+  assert.deepEqual(ax.bmm(ax.zeros([1, 7, 2]), ax.zeros([1, 4, 7]), true, true).shape, [1, 2, 4]);
+});
+
 test('broadcasting failures name the op and both shapes', () => {
   throwsWith(() => ax.add(ax.zeros([2, 3]), ax.zeros([4])), ShapeError, 'add', '[2,3]', '[4]');
   throwsWith(() => ax.where(ax.zeros([2]).gt(0), ax.zeros([3]), 0), ShapeError, 'where');
