@@ -13,6 +13,7 @@ const CH: i32 = 256; // keys per block (1 KiB of f32 scores in the thread's scra
 const LOG2E: f32 = 1.4426950408889634;
 const LN2_HI: f32 = 0.693145751953125; // ln 2 split in two so n·LN2_HI is exact for |n| < 2¹²
 const LN2_LO: f32 = 1.428606765330187e-6;
+const ROUND_F32: f32 = 12582912; // 1.5·2²³: adding it rounds |v| < 2²² to an integer
 
 /**
  * exp for f32 lanes x ≤ 0 (scores minus their max): x = n·ln2 + r with |r| ≤ ln2/2, eʳ by its
@@ -23,8 +24,11 @@ const LN2_LO: f32 = 1.428606765330187e-6;
 @inline
 function vexpNeg(x: v128): v128 {
   const tiny = f32x4.lt(x, f32x4.splat(-87));
-  const xc = f32x4.max(x, f32x4.splat(-87));
-  const n = f32x4.nearest(f32x4.mul(xc, f32x4.splat(LOG2E)));
+  const xc = f32x4.pmax(x, f32x4.splat(-87)); // NaN stays NaN (pmax's first operand); one maxps
+  // n = round(xc·log₂e) by the magic-number add (ties to even, as f32x4.nearest): the low mantissa
+  // bits of t hold n, so 2ⁿ comes from t's bits without trunc_sat (V8 expands both into sequences).
+  const t = f32x4.add(f32x4.mul(xc, f32x4.splat(LOG2E)), f32x4.splat(ROUND_F32));
+  const n = f32x4.sub(t, f32x4.splat(ROUND_F32));
   const r = f32x4.sub(f32x4.sub(xc, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
   let p = f32x4.splat(1.0 / 5040.0);
   p = madd(p, r, f32x4.splat(1.0 / 720.0));
@@ -34,7 +38,7 @@ function vexpNeg(x: v128): v128 {
   p = madd(p, r, f32x4.splat(0.5));
   p = madd(p, r, f32x4.splat(1.0));
   p = madd(p, r, f32x4.splat(1.0));
-  const s = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  const s = i32x4.shl(i32x4.add(t, i32x4.splat(127)), 23); // n + 127 in [1, 127]: the exponent field
   return v128.andnot(f32x4.mul(p, s), tiny);
 }
 

@@ -69,7 +69,7 @@ export function verf(x: v128): v128 {
   p = f64x2.add(f64x2.splat(1.1283791670955126), f64x2.mul(u, p));
   const small = f64x2.mul(x, p);
   if (i64x2.all_true(f64x2.lt(ax, f64x2.splat(0.5)))) return small; // both lanes small: the common case for pre-activations near 0
-  const ivf = f64x2.min(f64x2.max(f64x2.floor(f64x2.mul(f64x2.sub(ax, f64x2.splat(0.5)), f64x2.splat(2.0))), f64x2.splat(0)), f64x2.splat(7));
+  const ivf = f64x2.pmin(f64x2.pmax(f64x2.floor(f64x2.mul(f64x2.sub(ax, f64x2.splat(0.5)), f64x2.splat(2.0))), f64x2.splat(0)), f64x2.splat(7));
   const t = f64x2.mul(f64x2.sub(ax, f64x2.add(f64x2.splat(0.75), f64x2.mul(ivf, f64x2.splat(0.5)))), f64x2.splat(4.0));
   const iv = i32x4.trunc_sat_f64x2_s_zero(ivf); // NaN → 0: its t is NaN anyway
   const q = f64x2.replace_lane(f64x2.splat(tail(i32x4.extract_lane(iv, 0), f64x2.extract_lane(t, 0))), 1, tail(i32x4.extract_lane(iv, 1), f64x2.extract_lane(t, 1)));

@@ -3,7 +3,7 @@
 // erf.ts's polynomials, exp and tanh by transcendental.ts's) and rounded once to f32 like the
 // reference, so results agree within TOL.transcendentalF32. Φ's argument is clamped to ±GELU_FLAT
 // as the composite clamps it; the x·Φ′ term of the gradient is dropped beyond (clamp′ = 0), which
-// keeps +∞ → 1 and −∞ → 0 rather than ∞·0 = NaN. f64x2.min/max keep NaN, so NaN propagates.
+// keeps +∞ → 1 and −∞ → 0 rather than ∞·0 = NaN. pmin/pmax return their first operand (x) when it is NaN, so NaN propagates.
 import { verf } from './erf';
 import { vexp, vtanh } from './transcendental';
 
@@ -19,7 +19,7 @@ function splat(v: f64): v128 { return f64x2.splat(v); }
 
 // @ts-ignore: decorator
 @inline
-function clampFlat(x: v128): v128 { return f64x2.min(f64x2.max(x, splat(-GELU_FLAT)), splat(GELU_FLAT)); }
+function clampFlat(x: v128): v128 { return f64x2.pmin(f64x2.pmax(x, splat(-GELU_FLAT)), splat(GELU_FLAT)); }
 
 // tanh(√(2/π)·(xc + 0.044715·xc³))
 // @ts-ignore: decorator
