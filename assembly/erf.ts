@@ -4,25 +4,39 @@
 // < 4e-15); beyond 4.5 erf rounds to ±1 in f32. Results can differ from the reference by one f32
 // ulp only when the exact value lies within ~1e-14 of a rounding boundary.
 
+const STRIDE: usize = 14 * 8; // bytes per interval in the table (src/backend/wasm/erf-table.ts)
+
+/** The tail polynomial of interval iv (0..7) at t, Horner from c₁₃ down, coefficients from `table`. */
 // @ts-ignore: decorator
 @inline
-function tail(iv: i32, t: f64): f64 {
-  switch (iv) {
-    case 0: return 0.71115563365351619 + t * (0.16073276729880118 + t * (-0.030137393868612986 + t * (0.00041857491485763898 + t * (0.00058862097494583043 + t * (-0.000051994852776071632 + t * (-0.0000065606750532243296 + t * (0.0000011251974880721605 + t * (3.5129419373447490e-8 + t * (-1.5137402442633174e-8 + t * (1.7142909314316057e-10 + t * (1.4824763638898730e-10 + t * (-4.2632564145606011e-12 + t * (-8.8107299234252423e-13)))))))))))));
-    case 1: return 0.92290012825645951 + t * (0.059130280611825875 + t * (-0.018478212691293003 + t * (0.0026177467978428723 + t * (-0.000024060171758322202 + t * (-0.000046075230318576299 + t * (0.0000052005022366241604 + t * (2.2131068933006759e-7 + t * (-8.6932942622297560e-8 + t * (3.3506259988769216e-9 + t * (7.5127459808754793e-10 + t * (-7.9309003808702982e-11 + t * (-1.4637180356658064e-12 + t * (1.4424017535930034e-12)))))))))))));
-    case 2: return 0.98667167121918409 + t * (0.013193748982540906 + t * (-0.0057722651799740343 + t * (0.0014087075735656693 + t * (-0.00018789925603529545 + t * (0.0000064691037044428690 + t * (0.0000021882393284045065 + t * (-3.6979919615376389e-7 + t * (1.1146612521883981e-8 + t * (3.4148430749780800e-9 + t * (-4.2768277808136190e-10 + t * (-4.2827963397940039e-12 + t * (5.6985527407960035e-12 + t * (6.4659388954169117e-13)))))))))))));
-    case 3: return 0.99853728341332038 + t * (0.0017855797555104622 + t * (-0.0010043886125848805 + t * (0.00033944615131256684 + t * (-0.000074544466184767177 + t * (0.000010407890765340433 + t * (-7.0907583915591488e-7 + t * (-4.0924712507717231e-8 + t * (1.5258473595736177e-8 + t * (-1.4033592066198253e-9 + t * (-1.6957102388914791e-11 + t * (1.0807355010911124e-11 + t * (5.2580162446247414e-13 + t * (1.4779288903810084e-12)))))))))))));
-    case 4: return 0.99989937807788210 + t * (0.00014656931177437285 + t * (-0.00010076640195853803 + t * (0.000043131073450344837 + t * (-0.000012727005339996378 + t * (0.0000026912197265138715 + t * (-4.0462519756978566e-7 + t * (3.9429214560016135e-8 + t * (-1.3509424690028027e-9 + t * (-2.6835333954977614e-10 + t * (4.6643577888971777e-11 + t * (-6.4552807543805102e-12 + t * (1.6910917111090384e-12 + t * (8.6686213762732223e-13)))))))))))));
-    case 5: return 0.99999569722053783 + t * (0.0000072972563503297116 + t * (-0.0000059290208827833535 + t * (0.0000030595266400784693 + t * (-0.0000011194104522216364 + t * (3.0644341464380886e-7 + t * (-6.4341804328904573e-8 + t * (1.0372804837288641e-8 + t * (-1.2393854831316276e-9 + t * (1.0314149534451644e-10 + t * (-7.3754335971898399e-12 + t * (-4.0749625895841746e-12 + t * (1.6768808563938364e-12 + t * (1.0373923942097463e-12)))))))))))));
-    case 6: return 0.99999988627274461 + t * (2.2035805208667214e-7 + t * (-2.0658577221110974e-7 + t * (1.2452513166449908e-7 + t * (-5.4066295551713495e-8 + t * (1.7941352625783225e-8 + t * (-4.7091681665278884e-9 + t * (9.9013597321118141e-10 + t * (-1.6310686135057040e-10 + t * (2.8689051134733745e-11 + t * (-7.8372863754339051e-12 + t * (-4.1531222905177856e-12 + t * (1.6200374375330284e-12 + t * (1.3500311979441904e-12)))))))))))));
-    case 7: return 0.99999999814942753 + t * (4.0360022615648639e-9 + t * (-4.2883535611437651e-9 + t * (2.9533197831721480e-9 + t * (-1.4786116220300016e-9 + t * (5.7432780753430279e-10 + t * (-1.8236523402492821e-10 + t * (4.2765790908561030e-11 + t * (-3.0624391911260318e-12 + t * (6.5139005300807185e-12 + t * (-5.5777604757167865e-12 + t * (-3.8014036363165360e-12 + t * (1.6058265828178264e-12 + t * (1.1937117960769683e-12)))))))))))));
-    default: return 1;
-  }
+function tail(table: usize, iv: i32, t: f64): f64 {
+  const c = table + <usize>iv * STRIDE;
+  let p = load<f64>(c, 13 * 8);
+  p = load<f64>(c, 12 * 8) + t * p;
+  p = load<f64>(c, 11 * 8) + t * p;
+  p = load<f64>(c, 10 * 8) + t * p;
+  p = load<f64>(c, 9 * 8) + t * p;
+  p = load<f64>(c, 8 * 8) + t * p;
+  p = load<f64>(c, 7 * 8) + t * p;
+  p = load<f64>(c, 6 * 8) + t * p;
+  p = load<f64>(c, 5 * 8) + t * p;
+  p = load<f64>(c, 4 * 8) + t * p;
+  p = load<f64>(c, 3 * 8) + t * p;
+  p = load<f64>(c, 2 * 8) + t * p;
+  p = load<f64>(c, 8) + t * p;
+  return load<f64>(c) + t * p;
+}
+
+// Coefficient k of two lanes' intervals (bases c0 and c1) as one f64x2.
+// @ts-ignore: decorator
+@inline
+function coef2(c0: usize, c1: usize, k: usize): v128 {
+  return v128.load64_lane(c1 + k * 8, v128.load64_splat(c0 + k * 8), 1);
 }
 
 // @ts-ignore: decorator
 @inline
-export function erf64(x: f64): f64 {
+export function erf64(table: usize, x: f64): f64 {
   if (x != x) return x;
   const ax = Math.abs(x);
   if (ax < 0.5) {
@@ -32,26 +46,25 @@ export function erf64(x: f64): f64 {
   if (ax >= 4.5) return copysign<f64>(1.0, x);
   const iv = <i32>((ax - 0.5) * 2.0);
   const t = (ax - (0.75 + <f64>iv * 0.5)) * 4.0;
-  return copysign<f64>(tail(iv, t), x);
+  return copysign<f64>(tail(table, iv, t), x);
 }
 
-/** out[i] = erf(x[i]) for i in [e0,e1). */
-export function erfF32(x: usize, out: usize, e0: i32, e1: i32): void {
+/** out[i] = erf(x[i]) for i in [e0,e1); `table`: the tail coefficients (erf-table.ts). */
+export function erfF32(x: usize, out: usize, table: usize, e0: i32, e1: i32): void {
   for (let i = e0; i < e1; i++) {
     const off = <usize>i << 2;
-    store<f32>(out + off, <f32>erf64(<f64>load<f32>(x + off)));
+    store<f32>(out + off, <f32>erf64(table, <f64>load<f32>(x + off)));
   }
 }
 
 /**
  * erf of two f64 lanes: the same series, polynomials and operation order as erf64, so each lane
- * equals erf64 bit for bit (NaN kept). The series is vectorized; the tail polynomials run per lane
- * through tail()'s switch (a table of their coefficients would be static data, which the kernel
- * module must not have: the allocator hands out memory from byte 1024, see wasm-attention.test.ts).
+ * equals erf64 bit for bit (NaN kept). Each lane's tail polynomial takes its own interval's
+ * coefficients from `table` (two loads per coefficient), with no branch per lane.
  */
 // @ts-ignore: decorator
 @inline
-export function verf(x: v128): v128 {
+export function verf(table: usize, x: v128): v128 {
   const ax = f64x2.abs(x);
   const u = f64x2.mul(x, x);
   // The Maclaurin series of erf64, innermost coefficient first.
@@ -72,7 +85,13 @@ export function verf(x: v128): v128 {
   const ivf = f64x2.pmin(f64x2.pmax(f64x2.floor(f64x2.mul(f64x2.sub(ax, f64x2.splat(0.5)), f64x2.splat(2.0))), f64x2.splat(0)), f64x2.splat(7));
   const t = f64x2.mul(f64x2.sub(ax, f64x2.add(f64x2.splat(0.75), f64x2.mul(ivf, f64x2.splat(0.5)))), f64x2.splat(4.0));
   const iv = i32x4.trunc_sat_f64x2_s_zero(ivf); // NaN → 0: its t is NaN anyway
-  const q = f64x2.replace_lane(f64x2.splat(tail(i32x4.extract_lane(iv, 0), f64x2.extract_lane(t, 0))), 1, tail(i32x4.extract_lane(iv, 1), f64x2.extract_lane(t, 1)));
+  const c0 = table + <usize>i32x4.extract_lane(iv, 0) * STRIDE; // iv in [0, 7]: ivf is clamped
+  const c1 = table + <usize>i32x4.extract_lane(iv, 1) * STRIDE;
+  let q = coef2(c0, c1, 13);
+  for (let k: usize = 12; ; k--) { // Horner as tail(); unrolled by the optimiser (constant bounds)
+    q = f64x2.add(coef2(c0, c1, k), f64x2.mul(t, q));
+    if (k == 0) break;
+  }
   const signBit = i64x2.splat(0x8000000000000000);
   const tail = v128.bitselect(x, q, signBit); // copysign(q, x)
   const one = v128.bitselect(x, f64x2.splat(1), signBit);

@@ -31,16 +31,16 @@ function tanhInner(xc: v128): v128 {
 /** gelu of two f64 lanes. */
 // @ts-ignore: decorator
 @inline
-function gelu2(x: v128, tanhForm: bool): v128 {
+function gelu2(table: usize, x: v128, tanhForm: bool): v128 {
   const xc = clampFlat(x);
-  const s = tanhForm ? tanhInner(xc) : verf(f64x2.mul(xc, splat(SQRT1_2)));
+  const s = tanhForm ? tanhInner(xc) : verf(table, f64x2.mul(xc, splat(SQRT1_2)));
   return f64x2.mul(f64x2.mul(x, splat(0.5)), f64x2.add(s, splat(1)));
 }
 
 /** gelu′ of two f64 lanes: Φ(xc) + x·φ(xc) (or the tanh form's), the second term only where |x| ≤ GELU_FLAT. */
 // @ts-ignore: decorator
 @inline
-function slope2(x: v128, tanhForm: bool): v128 {
+function slope2(table: usize, x: v128, tanhForm: bool): v128 {
   const xc = clampFlat(x);
   const inside = f64x2.le(f64x2.abs(x), splat(GELU_FLAT)); // all-zero lanes for NaN
   let head: v128, tail: v128;
@@ -50,7 +50,7 @@ function slope2(x: v128, tanhForm: bool): v128 {
     head = f64x2.mul(splat(0.5), f64x2.add(t, splat(1)));
     tail = f64x2.mul(f64x2.mul(f64x2.mul(splat(0.5), x), f64x2.sub(splat(1), f64x2.mul(t, t))), du);
   } else {
-    head = f64x2.mul(splat(0.5), f64x2.add(verf(f64x2.mul(xc, splat(SQRT1_2))), splat(1)));
+    head = f64x2.mul(splat(0.5), f64x2.add(verf(table, f64x2.mul(xc, splat(SQRT1_2))), splat(1)));
     tail = f64x2.mul(f64x2.mul(x, vexp(f64x2.mul(splat(-0.5), f64x2.mul(xc, xc)))), splat(INV_SQRT_2PI));
   }
   return f64x2.add(head, v128.and(tail, inside));
@@ -70,44 +70,47 @@ function join(a: v128, b: v128): v128 { return i32x4.shuffle(f32x4.demote_f64x2_
 // its own form's code (a runtime flag inside the loop let the optimiser evaluate both arms).
 // @ts-ignore: decorator
 @inline
-function geluRange(x: usize, out: usize, tf: bool, e0: i32, e1: i32): void {
+function geluRange(x: usize, out: usize, table: usize, tf: bool, e0: i32, e1: i32): void {
   let i = e0;
   for (; i + 4 <= e1; i += 4) {
     const off = <usize>i << 2;
     const v = v128.load(x + off);
-    v128.store(out + off, join(gelu2(lo(v), tf), gelu2(hi(v), tf)));
+    v128.store(out + off, join(gelu2(table, lo(v), tf), gelu2(table, hi(v), tf)));
   }
   for (; i < e1; i++) {
     const off = <usize>i << 2;
-    store<f32>(out + off, <f32>f64x2.extract_lane(gelu2(splat(<f64>load<f32>(x + off)), tf), 0));
+    store<f32>(out + off, <f32>f64x2.extract_lane(gelu2(table, splat(<f64>load<f32>(x + off)), tf), 0));
   }
 }
 
 // @ts-ignore: decorator
 @inline
-function geluGradRange(x: usize, g: usize, out: usize, tf: bool, e0: i32, e1: i32): void {
+function geluGradRange(x: usize, g: usize, out: usize, table: usize, tf: bool, e0: i32, e1: i32): void {
   let i = e0;
   for (; i + 4 <= e1; i += 4) {
     const off = <usize>i << 2;
     const v = v128.load(x + off);
     const w = v128.load(g + off);
-    v128.store(out + off, join(f64x2.mul(lo(w), slope2(lo(v), tf)), f64x2.mul(hi(w), slope2(hi(v), tf))));
+    v128.store(out + off, join(f64x2.mul(lo(w), slope2(table, lo(v), tf)), f64x2.mul(hi(w), slope2(table, hi(v), tf))));
   }
   for (; i < e1; i++) {
     const off = <usize>i << 2;
-    const s = f64x2.extract_lane(slope2(splat(<f64>load<f32>(x + off)), tf), 0);
+    const s = f64x2.extract_lane(slope2(table, splat(<f64>load<f32>(x + off)), tf), 0);
     store<f32>(out + off, <f32>(<f64>load<f32>(g + off) * s));
   }
 }
 
-/** out[i] = gelu(x[i]) for i in [e0, e1); tanhForm: 1 for approximate 'tanh', 0 for the erf form. */
-export function geluF32(x: usize, out: usize, tanhForm: i32, e0: i32, e1: i32): void {
-  if (tanhForm != 0) geluRange(x, out, true, e0, e1);
-  else geluRange(x, out, false, e0, e1);
+/**
+ * out[i] = gelu(x[i]) for i in [e0, e1); tanhForm: 1 for approximate 'tanh', 0 for the erf form;
+ * `table`: erf's tail coefficients (src/backend/wasm/erf-table.ts).
+ */
+export function geluF32(x: usize, out: usize, tanhForm: i32, table: usize, e0: i32, e1: i32): void {
+  if (tanhForm != 0) geluRange(x, out, table, true, e0, e1);
+  else geluRange(x, out, table, false, e0, e1);
 }
 
 /** out[i] = g[i]·gelu′(x[i]) for i in [e0, e1) (product in float64, rounded once). */
-export function geluGradF32(x: usize, g: usize, out: usize, tanhForm: i32, e0: i32, e1: i32): void {
-  if (tanhForm != 0) geluGradRange(x, g, out, true, e0, e1);
-  else geluGradRange(x, g, out, false, e0, e1);
+export function geluGradF32(x: usize, g: usize, out: usize, tanhForm: i32, table: usize, e0: i32, e1: i32): void {
+  if (tanhForm != 0) geluGradRange(x, g, out, table, true, e0, e1);
+  else geluGradRange(x, g, out, table, false, e0, e1);
 }

@@ -1,5 +1,6 @@
 // Fits the per-interval erf polynomials of assembly/erf.ts against the reference erf (run after
-// npm run build: node scripts/fit-erf.mjs; prints the worst relative error, writes the cases).
+// npm run build: node scripts/fit-erf.mjs; prints the worst relative error and writes the rows of
+// src/backend/wasm/erf-table.ts's coefficient table to erf-table-rows.txt).
 import { erf } from '../dist/src/backend/ts/scalar-math.js';
 const DEG = 13;
 function chebFit(f, a, b, deg) {
@@ -26,11 +27,10 @@ for (let iv = 0; iv < 8; iv++) {
 }
 console.log('worst rel', worst);
 console.log(out.map((m) => m.map((v) => v.toPrecision(17)).join(', ')).join(',\n'));
-// Emit AssemblyScript: one Horner polynomial per interval.
+// Emit the table's rows: 14 coefficients per interval, c₀ first (erf-table.ts's layout).
 let src = '';
 out.forEach((m, iv) => {
-  let h = m[DEG].toPrecision(17);
-  for (let i = DEG - 1; i >= 0; i--) h = `${m[i].toPrecision(17)} + t * (${h})`;
-  src += `    case ${iv}: return ${h};\n`;
+  src += `  // iv = ${iv}: |x| in [${0.5 + iv * 0.5}, ${1 + iv * 0.5})\n`;
+  for (let k = 0; k <= DEG; k += 4) src += `  ${m.slice(k, k + 4).map((v) => v.toPrecision(17)).join(', ')},\n`;
 });
-import('fs').then((fs) => fs.writeFileSync('erf-cases.txt', src));
+import('fs').then((fs) => fs.writeFileSync('erf-table-rows.txt', src));

@@ -6,6 +6,7 @@ import { numelOf } from '../../tensor/shape.js';
 import { BINARY_CODES, COMPARE_CODES, COPY, TRANSCENDENTAL_CODES, UNARY_CODES } from './codes.js';
 import { ELEMS_PER_PART, f32, TRANS_PER_PART, type FastPath, type FastPaths } from './engine.js';
 import { broadcastLoop, whereForm } from './layout.js';
+import { ERF_TAIL } from './erf-table.js';
 
 function binary(fn: 'binaryF32' | 'compareF32', code: number): FastPath<BinaryOp> {
   return (e, [a, b], out) => {
@@ -46,14 +47,21 @@ const where: FastPath<'where'> = (e, [c, a, b], out) => {
   return true;
 };
 
-/** x → out by a kernel of (x, out, e0, e1) (erfF32, rsqrtF32). */
-function plain(fn: 'erfF32' | 'rsqrtF32', minPart: number): FastPath<UnaryOp> {
+/** x → out by a kernel of (x, out, e0, e1): rsqrtF32. */
+function plain(fn: 'rsqrtF32', minPart: number): FastPath<UnaryOp> {
   return (e, [x], out) => {
     if (!f32(x!, out)) return false;
     e.parallel(fn, { total: numelOf(out.shape), align: 16, minPart, range: ['e0', 'e1'] }, { x: e.ptr(x!), out: e.ptr(out) });
     return true;
   };
 }
+
+/** erf: erfF32 also takes the table of its tail polynomials' coefficients (erf-table.ts). */
+const erf: FastPath<UnaryOp> = (e, [x], out) => {
+  if (!f32(x!, out)) return false;
+  e.parallel('erfF32', { total: numelOf(out.shape), align: 16, minPart: TRANS_PER_PART, range: ['e0', 'e1'] }, { x: e.ptr(x!), out: e.ptr(out), table: e.constant(ERF_TAIL) });
+  return true;
+};
 
 type Paths<Op extends KernelOp, K extends Op> = { [P in K]: FastPath<Op> };
 
@@ -71,7 +79,7 @@ export const ELEMENTWISE_PATHS = {
   ...byCode<UnaryOp, keyof typeof UNARY_CODES>(UNARY_CODES, (c) => map('unaryF32', c, ELEMS_PER_PART)),
   ...byCode<UnaryOp, keyof typeof TRANSCENDENTAL_CODES>(TRANSCENDENTAL_CODES, (c) => map('transcendentalF32', c, TRANS_PER_PART)),
   where,
-  erf: plain('erfF32', TRANS_PER_PART),
+  erf,
   rsqrt: plain('rsqrtF32', ELEMS_PER_PART),
   cast: map('unaryF32', COPY, ELEMS_PER_PART), // f32 → f32 only (the path refuses other dtypes)
 } satisfies FastPaths;
