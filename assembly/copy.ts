@@ -52,7 +52,24 @@ export function stridedCopy(src: usize, dst: usize, nd: i32, meta: usize, shift:
         store<f32>(d, load<f32>(d) + load<f32>(src + (<usize>(so + j * ss) << 2)));
       }
     } else if (ss == 1 && ds == 1) {
-      memory.copy(dst + (<usize>dO << shift), src + (<usize>so << shift), <usize>len << shift);
+      const d0 = dst + (<usize>dO << shift);
+      const s0 = src + (<usize>so << shift);
+      const bytes = <usize>len << shift;
+      if (bytes > 512) memory.copy(d0, s0, bytes);
+      else {
+        // Short runs (a head's 32 floats when permuting heads): V8 calls out for memory.copy.
+        let o: usize = 0;
+        for (; o + 16 <= bytes; o += 16) v128.store(d0 + o, v128.load(s0 + o));
+        for (; o < bytes; o++) store<u8>(d0 + o, load<u8>(s0 + o));
+      }
+    } else if (ss == 0 && ds == 1 && shift == 2) {
+      // One value along the run (expand of a keepdim reduction, e.g. a LayerNorm statistic): four at a time.
+      const d0 = dst + (<usize>dO << 2);
+      const v = load<u32>(src + (<usize>so << 2));
+      const v4 = i32x4.splat(v);
+      let j = 0;
+      for (; j + 4 <= len; j += 4) v128.store(d0 + (<usize>j << 2), v4);
+      for (; j < len; j++) store<u32>(d0 + (<usize>j << 2), v);
     } else if (shift == 2) {
       for (let j = 0; j < len; j++) store<u32>(dst + (<usize>(dO + j * ds) << 2), load<u32>(src + (<usize>(so + j * ss) << 2)));
     } else if (shift == 3) {

@@ -211,6 +211,24 @@ test('wasm movement kernels (permute, expand, slice, flip, sliceUpdate) copy exa
   }
 });
 
+test('wasm strided copies: a value broadcast along the last dim, short and long contiguous runs, runs split between threads', () => {
+  for (const dtype of ['float32', 'float64', 'int32', 'bool'] as const) {
+    // expand of a keepdim statistic: one value per run of 10 (two vectors and a tail), and 333 per
+    // run in a copy large enough to be split across threads mid-run.
+    for (const [from, to] of [[[4, 3, 1], [4, 3, 10]], [[300, 1], [300, 333]], [[2, 1], [2, 3]]] as [number[], number[]][]) {
+      const [x, x0] = pair(from, 800 + to[to.length - 1]!, dtype);
+      assertEqualTensors(ax.expand(x, to), ax.expand(x0, to), `expand ${dtype} ${JSON.stringify(from)} -> ${JSON.stringify(to)}`);
+    }
+    // permute keeping the last dim: runs of 17 elements (a byte tail for bool), 128 float32s (512
+    // bytes, the largest run copied by vectors), 200 (memory.copy), and heads of 32 split and merged.
+    for (const shape of [[3, 5, 17], [2, 3, 128], [2, 3, 200], [16, 4, 64, 32]]) {
+      const dims = shape.length === 3 ? [1, 0, 2] : [0, 2, 1, 3];
+      const [x, x0] = pair(shape, 900 + shape[shape.length - 1]!, dtype);
+      assertEqualTensors(ax.permute(x, dims), ax.permute(x0, dims), `permute ${dtype} ${JSON.stringify(shape)}`);
+    }
+  }
+});
+
 test('wasm argmax/argmin, gather and scatterAdd along a dim equal the reference exactly (max pooling)', () => {
   const cases: [number[], number][] = [[[5], 0], [[3, 7], 1], [[3, 7], 0], [[2, 9, 13], 1], [[4, 25, 6], 1], [[1, 1, 1], 2]];
   cases.forEach(([shape, dim], k) => {
