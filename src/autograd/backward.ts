@@ -9,7 +9,7 @@ import * as E from '../ops/elementwise.js';
 import { bmm } from '../ops/linalg.js';
 import { cat } from '../ops/movement.js';
 import { enableGrad, noGrad } from './grad-mode.js';
-import { RULES, type GradPart, type ProductGrad, type VjpRule } from './rules.js';
+import { RULES, type GradPart, type ProductGrad, type SliceGrad, type VjpRule } from './rules.js';
 import { zerosOf } from './sum-to-shape.js';
 import { releaseGraph, withSaved, type SavedNode } from './saved-tensors.js';
 import { checkGradient, isAnomalyEnabled } from './anomaly.js';
@@ -77,6 +77,34 @@ function runProducts(list: readonly Pending[]): Tensor {
   return total!;
 }
 
+/**
+ * The dim along which `parts` tile a tensor of `shape` exactly (disjoint, unit steps, full extent in
+ * every other dim, covering it end to end), with the parts in order along it; null otherwise.
+ */
+function tiling(parts: readonly SliceGrad[], shape: Shape): { dim: number; order: SliceGrad[] } | null {
+  if (shape.length === 0) return null;
+  const first = parts[0]!;
+  const vs = first.value.shape;
+  // The dim a part does not cover in full (the first part decides; dim 0 when it covers all).
+  let dim = vs.findIndex((n, j) => n !== shape[j]);
+  if (dim < 0) dim = 0;
+  for (const q of parts) {
+    const { starts, steps } = q.attrs;
+    if (q.value.ndim !== shape.length || q.value.dtype !== first.value.dtype) return null;
+    for (let j = 0; j < shape.length; j++) {
+      if (steps[j] !== 1) return null;
+      if (j !== dim && (starts[j] !== 0 || q.value.shape[j] !== shape[j])) return null;
+    }
+  }
+  const order = [...parts].sort((a, b) => a.attrs.starts[dim]! - b.attrs.starts[dim]!);
+  let at = 0;
+  for (const q of order) {
+    if (q.attrs.starts[dim] !== at) return null;
+    at += q.value.shape[dim]!;
+  }
+  return at === shape[dim] ? { dim, order } : null;
+}
+
 /** Propagate from roots; returns the gradient of every tensor on the way (leaves included). */
 function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], createGraph: boolean, retainGraph: boolean): Map<Tensor, Tensor> {
   const grads = new Map<Tensor, Tensor>();
@@ -88,8 +116,31 @@ function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], createGra
   // the end. Only when no graph is recorded and anomaly mode is off (it checks each product).
   const pending = new Map<Tensor, Pending[]>();
   const defer = !createGraph && !isAnomalyEnabled();
+  // Slice gradients waiting for their tensor's turn: when they tile it exactly (an LSTM's per-step
+  // gradients of its stacked input projection, the h and c halves of a cell's output) its gradient
+  // is their concatenation, written once, instead of zeros plus one in-place add per slice.
+  const slices = new Map<Tensor, SliceGrad[]>();
+  const settleSlices = (t: Tensor): void => {
+    const list = slices.get(t);
+    if (list === undefined) return;
+    slices.delete(t);
+    const tiled = !grads.has(t) && list.length > 1 ? tiling(list, t.shape) : null;
+    if (tiled !== null) {
+      const g = E.cast(cat(tiled.order.map((q) => q.value), tiled.dim), t.dtype); // t's shape
+      grads.set(t, g);
+      ownedFor.set(t, g);
+      return;
+    }
+    for (const q of list) addSlice(t, q);
+  };
   const accumulate = (t: Tensor, g: GradPart): void => {
     if (g instanceof Tensor) { add(t, g); return; }
+    if (g.kind === 'slice' && defer) {
+      let list = slices.get(t);
+      if (list === undefined) { list = []; slices.set(t, list); }
+      list.push(g);
+      return;
+    }
     if (g.kind === 'product') {
       if (!defer) { add(t, reshapeTo(bmm(g.a, g.b, g.transA, g.transB), t.shape)); return; }
       let list = pending.get(t);
@@ -123,7 +174,7 @@ function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], createGra
     grads.set(t, sum);
     ownedFor.set(t, sum);
   };
-  const addSlice = (t: Tensor, g: Exclude<GradPart, Tensor | ProductGrad>): void => {
+  const addSlice = (t: Tensor, g: SliceGrad): void => {
     const prev = grads.get(t);
     if (createGraph) {
       grads.set(t, execute('sliceAdd', [prev ?? zerosOf(t), g.value], g.attrs, t.shape, t.dtype));
@@ -145,6 +196,7 @@ function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], createGra
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i]!;
       const node = t.node;
+      settleSlices(t);
       if (node && settle(t, true)) { ran.push(node); continue; }
       const g = grads.get(t);
       if (!node || !g) continue;
@@ -164,6 +216,7 @@ function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], createGra
         accumulate(x, gk);
       });
     }
+    for (const t of [...slices.keys()]) settleSlices(t); // the leaves' slices
     for (const t of [...pending.keys()]) settle(t, false); // the leaves' products
   };
   if (createGraph) enableGrad(run);

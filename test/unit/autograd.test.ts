@@ -161,3 +161,52 @@ test('a weight used by many matmuls gets the sum of their products as one GEMM, 
   const twice = Array.from(W.grad!.data() as Float64Array);
   Array.from(oneByOne[0]!.data() as Float64Array).forEach((g, k) => assert.ok(Math.abs(twice[k]! - 2 * g) <= 1e-12 * (1 + Math.abs(g)), `W.grad[${k}] after two backward() calls`));
 });
+
+test('slice gradients that tile their tensor become one concatenation; gaps, overlaps and other gradients still add up', () => {
+  // Each case's gradient through backward()'s slice handling equals the one built with createGraph
+  // (which adds every slice where it arises), and each case is differentiated by hand below.
+  const x = ax.randn([3, 6, 4], { dtype: 'float64', requiresGrad: true, generator: new ax.Generator(5) });
+  const w = ax.randn([3, 1, 4], { dtype: 'float64', generator: new ax.Generator(6) });
+  const f = (parts: [number, number][], extra: boolean): ax.Tensor => {
+    let total = ax.zeros([], { dtype: 'float64' });
+    parts.forEach(([a, b], k) => {
+      const xs = ax.slice(x, [null, [a, b]]); // (3, b - a, 4)
+      total = ax.add(total, ax.sum(ax.mul(ax.mul(xs, xs), ax.mul(w, k + 1))));
+    });
+    return extra ? ax.add(total, ax.sum(ax.mul(x, x))) : total; // a full gradient next to the slices
+  };
+  const cases: [string, [number, number][], boolean][] = [
+    ['uneven tiles in shuffled order', [[2, 3], [0, 2], [3, 6]], false],
+    ['one slice per step', [0, 1, 2, 3, 4, 5].map((t) => [t, t + 1] as [number, number]), false],
+    ['a gap', [[0, 2], [3, 6]], false],
+    ['an overlap', [[0, 4], [3, 6]], false],
+    ['tiles and a full gradient', [[0, 3], [3, 6]], true],
+  ];
+  for (const [what, parts, extra] of cases) {
+    const [fast] = ax.gradients(f(parts, extra), [x]);
+    const [slow] = ax.gradients(f(parts, extra), [x], { createGraph: true });
+    // By hand: d/dx of Σ_k (k+1)·w·x² over slice k, plus 2x for the extra term.
+    const xd = x.data() as Float64Array;
+    const wd = w.data() as Float64Array;
+    const want = Array.from(xd, (v, i) => {
+      const [b, t, c] = [Math.floor(i / 24), Math.floor(i / 4) % 6, i % 4];
+      let g = extra ? 2 * v : 0;
+      parts.forEach(([a, e], k) => { if (t >= a && t < e) g += 2 * v * wd[b * 4 + c]! * (k + 1); });
+      return g;
+    });
+    assert.deepEqual(fast!.shape, [3, 6, 4], what);
+    const got = Array.from(fast!.data() as Float64Array);
+    const ref = Array.from(slow!.data() as Float64Array);
+    got.forEach((g, i) => {
+      assert.ok(Math.abs(g - want[i]!) < 1e-12, `${what}: element ${i} is ${g}, by hand ${want[i]}`);
+      assert.ok(Math.abs(ref[i]! - want[i]!) < 1e-12, `${what}: createGraph element ${i} is ${ref[i]}, by hand ${want[i]}`);
+    });
+  }
+  // float32 parameters: the concatenated gradient keeps the tensor's dtype; a second backward() adds.
+  const p = ax.randn([4, 3], { requiresGrad: true, generator: new ax.Generator(7) });
+  const loss = (): ax.Tensor => ax.sum(ax.stack([0, 1, 2, 3].map((i) => ax.mul(ax.select(p, 0, i), i + 1))));
+  loss().backward();
+  loss().backward();
+  assert.equal(p.grad!.dtype, 'float32');
+  assert.deepEqual(p.grad!.toArray(), [[2, 2, 2], [4, 4, 4], [6, 6, 6], [8, 8, 8]]);
+});

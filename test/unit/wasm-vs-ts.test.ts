@@ -211,7 +211,7 @@ test('wasm movement kernels (permute, expand, slice, flip, sliceUpdate) copy exa
   }
 });
 
-test('wasm strided copies: a value broadcast along the last dim, short and long contiguous runs, runs split between threads', () => {
+test('wasm strided copies: a value broadcast along the last dim, short and long contiguous runs, runs split between threads', () => ax.scope(() => {
   for (const dtype of ['float32', 'float64', 'int32', 'bool'] as const) {
     // expand of a keepdim statistic: one value per run of 10 (two vectors and a tail), and 333 per
     // run in a copy large enough to be split across threads mid-run.
@@ -227,7 +227,7 @@ test('wasm strided copies: a value broadcast along the last dim, short and long 
       assertEqualTensors(ax.permute(x, dims), ax.permute(x0, dims), `permute ${dtype} ${JSON.stringify(shape)}`);
     }
   }
-});
+}));
 
 test('wasm argmax/argmin, gather and scatterAdd along a dim equal the reference exactly (max pooling)', () => {
   const cases: [number[], number][] = [[[5], 0], [[3, 7], 1], [[3, 7], 0], [[2, 9, 13], 1], [[4, 25, 6], 1], [[1, 1, 1], 2]];
