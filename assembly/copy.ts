@@ -97,3 +97,11 @@ export function stridedCopy(src: usize, dst: usize, nd: i32, meta: usize, shift:
     }
   }
 }
+
+/**
+ * Zero `bytes` bytes at `ptr` (a recycled block before its first read): memory.fill is a memset,
+ * where a typed array's fill over shared memory runs ~40× slower (24 µs for 80 KB).
+ */
+export function zeroFill(ptr: usize, bytes: usize): void {
+  memory.fill(ptr, 0, bytes);
+}
