@@ -1,7 +1,7 @@
 // Reverse-mode differentiation over the recorded tape: topological order, then one rule per node,
 // accumulating gradients per tensor. `backward` fills leaves' `.grad`; `gradients` returns them.
 import { GradError } from '../errors.js';
-import { shapesEqual, shapeStr, type Shape } from '../tensor/shape.js';
+import { numelOf, shapesEqual, shapeStr, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, execute, executeReshape } from '../ops/dispatch.js';
 import type { PrimOp } from '../backend/prims.js';
@@ -9,7 +9,7 @@ import * as E from '../ops/elementwise.js';
 import { bmm } from '../ops/linalg.js';
 import { cat } from '../ops/movement.js';
 import { enableGrad, noGrad } from './grad-mode.js';
-import { RULES, type GradPart, type ProductGrad, type SliceGrad, type VjpRule } from './rules.js';
+import { LEADING_GRAD, RULES, type GradPart, type ProductGrad, type SliceGrad, type VjpRule } from './rules.js';
 import { zerosOf } from './sum-to-shape.js';
 import { releaseGraph, withSaved, type SavedNode } from './saved-tensors.js';
 import { checkGradient, isAnomalyEnabled } from './anomaly.js';
@@ -78,15 +78,15 @@ function runProducts(list: readonly Pending[]): Tensor {
 }
 
 /**
- * The dim along which `parts` tile a tensor of `shape` exactly (disjoint, unit steps, full extent in
- * every other dim, covering it end to end), with the parts in order along it; null otherwise.
+ * When `parts` are disjoint blocks along one dim of a tensor of `shape` (unit steps, full extent in
+ * every other dim), that dim and the blocks in order, with `[start, length]` for each gap between
+ * or around them (a gap's gradient is zero); null when they overlap or are strided.
  */
-function tiling(parts: readonly SliceGrad[], shape: Shape): { dim: number; order: SliceGrad[] } | null {
+function tiling(parts: readonly SliceGrad[], shape: Shape): { dim: number; order: (SliceGrad | [number, number])[] } | null {
   if (shape.length === 0) return null;
   const first = parts[0]!;
-  const vs = first.value.shape;
   // The dim a part does not cover in full (the first part decides; dim 0 when it covers all).
-  let dim = vs.findIndex((n, j) => n !== shape[j]);
+  let dim = first.value.shape.findIndex((n, j) => n !== shape[j]);
   if (dim < 0) dim = 0;
   for (const q of parts) {
     const { starts, steps } = q.attrs;
@@ -96,13 +96,18 @@ function tiling(parts: readonly SliceGrad[], shape: Shape): { dim: number; order
       if (j !== dim && (starts[j] !== 0 || q.value.shape[j] !== shape[j])) return null;
     }
   }
-  const order = [...parts].sort((a, b) => a.attrs.starts[dim]! - b.attrs.starts[dim]!);
+  const sorted = [...parts].sort((a, b) => a.attrs.starts[dim]! - b.attrs.starts[dim]!);
+  const order: (SliceGrad | [number, number])[] = [];
   let at = 0;
-  for (const q of order) {
-    if (q.attrs.starts[dim] !== at) return null;
-    at += q.value.shape[dim]!;
+  for (const q of sorted) {
+    const s = q.attrs.starts[dim]!;
+    if (s < at) return null; // overlap
+    if (s > at) order.push([at, s - at]);
+    order.push(q);
+    at = s + q.value.shape[dim]!;
   }
-  return at === shape[dim] ? { dim, order } : null;
+  if (at < shape[dim]!) order.push([at, shape[dim]! - at]);
+  return { dim, order };
 }
 
 /** Propagate from roots; returns the gradient of every tensor on the way (leaves included). */
@@ -116,9 +121,10 @@ function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], createGra
   // the end. Only when no graph is recorded and anomaly mode is off (it checks each product).
   const pending = new Map<Tensor, Pending[]>();
   const defer = !createGraph && !isAnomalyEnabled();
-  // Slice gradients waiting for their tensor's turn: when they tile it exactly (an LSTM's per-step
-  // gradients of its stacked input projection, the h and c halves of a cell's output) its gradient
-  // is their concatenation, written once, instead of zeros plus one in-place add per slice.
+  // Slice gradients waiting for their tensor's turn: when they are disjoint blocks along one dim
+  // (an LSTM's per-step gradients of its stacked input projection, the h' and c' rows of a cell's
+  // output) its gradient is their concatenation (zeros in the gaps), written once, instead of a
+  // zero-filled buffer plus one in-place add per slice.
   const slices = new Map<Tensor, SliceGrad[]>();
   const settleSlices = (t: Tensor): void => {
     const list = slices.get(t);
@@ -126,7 +132,18 @@ function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], createGra
     slices.delete(t);
     const tiled = !grads.has(t) && list.length > 1 ? tiling(list, t.shape) : null;
     if (tiled !== null) {
-      const g = E.cast(cat(tiled.order.map((q) => q.value), tiled.dim), t.dtype); // t's shape
+      const { dim, order } = tiled;
+      const dtype = list[0]!.value.dtype;
+      // A trailing gap past the rows the node's rule reads (LEADING_GRAD) is left out, not zeroed.
+      const lead = t.node ? LEADING_GRAD[t.node.op] : undefined;
+      const last = order[order.length - 1]!;
+      if (lead !== undefined && dim === 0 && Array.isArray(last) && last[0] >= lead) order.pop();
+      const pieces = order.map((q) => {
+        if (!Array.isArray(q)) return q.value;
+        const shape = t.shape.map((n, j) => (j === dim ? q[1] : n)); // a gap: zeros
+        return new Tensor(t.storage.backend.alloc(dtype, numelOf(shape)), shape, dtype);
+      });
+      const g = E.cast(cat(pieces, dim), t.dtype); // t's shape (or its leading rows, see above)
       grads.set(t, g);
       ownedFor.set(t, g);
       return;

@@ -83,6 +83,13 @@ function extremeShare(g: Tensor, a: Tensor, b: Tensor, loses: Tensor): Tensor {
   return E.where(loses, 0, E.where(E.eq(a, b), E.mul(g, 0.5), g));
 }
 
+/**
+ * Ops whose rule reads only the first k entries along dim 0 of its output's gradient: lstmCell's
+ * output keeps the saved activations in rows 2–6 behind h' and c', which nothing differentiates.
+ * Its gradient may then arrive with only those k rows (backward.ts, when built from slices).
+ */
+export const LEADING_GRAD: { readonly [K in PrimOp]?: number } = { lstmCell: 2 };
+
 export const RULES: { [K in PrimOp]: VjpRule<K> } = {
   ...unaryRules,
   add: (g, { inputs: [a, b] }) => [sumToShape(g, a!.shape), sumToShape(g, b!.shape)],
@@ -178,7 +185,7 @@ export const RULES: { [K in PrimOp]: VjpRule<K> } = {
   },
   indexSelect: (g, { inputs: [x, idx], attrs: { dim } }) => [indexAdd(zerosOf(x!), dim, idx!, g), null],
   indexAdd: (g, { inputs: [, idx], attrs: { dim }, needs }) => [g, null, needs[2] ? indexSelect(g, dim, idx!) : null],
-  lstmCell: (g, { inputs: [pre, c], out }) => lstmCellVjp(pre!, c!, select(out, 0, 1), g),
+  lstmCell: (g, { inputs: [pre, c], out }) => lstmCellVjp(pre!, c!, out, g),
   // lstmCellVjp runs it only when no graph of the gradient is built (it composes ordinary ops otherwise).
   lstmCellGrad: () => { throw new AxonError('lstmCellGrad', 'the fused LSTM gradient was recorded for a second derivative; it is only run outside gradient recording (an Axon bug: please report it)'); },
   gelu: (g, { inputs: [x], attrs: { approximate } }) => [geluVjp(x!, g, approximate)],

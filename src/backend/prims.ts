@@ -59,12 +59,15 @@ export type PrimAttrs = { [K in UnaryOp]: None } & { [K in BinaryOp]: None } & {
   fold: WindowAttrs & { outputSize: number[] };
   /**
    * One LSTM cell step in one pass (ops/lstm-cell.ts): gate pre-activations (R, 4H) in PyTorch's
-   * order i, f, g, o and the cell state c (R, H) → (2, R, H) holding h' then c'.
+   * order i, f, g, o and the cell state c (R, H) → (2, R, H) holding h' then c', or (7, R, H) when
+   * a gradient will be needed: then rows 2–6 also hold σ(i), σ(f), tanh(g), σ(o) and tanh(c'), as
+   * rounded when h' and c' were computed, so the gradient needs no transcendental.
    */
   lstmCell: None;
   /**
-   * Its vector-Jacobian product in one pass: pre (R, 4H), c (R, H) and the gradient (2, R, H) of
-   * [h', c'] → (5·R·H) holding the gradient of pre (R, 4H) then that of c (R, H).
+   * Its vector-Jacobian product in one pass: the 7-row output of lstmCell (7, R, H), c (R, H) and
+   * the gradient g of that output, (2, R, H) or (7, R, H) (only rows 0 and 1, those of h' and c',
+   * are read) → (5·R·H) holding the gradient of pre (R, 4H) then that of c (R, H).
    */
   lstmCellGrad: None;
   /**

@@ -24,15 +24,22 @@ export function lstmCell(pre: Tensor, c: Tensor): { h: Tensor; c: Tensor } {
   if (pre.ndim !== c.ndim || pre.shape[pre.ndim - 1] !== 4 * H || lead.some((d, i) => pre.shape[i] !== d) || pre.dtype !== c.dtype) {
     throw new ShapeError('lstmCell', `expects gate pre-activations (..., 4H) and a cell state (..., H) of one dtype, got pre ${shapeStr(pre.shape)} ${pre.dtype} and c ${shapeStr(c.shape)} ${c.dtype}; pre's last dim must be 4 × c's, its leading dims equal to c's`);
   }
-  const out = execute('lstmCell', [pre, c], {}, [2, ...c.shape], c.dtype); // (2, ..., H)
+  // Recorded for a gradient: keep the gate activations and tanh(c') too (rows 2–6), so the
+  // backward pass is products only (it was five transcendentals an element again).
+  const rows = isGradEnabled() && (pre.requiresGrad || c.requiresGrad) ? 7 : 2;
+  const out = execute('lstmCell', [pre, c], {}, [rows, ...c.shape], c.dtype); // (2 or 7, ..., H)
   return { h: select(out, 0, 0), c: select(out, 0, 1) };
 }
 
-/** The gradient of lstmCell: what its tape rule returns for `pre` and `c`, given g (2, ..., H). */
-export function lstmCellVjp(pre: Tensor, c: Tensor, cNew: Tensor, g: Tensor): [Tensor, Tensor] {
-  if (isGradEnabled()) return composite(pre, c, cNew, g); // building a graph of the gradient: differentiable ops
+/**
+ * The gradient of lstmCell: what its tape rule returns for `pre` and `c`, given its output `out`
+ * (7, ..., H) and the gradient g of out (only rows 0 and 1, h' and c', are read).
+ */
+export function lstmCellVjp(pre: Tensor, c: Tensor, out: Tensor, g: Tensor): [Tensor, Tensor] {
+  // Building a graph of the gradient (or an output without the saved activations): ordinary ops.
+  if (isGradEnabled() || out.shape[0] !== 7) return composite(pre, c, select(out, 0, 1), out.shape[0] === 2 ? g : slice(g, [[0, 2]])); // g (7, ..., H) -> (2, ..., H)
   const n = numelOf(c.shape);
-  const flat = execute('lstmCellGrad', [pre, c, g], {}, [5 * n], c.dtype); // (5·R·H)
+  const flat = execute('lstmCellGrad', [out, c, g], {}, [5 * n], c.dtype); // g's rows 0, 1 -> (5·R·H)
   return [reshape(slice(flat, [[0, 4 * n]]), pre.shape), reshape(slice(flat, [[4 * n, 5 * n]]), c.shape)];
 }
 

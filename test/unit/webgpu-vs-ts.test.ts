@@ -349,7 +349,15 @@ gtest('fused LSTM cell (lstmCell, lstmCellGrad) matches the reference on odd wid
       return ax.reshape(out, shape);
     };
     expect(run(g, 'lstmCell', [p, cc], 2 * R * H, [2, R, H]), run(ts, 'lstmCell', [p0, c0], 2 * R * H, [2, R, H]), `lstmCell [${R}, ${H}]`, tol);
-    expect(run(g, 'lstmCellGrad', [p, cc, gg], 5 * R * H, [5 * R * H]), run(ts, 'lstmCellGrad', [p0, c0, g0], 5 * R * H, [5 * R * H]), `lstmCellGrad [${R}, ${H}]`, tol);
+    // Recorded for a gradient: 7 rows, the last five the saved activations.
+    const saved0 = run(ts, 'lstmCell', [p0, c0], 7 * R * H, [7, R, H]);
+    expect(run(g, 'lstmCell', [p, cc], 7 * R * H, [7, R, H]), saved0, `lstmCell saving activations [${R}, ${H}]`, tol);
+    // The gradient from the same saved activations on both, given g's two rows or all seven.
+    const saved = ax.fromArray(saved0.data(), [7, R, H], 'float32', g);
+    const want = run(ts, 'lstmCellGrad', [saved0, c0, g0], 5 * R * H, [5 * R * H]);
+    expect(run(g, 'lstmCellGrad', [saved, cc, gg], 5 * R * H, [5 * R * H]), want, `lstmCellGrad [${R}, ${H}]`, tol);
+    const g7 = ax.cat([gg, ax.fromArray(data(5 * R * H, R + 17 * H), [5, R, H], 'float32', g)], 0); // rows 2–6 are not read
+    expect(run(g, 'lstmCellGrad', [saved, cc, g7], 5 * R * H, [5 * R * H]), want, `lstmCellGrad given all seven rows [${R}, ${H}]`, tol);
   }
 });
 

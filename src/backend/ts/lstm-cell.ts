@@ -9,11 +9,15 @@ const same = (x: number): number => x;
 /** The rounding of one op's result to the output dtype. */
 const rounding = (out: KView): ((x: number) => number) => (out.dtype === 'float32' ? Math.fround : same);
 
-/** pre (R, 4H), c (R, H) → out (2, R, H): h' then c'. */
+/**
+ * pre (R, 4H), c (R, H) → out (2, R, H): h' then c'; or out (7, R, H), which also keeps σ(i),
+ * σ(f), tanh(g), σ(o) and tanh(c') (rows 2–6) for the gradient.
+ */
 export function lstmCellKernel([pre, c]: readonly KView[], out: KView): void {
   const H = c!.shape[c!.shape.length - 1]!;
   const n = c!.data.length;
   const p = pre!.data, cd = c!.data, o = out.data;
+  const save = o.length === 7 * n;
   const R = rounding(out);
   for (let r = 0; r * H < n; r++) {
     for (let j = 0; j < H; j++) {
@@ -21,24 +25,28 @@ export function lstmCellKernel([pre, c]: readonly KView[], out: KView): void {
       const k = r * H + j;
       const i = R(sigmoid(p[q]!)), f = R(sigmoid(p[q + H]!)), g = R(Math.tanh(p[q + 2 * H]!)), og = R(sigmoid(p[q + 3 * H]!));
       const cn = R(R(f * cd[k]!) + R(i * g));
+      const t = R(Math.tanh(cn));
       o[n + k] = cn;
-      o[k] = og * R(Math.tanh(cn));
+      o[k] = og * t;
+      if (save) { o[2 * n + k] = i; o[3 * n + k] = f; o[4 * n + k] = g; o[5 * n + k] = og; o[6 * n + k] = t; }
     }
   }
 }
 
-/** pre (R, 4H), c (R, H), g (2, R, H) → out (5·R·H): the gradient of pre (R, 4H) then of c (R, H). */
-export function lstmCellGradKernel([pre, c, g]: readonly KView[], out: KView): void {
+/**
+ * out7 (7, R, H) (lstmCell's output with the saved activations), c (R, H), g (2 or 7, R, H; rows
+ * 0 and 1 read) → out (5·R·H): the gradient of pre (R, 4H) then of c (R, H).
+ */
+export function lstmCellGradKernel([saved, c, g]: readonly KView[], out: KView): void {
   const H = c!.shape[c!.shape.length - 1]!;
   const n = c!.data.length;
-  const p = pre!.data, cd = c!.data, gd = g!.data, o = out.data;
+  const a = saved!.data, cd = c!.data, gd = g!.data, o = out.data;
   const R = rounding(out);
   for (let r = 0; r * H < n; r++) {
     for (let j = 0; j < H; j++) {
       const q = r * 4 * H + j;
       const k = r * H + j;
-      const i = R(sigmoid(p[q]!)), f = R(sigmoid(p[q + H]!)), gg = R(Math.tanh(p[q + 2 * H]!)), og = R(sigmoid(p[q + 3 * H]!));
-      const t = R(Math.tanh(R(R(f * cd[k]!) + R(i * gg))));
+      const i = a[2 * n + k]!, f = a[3 * n + k]!, gg = a[4 * n + k]!, og = a[5 * n + k]!, t = a[6 * n + k]!;
       const dh = gd[k]!;
       const dct = R(gd[n + k]! + R(R(dh * og) * R(1 - R(t * t))));
       o[q] = R(dct * gg) * R(i * R(1 - i));

@@ -23,29 +23,48 @@ const GATES = `  let n = u32(P[0]);
   let gg = ax_tanh(Pre[q + 2u * H]);
   let og = ax_sigmoid(Pre[q + 3u * H]);`;
 
-/** pre (R, 4H), c (R, H) → out (2, R, H): h' then c'. */
+/**
+ * pre (R, 4H), c (R, H) → out (2, R, H): h' then c'; or out (7, R, H), which also keeps σ(i), σ(f),
+ * tanh(g), σ(o) and tanh(c') (rows 2–6) for the gradient.
+ */
 export function lstmCell(gpu: Gpu, pre: TensorView, c: TensorView, out: TensorView): void {
   assertF32('lstmCell', [pre, c, out]);
   const H = c.shape[c.shape.length - 1]!;
   const n = c.storage.size; // R·H
   if (n === 0) return;
+  const save = out.storage.size === 7 * n;
   const code = () => `${bindings([['Pre', 'array<f32>', false], ['C', 'array<f32>', false], ['O', 'array<f32>', true]])}
 ${main1d(`${GATES}
   let cn = fg * C[i] + ig * gg;
+  let t = ax_tanh(cn);
   O[n + i] = cn;
-  O[i] = og * ax_tanh(cn);`)}`;
-  gpu.dispatch('lstmCell', code, [pre, c], [out], [n, H], grid1d(n));
+  O[i] = og * t;${save ? `
+  O[2u * n + i] = ig;
+  O[3u * n + i] = fg;
+  O[4u * n + i] = gg;
+  O[5u * n + i] = og;
+  O[6u * n + i] = t;` : ''}`)}`;
+  gpu.dispatch(save ? 'lstmCellSave' : 'lstmCell', code, [pre, c], [out], [n, H], grid1d(n));
 }
 
-/** pre (R, 4H), c (R, H), g (2, R, H) → out (5·R·H): the gradient of pre (R, 4H) then of c (R, H). */
-export function lstmCellGrad(gpu: Gpu, pre: TensorView, c: TensorView, g: TensorView, out: TensorView): void {
-  assertF32('lstmCellGrad', [pre, c, g, out]);
+/**
+ * out7 (7, R, H) (lstmCell's output with the saved activations), c (R, H), g (2 or 7, R, H; rows 0
+ * and 1 read) → out (5·R·H): the gradient of pre (R, 4H) then of c (R, H).
+ */
+export function lstmCellGrad(gpu: Gpu, saved: TensorView, c: TensorView, g: TensorView, out: TensorView): void {
+  assertF32('lstmCellGrad', [saved, c, g, out]);
   const H = c.shape[c.shape.length - 1]!;
   const n = c.storage.size; // R·H
   if (n === 0) return;
-  const code = () => `${bindings([['Pre', 'array<f32>', false], ['C', 'array<f32>', false], ['G', 'array<f32>', false], ['O', 'array<f32>', true]])}
-${main1d(`${GATES}
-  let t = ax_tanh(fg * C[i] + ig * gg);
+  const code = () => `${bindings([['A', 'array<f32>', false], ['C', 'array<f32>', false], ['G', 'array<f32>', false], ['O', 'array<f32>', true]])}
+${main1d(`  let n = u32(P[0]);
+  let H = u32(P[1]);
+  let q = (i / H) * 4u * H + i % H;
+  let ig = A[2u * n + i];
+  let fg = A[3u * n + i];
+  let gg = A[4u * n + i];
+  let og = A[5u * n + i];
+  let t = A[6u * n + i];
   let dh = G[i];
   let dct = G[n + i] + (dh * og) * (1.0f - t * t);
   O[q] = (dct * gg) * (ig * (1.0f - ig));
@@ -53,5 +72,5 @@ ${main1d(`${GATES}
   O[q + 2u * H] = (dct * ig) * (1.0f - gg * gg);
   O[q + 3u * H] = (dh * t) * (og * (1.0f - og));
   O[4u * n + i] = dct * fg;`)}`;
-  gpu.dispatch('lstmCellGrad', code, [pre, c, g], [out], [n, H], grid1d(n));
+  gpu.dispatch('lstmCellGrad', code, [saved, c, g], [out], [n, H], grid1d(n));
 }
