@@ -110,8 +110,12 @@ function tiling(parts: readonly SliceGrad[], shape: Shape): { dim: number; order
   return { dim, order };
 }
 
-/** Propagate from roots; returns the gradient of every tensor on the way (leaves included). */
-function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], createGraph: boolean, retainGraph: boolean): Map<Tensor, Tensor> {
+/**
+ * Propagate from roots; returns the gradient of every tensor on the way (leaves included).
+ * `wanted`: tensors whose own gradient the caller reads (gradients()' inputs), which must get it
+ * whole even where an intermediate's gradient may otherwise be passed on or left partial.
+ */
+function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], createGraph: boolean, retainGraph: boolean, wanted: ReadonlySet<Tensor> = new Set()): Map<Tensor, Tensor> {
   const grads = new Map<Tensor, Tensor>();
   // For each tensor, the gradient buffer this pass allocated for it alone: nothing else refers to
   // it, so slice contributions may be added into it in place (only when no graph is recorded).
@@ -137,7 +141,7 @@ function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], createGra
       // A trailing gap past the rows the node's rule reads (LEADING_GRAD) is left out, not zeroed.
       const lead = t.node ? LEADING_GRAD[t.node.op] : undefined;
       const last = order[order.length - 1]!;
-      if (lead !== undefined && dim === 0 && Array.isArray(last) && last[0] >= lead) order.pop();
+      if (lead !== undefined && dim === 0 && Array.isArray(last) && last[0] >= lead && !wanted.has(t)) order.pop();
       const pieces = order.map((q) => {
         if (!Array.isArray(q)) return q.value;
         const shape = t.shape.map((n, j) => (j === dim ? q[1] : n)); // a gap: zeros
@@ -175,7 +179,7 @@ function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], createGra
     pending.delete(t);
     const node = t.node;
     const x = node?.inputs[0];
-    if (forward && node?.op === 'reshape' && !grads.has(t) && x !== undefined && x.requiresGrad) {
+    if (forward && node?.op === 'reshape' && !grads.has(t) && !wanted.has(t) && x !== undefined && x.requiresGrad) {
       let to = pending.get(x);
       if (to === undefined) { to = []; pending.set(x, to); }
       for (const q of list) to.push({ p: q.p, shape: x.shape });
@@ -307,7 +311,7 @@ export interface GradientsOptions {
 export function gradients(outputs: Tensor | readonly Tensor[], inputs: readonly Tensor[], opts: GradientsOptions = {}): (Tensor | null)[] {
   const outs = outputs instanceof Tensor ? [outputs] : outputs;
   const seeds = outs.map((o, i) => seedGrad('gradients', o, opts.gradOutputs?.[i]));
-  const grads = propagate(outs, seeds, opts.createGraph ?? false, opts.retainGraph ?? opts.createGraph ?? false);
+  const grads = propagate(outs, seeds, opts.createGraph ?? false, opts.retainGraph ?? opts.createGraph ?? false, new Set(inputs));
   return inputs.map((x, i) => {
     const g = grads.get(x);
     if (g === undefined && !opts.allowUnused) {

@@ -210,3 +210,25 @@ test('slice gradients that tile their tensor become one concatenation; gaps, ove
   assert.equal(p.grad!.dtype, 'float32');
   assert.deepEqual(p.grad!.toArray(), [[2, 2, 2], [4, 4, 4], [6, 6, 6], [8, 8, 8]]);
 });
+
+test('gradients() w.r.t. a reshaped weight that feeds matmuls returns that view\'s own gradient (deferred products are not passed on to its base)', () => {
+  const W = ax.randn([4, 7], { dtype: 'float64', requiresGrad: true, generator: new ax.Generator(11) });
+  const a = ax.randn([1, 2, 4], { dtype: 'float64', generator: new ax.Generator(12) });
+  const b = ax.randn([1, 3, 7], { dtype: 'float64', generator: new ax.Generator(13) });
+  for (const createGraph of [false, true]) {
+    const Wr = W.reshape([1, 4, 7]); // (1, 4, 7), used by two products
+    const loss = ax.add(ax.sum(ax.bmm(a, Wr)), ax.sum(ax.mul(ax.bmm(b, Wr, false, true), 2))); // (1,2,4)·(1,4,7); (1,3,7)·(1,7,4)
+    const [gView, gBase] = ax.gradients(loss, [Wr, W], { createGraph });
+    // By hand: ∂/∂W[i][j] = Σ_m a[m][i] + 2·Σ_m b[m][j].
+    const ad = a.data() as Float64Array, bd = b.data() as Float64Array;
+    const want = Array.from({ length: 28 }, (_, k) => {
+      const [i, j] = [Math.floor(k / 7), k % 7];
+      return ad[i]! + ad[4 + i]! + 2 * (bd[j]! + bd[7 + j]! + bd[14 + j]!);
+    });
+    assert.deepEqual(gView!.shape, [1, 4, 7]);
+    assert.deepEqual(gBase!.shape, [4, 7]);
+    for (const [name, g] of [['view', gView!], ['base', gBase!]] as const) {
+      Array.from(g.data() as Float64Array).forEach((v, k) => assert.ok(Math.abs(v - want[k]!) < 1e-12, `${name} (createGraph ${createGraph}) element ${k}: ${v} vs ${want[k]}`));
+    }
+  }
+});
