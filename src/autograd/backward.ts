@@ -52,6 +52,16 @@ interface Pending { readonly p: ProductGrad; readonly shape: Shape }
 
 const reshapeTo = (g: Tensor, shape: Shape): Tensor => (shapesEqual(g.shape, shape) ? g : executeReshape(g, [...shape]));
 
+/** One product, reshaped to the shape it takes in a gradient. */
+const runProduct = ({ a, b, transA, transB }: ProductGrad, shape: Shape): Tensor => reshapeTo(bmm(a, b, transA, transB), shape);
+
+/** Append `v` to the list `m` holds for `k`. */
+function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list === undefined) m.set(k, [v]);
+  else list.push(v);
+}
+
 /**
  * The sum of waiting products, each reshaped to its shape. Products with the same transposes and
  * result shape are one GEMM: op(a)·op(b) summed over the list is the product of the a's and the
@@ -62,16 +72,14 @@ function runProducts(list: readonly Pending[]): Tensor {
   for (const q of list) {
     const { a, b, transA, transB } = q.p;
     const key = `${transA ? 1 : 0}${transB ? 1 : 0}|${a.dtype}|${a.shape[0]}|${transA ? a.shape[2] : a.shape[1]}|${transB ? b.shape[1] : b.shape[2]}|${q.shape.join(',')}`;
-    let g = groups.get(key);
-    if (g === undefined) { g = []; groups.set(key, g); }
-    g.push(q);
+    pushTo(groups, key, q);
   }
   let total: Tensor | null = null;
   for (const g of groups.values()) {
     const { transA, transB } = g[0]!.p;
     const a = g.length === 1 ? g[0]!.p.a : cat(g.map((q) => q.p.a), transA ? 1 : 2); // (B, ΣK, M) or (B, M, ΣK)
     const b = g.length === 1 ? g[0]!.p.b : cat(g.map((q) => q.p.b), transB ? 2 : 1); // (B, N, ΣK) or (B, ΣK, N)
-    const part = reshapeTo(bmm(a, b, transA, transB), g[0]!.shape);
+    const part = runProduct({ kind: 'product', a, b, transA, transB }, g[0]!.shape);
     total = total === null ? part : E.add(total, part);
   }
   return total!;
@@ -121,8 +129,9 @@ function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], createGra
   // it, so slice contributions may be added into it in place (only when no graph is recorded).
   const ownedFor = new Map<Tensor, Tensor>();
   // Products waiting to be added to a tensor's gradient (see ProductGrad), each with the shape it
-  // takes there: run together, as one GEMM, when the tensor's own rule needs its gradient or at
-  // the end. Only when no graph is recorded and anomaly mode is off (it checks each product).
+  // takes there: run together, as one GEMM, at the tensor's turn in the reverse order (leaves
+  // included: every tensor that receives a gradient is in that order). Only when no graph is
+  // recorded and anomaly mode is off (it checks each product).
   const pending = new Map<Tensor, Pending[]>();
   const defer = !createGraph && !isAnomalyEnabled();
   // Slice gradients waiting for their tensor's turn: when they are disjoint blocks along one dim
@@ -156,33 +165,25 @@ function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], createGra
   };
   const accumulate = (t: Tensor, g: GradPart): void => {
     if (g instanceof Tensor) { add(t, g); return; }
-    if (g.kind === 'slice' && defer) {
-      let list = slices.get(t);
-      if (list === undefined) { list = []; slices.set(t, list); }
-      list.push(g);
-      return;
-    }
+    if (g.kind === 'slice' && defer) { pushTo(slices, t, g); return; }
     if (g.kind === 'product') {
-      if (!defer) { add(t, reshapeTo(bmm(g.a, g.b, g.transA, g.transB), t.shape)); return; }
-      let list = pending.get(t);
-      if (list === undefined) { list = []; pending.set(t, list); }
-      list.push({ p: g, shape: t.shape });
+      if (defer) pushTo(pending, t, { p: g, shape: t.shape });
+      else add(t, runProduct(g, t.shape));
       return;
     }
     addSlice(t, g);
   };
-  // Move t's waiting products on to its input when t is only a reshape of it and has no other
-  // gradient (a weight viewed per call: (out, in) -> (1, out, in)); else run them into t's gradient.
-  const settle = (t: Tensor, forward: boolean): boolean => {
+  // At t's turn (every contribution to it has arrived): move its waiting products on to its input
+  // when t is only a reshape of it and has no other gradient (a weight viewed per call: (out, in)
+  // -> (1, out, in)); else run them into t's gradient. True when they moved on.
+  const settle = (t: Tensor): boolean => {
     const list = pending.get(t);
     if (list === undefined) return false;
     pending.delete(t);
     const node = t.node;
     const x = node?.inputs[0];
-    if (forward && node?.op === 'reshape' && !grads.has(t) && !wanted.has(t) && x !== undefined && x.requiresGrad) {
-      let to = pending.get(x);
-      if (to === undefined) { to = []; pending.set(x, to); }
-      for (const q of list) to.push({ p: q.p, shape: x.shape });
+    if (node?.op === 'reshape' && !grads.has(t) && !wanted.has(t) && x !== undefined && x.requiresGrad) {
+      for (const q of list) pushTo(pending, x, { p: q.p, shape: x.shape });
       return true;
     }
     add(t, runProducts(list));
@@ -218,7 +219,7 @@ function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], createGra
       const t = order[i]!;
       const node = t.node;
       settleSlices(t);
-      if (node && settle(t, true)) { ran.push(node); continue; }
+      if (settle(t)) { ran.push(node!); continue; } // the reshape's rule is not needed
       const g = grads.get(t);
       if (!node || !g) continue;
       const rule = RULES[node.op] as VjpRule<PrimOp>;
@@ -229,7 +230,7 @@ function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], createGra
         const gk = gi[k];
         if (!gk || !needs[k]) return;
         if (anomaly) {
-          const gt = gk instanceof Tensor ? gk : gk.kind === 'slice' ? gk.value : reshapeTo(bmm(gk.a, gk.b, gk.transA, gk.transB), x.shape);
+          const gt = gk instanceof Tensor ? gk : gk.kind === 'slice' ? gk.value : runProduct(gk, x.shape);
           checkGradient(node, k, gt);
           accumulate(x, !(gk instanceof Tensor) && gk.kind === 'product' ? gt : gk);
           return;
@@ -237,8 +238,6 @@ function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], createGra
         accumulate(x, gk);
       });
     }
-    for (const t of [...slices.keys()]) settleSlices(t); // the leaves' slices
-    for (const t of [...pending.keys()]) settle(t, false); // the leaves' products
   };
   if (createGraph) enableGrad(run);
   else noGrad(() => { run(); return grads; }); // the gradients escape the block (lifetime.ts)

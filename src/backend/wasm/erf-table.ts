@@ -52,5 +52,3 @@ const COEFFS = new Float64Array([
 
 /** The same bytes as int32 words, the form Engine.constant caches (16-byte aligned blocks). */
 export const ERF_TAIL = new Int32Array(COEFFS.buffer);
-/** Bytes per interval: 14 coefficients of 8 bytes. */
-export const ERF_TAIL_STRIDE = 14 * 8;
