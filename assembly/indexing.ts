@@ -36,6 +36,21 @@ export function argF32(isMax: bool, x: usize, out: usize, n: i32, inner: i32, o0
 /** out[o, j, i] = x[o, idx[o, j, i], i] (x: [outer, n, inner], idx/out: [outer, m, inner]). */
 export function gather32(x: usize, idx: usize, out: usize, outer: i32, n: i32, m: i32, inner: i32): i32 {
   let bad = 0;
+  if (inner == 1) {
+    // Along the last dim (pooling's gather, cross-entropy's pick): one flat loop per row.
+    for (let o = 0; o < outer; o++) {
+      const xr = x + (<usize>(o * n) << 2);
+      const ir = idx + (<usize>(o * m) << 2);
+      const or = out + (<usize>(o * m) << 2);
+      for (let j = 0; j < m; j++) {
+        let k = load<i32>(ir + (<usize>j << 2));
+        k += select(n, 0, k < 0);
+        if (<u32>k >= <u32>n) { bad++; continue; }
+        store<u32>(or + (<usize>j << 2), load<u32>(xr + (<usize>k << 2)));
+      }
+    }
+    return bad;
+  }
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < m; j++) {
       const p = (o * m + j) * inner;
@@ -53,6 +68,22 @@ export function gather32(x: usize, idx: usize, out: usize, outer: i32, n: i32, m
 /** out (already a copy of the base) [o, idx[o, j, i], i] += src[o, j, i], in index order. */
 export function scatterAddF32(out: usize, idx: usize, src: usize, outer: i32, n: i32, m: i32, inner: i32): i32 {
   let bad = 0;
+  if (inner == 1) {
+    // Along the last dim (max pooling's and cross-entropy's gradient): one flat loop per row.
+    for (let o = 0; o < outer; o++) {
+      const or = out + (<usize>(o * n) << 2);
+      const ir = idx + (<usize>(o * m) << 2);
+      const sr = src + (<usize>(o * m) << 2);
+      for (let j = 0; j < m; j++) {
+        let k = load<i32>(ir + (<usize>j << 2));
+        k += select(n, 0, k < 0);
+        if (<u32>k >= <u32>n) { bad++; continue; }
+        const a = or + (<usize>k << 2);
+        store<f32>(a, load<f32>(a) + load<f32>(sr + (<usize>j << 2)));
+      }
+    }
+    return bad;
+  }
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < m; j++) {
       const p = (o * m + j) * inner;
