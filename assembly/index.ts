@@ -5,7 +5,7 @@ export { binaryF32, unaryF32, rsqrtF32, compareF32, whereF32 } from './elementwi
 export { reduceF32, reduceOuterInnerF32, reduceScratchBytes } from './reduce';
 export { adamF32 } from './optim';
 export { transcendentalF32 } from './transcendental';
-export { unfoldF32, foldF32 } from './window';
+export { unfoldF32, foldF32, maxPoolIndexF32 } from './window';
 export { stridedCopy, zeroFill } from './copy';
 export { erfF32 } from './erf';
 export { argF32, gather32, scatterAddF32 } from './indexing';

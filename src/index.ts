@@ -92,7 +92,7 @@ export { randomShift, type RandomShiftOptions } from './data/augment.js';
 // ---- convolutional networks: sliding windows, conv/pool/norm ops and layers ----
 export { unfold, fold, type SizeArg, type UnfoldOptions } from './ops/unfold.js';
 export { conv1d, conv2d, convTranspose2d, type ConvOptions, type ConvPadding, type ConvTransposeOptions } from './ops/conv.js';
-export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool2d, type MaxPoolOptions, type AvgPoolOptions } from './ops/pool.js';
+export { maxPool1d, maxPool2d, maxPool1dWithIndices, maxPool2dWithIndices, avgPool1d, avgPool2d, adaptiveAvgPool2d, type MaxPoolOptions, type AvgPoolOptions } from './ops/pool.js';
 export { batchNorm, groupNorm, type BatchNormOptions, type GroupNormOptions } from './ops/channel-norm.js';
 export { upsampleNearest2d, type UpsampleOptions } from './ops/upsample.js';
 export { Conv1d, Conv2d, ConvTranspose2d, type ConvLayerOptions, type ConvTransposeLayerOptions } from './nn/conv.js';

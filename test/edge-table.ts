@@ -73,6 +73,7 @@ export const PRIM_VIA: { [K in PrimOp]: string } = {
   ...same('where', 'cast', 'sum', 'prod', 'max', 'min', 'argmax', 'argmin', 'reshape', 'permute', 'expand', 'slice', 'sliceUpdate',
     'pad', 'cat', 'flip', 'gather', 'scatterAdd', 'indexSelect', 'indexAdd', 'matmul', 'unfold', 'fold'),
   sliceAdd: 'slice',
+  maxPoolIndex: 'maxPool2d',
   lstmCell: 'module', // the LSTM and LSTMCell module cases
   lstmCellGrad: 'module',
   gelu: 'gelu',

@@ -147,6 +147,7 @@ export const RULES: { [K in PrimOp]: VjpRule<K> } = {
   max: (g, ctx) => extremeGrad(g, ctx),
   min: (g, ctx) => extremeGrad(g, ctx),
   argmax: noGrad,
+  maxPoolIndex: noGrad,
   argmin: noGrad,
   reshape: (g, { inputs: [x] }) => [executeReshape(g, [...x!.shape])],
   permute: (g, { attrs: { dims } }) => {

@@ -58,6 +58,12 @@ export type PrimAttrs = { [K in UnaryOp]: None } & { [K in BinaryOp]: None } & {
   /** col2im, the adjoint of unfold: (N, C·∏kernel, L) → (N, C, *outputSize), overlapping windows summed. */
   fold: WindowAttrs & { outputSize: number[] };
   /**
+   * Max pooling's window argmax: (N, C, *spatial) float → (N, C, *outputSize) int32, each the flat
+   * offset within its input plane of its window's first maximum (taps on padding skipped; a NaN
+   * wins, the window's last one): max_pool's `indices` in PyTorch. `outputSize` is given (ceil mode adds a window).
+   */
+  maxPoolIndex: WindowAttrs & { outputSize: number[] };
+  /**
    * One LSTM cell step in one pass (ops/lstm-cell.ts): gate pre-activations (R, 4H) in PyTorch's
    * order i, f, g, o and the cell state c (R, H) → (2, R, H) holding h' then c', or (7, R, H) when
    * a gradient will be needed: then rows 2–6 also hold σ(i), σ(f), tanh(g), σ(o) and tanh(c'), as

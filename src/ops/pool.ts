@@ -1,5 +1,6 @@
-// Pooling: max and average over sliding windows (unfold + a reduction), adaptive average pooling
-// (gathered bins), all with gradients through the primitives they are built from.
+// Pooling: max over sliding windows (the maxPoolIndex primitive finds each window's maximum, a
+// gather takes it), average (unfold + a sum), adaptive average (gathered bins); all with gradients
+// through the primitives they are built from.
 import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { isFloat } from '../tensor/dtype.js';
 import { fromArray } from '../tensor/creation.js';
@@ -8,8 +9,9 @@ import type { Tensor } from '../tensor/tensor.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { div, where } from './elementwise.js';
 import { gather, indexSelect } from './indexing.js';
-import { pad, reshape } from './movement.js';
-import { argmax, mean, sum } from './reduce.js';
+import { reshape } from './movement.js';
+import { execute } from './dispatch.js';
+import { mean, sum } from './reduce.js';
 import { perDim, unfold, windowAttrs, type SizeArg } from './unfold.js';
 
 export interface MaxPoolOptions {
@@ -56,23 +58,25 @@ function pooledSize(op: string, x: Tensor, i: number, k: number, s: number, p: n
   return o;
 }
 
-/** Max pooling over nd spatial dims; the gradient goes to the first maximum of each window, as in PyTorch. */
-export function maxPoolNd(op: string, nd: 1 | 2, x: Tensor, kernelSize: SizeArg, { stride = null, padding = 0, dilation = 1, ceilMode = false }: MaxPoolOptions = {}): Tensor {
+/**
+ * Max pooling over nd spatial dims, with its indices: each window's first maximum (padding never
+ * wins; a NaN does, the window's last one), as in PyTorch; the gradient goes to that element.
+ */
+export function maxPoolNdWithIndices(op: string, nd: 1 | 2, x: Tensor, kernelSize: SizeArg, { stride = null, padding = 0, dilation = 1, ceilMode = false }: MaxPoolOptions = {}): [Tensor, Tensor] {
   checkInput(op, nd, x);
   const a = windowAttrs(op, kernelSize, nd, { stride: stride ?? kernelSize, padding, dilation });
   const outs = a.kernel.map((k, i) => pooledSize(op, x, i, k, a.stride[i]!, a.padding[i]!, a.dilation[i]!, ceilMode));
-  // Pad with −∞ on the left by p, on the right far enough for the last (possibly partial) window.
-  const pads = outs.map((o, i) => {
-    const needed = (o - 1) * a.stride[i]! + a.dilation[i]! * (a.kernel[i]! - 1) + 1;
-    return [a.padding[i]!, Math.max(0, needed - x.shape[i + 2]! - a.padding[i]!)] as const;
-  });
   const [n, c] = x.shape as [number, number];
-  let xp = reshape(x, [n * c, 1, ...x.shape.slice(2)]); // (N·C, 1, *spatial)
-  if (pads.some(([l, r]) => l > 0 || r > 0)) xp = pad(xp, [...pads].reverse().flatMap(([l, r]) => [l, r]), -Infinity); // (N·C, 1, *padded)
-  const cols = unfold(xp, a.kernel, { stride: a.stride, dilation: a.dilation }); // (N·C, ∏k, L)
-  const idx = argmax(cols, { dim: 1, keepDim: true }); // (N·C, 1, L): first maximum, NaN wins
-  return reshape(gather(cols, 1, idx), [n, c, ...outs]); // (N·C, 1, L) -> (N, C, *out)
+  const plane = x.shape.slice(2).reduce((p, q) => p * q, 1);
+  const windows = outs.reduce((p, q) => p * q, 1);
+  const idx = execute('maxPoolIndex', [x], { ...a, outputSize: outs }, [n, c, ...outs], 'int32'); // (N, C, *out): plane offsets
+  // The values are gathered at those offsets, so the gradient is gather's: a scatter-add into the plane.
+  const values = reshape(gather(reshape(x, [n, c, plane]), 2, reshape(idx, [n, c, windows])), [n, c, ...outs]); // (N, C, L) -> (N, C, *out)
+  return [values, idx];
 }
+
+/** Max pooling over nd spatial dims (the values of maxPoolNdWithIndices). */
+export const maxPoolNd = (op: string, nd: 1 | 2, x: Tensor, kernelSize: SizeArg, opts: MaxPoolOptions = {}): Tensor => maxPoolNdWithIndices(op, nd, x, kernelSize, opts)[0];
 
 /** Average pooling over nd spatial dims. */
 export function avgPoolNd(op: string, nd: 1 | 2, x: Tensor, kernelSize: SizeArg, { stride = null, padding = 0, countIncludePad = true }: AvgPoolOptions = {}): Tensor {
@@ -109,6 +113,24 @@ export const maxPool1d = (x: Tensor, kernelSize: SizeArg, opts: MaxPoolOptions =
  * maxPool2d(randn([64, 6, 28, 28]), 2).shape // [64, 6, 14, 14]
  */
 export const maxPool2d = (x: Tensor, kernelSize: SizeArg, opts: MaxPoolOptions = {}): Tensor => maxPoolNd('maxPool2d', 2, x, kernelSize, opts);
+
+/**
+ * 1-D max pooling that also returns where each maximum came from (max_pool1d with
+ * return_indices=True): int32 indices into the length dim, the values' shape.
+ *
+ * @example
+ * const [y, idx] = maxPool1dWithIndices(tensor([[[1, 3, 2, 5]]]), 2); // y [[[3, 5]]], idx [[[1, 3]]]
+ */
+export const maxPool1dWithIndices = (x: Tensor, kernelSize: SizeArg, opts: MaxPoolOptions = {}): [Tensor, Tensor] => maxPoolNdWithIndices('maxPool1dWithIndices', 1, x, kernelSize, opts);
+
+/**
+ * 2-D max pooling that also returns where each maximum came from (max_pool2d with
+ * return_indices=True): int32 flat indices h·W + w into each input plane, the values' shape.
+ *
+ * @example
+ * const [y, idx] = maxPool2dWithIndices(randn([1, 1, 4, 4]), 2); // y, idx: (1, 1, 2, 2)
+ */
+export const maxPool2dWithIndices = (x: Tensor, kernelSize: SizeArg, opts: MaxPoolOptions = {}): [Tensor, Tensor] => maxPoolNdWithIndices('maxPool2dWithIndices', 2, x, kernelSize, opts);
 
 /**
  * 1-D average pooling (torch.nn.functional.avg_pool1d). Shape: (N, C, L) → (N, C, Lout).

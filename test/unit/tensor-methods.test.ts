@@ -16,7 +16,7 @@ const NOT_METHODS: Record<string, string> = {
   cat: 'several tensors', stack: 'several tensors', broadcastShapes: 'shapes, not tensors',
   // Functional layers and losses (torch.nn.functional, not Tensor methods).
   linear: 'functional', conv1d: 'functional', conv2d: 'functional', convTranspose2d: 'functional', maxPool1d: 'functional',
-  maxPool2d: 'functional', avgPool1d: 'functional', avgPool2d: 'functional', adaptiveAvgPool2d: 'functional',
+  maxPool2d: 'functional', maxPool1dWithIndices: 'functional', maxPool2dWithIndices: 'functional', avgPool1d: 'functional', avgPool2d: 'functional', adaptiveAvgPool2d: 'functional',
   batchNorm: 'functional', layerNorm: 'functional', groupNorm: 'functional', rmsNorm: 'functional', dropout: 'functional',
   upsampleNearest2d: 'functional', unfold: 'functional (im2col; PyTorch\'s Tensor.unfold is a different op)', fold: 'functional',
   scaledDotProductAttention: 'functional', attentionWithWeights: 'functional', causalMask: 'functional', applyRotary: 'functional',

@@ -41,6 +41,12 @@ const EXTRA: Record<string, (b: ax.Backend) => Tensor[]> = {
     return [cols, ax.fold(cols, [5, 4], 2, { padding: 1, stride: 2 })];
   },
   sliceUpdate: () => [ax.sliceUpdate(ax.zeros([4, 5]), [[1, 3], [0, 5, 2]], ax.ones([2, 3]))],
+  maxPool: (b) => {
+    const x = ax.fromArray(Array.from({ length: 2 * 3 * 7 * 6 }, (_, i) => Math.sin(i)), [2, 3, 7, 6], 'float32', b).requiresGrad_();
+    const [y, idx] = ax.maxPool2dWithIndices(x, 3, { stride: 2, padding: 1, ceilMode: true });
+    const [g] = ax.gradients(ax.sum(ax.mul(y, y)), [x]);
+    return [y, ax.cast(idx, 'float32'), g!];
+  },
   lstmCell: (b) => {
     // The fused cell step and its gradient (lstm-cell-fused.test.ts checks them against the composite).
     const pre = ax.fromArray(Array.from({ length: 3 * 4 * 5 }, (_, i) => 2 * Math.sin(i)), [3, 20], 'float32', b).requiresGrad_();

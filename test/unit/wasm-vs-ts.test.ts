@@ -170,6 +170,32 @@ test('wasm unfold/fold (im2col/col2im) equal the reference exactly: 1-D, 2-D, pa
   });
 });
 
+test('wasm max pooling (maxPoolIndex) equals the reference exactly: values, indices and gradient; NaN, ±Inf, ±0, ties, padding, dilation, ceil mode', () => ax.scope(() => {
+  type Case = [number[], number[], ax.MaxPoolOptions];
+  const cases: Case[] = [
+    [[2, 3, 7, 9], [2, 2], {}], [[1, 2, 5, 5], [3, 3], { stride: 2, padding: 1 }], [[2, 2, 8, 6], [3, 2], { padding: [1, 1], dilation: [2, 1] }],
+    [[1, 1, 7, 7], [3, 3], { stride: 2, ceilMode: true }], [[1, 1, 1, 1], [1, 1], {}], [[64, 6, 28, 28], [2, 2], {}], [[0, 3, 4, 4], [2, 2], {}],
+    [[3, 2, 17], [3], { stride: 2, padding: 1 }], [[2, 1, 9], [2], { stride: 1 }], [[1, 4, 10], [4], { stride: 3, ceilMode: true }],
+  ];
+  cases.forEach(([shape, k, o], i) => {
+    const n = shape.reduce((p, q) => p * q, 1);
+    // Half the cases quantized to a few levels (many ties), all with NaN, ±0 and ±Inf every 7th.
+    const d = data(n, 1300 + i, true).map((v) => (i % 2 === 0 && Number.isFinite(v) && v !== 0 ? Math.round(v * 2) / 2 : v));
+    const x = ax.fromArray(d, shape, 'float32', wasm).requiresGrad_();
+    const x0 = ax.fromArray(d, shape, 'float32', ts).requiresGrad_();
+    const pool = shape.length === 4 ? ax.maxPool2dWithIndices : ax.maxPool1dWithIndices;
+    const [y, idx] = pool(x, k.length === 1 ? k[0]! : k, o);
+    const [y0, idx0] = pool(x0, k.length === 1 ? k[0]! : k, o);
+    const what = `${JSON.stringify(shape)} k=${JSON.stringify(k)} ${JSON.stringify(o)}`;
+    assertEqualTensors(idx, idx0, `maxPool indices ${what}`);
+    assertEqualTensors(y, y0, `maxPool values ${what}`);
+    const [g, g0] = pair([...y.shape], 1400 + i);
+    const [gx] = ax.gradients(ax.sum(ax.mul(y, g)), [x]);
+    const [gx0] = ax.gradients(ax.sum(ax.mul(y0, g0)), [x0]);
+    assertEqualTensors(gx!, gx0!, `maxPool gradient ${what}`);
+  });
+}));
+
 test('wasm cat copies exactly along every dim, every dtype, with empty and one-wide parts', () => ax.scope(() => {
   for (const dtype of ['float32', 'float64', 'int32', 'bool'] as const) {
     const shapes: number[][] = [[3, 5, 7], [1, 1, 1], [2, 0, 3]];

@@ -334,6 +334,32 @@ gtest('unfold/fold (im2col/col2im): 1-D, 2-D, padding, stride, dilation', async 
   }
 });
 
+gtest('max pooling (maxPoolIndex): values, indices and gradient; NaN, ±Inf, ±0, ties, padding, dilation, ceil mode', async (g) => {
+  const cases: [number[], number[], ax.MaxPoolOptions][] = [
+    [[2, 3, 7, 9], [2, 2], {}], [[1, 2, 5, 5], [3, 3], { stride: 2, padding: 1 }], [[2, 2, 8, 6], [3, 2], { padding: [1, 1], dilation: [2, 1] }],
+    [[1, 1, 7, 7], [3, 3], { stride: 2, ceilMode: true }], [[1, 1, 1, 1], [1, 1], {}], [[3, 2, 17], [3], { stride: 2, padding: 1 }],
+    [[1, 4, 10], [4], { stride: 3, ceilMode: true }],
+  ];
+  for (const [i, [shape, k, o]] of cases.entries()) {
+    const n = shape.reduce((p, q) => p * q, 1);
+    // Quantized to a few levels (many ties), with NaN, ±0 and ±Inf every 7th.
+    const d = data(n, 1300 + i, true).map((v) => (Number.isFinite(v) && v !== 0 ? Math.round(v * 2) / 2 : v));
+    const x = ax.fromArray(d, shape, 'float32', g).requiresGrad_();
+    const x0 = ax.fromArray(d, shape, 'float32', ts).requiresGrad_();
+    const pool = shape.length === 4 ? ax.maxPool2dWithIndices : ax.maxPool1dWithIndices;
+    const size = k.length === 1 ? k[0]! : k;
+    const [y, idx] = pool(x, size, o);
+    const [y0, idx0] = pool(x0, size, o);
+    const what = `${JSON.stringify(shape)} k=${JSON.stringify(k)} ${JSON.stringify(o)}`;
+    expect(idx, idx0, `maxPool indices ${what}`);
+    expect(y, y0, `maxPool values ${what}`);
+    const [c, c0] = pair(g, [...y.shape], 1400 + i);
+    const [gx] = ax.gradients(ax.sum(ax.mul(y, c)), [x]);
+    const [gx0] = ax.gradients(ax.sum(ax.mul(y0, c0)), [x0]);
+    expect(gx!, gx0!, `maxPool gradient ${what}`, { rtol: 1e-6, atol: 1e-6 });
+  }
+});
+
 gtest('fused LSTM cell (lstmCell, lstmCellGrad) matches the reference on odd widths and row counts, with large and non-finite pre-activations', async (g) => {
   for (const [R, H] of [[1, 1], [3, 5], [2, 7], [5, 13], [4, 33], [0, 4]] as const) {
     const pre = data(R * 4 * H, R * 7 + H, true).map((v, i) => (i % 5 === 0 ? v * 40 : v * 3));

@@ -7,6 +7,7 @@ import type { BinaryOp, KernelOp, PrimAttrs, ReduceOp, UnaryOp } from '../prims.
 import { erf, roundHalfEven } from './scalar-math.js';
 import { map2, map3, stridedCopy, walk1 } from './strided.js';
 import { foldKernel, unfoldKernel } from './im2col.js';
+import { maxPoolIndexKernel } from './max-pool.js';
 import { lstmCellGradKernel, lstmCellKernel } from './lstm-cell.js';
 import { geluGradKernel, geluKernel } from './gelu.js';
 
@@ -335,6 +336,7 @@ export const KERNELS: KernelTable = {
   matmul,
   unfold: unfoldKernel,
   fold: foldKernel,
+  maxPoolIndex: maxPoolIndexKernel,
   lstmCell: lstmCellKernel,
   lstmCellGrad: lstmCellGradKernel,
   gelu: geluKernel,

@@ -1,10 +1,11 @@
 // Fast paths of the movement and indexing primitives: strided copies (permute, expand, slice,
-// flip, sliceUpdate, sliceAdd, cat; any dtype), im2col/col2im (unfold/fold), gather and scatterAdd
-// along a dim. All exact.
+// flip, sliceUpdate, sliceAdd, cat; any dtype), im2col/col2im (unfold/fold), max pooling's window
+// argmax, gather and scatterAdd along a dim. All exact.
 import type { TensorView } from '../backend.js';
 import { broadcastStrides, numelOf, shapesEqual, stridesOf, type Shape } from '../../tensor/shape.js';
 import { bytesPerElement } from '../../tensor/dtype.js';
 import { gatherMap } from '../ts/im2col.js';
+import { poolMap } from '../ts/max-pool.js';
 import { ELEMS_PER_PART, f32, type Engine, type FastPath, type FastPaths } from './engine.js';
 import { around } from './layout.js';
 
@@ -17,6 +18,17 @@ const unfold: FastPath<'unfold'> = (e, [x], out, attrs) => {
   const rc = rows * cols;
   const px = e.ptr(x!); const po = e.ptr(out); const pm = e.constant(map);
   e.parallel('unfoldF32', { total: n * c, align: 1, minPart: Math.ceil(ELEMS_PER_PART / Math.max(1, rc)), range: ['p0', 'p1'] }, { x: px, out: po, map: pm, plane, rc });
+  return true;
+};
+
+const maxPoolIndex: FastPath<'maxPoolIndex'> = (e, [x], out, attrs) => {
+  if (!f32(x!)) return false;
+  const [n, c] = x!.shape as [number, number];
+  const spatial = x!.shape.slice(2);
+  const { map, taps, windows } = poolMap(spatial, attrs);
+  const work = windows * taps;
+  e.parallel('maxPoolIndexF32', { total: n * c, align: 1, minPart: Math.ceil(ELEMS_PER_PART / Math.max(1, work)), range: ['p0', 'p1'] },
+    { x: e.ptr(x!), out: e.ptr(out), map: e.constant(map), plane: numelOf(spatial), windows, taps });
   return true;
 };
 
@@ -130,4 +142,4 @@ const scatterAdd: FastPath<'scatterAdd'> = (e, [x, index, src], out, { dim }) =>
   return e.ex.scatterAddF32(e.ptr(out), e.ptr(index!), e.ptr(src!), outer, n, index!.shape[dim]!, inner) === 0;
 };
 
-export const MOVEMENT_PATHS = { unfold, fold, permute, expand, slice, flip, sliceUpdate, sliceAdd, cat, gather, scatterAdd } satisfies FastPaths;
+export const MOVEMENT_PATHS = { unfold, fold, maxPoolIndex, permute, expand, slice, flip, sliceUpdate, sliceAdd, cat, gather, scatterAdd } satisfies FastPaths;

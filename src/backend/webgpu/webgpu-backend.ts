@@ -16,7 +16,7 @@ import * as ew from './elementwise.js';
 import { argReduce, reduce } from './reduce.js';
 import { matmul } from './matmul.js';
 import * as mv from './movement.js';
-import { fold, unfold } from './window.js';
+import { fold, maxPoolIndex, unfold } from './window.js';
 import { adam, attention } from './fused.js';
 import type { Gpu, Operand } from './gpu.js';
 import { float64Error, mathFor } from './wgsl.js';
@@ -417,6 +417,7 @@ export class WebGPUBackend implements Backend, Gpu {
       case 'matmul': matmul(this, x, y, out, a as PrimAttrs['matmul']); return;
       case 'unfold': unfold(this, x, out, a as PrimAttrs['unfold']); return;
       case 'fold': fold(this, x, out, a as PrimAttrs['fold']); return;
+      case 'maxPoolIndex': maxPoolIndex(this, x, out, a as PrimAttrs['maxPoolIndex']); return;
       case 'lstmCell': lstmCell(this, x, y, out); return;
       case 'lstmCellGrad': lstmCellGrad(this, x, y, z, out); return;
       case 'gelu': gelu(this, x, out, (a as PrimAttrs['gelu']).approximate); return;
