@@ -1,34 +1,66 @@
-// f32 unfold (im2col), fold (col2im) and max pooling's window argmax over a map computed once per
+// f32 unfold (im2col), fold (col2im) and max pooling's window argmax over maps computed once per
 // geometry by the reference code (src/backend/ts/im2col.ts, max-pool.ts): map[j] is the offset of
-// tap j in one input plane, or -1 on padding. Work is split over the N·C planes. fold sums
-// overlapping taps in f64 in the reference's order, so all three equal the reference exactly.
+// tap j in one input plane, or -1 on padding. unfold and fold take that map as runs (j, offset,
+// length; offset -1 for padding: src/backend/wasm/window-runs.ts) and move each run with vectors.
+// Work is split over the N·C planes. fold sums overlapping taps in f64 in the reference's order
+// (runs in increasing j), so all three equal the reference exactly.
 
-/** out[p, j] = map[j] < 0 ? 0 : x[p, map[j]] for planes p in [p0,p1); rc = map length. */
-export function unfoldF32(x: usize, out: usize, map: usize, plane: i32, rc: i32, p0: i32, p1: i32): void {
+/** out[p, j] = map[j] < 0 ? 0 : x[p, map[j]] for planes p in [p0,p1), the map as `nruns` runs; rc = map length. */
+export function unfoldF32(x: usize, out: usize, runs: usize, nruns: i32, plane: i32, rc: i32, p0: i32, p1: i32): void {
   for (let p = p0; p < p1; p++) {
     const ib = x + (<usize>(p * plane) << 2);
     const ob = out + (<usize>p * <usize>rc << 2);
-    for (let j = 0; j < rc; j++) {
-      const m = load<i32>(map + (<usize>j << 2));
-      store<f32>(ob + (<usize>j << 2), m < 0 ? 0 : load<f32>(ib + (<usize>m << 2)));
+    let rp = runs;
+    for (let t = 0; t < nruns; t++) {
+      const d = ob + (<usize>load<i32>(rp) << 2);
+      const src = load<i32>(rp, 4);
+      const len = load<i32>(rp, 8);
+      rp += 12;
+      let k = 0;
+      if (src < 0) {
+        for (; k + 4 <= len; k += 4) v128.store(d + (<usize>k << 2), f32x4.splat(0));
+        for (; k < len; k++) store<f32>(d + (<usize>k << 2), 0);
+      } else {
+        const s = ib + (<usize>src << 2);
+        for (; k + 4 <= len; k += 4) v128.store(d + (<usize>k << 2), v128.load(s + (<usize>k << 2)));
+        for (; k < len; k++) store<f32>(d + (<usize>k << 2), load<f32>(s + (<usize>k << 2)));
+      }
     }
   }
 }
 
-/** out[p, i] = Σ_{j: map[j] = i} cols[p, j] for planes p in [p0,p1); `scratch` holds plane f64s. */
-export function foldF32(cols: usize, out: usize, map: usize, plane: i32, rc: i32, p0: i32, p1: i32, scratch: usize): void {
+/** out[p, i] = Σ_{j: map[j] = i} cols[p, j] for planes p in [p0,p1), the map as runs; `scratch` holds plane f64s. */
+export function foldF32(cols: usize, out: usize, runs: usize, nruns: i32, plane: i32, rc: i32, p0: i32, p1: i32, scratch: usize): void {
   for (let p = p0; p < p1; p++) {
     memory.fill(scratch, 0, <usize>plane << 3);
     const ib = cols + (<usize>p * <usize>rc << 2);
-    for (let j = 0; j < rc; j++) {
-      const m = load<i32>(map + (<usize>j << 2));
-      if (m >= 0) {
-        const a = scratch + (<usize>m << 3);
-        store<f64>(a, load<f64>(a) + <f64>load<f32>(ib + (<usize>j << 2)));
+    let rp = runs;
+    for (let t = 0; t < nruns; t++) {
+      const src = load<i32>(rp, 4);
+      if (src >= 0) {
+        const s = ib + (<usize>load<i32>(rp) << 2);
+        const a = scratch + (<usize>src << 3);
+        const len = load<i32>(rp, 8);
+        let k = 0;
+        for (; k + 2 <= len; k += 2) {
+          const at = a + (<usize>k << 3);
+          v128.store(at, f64x2.add(v128.load(at), f64x2.promote_low_f32x4(v128.load64_zero(s + (<usize>k << 2)))));
+        }
+        for (; k < len; k++) {
+          const at = a + (<usize>k << 3);
+          store<f64>(at, load<f64>(at) + <f64>load<f32>(s + (<usize>k << 2)));
+        }
       }
+      rp += 12;
     }
     const ob = out + (<usize>(p * plane) << 2);
-    for (let i = 0; i < plane; i++) store<f32>(ob + (<usize>i << 2), <f32>load<f64>(scratch + (<usize>i << 3)));
+    let i = 0;
+    for (; i + 4 <= plane; i += 4) {
+      const lo = f32x4.demote_f64x2_zero(v128.load(scratch + (<usize>i << 3)));
+      const hi = f32x4.demote_f64x2_zero(v128.load(scratch + (<usize>i << 3), 16));
+      v128.store(ob + (<usize>i << 2), i32x4.shuffle(lo, hi, 0, 1, 4, 5));
+    }
+    for (; i < plane; i++) store<f32>(ob + (<usize>i << 2), <f32>load<f64>(scratch + (<usize>i << 3)));
   }
 }
 

@@ -6,6 +6,7 @@ import { broadcastStrides, numelOf, shapesEqual, stridesOf, type Shape } from '.
 import { bytesPerElement } from '../../tensor/dtype.js';
 import { gatherMap } from '../ts/im2col.js';
 import { poolMap } from '../ts/max-pool.js';
+import { mapRuns } from './window-runs.js';
 import { ELEMS_PER_PART, f32, type Engine, type FastPath, type FastPaths } from './engine.js';
 import { around } from './layout.js';
 
@@ -16,8 +17,9 @@ const unfold: FastPath<'unfold'> = (e, [x], out, attrs) => {
   const plane = numelOf(spatial);
   const { map, rows, cols } = gatherMap(spatial, attrs);
   const rc = rows * cols;
-  const px = e.ptr(x!); const po = e.ptr(out); const pm = e.constant(map);
-  e.parallel('unfoldF32', { total: n * c, align: 1, minPart: Math.ceil(ELEMS_PER_PART / Math.max(1, rc)), range: ['p0', 'p1'] }, { x: px, out: po, map: pm, plane, rc });
+  const runs = mapRuns(map);
+  e.parallel('unfoldF32', { total: n * c, align: 1, minPart: Math.ceil(ELEMS_PER_PART / Math.max(1, rc)), range: ['p0', 'p1'] },
+    { x: e.ptr(x!), out: e.ptr(out), runs: e.constant(runs), nruns: runs.length / 3, plane, rc });
   return true;
 };
 
@@ -40,8 +42,9 @@ const fold: FastPath<'fold'> = (e, [cols], out, attrs) => {
   if (plane * 8 > e.scratchBytes) return false;
   const { map, rows, cols: l } = gatherMap(spatial, attrs);
   const rc = rows * l;
-  const pc = e.ptr(cols!); const po = e.ptr(out); const pm = e.constant(map);
-  e.parallel('foldF32', { total: n * c, align: 1, minPart: Math.ceil(ELEMS_PER_PART / Math.max(1, rc)), range: ['p0', 'p1'] }, { cols: pc, out: po, map: pm, plane, rc });
+  const runs = mapRuns(map);
+  e.parallel('foldF32', { total: n * c, align: 1, minPart: Math.ceil(ELEMS_PER_PART / Math.max(1, rc)), range: ['p0', 'p1'] },
+    { cols: e.ptr(cols!), out: e.ptr(out), runs: e.constant(runs), nruns: runs.length / 3, plane, rc });
   return true;
 };
 
