@@ -10,6 +10,10 @@ const NR: i32 = 8;
 const KC: i32 = 256;
 const MC: i32 = 128;
 const NC: i32 = 1024;
+/** Rows of A (of the whole product) up to which B [K,N] is read in place instead of packed. */
+const DIRECT_ROWS: i32 = 16;
+/** …and B holds at most this many floats (1 MB). */
+const DIRECT_B_FLOATS: i32 = 1 << 18;
 
 /** Bytes of per-thread scratch `gemm` needs: packed A block, packed B block, one edge tile. */
 export function gemmScratchBytes(): i32 {
@@ -132,10 +136,11 @@ function packB(b: usize, ldb: i32, transB: bool, p0: i32, kc: i32, j0: i32, nc: 
 }
 
 // 4×8 micro-kernel: 8 accumulators (4 rows × 2 vectors). Writes (acc=false) or adds (acc=true)
-// the tile at c with row stride ldc floats.
+// the tile at c with row stride ldc floats. B's 8 values for step k+1 lie `bstep` bytes after
+// those for k: NR·4 in a packed panel, a row of B when B is read in place (few rows of A).
 // @ts-ignore: decorator
 @inline
-function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, acc: bool): void {
+function micro(pa: usize, pb: usize, bstep: usize, kc: i32, c: usize, ldc: i32, acc: bool): void {
   let c00 = f32x4.splat(0); let c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0); let c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0); let c21 = f32x4.splat(0);
@@ -152,7 +157,7 @@ function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, acc: bool): vo
     a = v128.load32_splat(pa, 12);
     c30 = madd(a, b0, c30); c31 = madd(a, b1, c31);
     pa += MR << 2;
-    pb += NR << 2;
+    pb += bstep;
   }
   const ld = <usize>ldc << 2;
   if (acc) {
@@ -169,8 +174,8 @@ function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, acc: bool): vo
 
 // An edge tile (fewer than MR rows or NR cols): run the micro-kernel into `tile`, then copy/add
 // the valid part, so edge elements are summed exactly like interior ones.
-function microEdge(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, acc: bool, rows: i32, cols: i32, tile: usize): void {
-  micro(pa, pb, kc, tile, NR, false);
+function microEdge(pa: usize, pb: usize, bstep: usize, kc: i32, c: usize, ldc: i32, acc: bool, rows: i32, cols: i32, tile: usize): void {
+  micro(pa, pb, bstep, kc, tile, NR, false);
   for (let r = 0; r < rows; r++) {
     const cr = c + (<usize>(r * ldc) << 2);
     const tr = tile + (<usize>(r * NR) << 2);
@@ -198,16 +203,23 @@ export function gemm(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, trans
   const bufA = scratch;
   const bufB = scratch + (<usize>(MC * KC) << 2);
   const tile = bufB + (<usize>(KC * NC) << 2);
+  // With at most DIRECT_ROWS rows and a B [K,N] that fits in L2, B is read in place: packing it
+  // would copy every element of B to use it in one to four row panels (LeNet's convolutions: 6
+  // or 16 rows of weights against 25·784 or 150·100 of B, 1.4–1.7× faster). A B past L2 is
+  // packed: read in place, its rows are too far apart for the prefetcher (16×2048·2048 went 1.35×
+  // slower). A partial last panel of columns is still packed (the kernel reads 8 columns). Same
+  // products in the same order as the packed path: the bits do not change.
+  const direct = packedB == 0 && !transB && M <= DIRECT_ROWS && K * N <= DIRECT_B_FLOATS;
   for (let jc = j0; jc < j1; jc += NC) {
     const nc = min(NC, j1 - jc);
     for (let pc = 0; pc < K; pc += KC) {
       const kc = min(KC, K - pc);
       const acc = pc > 0;
       // op(B)'s panels for this block: packed by packPanelsB for every thread (jc is then a
-      // multiple of NR), or packed here.
+      // multiple of NR), packed here, or read in place.
       let blockB = bufB;
       if (packedB != 0) blockB = packedB + (<usize>(pc * padded(N, NR) + jc * kc) << 2);
-      else packB(b, ldb, transB, pc, kc, jc, nc, bufB);
+      else if (!direct) packB(b, ldb, transB, pc, kc, jc, nc, bufB);
       for (let ic = i0; ic < i1; ic += MC) {
         const mc = min(MC, i1 - ic);
         let blockA = bufA;
@@ -215,13 +227,21 @@ export function gemm(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, trans
         else packA(a, lda, transA, ic, mc, pc, kc, bufA);
         for (let jr = 0; jr < nc; jr += NR) {
           const cols = min(NR, nc - jr);
-          const pb = blockB + (<usize>(jr * kc) << 2);
+          let pb = blockB + (<usize>(jr * kc) << 2);
+          let bstep = <usize>NR << 2;
+          if (direct && cols == NR) {
+            pb = b + (<usize>(pc * ldb + jc + jr) << 2);
+            bstep = <usize>ldb << 2;
+          } else if (direct) {
+            packB(b, ldb, false, pc, kc, jc + jr, cols, bufB);
+            pb = bufB;
+          }
           for (let ir = 0; ir < mc; ir += MR) {
             const rows = min(MR, mc - ir);
             const pa = blockA + (<usize>(ir * kc) << 2);
             const cp = c + (<usize>((ic + ir) * N + jc + jr) << 2);
-            if (rows == MR && cols == NR) micro(pa, pb, kc, cp, N, acc);
-            else microEdge(pa, pb, kc, cp, N, acc, rows, cols, tile);
+            if (rows == MR && cols == NR) micro(pa, pb, bstep, kc, cp, N, acc);
+            else microEdge(pa, pb, bstep, kc, cp, N, acc, rows, cols, tile);
           }
         }
       }

@@ -110,11 +110,12 @@ test('wasm sum/max/min equal the reference exactly over adjacent and non-adjacen
   });
 });
 
-test('wasm GEMM matches the reference in every transpose variant, batched, odd sizes, M=1, K=0', () => {
+test('wasm GEMM matches the reference in every transpose variant, batched, odd sizes, M=1, K=0', () => ax.scope(() => {
   const dims: [number, number, number, number][] = [
     [1, 1, 1, 1], [1, 3, 5, 7], [2, 5, 17, 3], [1, 17, 127, 9], [3, 4, 8, 16], [1, 1, 300, 127], [2, 1, 17, 5],
     [1, 33, 0, 6], [1, 130, 260, 1], [1, 7, 3, 1030],
     [1, 37, 150, 530], [1, 64, 131, 260], [2, 9, 70, 700], // thin: more columns than rows, large enough to split across threads
+    [1, 13, 300, 77], [2, 16, 520, 41], // few rows: B read in place, K past one 256 block, a partial last panel
   ];
   dims.forEach(([B, M, K, N], k) => {
     for (const transA of [false, true]) {
@@ -125,7 +126,20 @@ test('wasm GEMM matches the reference in every transpose variant, batched, odd s
       }
     }
   });
-});
+}));
+
+test('wasm GEMM reading B in place (at most 16 rows) gives the bits of the packed path', () => ax.scope(() => {
+  // 17 rows pack B; their first 16 rows are the same products in the same order as 16 rows alone.
+  for (const [K, N] of [[25, 784], [300, 77], [150, 100]] as [number, number][]) {
+    const [a] = pair([1, 17, K], 1500 + K);
+    const [b] = pair([1, K, N], 1600 + K);
+    const packed = ax.bmm(a, b).data();
+    const direct = ax.bmm(ax.slice(a, [null, [0, 16]]), b).data();
+    for (let i = 0; i < direct.length; i++) {
+      if (!Object.is(direct[i], packed[i])) assert.fail(`K=${K} N=${N}: element ${i} is ${direct[i]} read in place but ${packed[i]} packed`);
+    }
+  }
+}));
 
 test('wasm GEMV (M = 1, transB) gives each output the bits of its row alone, whatever block of rows or thread computes it', () => ax.scope(() => {
   // (In a scope: left to the collector, these tensors would be swept during a later test's count.)
