@@ -14,6 +14,9 @@ const NC: i32 = 1024;
 const DIRECT_ROWS: i32 = 16;
 /** …and B holds at most this many floats (1 MB). */
 const DIRECT_B_FLOATS: i32 = 1 << 18;
+/** A·Bᵀ with at most this many rows and at least DOT_MIN_K k runs as dot products (dotNT). */
+const DOT_ROWS: i32 = 16;
+const DOT_MIN_K: i32 = 16;
 
 /** Bytes of per-thread scratch `gemm` needs: packed A block, packed B block, one edge tile. */
 export function gemmScratchBytes(): i32 {
@@ -359,6 +362,80 @@ function hsum(v: v128): f32 {
   return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
 }
 
+// C[i, j] = Σ_k A[i,k]·B[j,k] for rows [i0,i1) × cols [j0,j1) with A [M,K] and B [N,K] both
+// row-major (A·Bᵀ: a convolution's weight gradient dY·colsᵀ, few rows and a long k). One dot
+// product per element, no packing: packing B [N,K] transposes all of it to use it in one to four
+// row panels (LeNet's 6×784·(25×784)ᵀ ran at 26 GFLOP/s). Every element sums the same way (one
+// vector accumulator over k in steps of 4, hsum, then the scalar tail), whichever block or thread
+// computes it; blocks of 2 rows × 4 columns share their loads.
+function dotNT(a: usize, b: usize, c: usize, N: i32, K: i32, i0: i32, i1: i32, j0: i32, j1: i32): void {
+  const kb = <usize>K << 2;
+  const k4 = K & ~3;
+  let i = i0;
+  for (; i + 2 <= i1; i += 2) {
+    const a0 = a + <usize>i * kb;
+    const a1 = a0 + kb;
+    const c0 = c + (<usize>(i * N) << 2);
+    const c1 = c0 + (<usize>N << 2);
+    let j = j0;
+    for (; j + 4 <= j1; j += 4) {
+      const b0 = b + <usize>j * kb;
+      const b1 = b0 + kb;
+      const b2 = b1 + kb;
+      const b3 = b2 + kb;
+      let s00 = f32x4.splat(0); let s01 = f32x4.splat(0); let s02 = f32x4.splat(0); let s03 = f32x4.splat(0);
+      let s10 = f32x4.splat(0); let s11 = f32x4.splat(0); let s12 = f32x4.splat(0); let s13 = f32x4.splat(0);
+      for (let k = 0; k < k4; k += 4) {
+        const off = <usize>k << 2;
+        const x0 = v128.load(a0 + off);
+        const x1 = v128.load(a1 + off);
+        let y = v128.load(b0 + off);
+        s00 = madd(x0, y, s00); s10 = madd(x1, y, s10);
+        y = v128.load(b1 + off);
+        s01 = madd(x0, y, s01); s11 = madd(x1, y, s11);
+        y = v128.load(b2 + off);
+        s02 = madd(x0, y, s02); s12 = madd(x1, y, s12);
+        y = v128.load(b3 + off);
+        s03 = madd(x0, y, s03); s13 = madd(x1, y, s13);
+      }
+      let t00 = hsum(s00); let t01 = hsum(s01); let t02 = hsum(s02); let t03 = hsum(s03);
+      let t10 = hsum(s10); let t11 = hsum(s11); let t12 = hsum(s12); let t13 = hsum(s13);
+      for (let k = k4; k < K; k++) {
+        const off = <usize>k << 2;
+        const x0 = load<f32>(a0 + off);
+        const x1 = load<f32>(a1 + off);
+        const y0 = load<f32>(b0 + off); const y1 = load<f32>(b1 + off); const y2 = load<f32>(b2 + off); const y3 = load<f32>(b3 + off);
+        t00 += x0 * y0; t01 += x0 * y1; t02 += x0 * y2; t03 += x0 * y3;
+        t10 += x1 * y0; t11 += x1 * y1; t12 += x1 * y2; t13 += x1 * y3;
+      }
+      const o0 = c0 + (<usize>j << 2);
+      const o1 = c1 + (<usize>j << 2);
+      store<f32>(o0, t00); store<f32>(o0, t01, 4); store<f32>(o0, t02, 8); store<f32>(o0, t03, 12);
+      store<f32>(o1, t10); store<f32>(o1, t11, 4); store<f32>(o1, t12, 8); store<f32>(o1, t13, 12);
+    }
+    for (; j < j1; j++) {
+      store<f32>(c0 + (<usize>j << 2), dot1(a0, b + <usize>j * kb, K));
+      store<f32>(c1 + (<usize>j << 2), dot1(a1, b + <usize>j * kb, K));
+    }
+  }
+  for (; i < i1; i++) {
+    const ar = a + <usize>i * kb;
+    for (let j = j0; j < j1; j++) store<f32>(c + (<usize>(i * N + j) << 2), dot1(ar, b + <usize>j * kb, K));
+  }
+}
+
+// One element of dotNT, summed exactly as its blocks sum.
+// @ts-ignore: decorator
+@inline
+function dot1(x: usize, y: usize, K: i32): f32 {
+  const k4 = K & ~3;
+  let s = f32x4.splat(0);
+  for (let k = 0; k < k4; k += 4) { const off = <usize>k << 2; s = madd(v128.load(x + off), v128.load(y + off), s); }
+  let t = hsum(s);
+  for (let k = k4; k < K; k++) { const off = <usize>k << 2; t += load<f32>(x + off) * load<f32>(y + off); }
+  return t;
+}
+
 /**
  * A batch of GEMMs [B,M,K]·[B,K,N] (with transposes), restricted to the flattened output rows
  * [r0,r1) of B·M and columns [j0,j1): the unit of work one thread takes.
@@ -384,6 +461,7 @@ export function gemmBatchedPacked(a: usize, b: usize, c: usize, B: i32, M: i32, 
     const bb = b + <usize>bi * sb;
     const cb = c + <usize>bi * sc;
     if (M == 1 && K > 0) gemv(ab, bb, cb, N, K, transB, j0, j1);
+    else if (transB && !transA && M <= DOT_ROWS && K >= DOT_MIN_K) dotNT(ab, bb, cb, N, K, i0, i1, j0, j1);
     else gemm(ab, bb, cb, M, N, K, transA, transB, i0, i1, j0, j1, scratch, packedA, packedB);
   }
 }

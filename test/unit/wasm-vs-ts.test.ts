@@ -329,8 +329,12 @@ test('wasm kernels give bit-identical results on 1 and 2 threads (large and thin
   const [v] = pair([100000], 3);
   const [r] = pair([400, 300], 4);
   const [thin] = pair([37, 200], 5); // 37 rows, 260 columns: the columns are split
+  const [few] = pair([8, 16, 201], 6); // 16 rows: B read in place (NN), dot products (NT)
+  const [wide] = pair([8, 201, 260], 7);
+  const [wideT] = pair([8, 260, 201], 8);
   const runAll = (): Float32Array[] => [ax.matmul(a, b), ax.bmm(a.reshape(1, 300, 200), b.reshape(1, 260, 200), false, true), ax.matmul(thin, b),
-    ax.bmm(thin.reshape(1, 37, 200), b.reshape(1, 260, 200), false, true), ax.mul(v, v), ax.relu(v), ax.sum(r, { dim: 1 }), ax.permute(r, [1, 0]), ax.exp(v)]
+    ax.bmm(thin.reshape(1, 37, 200), b.reshape(1, 260, 200), false, true), ax.mul(v, v), ax.relu(v), ax.sum(r, { dim: 1 }), ax.permute(r, [1, 0]), ax.exp(v),
+    ax.bmm(few, wide), ax.bmm(few, wideT, false, true)]
     .map((t) => t.data() as Float32Array);
   const before = ax.getNumThreads();
   try {

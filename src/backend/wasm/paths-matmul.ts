@@ -12,6 +12,9 @@ const PACK_SPAN = 64;
 /** Panel widths of the micro-kernel (assembly/gemm.ts MR, NR). */
 const MR = 4;
 const NR = 8;
+/** A·Bᵀ products the kernel runs as dot products, packing nothing (assembly/gemm.ts DOT_ROWS, DOT_MIN_K). */
+const DOT_ROWS = 16;
+const DOT_MIN_K = 16;
 
 const padded = (n: number, to: number): number => Math.ceil(n / to) * to;
 
@@ -26,8 +29,10 @@ export const matmul: FastPath<'matmul'> = (e, [a, b], out, { transA, transB }) =
   const splitRows = M > 1 && rows >= 16 && (B > 1 || M >= N); // batched: parts of the batch share no panels
   const total = splitRows ? rows : N;
   const minByFlops = Math.ceil(FLOPS_PER_PART / flopsPerUnit(splitRows ? N : rows));
-  // One product shared by threads, big enough to split: pack the shared operand once.
-  const packOnce = B === 1 && M > 1 && K > 0 && total >= 2 * minByFlops && e.threads() > 1;
+  // One product shared by threads, big enough to split: pack the shared operand once — unless the
+  // kernel packs nothing (A·Bᵀ with few rows runs as dot products: DOT_ROWS, DOT_MIN_K in assembly/gemm.ts).
+  const dots = transB && !transA && M <= DOT_ROWS && K >= DOT_MIN_K;
+  const packOnce = !dots && B === 1 && M > 1 && K > 0 && total >= 2 * minByFlops && e.threads() > 1;
   if (packOnce) {
     const packMin = Math.ceil(ELEMS_PER_PART / K);
     if (splitRows) {
