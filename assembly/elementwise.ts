@@ -1,6 +1,8 @@
 // f32 elementwise kernels over a range [e0,e1) of the output's flat index. Binary ops see their
-// operands through a 2-level broadcast: out[o*inner+i] = f(a[o*sao + i*sai], b[o*sbo + i*sbi]),
-// with sai, sbi ∈ {0,1} — same shape, scalar, row and column broadcasting all reduce to it.
+// operands through a 3-level broadcast: out[(s*mid + o)*inner + i] = f(a[s*sas + o*sao + i*sai],
+// b[s*sbs + o*sbo + i*sbi]), with sai, sbi ∈ {0,1} — same shape, scalar, row and column
+// broadcasting reduce to its lower two levels (mid ≥ the outer count, sas = sbs = 0), a bias over
+// the channels of (N, C, L) needs the third.
 // Results equal the float64 reference rounded to f32 (these ops are exact under double rounding).
 import { ABS, ADD, COPY, DIV, EQ, GE, GT, LE, LT, MAXIMUM, MINIMUM, MUL, NE, NEG, RELU, SQRT, SUB } from './codes';
 import { fmax, fmin, vmax, vmin } from './simd';
@@ -56,27 +58,29 @@ function run2(op: i32, a: usize, sa: i32, b: usize, sb: i32, o: usize, len: i32)
 
 // @ts-ignore: decorator
 @inline
-function binaryRange(op: i32, a: usize, b: usize, out: usize, inner: i32, sao: i32, sai: i32, sbo: i32, sbi: i32, e0: i32, e1: i32): void {
+function binaryRange(op: i32, a: usize, b: usize, out: usize, inner: i32, sao: i32, sai: i32, sbo: i32, sbi: i32, mid: i32, sas: i32, sbs: i32, e0: i32, e1: i32): void {
   let e = e0;
   while (e < e1) {
-    const o = e / inner;
-    const i = e - o * inner;
+    const q = e / inner;
+    const i = e - q * inner;
+    const s = q / mid; // the slice (third level), then the outer index within it
+    const o = q - s * mid;
     const len = min(inner - i, e1 - e);
-    run2(op, a + (<usize>(o * sao + i * sai) << 2), sai, b + (<usize>(o * sbo + i * sbi) << 2), sbi, out + (<usize>e << 2), len);
+    run2(op, a + (<usize>(s * sas + o * sao + i * sai) << 2), sai, b + (<usize>(s * sbs + o * sbo + i * sbi) << 2), sbi, out + (<usize>e << 2), len);
     e += len;
   }
 }
 
 /** out = op(a, b) over the flat output range [e0,e1) (see the header for the broadcast form). */
-export function binaryF32(op: i32, a: usize, b: usize, out: usize, inner: i32, sao: i32, sai: i32, sbo: i32, sbi: i32, e0: i32, e1: i32): void {
+export function binaryF32(op: i32, a: usize, b: usize, out: usize, inner: i32, sao: i32, sai: i32, sbo: i32, sbi: i32, mid: i32, sas: i32, sbs: i32, e0: i32, e1: i32): void {
   // Each case inlines the loops with a constant opcode, so the switch inside folds away.
   switch (op) {
-    case ADD: binaryRange(ADD, a, b, out, inner, sao, sai, sbo, sbi, e0, e1); break;
-    case SUB: binaryRange(SUB, a, b, out, inner, sao, sai, sbo, sbi, e0, e1); break;
-    case MUL: binaryRange(MUL, a, b, out, inner, sao, sai, sbo, sbi, e0, e1); break;
-    case DIV: binaryRange(DIV, a, b, out, inner, sao, sai, sbo, sbi, e0, e1); break;
-    case MAXIMUM: binaryRange(MAXIMUM, a, b, out, inner, sao, sai, sbo, sbi, e0, e1); break;
-    case MINIMUM: binaryRange(MINIMUM, a, b, out, inner, sao, sai, sbo, sbi, e0, e1); break;
+    case ADD: binaryRange(ADD, a, b, out, inner, sao, sai, sbo, sbi, mid, sas, sbs, e0, e1); break;
+    case SUB: binaryRange(SUB, a, b, out, inner, sao, sai, sbo, sbi, mid, sas, sbs, e0, e1); break;
+    case MUL: binaryRange(MUL, a, b, out, inner, sao, sai, sbo, sbi, mid, sas, sbs, e0, e1); break;
+    case DIV: binaryRange(DIV, a, b, out, inner, sao, sai, sbo, sbi, mid, sas, sbs, e0, e1); break;
+    case MAXIMUM: binaryRange(MAXIMUM, a, b, out, inner, sao, sai, sbo, sbi, mid, sas, sbs, e0, e1); break;
+    case MINIMUM: binaryRange(MINIMUM, a, b, out, inner, sao, sai, sbo, sbi, mid, sas, sbs, e0, e1); break;
   }
 }
 
@@ -185,14 +189,16 @@ function compareRun(op: i32, pa: usize, pb: usize, po: usize, len: i32, sai: i32
 
 // @ts-ignore: decorator
 @inline
-function compareRange(op: i32, a: usize, b: usize, out: usize, inner: i32, sao: i32, sai: i32, sbo: i32, sbi: i32, e0: i32, e1: i32): void {
+function compareRange(op: i32, a: usize, b: usize, out: usize, inner: i32, sao: i32, sai: i32, sbo: i32, sbi: i32, mid: i32, sas: i32, sbs: i32, e0: i32, e1: i32): void {
   let e = e0;
   while (e < e1) {
-    const o = e / inner;
-    const i = e - o * inner;
+    const q = e / inner;
+    const i = e - q * inner;
+    const s = q / mid; // the slice (third level), then the outer index within it
+    const o = q - s * mid;
     const len = min(inner - i, e1 - e);
-    const pa = a + (<usize>(o * sao + i * sai) << 2);
-    const pb = b + (<usize>(o * sbo + i * sbi) << 2);
+    const pa = a + (<usize>(s * sas + o * sao + i * sai) << 2);
+    const pb = b + (<usize>(s * sbs + o * sbo + i * sbi) << 2);
     const po = out + <usize>e;
     for (let j = compareRun(op, pa, pb, po, len, sai, sbi); j < len; j++) {
       store<u8>(po + <usize>j, cmp(op, load<f32>(pa + (<usize>(j * sai) << 2)), load<f32>(pb + (<usize>(j * sbi) << 2))));
@@ -202,14 +208,14 @@ function compareRange(op: i32, a: usize, b: usize, out: usize, inner: i32, sao: 
 }
 
 /** out (bool bytes) = a <op> b with the same broadcast form as binaryF32. */
-export function compareF32(op: i32, a: usize, b: usize, out: usize, inner: i32, sao: i32, sai: i32, sbo: i32, sbi: i32, e0: i32, e1: i32): void {
+export function compareF32(op: i32, a: usize, b: usize, out: usize, inner: i32, sao: i32, sai: i32, sbo: i32, sbi: i32, mid: i32, sas: i32, sbs: i32, e0: i32, e1: i32): void {
   switch (op) {
-    case EQ: compareRange(EQ, a, b, out, inner, sao, sai, sbo, sbi, e0, e1); break;
-    case NE: compareRange(NE, a, b, out, inner, sao, sai, sbo, sbi, e0, e1); break;
-    case LT: compareRange(LT, a, b, out, inner, sao, sai, sbo, sbi, e0, e1); break;
-    case LE: compareRange(LE, a, b, out, inner, sao, sai, sbo, sbi, e0, e1); break;
-    case GT: compareRange(GT, a, b, out, inner, sao, sai, sbo, sbi, e0, e1); break;
-    case GE: compareRange(GE, a, b, out, inner, sao, sai, sbo, sbi, e0, e1); break;
+    case EQ: compareRange(EQ, a, b, out, inner, sao, sai, sbo, sbi, mid, sas, sbs, e0, e1); break;
+    case NE: compareRange(NE, a, b, out, inner, sao, sai, sbo, sbi, mid, sas, sbs, e0, e1); break;
+    case LT: compareRange(LT, a, b, out, inner, sao, sai, sbo, sbi, mid, sas, sbs, e0, e1); break;
+    case LE: compareRange(LE, a, b, out, inner, sao, sai, sbo, sbi, mid, sas, sbs, e0, e1); break;
+    case GT: compareRange(GT, a, b, out, inner, sao, sai, sbo, sbi, mid, sas, sbs, e0, e1); break;
+    case GE: compareRange(GE, a, b, out, inner, sao, sai, sbo, sbi, mid, sas, sbs, e0, e1); break;
   }
 }
 

@@ -6,21 +6,21 @@ import { broadcastStrides, numelOf, type Shape } from '../../tensor/shape.js';
 /** out[o*inner + i] = f(a[o*sao + i*sai], b[o*sbo + i*sbi]) with sai, sbi ∈ {0, 1}. */
 export interface BroadcastForm { inner: number; sao: number; sai: number; sbo: number; sbi: number }
 
-/** A broadcast form repeated over an outermost dim: `count` slices, operand/output steps per slice. */
-export interface LoopedForm { form: BroadcastForm; count: number; stepA: number; stepB: number; stepOut: number }
+/** A broadcast form repeated over an outermost dim: `count` slices, operand steps per slice. */
+export interface LoopedForm { form: BroadcastForm; count: number; stepA: number; stepB: number }
 
 /** The 2-level form, or a 2-level form looped over one more (outer) dim; null beyond that. */
 export function broadcastLoop(out: Shape, a: Shape, b: Shape): LoopedForm | null {
   const dims = coalesce(out, a, b);
   if (dims.length <= 2) {
     const form = formOf(dims);
-    return form && { form, count: 1, stepA: 0, stepB: 0, stepOut: 0 };
+    return form && { form, count: 1, stepA: 0, stepB: 0 };
   }
   if (dims.length > 3) return null;
   const form = formOf(dims.slice(0, 2));
   if (form === null) return null;
   const [count, stepA, stepB] = dims[2]!;
-  return { form, count, stepA, stepB, stepOut: dims[0]![0] * dims[1]![0] };
+  return { form, count, stepA, stepB };
 }
 
 /** Dims as [size, strideA, strideB] from the innermost out, size-1 dims dropped, contiguous runs merged. */

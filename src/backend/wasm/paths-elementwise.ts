@@ -1,5 +1,5 @@
-// Fast paths of the elementwise primitives on float32: binary ops and comparisons in the
-// (looped) 2-level broadcast form, unary maps, transcendentals, erf, rsqrt, where, f32 copies.
+// Fast paths of the elementwise primitives on float32: binary ops and comparisons in the 3-level
+// broadcast form (layout.ts's looped 2-level form), unary maps, transcendentals, erf, rsqrt, where, f32 copies.
 // The op-coded paths are one per entry of the code records in codes.ts.
 import type { BinaryOp, KernelOp, UnaryOp } from '../prims.js';
 import { numelOf } from '../../tensor/shape.js';
@@ -13,16 +13,13 @@ function binary(fn: 'binaryF32' | 'compareF32', code: number): FastPath<BinaryOp
     if (!f32(a!, b!) || out.dtype !== (fn === 'binaryF32' ? 'float32' : 'bool')) return false;
     const l = broadcastLoop(out.shape, a!.shape, b!.shape);
     if (l === null) return false;
-    const { form: f, count } = l;
-    const pa = e.ptr(a!); const pb = e.ptr(b!); const po = e.ptr(out);
-    const outBytes = fn === 'binaryF32' ? 4 : 1;
-    const slice = numelOf(out.shape) / count;
-    for (let s = 0; s < count; s++) {
-      e.parallel(fn, { total: slice, align: 16, minPart: ELEMS_PER_PART, range: ['e0', 'e1'] }, {
-        op: code, a: pa + 4 * s * l.stepA, b: pb + 4 * s * l.stepB, out: po + outBytes * s * l.stepOut,
-        inner: f.inner, sao: f.sao, sai: f.sai, sbo: f.sbo, sbi: f.sbi,
-      });
-    }
+    const { form: f } = l;
+    const total = numelOf(out.shape);
+    // The looped form's slices are the kernel's third level: one job, however many slices.
+    e.parallel(fn, { total, align: 16, minPart: ELEMS_PER_PART, range: ['e0', 'e1'] }, {
+      op: code, a: e.ptr(a!), b: e.ptr(b!), out: e.ptr(out),
+      inner: f.inner, sao: f.sao, sai: f.sai, sbo: f.sbo, sbi: f.sbi, mid: total / l.count / Math.max(f.inner, 1), sas: l.stepA, sbs: l.stepB,
+    });
     return true;
   };
 }

@@ -25,7 +25,7 @@ export function linearPath(e: Engine, { x, weight, bias, out }: FusedOps['linear
     // exact per element, so the bits are the composite's add whatever the form.
     const po = e.ptr(out);
     e.parallel('binaryF32', { total: rows * n, align: 16, minPart: ELEMS_PER_PART, range: ['e0', 'e1'] },
-      { op: BINARY_CODES.add, a: po, b: e.ptr(bias), out: po, inner: n, sao: n, sai: 1, sbo: 0, sbi: 1 });
+      { op: BINARY_CODES.add, a: po, b: e.ptr(bias), out: po, inner: n, sao: n, sai: 1, sbo: 0, sbi: 1, mid: rows, sas: 0, sbs: 0 });
   }
   if (ok && relu) ok = ELEMENTWISE_PATHS.relu(e, [out], out, NONE);
   return ok;
