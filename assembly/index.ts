@@ -6,7 +6,7 @@ export { reduceF32, reduceOuterInnerF32, reduceScratchBytes } from './reduce';
 export { adamF32 } from './optim';
 export { transcendentalF32 } from './transcendental';
 export { unfoldF32, foldF32, maxPoolIndexF32 } from './window';
-export { stridedCopy, zeroFill } from './copy';
+export { stridedCopy, zeroFill, copyBytes } from './copy';
 export { erfF32 } from './erf';
 export { argF32, gather32, scatterAddF32 } from './indexing';
 export { attentionF32 } from './attention';
