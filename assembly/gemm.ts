@@ -208,10 +208,11 @@ export function gemm(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, trans
   const tile = bufB + (<usize>(KC * NC) << 2);
   // With at most DIRECT_ROWS rows and a B [K,N] that fits in L2, B is read in place: packing it
   // would copy every element of B to use it in one to four row panels (LeNet's convolutions: 6
-  // or 16 rows of weights against 25·784 or 150·100 of B, 1.4–1.7× faster). A B past L2 is
-  // packed: read in place, its rows are too far apart for the prefetcher (16×2048·2048 went 1.35×
-  // slower). A partial last panel of columns is still packed (the kernel reads 8 columns). Same
-  // products in the same order as the packed path: the bits do not change.
+  // or 16 rows of weights against 25·784 or 150·100 of B, ~1.1× faster timed between other
+  // kernels, as in a step). A B past L2 is packed: read in place, its rows are too far apart for
+  // the prefetcher (16×2048·2048 went 1.35× slower). A partial last panel of columns is still
+  // packed (the kernel reads 8 columns). Same products in the same order as the packed path: the
+  // bits do not change.
   const direct = packedB == 0 && !transB && M <= DIRECT_ROWS && K * N <= DIRECT_B_FLOATS;
   for (let jc = j0; jc < j1; jc += NC) {
     const nc = min(NC, j1 - jc);
