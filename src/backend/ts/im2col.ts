@@ -12,20 +12,29 @@ export function windowCount(size: number, k: number, s: number, p: number, d: nu
  * For every kernel offset r (row-major over the kernel dims) and window position l (row-major over
  * the output positions): the flat offset into one input plane, or −1 where the tap falls on padding.
  */
-export function gatherMap(spatial: readonly number[], a: WindowAttrs): GatherMap {
-  // A training loop asks for the same few geometries every step: keep the last maps.
-  const key = `${spatial.join(',')}|${a.kernel.join(',')}|${a.stride.join(',')}|${a.padding.join(',')}|${a.dilation.join(',')}`;
-  let m = MAPS.get(key);
-  if (m === undefined) {
-    m = buildMap(spatial, a);
-    if (MAPS.size >= 64) MAPS.delete(MAPS.keys().next().value!);
-    MAPS.set(key, m);
-  }
-  return m;
-}
+export const gatherMap = byGeometry((spatial: readonly number[], a: WindowAttrs) => buildMap(spatial, a));
 
 export interface GatherMap { map: Int32Array; rows: number; cols: number }
-const MAPS = new Map<string, GatherMap>();
+
+/**
+ * `build` memoized on the input's spatial size and the window's geometry (kernel, stride, padding,
+ * dilation, and outputSize when the attributes have one): a training loop asks for the same few
+ * geometries every step, so the last 64 maps are kept.
+ */
+export function byGeometry<A extends WindowAttrs, M>(build: (spatial: readonly number[], a: A) => M): (spatial: readonly number[], a: A) => M {
+  const maps = new Map<string, M>();
+  return (spatial, a) => {
+    const out = (a as { outputSize?: readonly number[] }).outputSize ?? [];
+    const key = [spatial, a.kernel, a.stride, a.padding, a.dilation, out].map((v) => v.join(',')).join('|');
+    let m = maps.get(key);
+    if (m === undefined) {
+      m = build(spatial, a);
+      if (maps.size >= 64) maps.delete(maps.keys().next().value!);
+      maps.set(key, m);
+    }
+    return m;
+  };
+}
 
 function buildMap(spatial: readonly number[], a: WindowAttrs): GatherMap {
   const nd = spatial.length;
@@ -36,21 +45,29 @@ function buildMap(spatial: readonly number[], a: WindowAttrs): GatherMap {
   const kIdx = new Array<number>(nd).fill(0);
   const oIdx = new Array<number>(nd).fill(0);
   for (let r = 0; r < rows; r++) {
-    let rem = r;
-    for (let i = nd - 1; i >= 0; i--) { kIdx[i] = rem % a.kernel[i]!; rem = Math.floor(rem / a.kernel[i]!); }
+    unravel(r, a.kernel, kIdx);
     for (let l = 0; l < cols; l++) {
-      let lr = l;
-      for (let i = nd - 1; i >= 0; i--) { oIdx[i] = lr % outs[i]!; lr = Math.floor(lr / outs[i]!); }
-      let off = 0;
-      for (let i = 0; i < nd; i++) {
-        const at = oIdx[i]! * a.stride[i]! - a.padding[i]! + kIdx[i]! * a.dilation[i]!;
-        if (at < 0 || at >= spatial[i]!) { off = -1; break; }
-        off = off * spatial[i]! + at;
-      }
-      map[r * cols + l] = off;
+      unravel(l, outs, oIdx);
+      map[r * cols + l] = tapOffset(spatial, a, oIdx, kIdx);
     }
   }
   return { map, rows, cols };
+}
+
+/** The row-major multi-index of flat index i over dims, written into `into`. */
+export function unravel(i: number, dims: readonly number[], into: number[]): void {
+  for (let d = dims.length - 1; d >= 0; d--) { into[d] = i % dims[d]!; i = Math.floor(i / dims[d]!); }
+}
+
+/** The flat offset into one input plane of kernel tap kIdx of the window at output position oIdx, or −1 on padding. */
+export function tapOffset(spatial: readonly number[], a: WindowAttrs, oIdx: readonly number[], kIdx: readonly number[]): number {
+  let off = 0;
+  for (let i = 0; i < spatial.length; i++) {
+    const at = oIdx[i]! * a.stride[i]! - a.padding[i]! + kIdx[i]! * a.dilation[i]!;
+    if (at < 0 || at >= spatial[i]!) return -1;
+    off = off * spatial[i]! + at;
+  }
+  return off;
 }
 
 /** (N, C, *spatial) → (N, C·∏k, L): out[n, c·∏k + r, l] = x[n, c, tap(r, l)] (0 on padding). */

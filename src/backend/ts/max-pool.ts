@@ -5,6 +5,7 @@
 import { AxonError } from '../../errors.js';
 import type { PrimAttrs } from '../prims.js';
 import type { KView } from './kernels.js';
+import { byGeometry, tapOffset, unravel } from './im2col.js';
 
 /**
  * For tap r (row-major over the kernel) and output position l (row-major over outputSize):
@@ -15,19 +16,7 @@ import type { KView } from './kernels.js';
  */
 export interface PoolMap { map: Int32Array; taps: number; windows: number; width: number }
 
-const MAPS = new Map<string, PoolMap>();
-
-export function poolMap(spatial: readonly number[], a: PrimAttrs['maxPoolIndex']): PoolMap {
-  // A training loop asks for the same few geometries every step: keep the last maps.
-  const key = `${spatial.join(',')}|${a.kernel.join(',')}|${a.stride.join(',')}|${a.padding.join(',')}|${a.dilation.join(',')}|${a.outputSize.join(',')}`;
-  let m = MAPS.get(key);
-  if (m === undefined) {
-    m = buildMap(spatial, a);
-    if (MAPS.size >= 64) MAPS.delete(MAPS.keys().next().value!);
-    MAPS.set(key, m);
-  }
-  return m;
-}
+export const poolMap = byGeometry((spatial: readonly number[], a: PrimAttrs['maxPoolIndex']) => buildMap(spatial, a));
 
 function buildMap(spatial: readonly number[], a: PrimAttrs['maxPoolIndex']): PoolMap {
   const nd = spatial.length;
@@ -38,18 +27,11 @@ function buildMap(spatial: readonly number[], a: PrimAttrs['maxPoolIndex']): Poo
   const oIdx = new Array<number>(nd).fill(0);
   const kIdx = new Array<number>(nd).fill(0);
   for (let l = 0; l < windows; l++) {
-    let lr = l;
-    for (let i = nd - 1; i >= 0; i--) { oIdx[i] = lr % a.outputSize[i]!; lr = Math.floor(lr / a.outputSize[i]!); }
+    unravel(l, a.outputSize, oIdx);
     let real = 0;
     for (let r = 0; r < taps; r++) {
-      let rr = r;
-      for (let i = nd - 1; i >= 0; i--) { kIdx[i] = rr % a.kernel[i]!; rr = Math.floor(rr / a.kernel[i]!); }
-      let off = 0;
-      for (let i = 0; i < nd; i++) {
-        const at = oIdx[i]! * a.stride[i]! - a.padding[i]! + kIdx[i]! * a.dilation[i]!;
-        if (at < 0 || at >= spatial[i]!) { off = -1; break; }
-        off = off * spatial[i]! + at;
-      }
+      unravel(r, a.kernel, kIdx);
+      const off = tapOffset(spatial, a, oIdx, kIdx);
       map[r * width + l] = off;
       if (off >= 0) real++;
     }
