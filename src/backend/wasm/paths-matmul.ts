@@ -12,9 +12,11 @@ const PACK_SPAN = 64;
 /** Panel widths of the micro-kernel (assembly/gemm.ts MR, NR). */
 const MR = 4;
 const NR = 8;
-/** A·Bᵀ products the kernel runs as dot products, packing nothing (assembly/gemm.ts DOT_ROWS, DOT_MIN_K). */
+/** A·Bᵀ products the kernel runs as dot products, packing nothing (assembly/gemm.ts DOT_ROWS, DOT_ROWS_L2, DOT_MIN_K, DIRECT_B_FLOATS). */
 const DOT_ROWS = 16;
+const DOT_ROWS_L2 = 64;
 const DOT_MIN_K = 16;
+const DOT_B_FLOATS = 1 << 18;
 
 const padded = (n: number, to: number): number => Math.ceil(n / to) * to;
 
@@ -30,8 +32,8 @@ export const matmul: FastPath<'matmul'> = (e, [a, b], out, { transA, transB }) =
   const total = splitRows ? rows : N;
   const minByFlops = Math.ceil(FLOPS_PER_PART / flopsPerUnit(splitRows ? N : rows));
   // One product shared by threads, big enough to split: pack the shared operand once — unless the
-  // kernel packs nothing (A·Bᵀ with few rows runs as dot products: DOT_ROWS, DOT_MIN_K in assembly/gemm.ts).
-  const dots = transB && !transA && M <= DOT_ROWS && K >= DOT_MIN_K;
+  // kernel packs nothing (A·Bᵀ with few rows runs as dot products).
+  const dots = transB && !transA && K >= DOT_MIN_K && (M <= DOT_ROWS || (M <= DOT_ROWS_L2 && N * K <= DOT_B_FLOATS));
   const packOnce = !dots && B === 1 && M > 1 && K > 0 && total >= 2 * minByFlops && e.threads() > 1;
   if (packOnce) {
     const packMin = Math.ceil(ELEMS_PER_PART / K);
