@@ -14,16 +14,6 @@ const NC: i32 = 1024;
 const DIRECT_ROWS: i32 = 16;
 /** …and B holds at most this many floats (1 MB). */
 const DIRECT_B_FLOATS: i32 = 1 << 18;
-/**
- * A·Bᵀ with k ≥ DOT_MIN_K runs as dot products (dotNT) with at most DOT_ROWS rows, or at most
- * DOT_ROWS_L2 rows when B fits in L2 (DIRECT_B_FLOATS): each pair of rows re-reads B, which must
- * then come from cache. Timed in alternating processes, W1's 64×784·(256×784)ᵀ went 352 → 286 µs
- * (71–75 → 89–91 GFLOP/s, above the packed kernel) and W1's step ~6% faster; a B past L2 packs.
- */
-const DOT_ROWS: i32 = 16;
-const DOT_ROWS_L2: i32 = 64;
-const DOT_MIN_K: i32 = 16;
-
 /** Bytes of per-thread scratch `gemm` needs: packed A block, packed B block, one edge tile. */
 export function gemmScratchBytes(): i32 {
   return (MC * KC + KC * NC + MR * NR) * 4;
@@ -371,7 +361,7 @@ function hsum(v: v128): f32 {
 
 // C[i, j] = Σ_k A[i,k]·B[j,k] for rows [i0,i1) × cols [j0,j1) with A [M,K] and B [N,K] both
 // row-major (A·Bᵀ: a convolution's weight gradient dY·colsᵀ, a Linear layer's forward on a small
-// batch; few rows, see DOT_ROWS). One dot
+// batch; few rows: the caller decides, src/backend/wasm/paths-matmul.ts). One dot
 // product per element, no packing: packing B [N,K] transposes all of it to use it in one to four
 // row panels (LeNet's 6×784·(25×784)ᵀ ran at 26 GFLOP/s). Every element sums the same way (one
 // vector accumulator over k in steps of 4, hsum, then the scalar tail), whichever block or thread
@@ -446,11 +436,12 @@ function dot1(x: usize, y: usize, K: i32): f32 {
 
 /**
  * A batch of GEMMs [B,M,K]·[B,K,N] (with transposes), restricted to the flattened output rows
- * [r0,r1) of B·M and columns [j0,j1): the unit of work one thread takes.
+ * [r0,r1) of B·M and columns [j0,j1): the unit of work one thread takes. With `dots` (an A·Bᵀ
+ * the caller chose, M > 1), each product runs as dot products (dotNT) instead of packed panels.
  */
 export function gemmBatched(a: usize, b: usize, c: usize, B: i32, M: i32, N: i32, K: i32, transA: bool, transB: bool,
-  r0: i32, r1: i32, j0: i32, j1: i32, scratch: usize): void {
-  gemmBatchedPacked(a, b, c, B, M, N, K, transA, transB, r0, r1, j0, j1, scratch, 0, 0);
+  r0: i32, r1: i32, j0: i32, j1: i32, scratch: usize, dots: bool): void {
+  gemmBatchedPacked(a, b, c, B, M, N, K, transA, transB, r0, r1, j0, j1, scratch, 0, 0, dots);
 }
 
 /**
@@ -458,7 +449,7 @@ export function gemmBatched(a: usize, b: usize, c: usize, B: i32, M: i32, N: i32
  * B = 1, with r0 a multiple of MR when packedA is set and j0 a multiple of NR when packedB is.
  */
 export function gemmBatchedPacked(a: usize, b: usize, c: usize, B: i32, M: i32, N: i32, K: i32, transA: bool, transB: bool,
-  r0: i32, r1: i32, j0: i32, j1: i32, scratch: usize, packedA: usize, packedB: usize): void {
+  r0: i32, r1: i32, j0: i32, j1: i32, scratch: usize, packedA: usize, packedB: usize, dots: bool): void {
   const sa = <usize>(M * K) << 2;
   const sb = <usize>(K * N) << 2;
   const sc = <usize>(M * N) << 2;
@@ -469,7 +460,7 @@ export function gemmBatchedPacked(a: usize, b: usize, c: usize, B: i32, M: i32, 
     const bb = b + <usize>bi * sb;
     const cb = c + <usize>bi * sc;
     if (M == 1 && K > 0) gemv(ab, bb, cb, N, K, transB, j0, j1);
-    else if (transB && !transA && K >= DOT_MIN_K && (M <= DOT_ROWS || (M <= DOT_ROWS_L2 && N * K <= DIRECT_B_FLOATS))) dotNT(ab, bb, cb, N, K, i0, i1, j0, j1);
+    else if (dots && transB && !transA) dotNT(ab, bb, cb, N, K, i0, i1, j0, j1);
     else gemm(ab, bb, cb, M, N, K, transA, transB, i0, i1, j0, j1, scratch, packedA, packedB);
   }
 }

@@ -1,7 +1,7 @@
 // Reverse-mode differentiation over the recorded tape: topological order, then one rule per node,
 // accumulating gradients per tensor. `backward` fills leaves' `.grad`; `gradients` returns them.
 import { GradError } from '../errors.js';
-import { numelOf, shapesEqual, shapeStr, type Shape } from '../tensor/shape.js';
+import { shapesEqual, shapeStr, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, execute, executeReshape } from '../ops/dispatch.js';
 import type { PrimOp } from '../backend/prims.js';
@@ -151,11 +151,7 @@ function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], createGra
       const lead = t.node ? LEADING_GRAD[t.node.op] : undefined;
       const last = order[order.length - 1]!;
       if (lead !== undefined && dim === 0 && Array.isArray(last) && last[0] >= lead && !wanted.has(t)) order.pop();
-      const pieces = order.map((q) => {
-        if (!Array.isArray(q)) return q.value;
-        const shape = t.shape.map((n, j) => (j === dim ? q[1] : n)); // a gap: zeros
-        return new Tensor(t.storage.backend.alloc(dtype, numelOf(shape)), shape, dtype);
-      });
+      const pieces = order.map((q) => (Array.isArray(q) ? zerosOf(t, t.shape.map((n, j) => (j === dim ? q[1] : n)), dtype) : q.value)); // a gap: zeros
       const g = E.cast(cat(pieces, dim), t.dtype); // t's shape (or its leading rows, see above)
       grads.set(t, g);
       ownedFor.set(t, g);

@@ -1,5 +1,6 @@
 // sumToShape: the one place where broadcasting is undone in the backward pass.
-import { shapesEqual, type Shape } from '../tensor/shape.js';
+import { numelOf, shapesEqual, type Shape } from '../tensor/shape.js';
+import type { DType } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { executeReshape } from '../ops/dispatch.js';
 import { sum } from '../ops/reduce.js';
@@ -16,8 +17,8 @@ export function sumToShape(g: Tensor, shape: Shape): Tensor {
   return executeReshape(s, [...shape]);
 }
 
-/** A zero tensor shaped and typed like `x`, on `x`'s backend. */
-export function zerosOf(x: Tensor): Tensor {
-  const s = x.storage.backend.alloc(x.dtype, x.numel);
-  return new Tensor(s, x.shape, x.dtype);
+/** A zero tensor shaped and typed like `x` (or of `shape`), on `x`'s backend. */
+export function zerosOf(x: Tensor, shape: Shape = x.shape, dtype: DType = x.dtype): Tensor {
+  const s = x.storage.backend.alloc(dtype, numelOf(shape));
+  return new Tensor(s, shape, dtype);
 }

@@ -12,7 +12,13 @@ const PACK_SPAN = 64;
 /** Panel widths of the micro-kernel (assembly/gemm.ts MR, NR). */
 const MR = 4;
 const NR = 8;
-/** A·Bᵀ products the kernel runs as dot products, packing nothing (assembly/gemm.ts DOT_ROWS, DOT_ROWS_L2, DOT_MIN_K, DIRECT_B_FLOATS). */
+/**
+ * A·Bᵀ with k ≥ DOT_MIN_K runs as dot products (assembly/gemm.ts dotNT), packing nothing, with at
+ * most DOT_ROWS rows, or at most DOT_ROWS_L2 rows when B fits in L2 (DOT_B_FLOATS): each pair of
+ * rows re-reads B, which must then come from cache. Timed in alternating processes, W1's
+ * 64×784·(256×784)ᵀ went 352 → 286 µs (71–75 → 89–91 GFLOP/s, above the packed kernel) and W1's
+ * step ~6% faster; a B past L2 packs.
+ */
 const DOT_ROWS = 16;
 const DOT_ROWS_L2 = 64;
 const DOT_MIN_K = 16;
@@ -31,9 +37,9 @@ export const matmul: FastPath<'matmul'> = (e, [a, b], out, { transA, transB }) =
   const splitRows = M > 1 && rows >= 16 && (B > 1 || M >= N); // batched: parts of the batch share no panels
   const total = splitRows ? rows : N;
   const minByFlops = Math.ceil(FLOPS_PER_PART / flopsPerUnit(splitRows ? N : rows));
-  // One product shared by threads, big enough to split: pack the shared operand once — unless the
-  // kernel packs nothing (A·Bᵀ with few rows runs as dot products).
-  const dots = transB && !transA && K >= DOT_MIN_K && (M <= DOT_ROWS || (M <= DOT_ROWS_L2 && N * K <= DOT_B_FLOATS));
+  // One product shared by threads, big enough to split: pack the shared operand once — unless it
+  // runs as dot products, which pack nothing.
+  const dots = transB && !transA && K >= DOT_MIN_K && (M <= DOT_ROWS || (M <= DOT_ROWS_L2 && N * K <= DOT_B_FLOATS)) ? 1 : 0;
   const packOnce = !dots && B === 1 && M > 1 && K > 0 && total >= 2 * minByFlops && e.threads() > 1;
   if (packOnce) {
     const packMin = Math.ceil(ELEMS_PER_PART / K);
@@ -41,12 +47,12 @@ export const matmul: FastPath<'matmul'> = (e, [a, b], out, { transA, transB }) =
       const packed = e.shared(padded(N, NR) * K * 4);
       e.parallel('packPanelsB', { total: N, align: NR, minPart: packMin, range: ['j0', 'j1'] }, { b: pb, N, K, transB: tb, dst: packed });
       e.parallel('gemmBatchedPacked', { total: rows, align: MR, minPart: minByFlops, range: ['r0', 'r1'] },
-        { a: pa, b: pb, c: pc, B, M, N, K, transA: ta, transB: tb, j0: 0, j1: N, packedA: 0, packedB: packed });
+        { a: pa, b: pb, c: pc, B, M, N, K, transA: ta, transB: tb, j0: 0, j1: N, packedA: 0, packedB: packed, dots });
     } else {
       const packed = e.shared(padded(M, MR) * K * 4);
       e.parallel('packPanelsA', { total: M, align: MR, minPart: packMin, range: ['i0', 'i1'] }, { a: pa, M, K, transA: ta, dst: packed });
       e.parallel('gemmBatchedPacked', { total: N, align: NR, minPart: minByFlops, range: ['j0', 'j1'] },
-        { a: pa, b: pb, c: pc, B, M, N, K, transA: ta, transB: tb, r0: 0, r1: rows, packedA: packed, packedB: 0 });
+        { a: pa, b: pb, c: pc, B, M, N, K, transA: ta, transB: tb, r0: 0, r1: rows, packedA: packed, packedB: 0, dots });
     }
     return true;
   }
@@ -54,10 +60,10 @@ export const matmul: FastPath<'matmul'> = (e, [a, b], out, { transA, transB }) =
   // half of them when there are fewer than two spans.
   const min = Math.max(minByFlops, Math.min(PACK_SPAN, Math.floor(total / 2)));
   if (splitRows) {
-    e.parallel('gemmBatched', { total: rows, align: MR, minPart: min, range: ['r0', 'r1'] }, { a: pa, b: pb, c: pc, B, M, N, K, transA: ta, transB: tb, j0: 0, j1: N });
+    e.parallel('gemmBatched', { total: rows, align: MR, minPart: min, range: ['r0', 'r1'] }, { a: pa, b: pb, c: pc, B, M, N, K, transA: ta, transB: tb, j0: 0, j1: N, dots });
   } else {
     // Few rows (batch-1 inference) or fewer rows than columns: split the columns.
-    e.parallel('gemmBatched', { total: N, align: NR, minPart: min, range: ['j0', 'j1'] }, { a: pa, b: pb, c: pc, B, M, N, K, transA: ta, transB: tb, r0: 0, r1: rows });
+    e.parallel('gemmBatched', { total: N, align: NR, minPart: min, range: ['j0', 'j1'] }, { a: pa, b: pb, c: pc, B, M, N, K, transA: ta, transB: tb, r0: 0, r1: rows, dots });
   }
   return true;
 };
