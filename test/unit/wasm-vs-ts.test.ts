@@ -370,6 +370,53 @@ test('wasm fused Adam step matches Adam composed in float64', () => {
   for (let i = 0; i < n; i++) assert.ok(closeEnough(got[i]!, want[i]!, TOL.fusedAdamF32), `param ${i}: ${got[i]} vs ${want[i]}`);
 });
 
+test('wasm fused Adam flushes subnormal moments only where ε hides them, and keeps them with ε = 0', () => {
+  // Five kinds of element (n odd, so the tail runs too): all normal; g = 0 with subnormal m and v
+  // (a stopped gradient); tiny normal g and m with a subnormal v; a subnormal g; a subnormal m.
+  const n = 1033;
+  const kinds = (i: number): [number, number, number] => {
+    const s = ((i * 7919) % 13) / 13 + 0.5; // 0.5..1.5, varies per element
+    switch (i % 5) {
+      case 0: return [(s - 1) * 1e-3, (s - 1) * 1e-4, s * 1e-8];
+      case 1: return [0, (s - 1) * 8e-39, s * 4e-39];
+      case 2: return [s * 1e-21, s * 1e-21, s * 5e-40];
+      case 3: return [s * 3e-39, s * 1e-5, s * 1e-10];
+      default: return [s * 1e-3, -s * 3e-39, s * 1e-8];
+    }
+  };
+  const SUB = 1.1754943508222875e-38;
+  for (const eps of [1e-8, 0]) {
+    const P = Float32Array.from({ length: n }, (_, i) => 0.01 * (((i * 31) % 17) - 8));
+    const G = Float32Array.from({ length: n }, (_, i) => kinds(i)[0]);
+    const M = Float32Array.from({ length: n }, (_, i) => kinds(i)[1]);
+    const V = Float32Array.from({ length: n }, (_, i) => kinds(i)[2]);
+    assert.ok(M.some((x) => x !== 0 && Math.abs(x) < SUB) && V.some((x) => x !== 0 && x < SUB), 'the data holds subnormal moments');
+    const [p, g, m, v] = [P, G, M, V].map((d) => ax.fromArray(d, [n], 'float32', wasm)) as [Tensor, Tensor, Tensor, Tensor];
+    const args = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps, weightDecay: 0, decoupled: false, step: 50 };
+    assert.equal(wasm.fused!.adam!({ param: p, grad: g, m, v }, args), true);
+    const bc1 = 1 - 0.9 ** 50; const bc2 = 1 - 0.999 ** 50;
+    const gotP = p.data(); const gotM = m.data(); const gotV = v.data();
+    for (let i = 0; i < n; i++) {
+      const mi = 0.9 * M[i]! + 0.1 * G[i]!;
+      const vi = 0.999 * V[i]! + 0.001 * G[i]! * G[i]!;
+      const pi = P[i]! - (1e-3 / bc1) * (mi / (Math.sqrt(vi) / Math.sqrt(bc2) + eps));
+      assert.ok(Number.isFinite(gotP[i]!) && closeEnough(gotP[i]!, pi, TOL.fusedAdamF32), `eps ${eps}, param ${i} (kind ${i % 5}): ${gotP[i]} vs ${pi}`);
+      if (eps > 0) {
+        // Flushed: no subnormal is stored, and what was dropped is below the smallest normal.
+        for (const [got, want, what] of [[gotM[i]!, mi, 'm'], [gotV[i]!, vi, 'v']] as const) {
+          assert.ok(got === 0 || Math.abs(got) >= SUB, `eps ${eps}: ${what}[${i}] = ${got} is subnormal`);
+          assert.ok(Math.abs(got - want) <= Math.max(SUB, 1e-6 * Math.abs(want)), `eps ${eps}: ${what}[${i}] = ${got} vs ${want}`);
+        }
+      } else {
+        // ε = 0: nothing is flushed; subnormal moments stay (to their f32 precision).
+        assert.ok(Math.abs(gotM[i]! - mi) <= Math.max(2e-45, 1e-6 * Math.abs(mi)), `eps 0: m[${i}] = ${gotM[i]} vs ${mi}`);
+        assert.ok(Math.abs(gotV[i]! - vi) <= Math.max(2e-45, 1e-6 * Math.abs(vi)), `eps 0: v[${i}] = ${gotV[i]} vs ${vi}`);
+      }
+    }
+    if (eps === 0) assert.ok(gotV.some((x) => x !== 0 && x < SUB), 'eps 0 keeps subnormal v');
+  }
+});
+
 test('a freed wasm tensor throws UseAfterFreeError, also when its memory was reused', () => {
   const x = ax.fromArray([1, 2, 3], [3], 'float32', wasm);
   x.dispose();

@@ -23,6 +23,13 @@ import { getNumThreads } from './threads.js';
 
 interface OpProfile { calls: number; ms: number }
 
+
+/**
+ * The smallest ε with which the fused Adam kernel flushes subnormal moments and gradients to zero
+ * (assembly/optim.ts): the denominator is then at least ε, and what the flush drops (√v < 1.1e-19)
+ * is below an f32 rounding of it. PyTorch's default ε is 1e-8.
+ */
+const ADAM_FLUSH_MIN_EPS = 1e-10;
 export class WasmBackend implements Backend, Engine {
   readonly name = 'wasm';
   readonly variant: Variant;
@@ -225,7 +232,8 @@ export class WasmBackend implements Backend, Engine {
     const l2 = o.decoupled ? 0 : o.weightDecay;
     const decay = o.decoupled ? 1 - o.lr * o.weightDecay : 1;
     this.parallel('adamF32', { total: param.storage.size, align: 16, minPart: 65536, range: ['e0', 'e1'] },
-      { p: pp, g: pg, m: pm, v: pv, lr: o.lr, beta1: o.beta1, beta2: o.beta2, eps: o.eps, bc1, bc2, l2, decay });
+      { p: pp, g: pg, m: pm, v: pv, flush: o.eps >= ADAM_FLUSH_MIN_EPS ? 1 : 0, lr: o.lr, beta1: o.beta1, beta2: o.beta2,
+        oneMinusBeta1: 1 - o.beta1, oneMinusBeta2: 1 - o.beta2, eps: o.eps, bc1, bc2, l2, decay });
     return true;
   }
 
