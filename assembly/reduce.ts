@@ -1,7 +1,7 @@
 // f32 reductions over the middle axis of an [outer, n, inner] view (the JS side maps any set of
 // adjacent reduced dims to it). Sums accumulate in f64 in the reference's order (k ascending per
 // output), so results equal the reference exactly; max/min follow its NaN rule (a NaN wins).
-import { REDUCE_MAX, REDUCE_SUM } from './codes';
+import { REDUCE_MAX, REDUCE_MIN, REDUCE_SUM } from './codes';
 
 const CH: i32 = 256; // inner columns per pass of the f64 accumulator block (2 KiB of scratch)
 
@@ -78,9 +78,122 @@ function extremeRows(isMax: bool, x: usize, out: usize, n: i32, inner: i32, o: i
   }
 }
 
+// Rows of a [rows, n] input (inner == 1: a LayerNorm's or a softmax's row sums, maxima) four at a
+// time, one row per lane: 4×4 blocks transposed so that each vector holds element k of the four
+// rows. A row's sum is still one chain of f64 additions in k order and its max/min one chain of
+// stepMax/stepMin, so every output has the bits of the one-row loop; only the chains of four rows
+// (eight for sums: two f64x2 per four rows) now run side by side instead of one after another
+// (the one-row sum waits on each addition: ~3 cycles an element).
+// @ts-ignore: decorator
+@inline
+function rows4(op: i32, x: usize, out: usize, n: i32, o: i32): void {
+  const r0 = x + (<usize>o * <usize>n << 2);
+  const rs = <usize>n << 2;
+  let lo = f64x2.splat(0); let hi = f64x2.splat(0); // sums of rows 0–1 and 2–3
+  let a = f32x4.splat(op == REDUCE_MAX ? -Infinity : Infinity); // max/min of rows 0–3
+  let k = 0;
+  for (; k + 4 <= n; k += 4) {
+    const off = <usize>k << 2;
+    const v0 = v128.load(r0 + off); const v1 = v128.load(r0 + rs + off);
+    const v2 = v128.load(r0 + 2 * rs + off); const v3 = v128.load(r0 + 3 * rs + off);
+    const t0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5); // v0[0] v1[0] v0[1] v1[1]
+    const t1 = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
+    const t2 = i32x4.shuffle(v2, v3, 0, 4, 1, 5);
+    const t3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
+    const c0 = i32x4.shuffle(t0, t2, 0, 1, 4, 5); // element k of rows 0..3
+    const c1 = i32x4.shuffle(t0, t2, 2, 3, 6, 7); // k + 1
+    const c2 = i32x4.shuffle(t1, t3, 0, 1, 4, 5); // k + 2
+    const c3 = i32x4.shuffle(t1, t3, 2, 3, 6, 7); // k + 3
+    if (op == REDUCE_SUM) {
+      lo = f64x2.add(lo, f64x2.promote_low_f32x4(c0)); hi = f64x2.add(hi, f64x2.promote_low_f32x4(i32x4.shuffle(c0, c0, 2, 3, 2, 3)));
+      lo = f64x2.add(lo, f64x2.promote_low_f32x4(c1)); hi = f64x2.add(hi, f64x2.promote_low_f32x4(i32x4.shuffle(c1, c1, 2, 3, 2, 3)));
+      lo = f64x2.add(lo, f64x2.promote_low_f32x4(c2)); hi = f64x2.add(hi, f64x2.promote_low_f32x4(i32x4.shuffle(c2, c2, 2, 3, 2, 3)));
+      lo = f64x2.add(lo, f64x2.promote_low_f32x4(c3)); hi = f64x2.add(hi, f64x2.promote_low_f32x4(i32x4.shuffle(c3, c3, 2, 3, 2, 3)));
+    } else {
+      a = stepExtreme(op, a, c0); a = stepExtreme(op, a, c1); a = stepExtreme(op, a, c2); a = stepExtreme(op, a, c3);
+    }
+  }
+  for (; k < n; k++) {
+    const off = <usize>k << 2;
+    const c = f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(load<f32>(r0 + off)),
+      1, load<f32>(r0 + rs + off)), 2, load<f32>(r0 + 2 * rs + off)), 3, load<f32>(r0 + 3 * rs + off));
+    if (op == REDUCE_SUM) {
+      lo = f64x2.add(lo, f64x2.promote_low_f32x4(c)); hi = f64x2.add(hi, f64x2.promote_low_f32x4(i32x4.shuffle(c, c, 2, 3, 2, 3)));
+    } else {
+      a = stepExtreme(op, a, c);
+    }
+  }
+  const ob = out + (<usize>o << 2);
+  if (op == REDUCE_SUM) v128.store(ob, i32x4.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5));
+  else v128.store(ob, a);
+}
+
+// Element k, k+1, k+2, k+3 of four rows (vectors v0..v3 at k) as four vectors, each holding one k
+// of the four rows (a 4×4 transpose); `q` picks which of the four.
+// @ts-ignore: decorator
+@inline
+function col(v0: v128, v1: v128, v2: v128, v3: v128, q: i32): v128 {
+  const t0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5); // v0[0] v1[0] v0[1] v1[1]
+  const t1 = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
+  const t2 = i32x4.shuffle(v2, v3, 0, 4, 1, 5);
+  const t3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
+  if (q == 0) return i32x4.shuffle(t0, t2, 0, 1, 4, 5);
+  if (q == 1) return i32x4.shuffle(t0, t2, 2, 3, 6, 7);
+  if (q == 2) return i32x4.shuffle(t1, t3, 0, 1, 4, 5);
+  return i32x4.shuffle(t1, t3, 2, 3, 6, 7);
+}
+
+// Sums of eight rows o..o+7 (four f64x2 chains, as rows4 with two groups of four side by side).
+// @ts-ignore: decorator
+@inline
+function sum8(x: usize, out: usize, n: i32, o: i32): void {
+  const r0 = x + (<usize>o * <usize>n << 2);
+  const rs = <usize>n << 2;
+  const r4 = r0 + 4 * rs;
+  let a0 = f64x2.splat(0); let a1 = f64x2.splat(0); let b0 = f64x2.splat(0); let b1 = f64x2.splat(0);
+  let k = 0;
+  for (; k + 4 <= n; k += 4) {
+    const off = <usize>k << 2;
+    const v0 = v128.load(r0 + off); const v1 = v128.load(r0 + rs + off); const v2 = v128.load(r0 + 2 * rs + off); const v3 = v128.load(r0 + 3 * rs + off);
+    const w0 = v128.load(r4 + off); const w1 = v128.load(r4 + rs + off); const w2 = v128.load(r4 + 2 * rs + off); const w3 = v128.load(r4 + 3 * rs + off);
+    for (let q = 0; q < 4; q++) {
+      const c = col(v0, v1, v2, v3, q);
+      const d = col(w0, w1, w2, w3, q);
+      a0 = f64x2.add(a0, f64x2.promote_low_f32x4(c)); a1 = f64x2.add(a1, f64x2.promote_low_f32x4(i32x4.shuffle(c, c, 2, 3, 2, 3)));
+      b0 = f64x2.add(b0, f64x2.promote_low_f32x4(d)); b1 = f64x2.add(b1, f64x2.promote_low_f32x4(i32x4.shuffle(d, d, 2, 3, 2, 3)));
+    }
+  }
+  for (; k < n; k++) {
+    const off = <usize>k << 2;
+    a0 = f64x2.add(a0, f64x2.replace_lane(f64x2.splat(<f64>load<f32>(r0 + off)), 1, <f64>load<f32>(r0 + rs + off)));
+    a1 = f64x2.add(a1, f64x2.replace_lane(f64x2.splat(<f64>load<f32>(r0 + 2 * rs + off)), 1, <f64>load<f32>(r0 + 3 * rs + off)));
+    b0 = f64x2.add(b0, f64x2.replace_lane(f64x2.splat(<f64>load<f32>(r4 + off)), 1, <f64>load<f32>(r4 + rs + off)));
+    b1 = f64x2.add(b1, f64x2.replace_lane(f64x2.splat(<f64>load<f32>(r4 + 2 * rs + off)), 1, <f64>load<f32>(r4 + 3 * rs + off)));
+  }
+  const ob = out + (<usize>o << 2);
+  v128.store(ob, i32x4.shuffle(f32x4.demote_f64x2_zero(a0), f32x4.demote_f64x2_zero(a1), 0, 1, 4, 5));
+  v128.store(ob, i32x4.shuffle(f32x4.demote_f64x2_zero(b0), f32x4.demote_f64x2_zero(b1), 0, 1, 4, 5), 16);
+}
+
+// stepMax/stepMin lane by lane: take x where it is greater (smaller) or NaN.
+// @ts-ignore: decorator
+@inline
+function stepExtreme(op: i32, acc: v128, x: v128): v128 {
+  return v128.bitselect(x, acc, v128.or(op == REDUCE_MAX ? f32x4.gt(x, acc) : f32x4.lt(x, acc), f32x4.ne(x, x)));
+}
+
 /** op REDUCE_SUM, REDUCE_MAX or REDUCE_MIN (codes.ts) over n for outer rows [o0,o1) of an [outer, n, inner] f32 input. */
 export function reduceF32(op: i32, x: usize, out: usize, n: i32, inner: i32, o0: i32, o1: i32, scratch: usize): void {
-  for (let o = o0; o < o1; o++) {
+  let o = o0;
+  if (inner == 1) {
+    if (op == REDUCE_SUM) {
+      for (; o + 8 <= o1; o += 8) sum8(x, out, n, o);
+      for (; o + 4 <= o1; o += 4) rows4(REDUCE_SUM, x, out, n, o);
+    }
+    else if (op == REDUCE_MAX) for (; o + 4 <= o1; o += 4) rows4(REDUCE_MAX, x, out, n, o);
+    else for (; o + 4 <= o1; o += 4) rows4(REDUCE_MIN, x, out, n, o);
+  }
+  for (; o < o1; o++) {
     if (op == REDUCE_SUM) sumRows(x, out, n, inner, o, scratch);
     else if (op == REDUCE_MAX) extremeRows(true, x, out, n, inner, o);
     else extremeRows(false, x, out, n, inner, o);

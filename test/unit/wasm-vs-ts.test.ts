@@ -93,11 +93,14 @@ test('wasm where (bool condition, broadcast branches) and f32 copy equal the ref
   assertEqualTensors(ax.where(c3, s, ninf), ax.where(c30, s0, ninf0), 'where with a 3-level mask (reference path)');
 });
 
-test('wasm sum/max/min equal the reference exactly over adjacent and non-adjacent dims', () => {
+test('wasm sum/max/min equal the reference exactly over adjacent and non-adjacent dims', () => ax.scope(() => {
   const cases: [number[], number[]][] = [
     [[0], [0]], [[1], [0]], [[127], [0]], [[3, 5], [0]], [[3, 5], [1]], [[3, 5], [0, 1]], [[2, 3, 4], [1]],
     [[2, 3, 4], [0, 1]], [[2, 3, 4], [1, 2]], [[2, 3, 4], [0, 2]], [[300, 5], [0]], [[5, 300], [1]], [[4, 1, 3], [1]],
     [[2, 600, 3], [1]], [[4, 6, 5, 5], [0, 2, 3]], [[3, 7, 2, 9], [0, 3]],
+    // Rows of a last-dim reduction go eight (sums) or four at a time, then one by one: every split
+    // of rows and of k (n < 4, n % 4 ≠ 0), n = 0, and a part boundary inside a group (1031 rows).
+    [[19, 13], [1]], [[13, 6], [1]], [[12, 3], [1]], [[9, 0], [1]], [[2, 3, 17], [2]], [[37, 64], [1]], [[1031, 41], [1]],
   ];
   cases.forEach(([shape, dims], k) => {
     const [x, x0] = pair(shape, 40 + k, 'float32', true);
@@ -108,7 +111,7 @@ test('wasm sum/max/min equal the reference exactly over adjacent and non-adjacen
     const [y, y0] = pair(shape, 60 + k); // without NaN: sums of finite values
     assertEqualTensors(ax.sum(y, { dim: dims, keepDim: true }), ax.sum(y0, { dim: dims, keepDim: true }), `sum finite ${JSON.stringify(shape)}`);
   });
-});
+}));
 
 test('wasm GEMM matches the reference in every transpose variant, batched, odd sizes, M=1, K=0', () => ax.scope(() => {
   const dims: [number, number, number, number][] = [
@@ -370,7 +373,7 @@ test('wasm fused Adam step matches Adam composed in float64', () => {
   for (let i = 0; i < n; i++) assert.ok(closeEnough(got[i]!, want[i]!, TOL.fusedAdamF32), `param ${i}: ${got[i]} vs ${want[i]}`);
 });
 
-test('wasm fused Adam flushes subnormal moments only where ε hides them, and keeps them with ε = 0', () => {
+test('wasm fused Adam flushes subnormal moments only where ε hides them, and keeps them with ε = 0', () => ax.scope(() => {
   // Five kinds of element (n odd, so the tail runs too): all normal; g = 0 with subnormal m and v
   // (a stopped gradient); tiny normal g and m with a subnormal v; a subnormal g; a subnormal m.
   const n = 1033;
@@ -415,7 +418,7 @@ test('wasm fused Adam flushes subnormal moments only where ε hides them, and ke
     }
     if (eps === 0) assert.ok(gotV.some((x) => x !== 0 && x < SUB), 'eps 0 keeps subnormal v');
   }
-});
+}));
 
 test('a freed wasm tensor throws UseAfterFreeError, also when its memory was reused', () => {
   const x = ax.fromArray([1, 2, 3], [3], 'float32', wasm);
@@ -457,6 +460,12 @@ test('wasm storages the garbage collector reclaims without free() return their m
   const { runInNewContext } = await import('node:vm');
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
+  // Give back what earlier tests left to the collector first, so that no sweep (tensor/collected.ts)
+  // runs while the 100 below are made and returns older storages in the middle of the count.
+  const { sweepCollected } = await import('../../src/tensor/collected.js');
+  gc();
+  await new Promise((r) => setTimeout(r, 10));
+  sweepCollected();
   const before = wasm.memory();
   (() => { for (let i = 0; i < 100; i++) ax.fromArray([i, i, i], [3], 'float32', wasm); })(); // never freed
   assert.equal(wasm.memory().storages, before.storages + 100);
