@@ -5,25 +5,19 @@
 // results (WebAssembly has no flush-to-zero mode), and an Adam state fills with them: the moments
 // of a weight whose gradient has stopped (a dead ReLU unit, an input that is always 0) decay
 // through the subnormal range, m for ~70 steps, v (β₂ = 0.999) for ~16,000. The W1 bench's state
-// held 153k subnormals in 470k values and its Adam step ran ~1.7× slower per element. With
-// `flush` (the caller passes it when ε ≥ FLUSH_MIN_EPS, src/backend/wasm/wasm-backend.ts), the
-// kernel flushes subnormal m, v and g to zero and skips g² below 2⁻¹²⁶ (|g| < 2⁻⁶³); what that
-// drops moves the update by less than one part in 10⁷ of the ε term (denominator ≥ ε ≥ 1e-10,
-// √(2⁻¹²⁶) < 1.1e-19), so p does not change beyond an f32 rounding. With a smaller ε (even 0, where a flushed
-// v could turn a finite step into m/0) nothing is flushed.
+// held 153k subnormals in 470k values and its Adam step ran ~3× slower. With `flush` (the caller
+// passes it when ε ≥ 1e-10, src/backend/wasm/wasm-backend.ts) the new m and v are stored with
+// their subnormals flushed to zero, so the next step reads none: what that drops (|m|, v < 2⁻¹²⁶,
+// √v < 1.1e-19) moves the update by less than one part in 10⁷ of the ε term, so p does not change
+// beyond an f32 rounding. (A subnormal gradient, or a square of one below 2⁻¹²⁶, still costs an
+// assist; gradients that small are rare, and testing for them costs every element.) With a
+// smaller ε (even 0, where a flushed v could turn a finite step into m/0) nothing is flushed.
 
 // @ts-ignore: decorator
 @inline
 function flushSubnormals(x: v128): v128 {
   // Lanes whose exponent bits are all zero (±0 and subnormals) become +0.
   return v128.and(x, i32x4.ne(v128.and(x, i32x4.splat(0x7f800000)), i32x4.splat(0)));
-}
-
-// Lanes of g whose square is at least 2⁻¹²⁶ (|g| ≥ 2⁻⁶³); the rest become 0.
-// @ts-ignore: decorator
-@inline
-function squarable(g: v128): v128 {
-  return v128.and(g, f32x4.ge(f32x4.abs(g), f32x4.splat(1.0842021724855044e-19)));
 }
 
 // @ts-ignore: decorator
@@ -42,14 +36,10 @@ function adamRange(p: usize, g: usize, m: usize, v: usize, e0: i32, e1: i32, flu
   for (; i + 4 <= e1; i += 4) {
     const off = <usize>i << 2;
     let pv = v128.load(p + off);
-    let gv = f32x4.add(v128.load(g + off), f32x4.mul(wd, pv));
-    let m0 = v128.load(m + off);
-    let v0 = v128.load(v + off);
-    if (flush) { gv = flushSubnormals(gv); m0 = flushSubnormals(m0); v0 = flushSubnormals(v0); }
-    const gs = flush ? squarable(gv) : gv;
+    const gv = f32x4.add(v128.load(g + off), f32x4.mul(wd, pv));
     pv = f32x4.mul(pv, keep);
-    let mv = f32x4.add(f32x4.mul(b1, m0), f32x4.mul(c1, gv));
-    let vv = f32x4.add(f32x4.mul(b2, v0), f32x4.mul(c2, f32x4.mul(gs, gs)));
+    let mv = f32x4.add(f32x4.mul(b1, v128.load(m + off)), f32x4.mul(c1, gv));
+    let vv = f32x4.add(f32x4.mul(b2, v128.load(v + off)), f32x4.mul(c2, f32x4.mul(gv, gv)));
     if (flush) { mv = flushSubnormals(mv); vv = flushSubnormals(vv); }
     const denom = f32x4.add(f32x4.mul(f32x4.sqrt(vv), invSqrtBc2), ep);
     v128.store(m + off, mv);
@@ -60,14 +50,10 @@ function adamRange(p: usize, g: usize, m: usize, v: usize, e0: i32, e1: i32, flu
   for (; i < e1; i++) {
     const off = <usize>i << 2;
     let pv = f32x4.splat(load<f32>(p + off));
-    let gv = f32x4.add(f32x4.splat(load<f32>(g + off)), f32x4.mul(wd, pv));
-    let m0 = f32x4.splat(load<f32>(m + off));
-    let v0 = f32x4.splat(load<f32>(v + off));
-    if (flush) { gv = flushSubnormals(gv); m0 = flushSubnormals(m0); v0 = flushSubnormals(v0); }
-    const gs = flush ? squarable(gv) : gv;
+    const gv = f32x4.add(f32x4.splat(load<f32>(g + off)), f32x4.mul(wd, pv));
     pv = f32x4.mul(pv, keep);
-    let mv = f32x4.add(f32x4.mul(b1, m0), f32x4.mul(c1, gv));
-    let vv = f32x4.add(f32x4.mul(b2, v0), f32x4.mul(c2, f32x4.mul(gs, gs)));
+    let mv = f32x4.add(f32x4.mul(b1, f32x4.splat(load<f32>(m + off))), f32x4.mul(c1, gv));
+    let vv = f32x4.add(f32x4.mul(b2, f32x4.splat(load<f32>(v + off))), f32x4.mul(c2, f32x4.mul(gv, gv)));
     if (flush) { mv = flushSubnormals(mv); vv = flushSubnormals(vv); }
     const denom = f32x4.add(f32x4.mul(f32x4.sqrt(vv), invSqrtBc2), ep);
     store<f32>(m + off, f32x4.extract_lane(mv, 0));

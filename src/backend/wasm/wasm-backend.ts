@@ -25,7 +25,7 @@ interface OpProfile { calls: number; ms: number }
 
 
 /**
- * The smallest ε with which the fused Adam kernel flushes subnormal moments and gradients to zero
+ * The smallest ε with which the fused Adam kernel stores subnormal moments as zero
  * (assembly/optim.ts): the denominator is then at least ε, and what the flush drops (√v < 1.1e-19)
  * is below an f32 rounding of it. PyTorch's default ε is 1e-8.
  */
