@@ -2,6 +2,7 @@
 // Four columns at a time: σ and tanh in float64 lanes rounded once to f32 (as transcendentalF32),
 // every other step one f32 op in the composite's order, so results equal the composite's (up to
 // the transcendentals' rare one-ulp difference). Rows [r0, r1) of R = n / H; gate order i, f, g, o.
+import { ld, st } from './simd';
 import { vsigmoid, vtanh } from './transcendental';
 
 // @ts-ignore: decorator
@@ -18,20 +19,6 @@ function tanh4(v: v128): v128 {
   const lo = f32x4.demote_f64x2_zero(vtanh(f64x2.promote_low_f32x4(v)));
   const hi = f32x4.demote_f64x2_zero(vtanh(f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 2, 3))));
   return i32x4.shuffle(lo, hi, 0, 1, 4, 5);
-}
-
-// Load 4 lanes, or lane 0 alone (a scalar tail column) splatted.
-// @ts-ignore: decorator
-@inline
-function ld(p: usize, full: bool): v128 {
-  return full ? v128.load(p) : f32x4.splat(load<f32>(p));
-}
-
-// @ts-ignore: decorator
-@inline
-function st(p: usize, v: v128, full: bool): void {
-  if (full) v128.store(p, v);
-  else store<f32>(p, f32x4.extract_lane(v, 0));
 }
 
 /**

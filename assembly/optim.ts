@@ -12,12 +12,30 @@
 // beyond an f32 rounding. (A subnormal gradient, or a square of one below 2⁻¹²⁶, still costs an
 // assist; gradients that small are rare, and testing for them costs every element.) With a
 // smaller ε (even 0, where a flushed v could turn a finite step into m/0) nothing is flushed.
+import { ld, st } from './simd';
 
 // @ts-ignore: decorator
 @inline
 function flushSubnormals(x: v128): v128 {
   // Lanes whose exponent bits are all zero (±0 and subnormals) become +0.
   return v128.and(x, i32x4.ne(v128.and(x, i32x4.splat(0x7f800000)), i32x4.splat(0)));
+}
+
+// One step of four elements at byte offset `off` (or, not `full`, of the element there).
+// @ts-ignore: decorator
+@inline
+function adamAt(p: usize, g: usize, m: usize, v: usize, off: usize, full: bool, flush: bool,
+  b1: v128, c1: v128, b2: v128, c2: v128, stepSize: v128, invSqrtBc2: v128, ep: v128, wd: v128, keep: v128): void {
+  let pv = ld(p + off, full);
+  const gv = f32x4.add(ld(g + off, full), f32x4.mul(wd, pv));
+  pv = f32x4.mul(pv, keep);
+  let mv = f32x4.add(f32x4.mul(b1, ld(m + off, full)), f32x4.mul(c1, gv));
+  let vv = f32x4.add(f32x4.mul(b2, ld(v + off, full)), f32x4.mul(c2, f32x4.mul(gv, gv)));
+  if (flush) { mv = flushSubnormals(mv); vv = flushSubnormals(vv); }
+  const denom = f32x4.add(f32x4.mul(f32x4.sqrt(vv), invSqrtBc2), ep);
+  st(m + off, mv, full);
+  st(v + off, vv, full);
+  st(p + off, f32x4.sub(pv, f32x4.mul(stepSize, f32x4.div(mv, denom))), full);
 }
 
 // @ts-ignore: decorator
@@ -33,33 +51,9 @@ function adamRange(p: usize, g: usize, m: usize, v: usize, e0: i32, e1: i32, flu
   const wd = f32x4.splat(l2);
   const keep = f32x4.splat(decay);
   let i = e0;
-  for (; i + 4 <= e1; i += 4) {
-    const off = <usize>i << 2;
-    let pv = v128.load(p + off);
-    const gv = f32x4.add(v128.load(g + off), f32x4.mul(wd, pv));
-    pv = f32x4.mul(pv, keep);
-    let mv = f32x4.add(f32x4.mul(b1, v128.load(m + off)), f32x4.mul(c1, gv));
-    let vv = f32x4.add(f32x4.mul(b2, v128.load(v + off)), f32x4.mul(c2, f32x4.mul(gv, gv)));
-    if (flush) { mv = flushSubnormals(mv); vv = flushSubnormals(vv); }
-    const denom = f32x4.add(f32x4.mul(f32x4.sqrt(vv), invSqrtBc2), ep);
-    v128.store(m + off, mv);
-    v128.store(v + off, vv);
-    v128.store(p + off, f32x4.sub(pv, f32x4.mul(stepSize, f32x4.div(mv, denom))));
-  }
-  // The tail, one element at a time in the lanes of a vector: the same arithmetic as above.
-  for (; i < e1; i++) {
-    const off = <usize>i << 2;
-    let pv = f32x4.splat(load<f32>(p + off));
-    const gv = f32x4.add(f32x4.splat(load<f32>(g + off)), f32x4.mul(wd, pv));
-    pv = f32x4.mul(pv, keep);
-    let mv = f32x4.add(f32x4.mul(b1, f32x4.splat(load<f32>(m + off))), f32x4.mul(c1, gv));
-    let vv = f32x4.add(f32x4.mul(b2, f32x4.splat(load<f32>(v + off))), f32x4.mul(c2, f32x4.mul(gv, gv)));
-    if (flush) { mv = flushSubnormals(mv); vv = flushSubnormals(vv); }
-    const denom = f32x4.add(f32x4.mul(f32x4.sqrt(vv), invSqrtBc2), ep);
-    store<f32>(m + off, f32x4.extract_lane(mv, 0));
-    store<f32>(v + off, f32x4.extract_lane(vv, 0));
-    store<f32>(p + off, f32x4.extract_lane(f32x4.sub(pv, f32x4.mul(stepSize, f32x4.div(mv, denom))), 0));
-  }
+  for (; i + 4 <= e1; i += 4) adamAt(p, g, m, v, <usize>i << 2, true, flush, b1, c1, b2, c2, stepSize, invSqrtBc2, ep, wd, keep);
+  // The tail, one element at a time in lane 0: the same arithmetic.
+  for (; i < e1; i++) adamAt(p, g, m, v, <usize>i << 2, false, flush, b1, c1, b2, c2, stepSize, invSqrtBc2, ep, wd, keep);
 }
 
 /**

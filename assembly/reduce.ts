@@ -96,14 +96,10 @@ function rows4(op: i32, x: usize, out: usize, n: i32, o: i32): void {
     const off = <usize>k << 2;
     const v0 = v128.load(r0 + off); const v1 = v128.load(r0 + rs + off);
     const v2 = v128.load(r0 + 2 * rs + off); const v3 = v128.load(r0 + 3 * rs + off);
-    const t0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5); // v0[0] v1[0] v0[1] v1[1]
-    const t1 = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
-    const t2 = i32x4.shuffle(v2, v3, 0, 4, 1, 5);
-    const t3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
-    const c0 = i32x4.shuffle(t0, t2, 0, 1, 4, 5); // element k of rows 0..3
-    const c1 = i32x4.shuffle(t0, t2, 2, 3, 6, 7); // k + 1
-    const c2 = i32x4.shuffle(t1, t3, 0, 1, 4, 5); // k + 2
-    const c3 = i32x4.shuffle(t1, t3, 2, 3, 6, 7); // k + 3
+    const c0 = col(v0, v1, v2, v3, 0); // element k of rows 0..3
+    const c1 = col(v0, v1, v2, v3, 1); // k + 1
+    const c2 = col(v0, v1, v2, v3, 2); // k + 2
+    const c3 = col(v0, v1, v2, v3, 3); // k + 3
     if (op == REDUCE_SUM) {
       lo = f64x2.add(lo, f64x2.promote_low_f32x4(c0)); hi = f64x2.add(hi, f64x2.promote_low_f32x4(i32x4.shuffle(c0, c0, 2, 3, 2, 3)));
       lo = f64x2.add(lo, f64x2.promote_low_f32x4(c1)); hi = f64x2.add(hi, f64x2.promote_low_f32x4(i32x4.shuffle(c1, c1, 2, 3, 2, 3)));

@@ -36,3 +36,18 @@ export function fmax(x: f32, y: f32): f32 {
 export function fmin(x: f32, y: f32): f32 {
   return x != x || y != y ? NaN : x < y ? x : y;
 }
+
+/** Load 4 f32 lanes, or (not `full`: a scalar tail element) lane 0 alone, splatted. */
+// @ts-ignore: decorator
+@inline
+export function ld(p: usize, full: bool): v128 {
+  return full ? v128.load(p) : f32x4.splat(load<f32>(p));
+}
+
+/** Store 4 f32 lanes, or (not `full`) lane 0 alone. */
+// @ts-ignore: decorator
+@inline
+export function st(p: usize, v: v128, full: bool): void {
+  if (full) v128.store(p, v);
+  else store<f32>(p, f32x4.extract_lane(v, 0));
+}

@@ -23,13 +23,13 @@ import { getNumThreads } from './threads.js';
 
 interface OpProfile { calls: number; ms: number }
 
-
 /**
  * The smallest ε with which the fused Adam kernel stores subnormal moments as zero
  * (assembly/optim.ts): the denominator is then at least ε, and what the flush drops (√v < 1.1e-19)
  * is below an f32 rounding of it. PyTorch's default ε is 1e-8.
  */
 const ADAM_FLUSH_MIN_EPS = 1e-10;
+
 export class WasmBackend implements Backend, Engine {
   readonly name = 'wasm';
   readonly variant: Variant;
