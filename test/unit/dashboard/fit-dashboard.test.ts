@@ -18,7 +18,9 @@ const dir = mkdtempSync(path.join(tmpdir(), 'axon-dash-'));
 async function logOf(file: string): Promise<DashboardEvent[]> {
   for (let i = 0; i < 200; i++) {
     if (existsSync(file)) {
-      const events = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as DashboardEvent);
+      // Only whole lines: the writer may be half way through one (it then ends without a newline).
+      const text = readFileSync(file, 'utf8');
+      const events = text.slice(0, text.lastIndexOf('\n') + 1).trim().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as DashboardEvent);
       if (events.at(-1)?.event === 'end') return events;
     }
     await new Promise((r) => setTimeout(r, 25));
