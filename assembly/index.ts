@@ -2,7 +2,7 @@
 // into dist/wasm/ by scripts/asbuild.mjs; memory is imported (shared, so threads can use it).
 export { gemm, gemmBatched, gemmBatchedPacked, gemmScratchBytes, packPanelsA, packPanelsB } from './gemm';
 export { binaryF32, unaryF32, rsqrtF32, compareF32, whereF32 } from './elementwise';
-export { reduceF32, reduceOuterInnerF32, reduceScratchBytes } from './reduce';
+export { reduceF32, reduceOuterInnerF32, reduceScratchBytes, sumColumnsF32 } from './reduce';
 export { adamF32 } from './optim';
 export { transcendentalF32 } from './transcendental';
 export { unfoldF32, foldF32, maxPoolIndexF32 } from './window';

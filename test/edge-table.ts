@@ -76,6 +76,8 @@ export const PRIM_VIA: { [K in PrimOp]: string } = {
   maxPoolIndex: 'maxPool2d',
   lstmCell: 'module', // the LSTM and LSTMCell module cases
   lstmCellGrad: 'module',
+  lstmSequence: 'module', // the LSTM module cases (no lengths)
+  lstmSequenceGrad: 'module',
   gelu: 'gelu',
   geluGrad: 'gelu',
 };

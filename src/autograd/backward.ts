@@ -143,14 +143,18 @@ function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], createGra
     const list = slices.get(t);
     if (list === undefined) return;
     slices.delete(t);
-    const tiled = !grads.has(t) && list.length > 1 ? tiling(list, t.shape) : null;
+    // The rows of t's gradient its node's rule reads (LEADING_GRAD), when it reads only leading ones.
+    const lead = t.node && !wanted.has(t) ? LEADING_GRAD[t.node.op]?.(t.shape[0] ?? 0) : undefined;
+    const tiled = !grads.has(t) && (list.length > 1 || lead !== undefined) ? tiling(list, t.shape) : null;
     if (tiled !== null) {
       const { dim, order } = tiled;
       const dtype = list[0]!.value.dtype;
-      // A trailing gap past the rows the node's rule reads (LEADING_GRAD) is left out, not zeroed.
-      const lead = t.node ? LEADING_GRAD[t.node.op] : undefined;
+      // A trailing gap past those rows is left out, not zeroed.
       const last = order[order.length - 1]!;
-      if (lead !== undefined && dim === 0 && Array.isArray(last) && last[0] >= lead && !wanted.has(t)) order.pop();
+      if (lead !== undefined && dim === 0 && Array.isArray(last)) {
+        if (last[0] >= lead) order.pop();
+        else last[1] = Math.min(last[1], lead - last[0]);
+      }
       const pieces = order.map((q) => (Array.isArray(q) ? zerosOf(t, t.shape.map((n, j) => (j === dim ? q[1] : n)), dtype) : q.value)); // a gap: zeros
       const g = E.cast(cat(pieces, dim), t.dtype); // t's shape (or its leading rows, see above)
       grads.set(t, g);

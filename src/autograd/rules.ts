@@ -11,6 +11,7 @@ import { gather, indexAdd, indexSelect, scatterAdd } from '../ops/indexing.js';
 import { bmm } from '../ops/linalg.js';
 import { fold, unfold } from '../ops/unfold.js';
 import { lstmCellVjp } from '../ops/lstm-cell.js';
+import { lstmSequenceVjp } from '../ops/lstm-sequence.js';
 import { geluVjp } from '../ops/gelu.js';
 import { AxonError } from '../errors.js';
 import { checkSavedReads } from './saved-tensors.js';
@@ -84,11 +85,15 @@ function extremeShare(g: Tensor, a: Tensor, b: Tensor, loses: Tensor): Tensor {
 }
 
 /**
- * Ops whose rule reads only the first k entries along dim 0 of its output's gradient: lstmCell's
- * output keeps the saved activations in rows 2–6 behind h' and c', which nothing differentiates.
+ * Ops whose rule reads only the first k entries along dim 0 of its output's gradient (k from the
+ * output's length along dim 0): lstmCell's output keeps the saved activations in rows 2–6 behind
+ * h' and c', lstmSequence's behind its 2T + 2 states; nothing differentiates them.
  * Its gradient may then arrive with only those k rows (backward.ts, when built from slices).
  */
-export const LEADING_GRAD: { readonly [K in PrimOp]?: number } = { lstmCell: 2 };
+export const LEADING_GRAD: { readonly [K in PrimOp]?: (outRows: number) => number } = {
+  lstmCell: () => 2,
+  lstmSequence: (rows) => 2 * ((rows - 2) / 7) + 2, // (7T + 2) planes: the 2T + 2 states
+};
 
 export const RULES: { [K in PrimOp]: VjpRule<K> } = {
   ...unaryRules,
@@ -189,6 +194,9 @@ export const RULES: { [K in PrimOp]: VjpRule<K> } = {
   lstmCell: (g, { inputs: [pre, c], out }) => lstmCellVjp(pre!, c!, out, g),
   // lstmCellVjp runs it only when no graph of the gradient is built (it composes ordinary ops otherwise).
   lstmCellGrad: () => { throw new AxonError('lstmCellGrad', 'the fused LSTM gradient was recorded for a second derivative; it is only run outside gradient recording (an Axon bug: please report it)'); },
+  lstmSequence: (g, { inputs, out, attrs: { reverse }, needs }) => lstmSequenceVjp(inputs, out, g, reverse, needs),
+  // lstmSequenceVjp runs it only when no graph of the gradient is built (it composes ordinary ops otherwise).
+  lstmSequenceGrad: () => { throw new AxonError('lstmSequenceGrad', 'the fused LSTM sequence gradient was recorded for a second derivative; it is only run outside gradient recording (an Axon bug: please report it)'); },
   gelu: (g, { inputs: [x], attrs: { approximate } }) => [geluVjp(x!, g, approximate)],
   // geluVjp runs it only when no graph of the gradient is built (it composes ordinary ops otherwise).
   geluGrad: () => { throw new AxonError('geluGrad', 'the fused GELU gradient was recorded for a second derivative; it is only run outside gradient recording (an Axon bug: please report it)'); },

@@ -77,6 +77,22 @@ export type PrimAttrs = { [K in UnaryOp]: None } & { [K in BinaryOp]: None } & {
    */
   lstmCellGrad: None;
   /**
+   * One direction of an LSTM layer over a whole sequence (ops/lstm-sequence.ts): gi (T, N, 4H),
+   * each step's x_t·W_ihᵀ + b_ih + b_hh in PyTorch's gate order i, f, g, o, the recurrent weight
+   * whh (4H, H) and the initial states h0, c0 (N, H) → (2T + 2, N, H), or (7T + 2, N, H) when a
+   * gradient will be needed. Planes 0…T hold the hidden states and T+1…2T+1 the cell states, each
+   * T + 1 in time order with the initial state at the end the direction starts from (plane 0
+   * forward, plane T with `reverse`); with a gradient, plane 2T + 2 + 5t + k holds step t's σ(i),
+   * σ(f), tanh(g), σ(o), tanh(c') (k = 0…4). Each step computes what lstmCell(gi_t + h·whhᵀ, c) does.
+   */
+  lstmSequence: { reverse: boolean };
+  /**
+   * Its vector-Jacobian product, from three inputs: lstmSequence's output with the saved
+   * activations (7T + 2, N, H), whh (4H, H) and the gradient g of that output, (2T + 2, N, H) or whole (only the state planes
+   * are read) → (T·N·4H + 4H·H + 2·N·H) holding the gradients of gi, whh, h0 and c0 in that order.
+   */
+  lstmSequenceGrad: { reverse: boolean };
+  /**
    * GELU in one pass (ops/gelu.ts): x·Φ(x), or its tanh approximation, with Φ's argument clamped
    * to ±GELU_FLAT as the composite clamps it; same shape and float dtype out.
    */

@@ -6,6 +6,7 @@ import { readsSync } from '../tensor/host-read.js';
 import { dropout } from '../ops/activation.js';
 import { add, where } from '../ops/elementwise.js';
 import { linear } from '../ops/linalg.js';
+import { lstmSequence } from '../ops/lstm-sequence.js';
 import { cat, select, stack, transpose, unsqueeze, squeeze } from '../ops/movement.js';
 import { fromArray, zeros } from '../tensor/creation.js';
 import type { DType } from '../tensor/dtype.js';
@@ -170,6 +171,14 @@ export abstract class RNNBase extends Module {
         const folded = foldsHiddenBias(this.mode);
         const bIn = bih && bhh && folded ? add(bih, bhh) : bih; // (G·H)
         const gi = linear(x, wih, bIn); // one GEMM for every step: (T, N, I) -> (T, N, G·H)
+        if (isLstm && masks === null) {
+          // The whole direction as one primitive (ops/lstm-sequence.ts): the same steps, one call.
+          const r = lstmSequence(gi, whh, state.h, state.c!, { reverse: d === 1 }); // (T, N, 4H) -> (T, N, H)
+          dirOuts.push(r.out);
+          hN.push(r.h);
+          cN.push(r.c);
+          return;
+        }
         const outs: Tensor[] = new Array<Tensor>(T);
         for (let s = 0; s < T; s++) {
           const t = d === 0 ? s : T - 1 - s;

@@ -37,14 +37,14 @@ export function lstmCell(pre: Tensor, c: Tensor): { h: Tensor; c: Tensor } {
  */
 export function lstmCellVjp(pre: Tensor, c: Tensor, out: Tensor, g: Tensor): [Tensor, Tensor] {
   // Building a graph of the gradient (or an output without the saved activations): ordinary ops.
-  if (isGradEnabled() || out.shape[0] !== 7) return composite(pre, c, select(out, 0, 1), out.shape[0] === 2 ? g : slice(g, [[0, 2]])); // g (7, ..., H) -> (2, ..., H)
+  if (isGradEnabled() || out.shape[0] !== 7) return lstmCellComposite(pre, c, select(out, 0, 1), out.shape[0] === 2 ? g : slice(g, [[0, 2]])); // g (7, ..., H) -> (2, ..., H)
   const n = numelOf(c.shape);
   const flat = execute('lstmCellGrad', [out, c, g], {}, [5 * n], c.dtype); // g's rows 0, 1 -> (5·R·H)
   return [reshape(slice(flat, [[0, 4 * n]]), pre.shape), reshape(slice(flat, [[4 * n, 5 * n]]), c.shape)];
 }
 
-/** The same gradient from ordinary (differentiable) ops. */
-function composite(pre: Tensor, c: Tensor, cNew: Tensor, g: Tensor): [Tensor, Tensor] {
+/** The same gradient from ordinary (differentiable) ops; g (2, ..., H) holds the gradients of h' and c'. */
+export function lstmCellComposite(pre: Tensor, c: Tensor, cNew: Tensor, g: Tensor): [Tensor, Tensor] {
   const H = c.shape[c.ndim - 1]!;
   const [ai, af, ag, ao] = split(pre, H, -1); // (..., 4H) -> 4 × (..., H)
   const [i, f, o] = [E.sigmoid(ai!), E.sigmoid(af!), E.sigmoid(ao!)];

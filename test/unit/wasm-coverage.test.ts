@@ -10,6 +10,7 @@ import type { Tensor } from '../../src/index.js';
 import { WasmBackend } from '../../src/backend/wasm/wasm-backend.js';
 import { FAST_OPS } from '../../src/backend/wasm/fast-paths.js';
 import { lstmCell } from '../../src/ops/lstm-cell.js';
+import { lstmSequence } from '../../src/ops/lstm-sequence.js';
 import { fixtureValues, readJson, type FixtureTensor } from '../helpers.js';
 import { asList, OPS } from '../op-table.js';
 import { closeEnough, TOL } from '../tolerances.js';
@@ -54,6 +55,16 @@ const EXTRA: Record<string, (b: ax.Backend) => Tensor[]> = {
     const out = lstmCell(pre, c);
     const [gp, gc] = ax.gradients(ax.sum(ax.add(ax.mul(out.h, 2), out.c)), [pre, c]);
     return [out.h, out.c, gp!, gc!];
+  },
+  lstmSequence: (b) => {
+    // The sequence-level LSTM and its gradient (lstm-sequence.test.ts checks them against the composite).
+    const gi = ax.fromArray(Array.from({ length: 4 * 3 * 4 * 5 }, (_, i) => 2 * Math.sin(i)), [4, 3, 20], 'float32', b).requiresGrad_();
+    const whh = ax.fromArray(Array.from({ length: 20 * 5 }, (_, i) => 0.5 * Math.cos(i)), [20, 5], 'float32', b).requiresGrad_();
+    const h0 = ax.fromArray(Array.from({ length: 3 * 5 }, (_, i) => Math.sin(3 * i)), [3, 5], 'float32', b).requiresGrad_();
+    const c0 = ax.fromArray(Array.from({ length: 3 * 5 }, (_, i) => Math.cos(i)), [3, 5], 'float32', b).requiresGrad_();
+    const r = lstmSequence(gi, whh, h0, c0, { reverse: true });
+    const gs = ax.gradients(ax.sum(ax.add(ax.sum(r.out, { dim: [0] }), ax.add(ax.mul(r.h, 2), r.c))), [gi, whh, h0, c0]);
+    return [r.out, r.h, r.c, ...gs.map((g) => g!)];
   },
 };
 

@@ -101,6 +101,9 @@ test('wasm sum/max/min equal the reference exactly over adjacent and non-adjacen
     // Rows of a last-dim reduction go eight (sums) or four at a time, then one by one: every split
     // of rows and of k (n < 4, n % 4 ≠ 0), n = 0, and a part boundary inside a group (1031 rows).
     [[19, 13], [1]], [[13, 6], [1]], [[12, 3], [1]], [[9, 0], [1]], [[2, 3, 17], [2]], [[37, 64], [1]], [[1031, 41], [1]],
+    // Sums down the rows of a wide block, sixteen columns at a time, then the rest: one outer row
+    // (its columns split across threads: a bias gradient), several, tails of 1…15 columns, n = 0.
+    [[2048, 512], [0]], [[64, 33, 48], [0, 1]], [[700, 37], [0]], [[3, 90, 47], [1]], [[0, 40], [0]], [[1, 1000, 31], [1]],
   ];
   cases.forEach(([shape, dims], k) => {
     const [x, x0] = pair(shape, 40 + k, 'float32', true);

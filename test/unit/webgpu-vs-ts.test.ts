@@ -387,6 +387,37 @@ gtest('fused LSTM cell (lstmCell, lstmCellGrad) matches the reference on odd wid
   }
 });
 
+gtest('sequence-level LSTM (lstmSequence, lstmSequenceGrad) matches the reference on odd shapes, both directions, with large pre-activations', async (g) => {
+  for (const [T, N, H] of [[1, 1, 1], [3, 2, 5], [5, 3, 7], [0, 2, 3], [4, 1, 33]] as const) {
+    for (const reverse of [false, true]) {
+      const what = `[T=${T}, N=${N}, H=${H}]${reverse ? ' reversed' : ''}`;
+      const both = (vals: ArrayLike<number>, shape: number[]): [Tensor, Tensor] => [ax.fromArray(vals, shape, 'float32', g), ax.fromArray(vals, shape, 'float32', ts)];
+      const [gi, gi0] = both(data(T * N * 4 * H, T + 7 * N + 11 * H).map((v, i) => (i % 9 === 4 ? v * 30 : v * 2)), [T, N, 4 * H]);
+      const [w, w0] = both(data(4 * H * H, 3 * H + 1).map((v) => v * 0.6), [4 * H, H]);
+      const [h, h0] = both(data(N * H, N + 5 * H), [N, H]);
+      const [c, c0] = both(data(N * H, N + 9 * H).map((v) => v * 2), [N, H]);
+      const tol = { rtol: 1e-4, atol: 1e-5 }; // T steps of the cell (webgpuTranscendentalF32) and of the GEMM in float32
+      const run = (b: Backend, op: 'lstmSequence' | 'lstmSequenceGrad', ins: Tensor[], shape: number[]): Tensor => {
+        const size = shape.reduce((a, v) => a * v, 1);
+        const out = ax.fromArray(new Float32Array(size), [size], 'float32', b);
+        b.run(op, ins.map((t) => ({ storage: t.storage, shape: t.shape, dtype: t.dtype })), { storage: out.storage, shape, dtype: 'float32' }, { reverse });
+        return ax.reshape(out, shape);
+      };
+      expect(run(g, 'lstmSequence', [gi, w, h, c], [2 * T + 2, N, H]), run(ts, 'lstmSequence', [gi0, w0, h0, c0], [2 * T + 2, N, H]), `lstmSequence ${what}`, tol);
+      const saved0 = run(ts, 'lstmSequence', [gi0, w0, h0, c0], [7 * T + 2, N, H]);
+      expect(run(g, 'lstmSequence', [gi, w, h, c], [7 * T + 2, N, H]), saved0, `lstmSequence saving activations ${what}`, tol);
+      // The gradient from the same saved output on both, given the states' planes or all of them.
+      const saved = ax.fromArray(saved0.data(), [7 * T + 2, N, H], 'float32', g);
+      const size = T * N * 4 * H + 4 * H * H + 2 * N * H;
+      const [gr, gr0] = both(data((2 * T + 2) * N * H, T + 13 * H), [2 * T + 2, N, H]);
+      const want = run(ts, 'lstmSequenceGrad', [saved0, w0, gr0], [size]);
+      expect(run(g, 'lstmSequenceGrad', [saved, w, gr], [size]), want, `lstmSequenceGrad ${what}`, tol);
+      const gAll = ax.cat([gr, ax.fromArray(data(5 * T * N * H, T + 17 * H), [5 * T, N, H], 'float32', g)], 0); // the saved planes are not read
+      expect(run(g, 'lstmSequenceGrad', [saved, w, gAll], [size]), want, `lstmSequenceGrad given every plane ${what}`, tol);
+    }
+  }
+});
+
 gtest('fused GELU (gelu, geluGrad) matches the reference on odd sizes, both approximations, with huge and non-finite x', async (g) => {
   for (const n of [0, 1, 3, 5, 17, 127, 1031]) {
     const xs = data(n, n + 21, true).map((v, i) => (i % 11 === 5 ? v * 1e30 : i % 13 === 6 ? Math.sign(v) * 41 : v * 6));

@@ -49,6 +49,11 @@ export interface Engine {
   readonly scratchBytes: number;
   /** Write i32 values into the per-call metadata block (read by the kernel of the next job). */
   meta(values: readonly number[]): number;
+  /**
+   * A scratch buffer of at least `bytes` bytes, apart from `shared`'s, for a path that runs other
+   * jobs between writing and reading it (a recurrent step's product); `release` gives it back.
+   */
+  temp(bytes: number): { readonly ptr: number; release(): void };
   /** memmove within linear memory. */
   copyBytes(dst: number, src: number, bytes: number): void;
 }

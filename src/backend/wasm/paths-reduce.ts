@@ -19,6 +19,12 @@ function reduce(code: number): FastPath<'sum' | 'max' | 'min'> {
     const [outer, n, inner] = form;
     if (n === 0 && code !== REDUCE_CODES.sum) return false; // the reference decides what an empty max is
     const rowsPerPart = Math.max(1, Math.ceil(ELEMS_PER_PART / Math.max(1, n * inner)));
+    if (code === REDUCE_CODES.sum && outer < rowsPerPart * 2 && inner >= 32) {
+      // Too few outer rows to share: split the columns instead (a bias gradient over (T·N, 4H)).
+      e.parallel('sumColumnsF32', { total: inner, align: 16, minPart: Math.max(16, Math.ceil(ELEMS_PER_PART / Math.max(1, outer * n))), range: ['c0', 'c1'] },
+        { x: e.ptr(x!), out: e.ptr(out), outer, n, inner });
+      return true;
+    }
     e.parallel('reduceF32', { total: outer, align: 1, minPart: rowsPerPart, range: ['o0', 'o1'] }, { op: code, x: e.ptr(x!), out: e.ptr(out), n, inner });
     return true;
   };

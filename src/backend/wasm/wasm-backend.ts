@@ -287,6 +287,11 @@ export class WasmBackend implements Backend, Engine {
     return this.sharedBlock.ptr;
   }
 
+  temp(bytes: number): { readonly ptr: number; release(): void } {
+    const b = this.allocator.alloc(Math.max(16, bytes));
+    return { ptr: b.ptr, release: () => { this.allocator.release(b); } };
+  }
+
   copyBytes(dst: number, src: number, bytes: number): void {
     if (bytes > 0 && dst !== src) this.ex.copyBytes(dst, src, bytes); // memory.copy: copyWithin over shared memory is 2–3× slower
   }

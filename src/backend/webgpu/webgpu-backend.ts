@@ -21,6 +21,7 @@ import { adam, attention } from './fused.js';
 import type { Gpu, Operand } from './gpu.js';
 import { float64Error, mathFor } from './wgsl.js';
 import { lstmCell, lstmCellGrad } from './recurrent.js';
+import { lstmSequence, lstmSequenceGrad } from './recurrent-sequence.js';
 import { gelu, geluGrad } from './activation.js';
 import { INDEX_OPS } from './movement.js';
 
@@ -420,6 +421,8 @@ export class WebGPUBackend implements Backend, Gpu {
       case 'maxPoolIndex': maxPoolIndex(this, x, out, a as PrimAttrs['maxPoolIndex']); return;
       case 'lstmCell': lstmCell(this, x, y, out); return;
       case 'lstmCellGrad': lstmCellGrad(this, x, y, z, out); return;
+      case 'lstmSequence': lstmSequence(this, x, y, z, inputs[3]!, out, a as PrimAttrs['lstmSequence']); return;
+      case 'lstmSequenceGrad': lstmSequenceGrad(this, x, y, z, out, a as PrimAttrs['lstmSequenceGrad']); return;
       case 'gelu': gelu(this, x, out, (a as PrimAttrs['gelu']).approximate); return;
       case 'geluGrad': geluGrad(this, x, y, out, (a as PrimAttrs['geluGrad']).approximate); return;
       default: mv.movement(this, op, inputs, out, a); return;
