@@ -14,6 +14,13 @@ const NC: i32 = 1024;
 const DIRECT_ROWS: i32 = 16;
 /** …and B holds at most this many floats (1 MB). */
 const DIRECT_B_FLOATS: i32 = 1 << 18;
+/**
+ * The part of gemm's scratch it leaves unused when the caller packed op(B) (packedB ≠ 0): the B
+ * block, [GEMM_SPARE_OFFSET, + GEMM_SPARE_BYTES). A kernel that calls gemm that way may keep its
+ * own per-thread data there (the sequence LSTM's per-step product).
+ */
+export const GEMM_SPARE_OFFSET: usize = <usize>(MC * KC) << 2;
+export const GEMM_SPARE_BYTES: usize = <usize>(KC * NC) << 2;
 /** Bytes of per-thread scratch `gemm` needs: packed A block, packed B block, one edge tile. */
 export function gemmScratchBytes(): i32 {
   return (MC * KC + KC * NC + MR * NR) * 4;

@@ -12,5 +12,5 @@ export { argF32, gather32, scatterAddF32 } from './indexing';
 export { attentionF32 } from './attention';
 export { heapBase } from './layout';
 export { simdMaddProbe, simdMaddProbeFlops } from './roofline';
-export { lstmCellF32, lstmCellGradF32 } from './lstm';
+export { lstmCellF32, lstmCellGradF32, lstmSequenceF32, lstmSequenceGradF32 } from './lstm';
 export { geluF32, geluGradF32 } from './gelu';

@@ -2,6 +2,7 @@
 // Four columns at a time: σ and tanh in float64 lanes rounded once to f32 (as transcendentalF32),
 // every other step one f32 op in the composite's order, so results equal the composite's (up to
 // the transcendentals' rare one-ulp difference). Rows [r0, r1) of R = n / H; gate order i, f, g, o.
+import { GEMM_SPARE_BYTES, GEMM_SPARE_OFFSET, gemm } from './gemm';
 import { ld, st } from './simd';
 import { vsigmoid, vtanh } from './transcendental';
 
@@ -22,16 +23,16 @@ function tanh4(v: v128): v128 {
 }
 
 /**
- * pre (R, 4H) (plus pre2 (R, 4H) when pre2 ≠ 0: gi_t + h·W_hhᵀ, added in f32 as the add op does),
- * c (R, H) → h' into h and c' into cOut (R, H each), for rows [r0, r1); n = R·H. With saved ≠ 0,
- * the planes at saved + k·n (k = 0…4) also get σ(i), σ(f), tanh(g), σ(o), tanh(c') for the gradient.
+ * `rows` rows of the cell from pointers at their first row: pre (rows, 4H) (plus pre2 when ≠ 0:
+ * gi_t + h·W_hhᵀ, added in f32 as the add op does), c (rows, H) → h' into h and c' into cOut. With
+ * saved ≠ 0, the planes at saved + k·nb (k = 0…4, nb bytes apart) also get σ(i), σ(f), tanh(g),
+ * σ(o), tanh(c') for the gradient.
  */
-export function lstmCellF32(pre: usize, pre2: usize, c: usize, h: usize, cOut: usize, saved: usize, n: i32, H: i32, r0: i32, r1: i32): void {
+function cellRows(pre: usize, pre2: usize, c: usize, h: usize, cOut: usize, saved: usize, nb: usize, H: i32, rows: i32): void {
   const hb = <usize>H << 2;
-  const nb = <usize>n << 2;
-  for (let r = r0; r < r1; r++) {
-    const rowPre = <usize>r * 4 * <usize>H << 2;
-    const rh = <usize>r * <usize>H << 2;
+  for (let r = 0; r < rows; r++) {
+    const rowPre = <usize>r * 4 * hb;
+    const rh = <usize>r * hb;
     for (let j = 0; j < H; ) {
       const full = j + 4 <= H;
       const off = <usize>j << 2;
@@ -60,20 +61,24 @@ export function lstmCellF32(pre: usize, pre2: usize, c: usize, h: usize, cOut: u
   }
 }
 
+/** lstm-cell rows [r0, r1) of R = n / H (see cellRows; pre2 and saved optional, saved's planes n apart). */
+export function lstmCellF32(pre: usize, pre2: usize, c: usize, h: usize, cOut: usize, saved: usize, n: i32, H: i32, r0: i32, r1: i32): void {
+  const row = <usize>r0 * <usize>H << 2;
+  cellRows(pre + 4 * row, pre2 ? pre2 + 4 * row : 0, c + row, h + row, cOut + row, saved ? saved + row : 0, <usize>n << 2, H, r1 - r0);
+}
+
 /**
- * The cell's gradient for rows [r0, r1) (n = R·H): `saved` the five planes lstmCellF32 saved
- * (σ(i), σ(f), tanh(g), σ(o), tanh(c'), n apart), c (R, H) the cell state it read, gh and gc the
- * gradients of h' and c' (each plus dh2, dc2 when ≠ 0: a state's second use, added in f32 first)
- * → dpre (R, 4H) and dc (R, H). dc may be dc2 (each element is read before it is written).
- * Products only: no transcendental is recomputed.
+ * The cell's gradient for `rows` rows from pointers at their first row: `saved` the five planes
+ * cellRows saved (nb bytes apart), c the cell state it read, gh and gc the gradients of h' and c'
+ * (each plus dh2, dc2 when ≠ 0: a state's second use, added in f32 first) → dpre (rows, 4H) and
+ * dc (rows, H). dc may be dc2 (each element is read before it is written). Products only.
  */
-export function lstmCellGradF32(saved: usize, c: usize, gh: usize, gc: usize, dh2: usize, dc2: usize, dpre: usize, dc: usize, n: i32, H: i32, r0: i32, r1: i32): void {
+function gradRows(saved: usize, c: usize, gh: usize, gc: usize, dh2: usize, dc2: usize, dpre: usize, dc: usize, nb: usize, H: i32, rows: i32): void {
   const hb = <usize>H << 2;
-  const nb = <usize>n << 2;
   const one = f32x4.splat(1);
-  for (let r = r0; r < r1; r++) {
-    const dr = dpre + (<usize>r * 4 * <usize>H << 2);
-    const rh = <usize>r * <usize>H << 2;
+  for (let r = 0; r < rows; r++) {
+    const dr = dpre + <usize>r * 4 * hb;
+    const rh = <usize>r * hb;
     for (let j = 0; j < H; ) {
       const full = j + 4 <= H;
       const at = rh + (<usize>j << 2);
@@ -92,5 +97,77 @@ export function lstmCellGradF32(saved: usize, c: usize, gh: usize, gc: usize, dh
       st(dc + at, f32x4.mul(dct, f), full);
       j += full ? 4 : 1;
     }
+  }
+}
+
+/** lstmCellGrad rows [r0, r1) of R = n / H (see gradRows; dh2 and dc2 optional). */
+export function lstmCellGradF32(saved: usize, c: usize, gh: usize, gc: usize, dh2: usize, dc2: usize, dpre: usize, dc: usize, n: i32, H: i32, r0: i32, r1: i32): void {
+  const row = <usize>r0 * <usize>H << 2;
+  gradRows(saved + row, c + row, gh + row, gc + row, dh2 ? dh2 + row : 0, dc2 ? dc2 + row : 0, dpre + 4 * row, dc + row, <usize>n << 2, H, r1 - r0);
+}
+
+/** Rows of the per-step product h·W_hhᵀ (rows, 4H) that fit in gemm's spare scratch at once. */
+// @ts-ignore: decorator
+@inline
+function rowBlock(H: i32): i32 {
+  return max(1, <i32>(GEMM_SPARE_BYTES / (<usize>H << 4)));
+}
+
+/**
+ * The sequence-level LSTM (src/ops/lstm-sequence.ts; planes as src/backend/lstm-sequence-layout.ts)
+ * for batch rows [r0, r1): the recurrence never mixes rows, so a thread runs every step for its own
+ * rows without waiting for the others. Per step: its rows of h_prev times W_hhᵀ, packed once by the
+ * caller (w, packPanelsB), into gemm's spare scratch, then the cell from gi_t plus that product.
+ * out (2T + 2 or, with `save`, 7T + 2 planes of N·H) already holds h0 and c0 at their planes.
+ */
+export function lstmSequenceF32(gi: usize, w: usize, out: usize, T: i32, N: i32, H: i32, reverse: i32, save: i32, r0: i32, r1: i32, scratch: usize): void {
+  const hb = <usize>H << 2;
+  const nb = <usize>N * hb;
+  const states = reverse ? 0 : 1, previous = reverse ? 1 : 0, cells = T + 1;
+  const hw = scratch + GEMM_SPARE_OFFSET;
+  const rb = rowBlock(H);
+  for (let b0 = r0; b0 < r1; b0 += rb) {
+    const rows = min(rb, r1 - b0);
+    const ro = <usize>b0 * hb; // the block's offset in a plane
+    for (let s = 0; s < T; s++) {
+      const t = reverse ? T - 1 - s : s;
+      const prev = <usize>(previous + t), next = <usize>(states + t);
+      gemm(out + prev * nb + ro, 0, hw, rows, 4 * H, H, false, false, 0, rows, 0, 4 * H, scratch, 0, w); // (rows, H)·(H, 4H)
+      const sv = save ? out + <usize>(2 * T + 2 + 5 * t) * nb + ro : 0;
+      cellRows(gi + <usize>t * 4 * nb + 4 * ro, hw, out + (prev + cells) * nb + ro, out + next * nb + ro, out + (next + cells) * nb + ro, sv, nb, H, rows);
+    }
+  }
+}
+
+/**
+ * Its gradient for batch rows [r0, r1): saved (7T + 2 planes), g (at least its 2T + 2 state
+ * planes) → out's gradients of gi (all T steps) and of h0 and c0 for these rows (out: dgi, dW_hh,
+ * dh0, dc0; dW_hh is the caller's one product over all rows afterwards). dh0 and dc0 hold the
+ * running gradients of h and c while the steps run backward; w is W_hh (4H, H) packed once.
+ */
+export function lstmSequenceGradF32(saved: usize, w: usize, g: usize, out: usize, T: i32, N: i32, H: i32, reverse: i32, r0: i32, r1: i32, scratch: usize): void {
+  const hb = <usize>H << 2;
+  const nb = <usize>N * hb;
+  const init = reverse ? T : 0, states = reverse ? 0 : 1, previous = reverse ? 1 : 0, cells = T + 1;
+  const ro = <usize>r0 * hb;
+  const rows = r1 - r0;
+  const dh = out + <usize>T * 4 * nb + 4 * hb * <usize>H + ro;
+  const dc = dh + nb;
+  memory.fill(dh, 0, <usize>rows * hb);
+  memory.fill(dc, 0, <usize>rows * hb);
+  for (let s = T - 1; s >= 0; s--) {
+    const t = reverse ? T - 1 - s : s;
+    const prev = <usize>(previous + t), next = <usize>(states + t);
+    const dpre = out + <usize>t * 4 * nb + 4 * ro;
+    gradRows(saved + <usize>(2 * T + 2 + 5 * t) * nb + ro, saved + (prev + cells) * nb + ro, g + next * nb + ro, g + (next + cells) * nb + ro, dh, dc, dpre, dc, nb, H, rows);
+    gemm(dpre, 0, dh, rows, H, 4 * H, false, false, 0, rows, 0, H, scratch, 0, w); // (rows, 4H)·(4H, H)
+  }
+  // The initial states' own gradients (their planes of g) plus what the first step sends back.
+  const gh0 = g + <usize>init * nb + ro, gc0 = g + <usize>(init + cells) * nb + ro;
+  const m = <usize>rows * <usize>H;
+  for (let i: usize = 0; i < m; i++) {
+    const o = i << 2;
+    store<f32>(dh + o, load<f32>(gh0 + o) + load<f32>(dh + o));
+    store<f32>(dc + o, load<f32>(gc0 + o) + load<f32>(dc + o));
   }
 }

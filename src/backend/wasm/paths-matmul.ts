@@ -74,26 +74,12 @@ export function gemm(e: Engine, pa: number, pb: number, pc: number, B: number, M
   }
 }
 
-/** op(B) packed once (packedOperand) for many products, with B itself (a one-row A reads B in place). */
-export interface PackedB { readonly b: number; readonly transB: boolean; readonly ptr: number; release(): void }
-
 /**
  * op(B) (K, N) packed into the micro-kernel's panels once, in a temp buffer (release it), for a
- * caller that multiplies many A's by the same B: a recurrent layer's weight, every step.
+ * kernel that multiplies many A's by the same B: a recurrent layer's weight, every step.
  */
-export function packedOperand(e: Engine, b: number, N: number, K: number, transB: boolean): PackedB {
+export function packedOperand(e: Engine, b: number, N: number, K: number, transB: boolean): { readonly ptr: number; release(): void } {
   const buf = e.temp(padded(N, NR) * K * 4);
   if (N > 0 && K > 0) e.parallel('packPanelsB', { total: N, align: NR, minPart: Math.ceil(ELEMS_PER_PART / K), range: ['j0', 'j1'] }, { b, N, K, transB: transB ? 1 : 0, dst: buf.ptr });
-  return { b, transB, ptr: buf.ptr, release: buf.release };
-}
-
-/**
- * C (M, N) = A (M, K)·op(B) with op(B) already packed (packedOperand), split by rows: each part
- * packs only its rows of A and reads the shared panels (W3's 32 × 128 · 128 × 512 and
- * 32 × 512 · 512 × 128 steps ~5% faster than split by columns, where every part packs all of A).
- */
-export function gemmPacked(e: Engine, pa: number, B: PackedB, pc: number, M: number, N: number, K: number): void {
-  const minPart = Math.max(MR, Math.ceil(FLOPS_PER_PART / Math.max(1, 2 * N * K)));
-  e.parallel('gemmBatchedPacked', { total: M, align: MR, minPart, range: ['r0', 'r1'] },
-    { a: pa, b: B.b, c: pc, B: 1, M, N, K, transA: 0, transB: B.transB ? 1 : 0, j0: 0, j1: N, packedA: 0, packedB: B.ptr, dots: 0 });
+  return buf;
 }

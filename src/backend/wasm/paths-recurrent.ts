@@ -1,13 +1,14 @@
 // Fast paths of the fused LSTM cell, its gradient and the sequence-level LSTM on float32
 // (assembly/lstm.ts, paths-matmul.ts's gemm): rows split across threads once a step is big enough
-// to pay for waking one. The sequence runs each step's product and cell straight on the output's
-// planes (lstm-sequence-layout.ts), so a step allocates nothing and records nothing.
+// to pay for waking one. The sequence kernels run every step for a thread's batch rows straight on
+// the output's planes (lstm-sequence-layout.ts): one job a sequence, nothing allocated per step.
 import { numelOf } from '../../tensor/shape.js';
-import { sequenceLayout, stepsOf, stepTime } from '../lstm-sequence-layout.js';
-import { BINARY_CODES } from './codes.js';
-import { ELEMS_PER_PART, f32, TRANS_PER_PART, type Engine, type FastPath, type FastPaths } from './engine.js';
-import { gemm, gemmPacked, packedOperand } from './paths-matmul.js';
+import { sequenceLayout, stepsOf } from '../lstm-sequence-layout.js';
+import { ELEMS_PER_PART, f32, FLOPS_PER_PART, TRANS_PER_PART, type Engine, type FastPath, type FastPaths } from './engine.js';
+import { gemm, packedOperand } from './paths-matmul.js';
 
+/** Panel height of the GEMM micro-kernel (assembly/gemm.ts MR): sequence rows split on it. */
+const MR = 4;
 /** Rows per thread at least: ~TRANS_PER_PART transcendentals (5 per element of the state). */
 const minRows = (H: number): number => Math.max(1, Math.ceil(TRANS_PER_PART / (5 * Math.max(H, 1))));
 /** Rows per thread for the gradient: products only, ~16 flops an element of the state. */
@@ -43,28 +44,33 @@ const lstmCellGrad: FastPath<'lstmCellGrad'> = (e, [a, c, g], out) => {
   return true;
 };
 
+/**
+ * Batch rows a thread takes at least in the sequence kernels: the whole sequence's products for a
+ * row are T·8H² flops; the rows split at most `threads` ways (the recurrence never mixes rows, so a
+ * thread runs every step for its rows with no barrier between steps).
+ */
+const seqRows = (e: Engine, T: number, N: number, H: number): number =>
+  Math.max(1, Math.floor(N / e.threads()), Math.ceil(FLOPS_PER_PART / Math.max(1, 8 * T * H * H)));
+
+/** gemm's spare scratch (assembly/gemm.ts GEMM_SPARE_BYTES) must hold one row of a step's product (4H floats). */
+const SPARE_BYTES = 256 * 1024 * 4;
+
 const lstmSequence: FastPath<'lstmSequence'> = (e, [gi, whh, h0, c0], out, { reverse }) => {
   if (!f32(gi!, whh!, h0!, c0!, out)) return false;
   const [T, N] = gi!.shape as [number, number, number];
   const H = whh!.shape[1]!;
+  if (16 * H > SPARE_BYTES) return false; // the reference runs it
   const nb = 4 * N * H; // bytes of a plane
   const L = sequenceLayout(T, reverse);
-  const po = e.ptr(out), pg = e.ptr(gi!), pw = e.ptr(whh!);
-  const save = numelOf(out.shape) === (7 * T + 2) * N * H;
+  const po = e.ptr(out);
   e.copyBytes(po + L.init * nb, e.ptr(h0!), nb);
   e.copyBytes(po + (L.init + L.cells) * nb, e.ptr(c0!), nb);
   if (nb === 0 || T === 0) return true;
-  const hw = e.temp(4 * nb); // h·W_hhᵀ of one step (N, 4H)
-  const w = packedOperand(e, pw, 4 * H, H, true); // W_hhᵀ (H, 4H), packed once for every step
+  const w = packedOperand(e, e.ptr(whh!), 4 * H, H, true); // W_hhᵀ (H, 4H), packed once for every step
   try {
-    for (let s = 0; s < T; s++) {
-      const t = stepTime(s, T, reverse);
-      const prev = L.previous + t, next = L.states + t;
-      gemmPacked(e, po + prev * nb, w, hw.ptr, N, 4 * H, H); // (N, H)·(4H, H)ᵀ -> (N, 4H)
-      cellStep(e, N, H, { pre: pg + t * 4 * nb, pre2: hw.ptr, c: po + (prev + L.cells) * nb, h: po + next * nb, cOut: po + (next + L.cells) * nb, saved: save ? po + L.saved(t) * nb : 0 });
-    }
+    e.parallel('lstmSequenceF32', { total: N, align: MR, minPart: seqRows(e, T, N, H), range: ['r0', 'r1'] },
+      { gi: e.ptr(gi!), w: w.ptr, out: po, T, N, H, reverse: reverse ? 1 : 0, save: numelOf(out.shape) === (7 * T + 2) * N * H ? 1 : 0 });
   } finally {
-    hw.release();
     w.release();
   }
   return true;
@@ -75,27 +81,18 @@ const lstmSequenceGrad: FastPath<'lstmSequenceGrad'> = (e, [saved, whh, g], out,
   const [planes, N] = saved!.shape as [number, number, number];
   const H = whh!.shape[1]!;
   const T = stepsOf(planes, true);
-  const n = N * H, nb = 4 * n;
+  if (N * H === 0) return true; // nothing to write
+  const nb = 4 * N * H;
   const L = sequenceLayout(T, reverse);
-  const ps = e.ptr(saved!), pw = e.ptr(whh!), pg = e.ptr(g!), po = e.ptr(out);
-  const dwhh = po + T * 4 * nb, dh = dwhh + 16 * H * H, dc = dh + nb; // the output's parts
-  e.ex.zeroFill(dh, 2 * nb); // the running gradients of h and c start at zero (a fresh output is not zeroed)
-  const w = packedOperand(e, pw, H, 4 * H, false); // W_hh (4H, H), packed once for every step
+  const ps = e.ptr(saved!), po = e.ptr(out);
+  const w = packedOperand(e, e.ptr(whh!), H, 4 * H, false); // W_hh (4H, H), packed once for every step
   try {
-    for (let s = T - 1; s >= 0 && n > 0; s--) {
-      const t = stepTime(s, T, reverse);
-      const prev = L.previous + t, next = L.states + t;
-      const dpre = po + t * 4 * nb;
-      cellGrad(e, N, H, { saved: ps + L.saved(t) * nb, c: ps + (prev + L.cells) * nb, gh: pg + next * nb, gc: pg + (next + L.cells) * nb, dh2: dh, dc2: dc, dpre, dc });
-      gemmPacked(e, dpre, w, dh, N, H, 4 * H); // (N, 4H)·(4H, H) -> (N, H)
-    }
+    e.parallel('lstmSequenceGradF32', { total: N, align: MR, minPart: seqRows(e, T, N, H), range: ['r0', 'r1'] },
+      { saved: ps, w: w.ptr, g: e.ptr(g!), out: po, T, N, H, reverse: reverse ? 1 : 0 });
   } finally {
     w.release();
   }
-  // The initial states' own gradients (their planes of g) plus what the first step sends back.
-  e.ex.binaryF32(BINARY_CODES.add, pg + L.init * nb, dh, dh, n, 0, 1, 0, 1, 1, 0, 0, 0, n);
-  e.ex.binaryF32(BINARY_CODES.add, pg + (L.init + L.cells) * nb, dc, dc, n, 0, 1, 0, 1, 1, 0, 0, 0, n);
-  if (H > 0) gemm(e, po, ps + L.previous * nb, dwhh, 1, 4 * H, H, T * N, true, false); // dW_hh: (T·N, 4H)ᵀ·(T·N, H) -> (4H, H)
+  gemm(e, po, ps + L.previous * nb, po + T * 4 * nb, 1, 4 * H, H, T * N, true, false); // dW_hh: (T·N, 4H)ᵀ·(T·N, H) -> (4H, H)
   return true;
 };
 
