@@ -102,8 +102,12 @@ test('lstmSequence on ts equals the step-by-step composite: states bit for bit, 
   }
 });
 
+// Big enough to split the batch rows across two threads (at a row that is not a multiple of the
+// GEMM's four), with GEMM edge tiles (4H = 520, 644) and SIMD tails (H % 4 = 2, 1).
+const SPLIT: [number, number, number][] = [[4, 10, 130], [2, 13, 161]];
+
 test('lstmSequence on wasm float32 agrees with the reference kernels and with the step-by-step composite on wasm', () => {
-  for (const [T, N, H] of SHAPES) {
+  for (const [T, N, H] of [...SHAPES, ...SPLIT]) {
     for (const reverse of [false, true]) {
       const what = `T=${T} N=${N} H=${H}${reverse ? ' reversed' : ''}`;
       const w = ax.scope(() => run(fused, inputs('wasm', 'float32', T, N, H, true), reverse));
@@ -116,6 +120,13 @@ test('lstmSequence on wasm float32 agrees with the reference kernels and with th
       });
     }
   }
+});
+
+test('lstmSequence on wasm: each thread takes its rows in blocks that fit its scratch (H = 1024: 64 rows a block)', () => {
+  const [T, N, H] = [1, 140, 1024]; // two threads of 72 and 68 rows, each in two blocks
+  const w = ax.scope(() => run(fused, inputs('wasm', 'float32', T, N, H, false), false, 'hc'));
+  const ref = run(fused, inputs('ts', 'float32', T, N, H, false), false, 'hc');
+  NAMES.forEach((name, k) => assertNear(w[k]!, ref[k]!, 1e-4, 1e-5, `${name} T=${T} N=${N} H=${H}`));
 });
 
 test('lstmSequence on wasm float64 runs the reference kernels: bit for bit the ts result', () => {
