@@ -3,6 +3,7 @@
 // the kernels (dispatch, autograd, scopes). `node dist/bench/profile.js W3 [steps]`.
 import * as ax from '../src/index.js';
 import { axonW1 } from './w1-mlp.js';
+import { axonW2 } from './w2-lenet.js';
 import { axonW3 } from './w3-lstm.js';
 import { axonW4 } from './w4-gpt.js';
 
@@ -12,7 +13,7 @@ const which = process.argv[2] ?? 'W3';
 const steps = Number(process.argv[3] ?? 20);
 const b = ax.getBackend() as ax.Backend & Partial<Profiler> & { warmUp?: () => number };
 b.warmUp?.();
-const step: () => unknown = which === 'W1' ? axonW1().step : which === 'W4' ? axonW4() : axonW3();
+const step: () => unknown = which === 'W1' ? axonW1().step : which === 'W2' ? axonW2() : which === 'W4' ? axonW4() : axonW3();
 for (let i = 0; i < 5; i++) step();
 const t0 = performance.now();
 for (let i = 0; i < steps; i++) step();

@@ -15,13 +15,17 @@ function batches(seed: number): { x: Float32Array; y: Int32Array }[] {
   return syntheticBatches(NBATCH, seed, (rnd) => ({ x: Float32Array.from({ length: BATCH * 784 }, rnd), y: labels(rnd, BATCH, 10) }));
 }
 
-/** Axon: the example's LeNet-5, the same loop body as fit() (scope, zeroGrad, forward, loss, backward, step). */
-export function axonW2Train(timing: TimingOptions): number {
+/** One Axon training step per call: the example's LeNet-5, the same loop body as fit() (scope, zeroGrad, forward, loss, backward, step). */
+export function axonW2(): () => number {
   ax.manualSeed(0);
   const model = leNet5();
   const opt = new ax.Adam(model.parameters(), { lr: 1e-3 });
   const data = batches(1).map(({ x, y }) => ({ x: ax.keep(ax.fromArray(x, [BATCH, 1, 28, 28], 'float32')), y: ax.keep(ax.fromArray(y, [BATCH], 'int32')) }));
-  const step = axonTrainStep(opt, data, (x, y) => ax.crossEntropy(model.forward(x), y));
+  return axonTrainStep(opt, data, (x, y) => ax.crossEntropy(model.forward(x), y));
+}
+
+export function axonW2Train(timing: TimingOptions): number {
+  const step = axonW2();
   return BATCH / measure(() => { step(); }, timing).median;
 }
 
