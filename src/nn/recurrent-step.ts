@@ -1,8 +1,9 @@
 // One time step of the Elman RNN, LSTM and GRU, shared by the cells (RNNCell, LSTMCell, GRUCell)
-// and the sequence layers (RNN, LSTM, GRU). The input projection x·W_ihᵀ + b arrives precomputed
-// (`gi`), so a sequence layer runs it as one GEMM for all time steps and each step costs one GEMM
-// (h·W_hhᵀ) plus the gate math: one fused pass for the LSTM (ops/lstm-cell.ts, forward and
-// backward), a few elementwise ops for the RNN and GRU. Gate order is PyTorch's:
+// and the sequence layers (RNN, GRU, and LSTM with `lengths`; an LSTM without them runs each
+// direction as one lstmSequence, ops/lstm-sequence.ts). The input projection x·W_ihᵀ + b arrives
+// precomputed (`gi`), so a sequence layer runs it as one GEMM for all time steps and each step
+// costs one GEMM (h·W_hhᵀ) plus the gate math: one fused pass for the LSTM (ops/lstm-cell.ts,
+// forward and backward), a few elementwise ops for the RNN and GRU. Gate order is PyTorch's:
 // i, f, g, o for the LSTM and r, z, n for the GRU.
 import { linear } from '../ops/linalg.js';
 import { add, mul, relu, sigmoid, sub, tanh, where } from '../ops/elementwise.js';
