@@ -21,6 +21,10 @@ const DIRECT_B_FLOATS: i32 = 1 << 18;
  */
 export const GEMM_SPARE_OFFSET: usize = <usize>(MC * KC) << 2;
 export const GEMM_SPARE_BYTES: usize = <usize>(KC * NC) << 2;
+/** GEMM_SPARE_BYTES, for the JS side (which must not hand a kernel more than fits there). */
+export function gemmSpareBytes(): i32 {
+  return <i32>GEMM_SPARE_BYTES;
+}
 /** Bytes of per-thread scratch `gemm` needs: packed A block, packed B block, one edge tile. */
 export function gemmScratchBytes(): i32 {
   return (MC * KC + KC * NC + MR * NR) * 4;

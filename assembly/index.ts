@@ -1,6 +1,6 @@
 // Entry of the wasm module: re-exports every kernel family. Built twice (plain and relaxed SIMD)
 // into dist/wasm/ by scripts/asbuild.mjs; memory is imported (shared, so threads can use it).
-export { gemm, gemmBatched, gemmBatchedPacked, gemmScratchBytes, packPanelsA, packPanelsB } from './gemm';
+export { gemm, gemmBatched, gemmBatchedPacked, gemmScratchBytes, gemmSpareBytes, packPanelsA, packPanelsB } from './gemm';
 export { binaryF32, unaryF32, rsqrtF32, compareF32, whereF32 } from './elementwise';
 export { reduceF32, reduceOuterInnerF32, reduceScratchBytes, sumColumnsF32 } from './reduce';
 export { adamF32 } from './optim';

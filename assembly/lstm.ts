@@ -61,10 +61,10 @@ function cellRows(pre: usize, pre2: usize, c: usize, h: usize, cOut: usize, save
   }
 }
 
-/** lstm-cell rows [r0, r1) of R = n / H (see cellRows; pre2 and saved optional, saved's planes n apart). */
-export function lstmCellF32(pre: usize, pre2: usize, c: usize, h: usize, cOut: usize, saved: usize, n: i32, H: i32, r0: i32, r1: i32): void {
+/** lstmCell rows [r0, r1) of R = n / H (see cellRows; saved optional, its planes n apart). */
+export function lstmCellF32(pre: usize, c: usize, h: usize, cOut: usize, saved: usize, n: i32, H: i32, r0: i32, r1: i32): void {
   const row = <usize>r0 * <usize>H << 2;
-  cellRows(pre + 4 * row, pre2 ? pre2 + 4 * row : 0, c + row, h + row, cOut + row, saved ? saved + row : 0, <usize>n << 2, H, r1 - r0);
+  cellRows(pre + 4 * row, 0, c + row, h + row, cOut + row, saved ? saved + row : 0, <usize>n << 2, H, r1 - r0);
 }
 
 /**
@@ -100,10 +100,10 @@ function gradRows(saved: usize, c: usize, gh: usize, gc: usize, dh2: usize, dc2:
   }
 }
 
-/** lstmCellGrad rows [r0, r1) of R = n / H (see gradRows; dh2 and dc2 optional). */
-export function lstmCellGradF32(saved: usize, c: usize, gh: usize, gc: usize, dh2: usize, dc2: usize, dpre: usize, dc: usize, n: i32, H: i32, r0: i32, r1: i32): void {
+/** lstmCellGrad rows [r0, r1) of R = n / H (see gradRows). */
+export function lstmCellGradF32(saved: usize, c: usize, gh: usize, gc: usize, dpre: usize, dc: usize, n: i32, H: i32, r0: i32, r1: i32): void {
   const row = <usize>r0 * <usize>H << 2;
-  gradRows(saved + row, c + row, gh + row, gc + row, dh2 ? dh2 + row : 0, dc2 ? dc2 + row : 0, dpre + 4 * row, dc + row, <usize>n << 2, H, r1 - r0);
+  gradRows(saved + row, c + row, gh + row, gc + row, 0, 0, dpre + 4 * row, dc + row, <usize>n << 2, H, r1 - r0);
 }
 
 /** Rows of the per-step product h·W_hhᵀ (rows, 4H) that fit in gemm's spare scratch at once. */

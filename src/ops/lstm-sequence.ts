@@ -15,9 +15,9 @@ import { shapeStr } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { execute } from './dispatch.js';
 import * as E from './elementwise.js';
-import { bmm, linear } from './linalg.js';
+import { linear, matmul } from './linalg.js';
 import { lstmCellComposite } from './lstm-cell.js';
-import { reshape, select, slice, stack } from './movement.js';
+import { reshape, select, slice, stack, transpose } from './movement.js';
 
 /** The hidden states by time, and the final hidden and cell states. */
 export interface LstmSequenceResult {
@@ -92,10 +92,9 @@ function composite(gi: Tensor, whh: Tensor, out: Tensor, g: Tensor, reverse: boo
     const gStep = stack([plus(plane(g, next), dh), plus(plane(g, next + L.cells), dc)], 0); // (2, N, H)
     const [dpre, dcPrev] = lstmCellComposite(pre, plane(out, prev + L.cells), plane(out, next + L.cells), gStep); // (N, 4H), (N, H)
     dgi[t] = dpre;
-    dh = reshape(bmm(reshape(dpre, [1, ...dpre.shape]), reshape(whh, [1, ...whh.shape])), [...h.shape]); // (N, 4H)·(4H, H) -> (N, H)
+    dh = matmul(dpre, whh); // (N, 4H)·(4H, H) -> (N, H)
     dc = dcPrev;
-    const dwt = reshape(bmm(reshape(dpre, [1, ...dpre.shape]), reshape(h, [1, ...h.shape]), true, false), [...whh.shape]); // (4H, N)·(N, H) -> (4H, H)
-    dw = plus(dwt, dw);
+    dw = plus(matmul(transpose(dpre), h), dw); // (4H, N)·(N, H) -> (4H, H)
   }
   return [
     needs[0] ? (T > 0 ? stack(dgi, 0) : zerosOf(gi)) : null,

@@ -14,23 +14,14 @@ const minRows = (H: number): number => Math.max(1, Math.ceil(TRANS_PER_PART / (5
 /** Rows per thread for the gradient: products only, ~16 flops an element of the state. */
 const minRowsGrad = (H: number): number => Math.max(1, Math.ceil(ELEMS_PER_PART / (4 * Math.max(H, 1))));
 
-/** One cell step over R rows: pre (+ pre2) and c → h, cOut (and the saved planes); byte offsets. */
-function cellStep(e: Engine, R: number, H: number, p: { pre: number; pre2: number; c: number; h: number; cOut: number; saved: number }): void {
-  e.parallel('lstmCellF32', { total: R, align: 1, minPart: minRows(H), range: ['r0', 'r1'] }, { ...p, n: R * H, H });
-}
-
-/** The cell's gradient over R rows; byte offsets (dh2, dc2 = 0: no second term). */
-function cellGrad(e: Engine, R: number, H: number, p: { saved: number; c: number; gh: number; gc: number; dh2: number; dc2: number; dpre: number; dc: number }): void {
-  e.parallel('lstmCellGradF32', { total: R, align: 1, minPart: minRowsGrad(H), range: ['r0', 'r1'] }, { ...p, n: R * H, H });
-}
-
 const lstmCell: FastPath<'lstmCell'> = (e, [pre, c], out) => {
   if (!f32(pre!, c!, out)) return false;
   const H = c!.shape[c!.shape.length - 1]!;
   const n = numelOf(c!.shape);
   if (H === 0) return true;
   const po = e.ptr(out);
-  cellStep(e, n / H, H, { pre: e.ptr(pre!), pre2: 0, c: e.ptr(c!), h: po, cOut: po + 4 * n, saved: numelOf(out.shape) === 7 * n ? po + 8 * n : 0 });
+  e.parallel('lstmCellF32', { total: n / H, align: 1, minPart: minRows(H), range: ['r0', 'r1'] },
+    { pre: e.ptr(pre!), c: e.ptr(c!), h: po, cOut: po + 4 * n, saved: numelOf(out.shape) === 7 * n ? po + 8 * n : 0, n, H });
   return true;
 };
 
@@ -40,7 +31,8 @@ const lstmCellGrad: FastPath<'lstmCellGrad'> = (e, [a, c, g], out) => {
   const n = numelOf(c!.shape);
   if (H === 0) return true;
   const po = e.ptr(out), pg = e.ptr(g!);
-  cellGrad(e, n / H, H, { saved: e.ptr(a!) + 8 * n, c: e.ptr(c!), gh: pg, gc: pg + 4 * n, dh2: 0, dc2: 0, dpre: po, dc: po + 16 * n });
+  e.parallel('lstmCellGradF32', { total: n / H, align: 1, minPart: minRowsGrad(H), range: ['r0', 'r1'] },
+    { saved: e.ptr(a!) + 8 * n, c: e.ptr(c!), gh: pg, gc: pg + 4 * n, dpre: po, dc: po + 16 * n, n, H });
   return true;
 };
 
@@ -52,14 +44,11 @@ const lstmCellGrad: FastPath<'lstmCellGrad'> = (e, [a, c, g], out) => {
 const seqRows = (e: Engine, T: number, N: number, H: number): number =>
   Math.max(1, Math.floor(N / e.threads()), Math.ceil(FLOPS_PER_PART / Math.max(1, 8 * T * H * H)));
 
-/** gemm's spare scratch (assembly/gemm.ts GEMM_SPARE_BYTES) must hold one row of a step's product (4H floats). */
-const SPARE_BYTES = 256 * 1024 * 4;
-
 const lstmSequence: FastPath<'lstmSequence'> = (e, [gi, whh, h0, c0], out, { reverse }) => {
   if (!f32(gi!, whh!, h0!, c0!, out)) return false;
   const [T, N] = gi!.shape as [number, number, number];
   const H = whh!.shape[1]!;
-  if (16 * H > SPARE_BYTES) return false; // the reference runs it
+  if (16 * H > e.ex.gemmSpareBytes()) return false; // a row of a step's product (4H floats) must fit the kernel's scratch: the reference runs it
   const nb = 4 * N * H; // bytes of a plane
   const L = sequenceLayout(T, reverse);
   const po = e.ptr(out);

@@ -5,17 +5,12 @@
 // float32 rounding as recurrent.ts's cell kernels, so results agree with the reference within
 // webgpuTranscendentalF32.
 import type { TensorView } from '../backend.js';
-import { DTypeError } from '../../errors.js';
 import { sequenceLayout, stepsOf, stepTime } from '../lstm-sequence-layout.js';
 import type { PrimAttrs } from '../prims.js';
 import type { Gpu } from './gpu.js';
 import { matmul } from './matmul.js';
+import { assertF32 } from './recurrent.js';
 import { bindings, grid1d, main1d } from './wgsl.js';
-
-function assertF32(op: string, views: readonly TensorView[]): void {
-  const bad = views.find((t) => t.dtype !== 'float32');
-  if (bad) throw new DTypeError(op, `the webgpu backend runs the LSTM sequence in float32 only, got ${bad.dtype}; use .float() or the wasm/ts backend`);
-}
 
 const shaped = (v: TensorView, shape: number[]): TensorView => ({ storage: v.storage, shape, dtype: v.dtype });
 

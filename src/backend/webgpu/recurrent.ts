@@ -7,9 +7,10 @@ import { DTypeError } from '../../errors.js';
 import type { Gpu } from './gpu.js';
 import { bindings, grid1d, main1d } from './wgsl.js';
 
-function assertF32(op: string, views: readonly TensorView[]): void {
+/** The fused LSTM kernels (these and recurrent-sequence.ts's) run in float32 only. */
+export function assertF32(op: string, views: readonly TensorView[]): void {
   const bad = views.find((t) => t.dtype !== 'float32');
-  if (bad) throw new DTypeError(op, `the webgpu backend runs the fused LSTM cell in float32 only, got ${bad.dtype}; use .float() or the wasm/ts backend`);
+  if (bad) throw new DTypeError(op, `the webgpu backend runs ${op} in float32 only, got ${bad.dtype}; use .float() or the wasm/ts backend`);
 }
 
 /** The four gates of element i = (row r, unit j): input, forget, cell candidate, output. */
