@@ -6,6 +6,7 @@
 // keeps +∞ → 1 and −∞ → 0 rather than ∞·0 = NaN. pmin/pmax return their first operand (x) when it is NaN, so NaN propagates.
 import { verf } from './erf';
 import { vexp, vtanh } from './transcendental';
+import { narrow2, widenHi, widenLo } from './simd';
 
 const GELU_FLAT: f64 = 40;
 const SQRT1_2: f64 = 0.7071067811865476;
@@ -56,15 +57,6 @@ function slope2(table: usize, x: v128, tanhForm: bool): v128 {
   return f64x2.add(head, v128.and(tail, inside));
 }
 
-// @ts-ignore: decorator
-@inline
-function lo(v: v128): v128 { return f64x2.promote_low_f32x4(v); }
-// @ts-ignore: decorator
-@inline
-function hi(v: v128): v128 { return f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 2, 3)); }
-// @ts-ignore: decorator
-@inline
-function join(a: v128, b: v128): v128 { return i32x4.shuffle(f32x4.demote_f64x2_zero(a), f32x4.demote_f64x2_zero(b), 0, 1, 4, 5); }
 
 // The ranges below are inlined once per form with a constant tanhForm, so each loop holds only
 // its own form's code (a runtime flag inside the loop let the optimiser evaluate both arms).
@@ -75,7 +67,7 @@ function geluRange(x: usize, out: usize, table: usize, tf: bool, e0: i32, e1: i3
   for (; i + 4 <= e1; i += 4) {
     const off = <usize>i << 2;
     const v = v128.load(x + off);
-    v128.store(out + off, join(gelu2(table, lo(v), tf), gelu2(table, hi(v), tf)));
+    v128.store(out + off, narrow2(gelu2(table, widenLo(v), tf), gelu2(table, widenHi(v), tf)));
   }
   for (; i < e1; i++) {
     const off = <usize>i << 2;
@@ -91,7 +83,7 @@ function geluGradRange(x: usize, g: usize, out: usize, table: usize, tf: bool, e
     const off = <usize>i << 2;
     const v = v128.load(x + off);
     const w = v128.load(g + off);
-    v128.store(out + off, join(f64x2.mul(lo(w), slope2(table, lo(v), tf)), f64x2.mul(hi(w), slope2(table, hi(v), tf))));
+    v128.store(out + off, narrow2(f64x2.mul(widenLo(w), slope2(table, widenLo(v), tf)), f64x2.mul(widenHi(w), slope2(table, widenHi(v), tf))));
   }
   for (; i < e1; i++) {
     const off = <usize>i << 2;

@@ -14,3 +14,4 @@ export { heapBase } from './layout';
 export { simdMaddProbe, simdMaddProbeFlops } from './roofline';
 export { lstmCellF32, lstmCellGradF32, lstmSequenceF32, lstmSequenceGradF32 } from './lstm';
 export { geluF32, geluGradF32 } from './gelu';
+export { layerNormF32, layerNormGradRowsF32, layerNormGradColumnsF32 } from './layer-norm';

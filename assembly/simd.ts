@@ -8,6 +8,21 @@ export function madd(a: v128, b: v128, c: v128): v128 {
   return f32x4.add(f32x4.mul(a, b), c);
 }
 
+/** Lanes 0–1 of four f32 lanes, widened to f64x2. */
+// @ts-ignore: decorator
+@inline
+export function widenLo(v: v128): v128 { return f64x2.promote_low_f32x4(v); }
+
+/** Lanes 2–3 of four f32 lanes, widened to f64x2. */
+// @ts-ignore: decorator
+@inline
+export function widenHi(v: v128): v128 { return f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 2, 3)); }
+
+/** Two f64x2 rounded to f32 and joined into four lanes (a's two, then b's). */
+// @ts-ignore: decorator
+@inline
+export function narrow2(a: v128, b: v128): v128 { return i32x4.shuffle(f32x4.demote_f64x2_zero(a), f32x4.demote_f64x2_zero(b), 0, 1, 4, 5); }
+
 
 /** Lane-wise maximum with the reference's rules: NaN if either is NaN, else x > y ? x : y. */
 // @ts-ignore: decorator

@@ -13,6 +13,7 @@ import { fold, unfold } from '../ops/unfold.js';
 import { lstmCellVjp } from '../ops/lstm-cell.js';
 import { lstmSequenceVjp } from '../ops/lstm-sequence.js';
 import { geluVjp } from '../ops/gelu.js';
+import { layerNormVjp } from '../ops/layer-norm.js';
 import { AxonError } from '../errors.js';
 import { checkSavedReads } from './saved-tensors.js';
 import { sumToShape, zerosOf } from './sum-to-shape.js';
@@ -200,6 +201,9 @@ export const RULES: { [K in PrimOp]: VjpRule<K> } = {
   gelu: (g, { inputs: [x], attrs: { approximate } }) => [geluVjp(x!, g, approximate)],
   // geluVjp runs it only when no graph of the gradient is built (it composes ordinary ops otherwise).
   geluGrad: () => { throw new AxonError('geluGrad', 'the fused GELU gradient was recorded for a second derivative; it is only run outside gradient recording (an Axon bug: please report it)'); },
+  layerNorm: (g, { inputs, attrs: { eps }, needs }) => layerNormVjp(inputs, g, eps, needs),
+  // layerNormVjp runs it only when no graph of the gradient is built (it composes ordinary ops otherwise).
+  layerNormGrad: () => { throw new AxonError('layerNormGrad', 'the fused layer-norm gradient was recorded for a second derivative; it is only run outside gradient recording (an Axon bug: please report it)'); },
   matmul: (g, { inputs: [a, b], attrs: { transA, transB }, needs }) => {
     // C = op(A)·op(B); each case writes dA, dB as one more product without materialising a transpose.
     let ga: Tensor | null = null;

@@ -99,6 +99,18 @@ export type PrimAttrs = { [K in UnaryOp]: None } & { [K in BinaryOp]: None } & {
   gelu: { approximate: GeluApproximate };
   /** Its vector-Jacobian product in one pass: x and the gradient g of gelu(x), one shape → dx. */
   geluGrad: { approximate: GeluApproximate };
+  /**
+   * Layer normalization with its affine transform in one pass (ops/norm.ts): x (..., *ns), weight
+   * and bias (*ns), D = their size → y (x's shape), each row of D features
+   * (x − μ)/√(σ² + eps)·weight + bias with the row's mean μ and biased variance σ² (each rounded
+   * to the dtype, as composed), in float64 and rounded once to the float dtype.
+   */
+  layerNorm: { eps: number };
+  /**
+   * Its vector-Jacobian product in one pass: x (..., *ns), weight (*ns) and the gradient g of y
+   * (x's shape) → (R·D + 2D) holding the gradients of x, weight and bias in that order (R rows).
+   */
+  layerNormGrad: { eps: number };
 };
 
 /** 'none': the exact x·Φ(x); 'tanh': 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) (GPT-2's form). */

@@ -4,6 +4,7 @@ import { toFloat } from '../tensor/dtype.js';
 import { shapeStr } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add, cast, mul, rsqrt, sub } from './elementwise.js';
+import { layerNormFused } from './layer-norm.js';
 import { mean } from './reduce.js';
 
 function trailingDims(op: string, x: Tensor, normalizedShape: number | readonly number[]): number[] {
@@ -28,6 +29,18 @@ export function layerNorm(x: Tensor, normalizedShape: number | readonly number[]
   if (!(eps >= 0)) throw new ValueError('layerNorm', `eps must be ≥ 0, got ${eps}`);
   const dims = trailingDims('layerNorm', x, normalizedShape);
   const xf = cast(x, toFloat(x.dtype));
+  // The usual case (nn.LayerNorm: weight and bias of the normalized shape, x's dtype) is one
+  // primitive forward and one backward (ops/layer-norm.ts); anything else composes.
+  const fits = (t: Tensor | null | undefined): t is Tensor => !!t && t.dtype === xf.dtype && t.ndim === dims.length && t.shape.every((s, i) => s === xf.shape[dims[i]!]);
+  if (fits(weight) && fits(bias)) return layerNormFused(xf, weight, bias, eps);
+  return layerNormComposite(xf, dims, weight, bias, eps);
+}
+
+/**
+ * layerNorm from primitives over `dims` of a float x: what the fused kernels are tested against
+ * (test/unit/layer-norm-fused.test.ts), and the path for weights of other dtypes or shapes.
+ */
+export function layerNormComposite(xf: Tensor, dims: number[], weight: Tensor | null | undefined, bias: Tensor | null | undefined, eps: number): Tensor {
   const centered = sub(xf, mean(xf, { dim: dims, keepDim: true })); // (..., *ns)
   const v = mean(mul(centered, centered), { dim: dims, keepDim: true }); // (..., 1..)
   let y = mul(centered, rsqrt(add(v, eps)));

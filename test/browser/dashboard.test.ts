@@ -75,7 +75,9 @@ describe('the training dashboard in Chromium', { skip: exe ? false : MISSING }, 
   });
 
   test('iris-mlp live: the loss chart fills while training runs, one point per step; the confusion matrix sums to the validation rows', async () => {
-    const { child, url } = await startAxon(['train', 'iris-mlp', '--dashboard', '--dashboard-port', '0', '--dashboard-wait', '60'], cwd);
+    // 600 epochs (~2,400 steps): the recipe's default trains in well under 0.1 s on a fast machine,
+    // less than two of the page's throttled updates, so the chart could not be seen growing.
+    const { child, url } = await startAxon(['train', 'iris-mlp', '--epochs', '600', '--dashboard', '--dashboard-port', '0', '--dashboard-wait', '60'], cwd);
     children.push(child);
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     const errors: string[] = [];

@@ -66,6 +66,15 @@ const EXTRA: Record<string, (b: ax.Backend) => Tensor[]> = {
     const gs = ax.gradients(ax.sum(ax.add(ax.sum(r.out, { dim: [0] }), ax.add(ax.mul(r.h, 2), r.c))), [gi, whh, h0, c0]);
     return [r.out, r.h, r.c, ...gs.map((g) => g!)];
   },
+  layerNorm: (b) => {
+    // The fused layer norm and its gradient (layer-norm-fused.test.ts checks them against the composite).
+    const x = ax.fromArray(Array.from({ length: 5 * 3 * 7 }, (_, i) => 2 * Math.sin(i)), [5, 3, 7], 'float32', b).requiresGrad_();
+    const w = ax.fromArray(Array.from({ length: 7 }, (_, i) => Math.cos(i)), [7], 'float32', b).requiresGrad_();
+    const bias = ax.fromArray(Array.from({ length: 7 }, (_, i) => 0.1 * i), [7], 'float32', b).requiresGrad_();
+    const y = ax.layerNorm(x, 7, w, bias);
+    const gs = ax.gradients(ax.sum(ax.mul(y, y)), [x, w, bias]);
+    return [y, ...gs.map((g) => g!)];
+  },
 };
 
 type Result = { name: string; shape: readonly number[]; data: ArrayLike<number> };

@@ -439,6 +439,27 @@ gtest('fused GELU (gelu, geluGrad) matches the reference on odd sizes, both appr
   }
 });
 
+gtest('fused layer norm (layerNorm, layerNormGrad) matches the reference on odd shapes, size-0 ones and rows whose variance overflows', async (g) => {
+  for (const [R, D] of [[1, 1], [3, 5], [7, 33], [0, 4], [2, 0], [65, 130], [300, 17]] as const) {
+    const xs = data(R * D, R + 3 * D).map((v, i) => (i % 23 === 7 ? v * 1e30 : v * 4));
+    const both = (vals: ArrayLike<number>, shape: number[]): [Tensor, Tensor] => [ax.fromArray(vals, shape, 'float32', g), ax.fromArray(vals, shape, 'float32', ts)];
+    const [x, x0] = both(xs, [R, D]);
+    const [w, w0] = both(data(D, D + 5).map((v) => v * 2), [D]);
+    const [b, b0] = both(data(D, D + 9), [D]);
+    const [gr, g0] = both(data(R * D, R + 5 * D), [R, D]);
+    // float32 sums on the GPU (in index order) against float64 ones: errors grow with the row's width.
+    const tol = { rtol: 1e-4, atol: 2e-5 };
+    const run = (bk: Backend, op: 'layerNorm' | 'layerNormGrad', ins: Tensor[], size: number): Tensor => {
+      const out = ax.fromArray(new Float32Array(size), [size], 'float32', bk);
+      bk.run(op, ins.map((t) => ({ storage: t.storage, shape: t.shape, dtype: t.dtype })), { storage: out.storage, shape: [size], dtype: 'float32' }, { eps: 1e-5 });
+      return out;
+    };
+    expect(run(g, 'layerNorm', [x, w, b], R * D), run(ts, 'layerNorm', [x0, w0, b0], R * D), `layerNorm [${R}, ${D}]`, tol);
+    expect(run(g, 'layerNormGrad', [x, w, gr], R * D + 2 * D), run(ts, 'layerNormGrad', [x0, w0, g0], R * D + 2 * D), `layerNormGrad [${R}, ${D}]`, tol);
+    expect(ax.layerNorm(x, D, w, b), ax.layerNorm(x0, D, w0, b0), `ax.layerNorm [${R}, ${D}]`, tol);
+  }
+});
+
 gtest('fused Adam step matches Adam composed in float64', async (g) => {
   const n = 1031;
   const [p] = pair(g, [n], 5); const [gr] = pair(g, [n], 6); const [m] = pair(g, [n], 7); const [v0] = pair(g, [n], 8);

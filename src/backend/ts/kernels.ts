@@ -12,6 +12,7 @@ import { lstmCellGradKernel, lstmCellKernel } from './lstm-cell.js';
 import { geluGradKernel, geluKernel } from './gelu.js';
 import { matmulKernel } from './matmul.js';
 import { lstmSequenceGradKernel, lstmSequenceKernel } from './lstm-sequence.js';
+import { layerNormGradKernel, layerNormKernel } from './layer-norm.js';
 
 export interface KView {
   readonly data: TypedArray;
@@ -304,4 +305,6 @@ export const KERNELS: KernelTable = {
   lstmSequenceGrad: lstmSequenceGradKernel,
   gelu: geluKernel,
   geluGrad: geluGradKernel,
+  layerNorm: layerNormKernel,
+  layerNormGrad: layerNormGradKernel,
 };

@@ -6,6 +6,7 @@ import type { KernelOp, PrimAttrs } from '../prims.js';
 import { KERNELS } from '../ts/kernels.js';
 import type { Engine, FastPath, FastPaths } from './engine.js';
 import { ACTIVATION_PATHS } from './paths-activation.js';
+import { NORM_PATHS } from './paths-norm.js';
 import { ELEMENTWISE_PATHS } from './paths-elementwise.js';
 import { matmul } from './paths-matmul.js';
 import { MOVEMENT_PATHS } from './paths-movement.js';
@@ -15,7 +16,7 @@ import { REDUCE_PATHS } from './paths-reduce.js';
 export type { Engine } from './engine.js';
 
 /** The wasm path of each primitive that has one (a misspelt or mistyped entry fails to compile). */
-const table: FastPaths = { ...ELEMENTWISE_PATHS, ...REDUCE_PATHS, ...MOVEMENT_PATHS, ...RECURRENT_PATHS, ...ACTIVATION_PATHS, matmul };
+const table: FastPaths = { ...ELEMENTWISE_PATHS, ...REDUCE_PATHS, ...MOVEMENT_PATHS, ...RECURRENT_PATHS, ...ACTIVATION_PATHS, ...NORM_PATHS, matmul };
 
 const isKernelOp = (k: string): k is KernelOp => k in KERNELS;
 

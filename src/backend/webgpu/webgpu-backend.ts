@@ -23,6 +23,7 @@ import { float64Error, mathFor } from './wgsl.js';
 import { lstmCell, lstmCellGrad } from './recurrent.js';
 import { lstmSequence, lstmSequenceGrad } from './recurrent-sequence.js';
 import { gelu, geluGrad } from './activation.js';
+import { layerNorm, layerNormGrad } from './layer-norm.js';
 import { INDEX_OPS } from './movement.js';
 
 // GPUBufferUsage / GPUMapMode bits (the globals exist in browsers but not in Node without Dawn's).
@@ -425,6 +426,8 @@ export class WebGPUBackend implements Backend, Gpu {
       case 'lstmSequenceGrad': lstmSequenceGrad(this, x, y, z, out, a as PrimAttrs['lstmSequenceGrad']); return;
       case 'gelu': gelu(this, x, out, (a as PrimAttrs['gelu']).approximate); return;
       case 'geluGrad': geluGrad(this, x, y, out, (a as PrimAttrs['geluGrad']).approximate); return;
+      case 'layerNorm': layerNorm(this, x, y, z, out, (a as PrimAttrs['layerNorm']).eps); return;
+      case 'layerNormGrad': layerNormGrad(this, x, y, z, out, (a as PrimAttrs['layerNormGrad']).eps); return;
       default: mv.movement(this, op, inputs, out, a); return;
     }
   }
