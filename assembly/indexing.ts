@@ -98,3 +98,48 @@ export function scatterAddF32(out: usize, idx: usize, src: usize, outer: i32, n:
   }
   return bad;
 }
+
+/**
+ * out[o, j, :] = x[o, idx[j], :] (x: [outer, n, inner], idx: [m], out: [outer, m, inner]; 32-bit
+ * elements), a row copy per index. Returns how many indices lie outside [−n, n) (their rows are
+ * not written: the caller then runs the reference, which names the bad index).
+ */
+export function indexSelect32(x: usize, idx: usize, out: usize, outer: i32, n: i32, m: i32, inner: i32): i32 {
+  let bad = 0;
+  const row = <usize>inner << 2;
+  for (let j = 0; j < m; j++) {
+    let k = load<i32>(idx + (<usize>j << 2));
+    k += select(n, 0, k < 0);
+    if (<u32>k >= <u32>n) { bad++; continue; }
+    for (let o = 0; o < outer; o++) memory.copy(out + <usize>(o * m + j) * row, x + <usize>(o * n + k) * row, row);
+  }
+  return bad;
+}
+
+/**
+ * out (already a copy of the base) [o, idx[j], :] += src[o, j, :], the indices in order (so a row
+ * indexed twice sums as the reference sums). Returns how many indices lie outside [−n, n).
+ */
+export function indexAddF32(out: usize, idx: usize, src: usize, outer: i32, n: i32, m: i32, inner: i32): i32 {
+  let bad = 0;
+  const row = <usize>inner << 2;
+  for (let j = 0; j < m; j++) {
+    let k = load<i32>(idx + (<usize>j << 2));
+    k += select(n, 0, k < 0);
+    if (<u32>k >= <u32>n) { bad++; continue; }
+    for (let o = 0; o < outer; o++) {
+      const d = out + <usize>(o * n + k) * row;
+      const s = src + <usize>(o * m + j) * row;
+      let i = 0;
+      for (; i + 4 <= inner; i += 4) {
+        const off = <usize>i << 2;
+        v128.store(d + off, f32x4.add(v128.load(d + off), v128.load(s + off)));
+      }
+      for (; i < inner; i++) {
+        const off = <usize>i << 2;
+        store<f32>(d + off, load<f32>(d + off) + load<f32>(s + off));
+      }
+    }
+  }
+  return bad;
+}

@@ -5,13 +5,7 @@
 // what two f64x2 accumulators over four floats at a time give, the mean and variance rounded to
 // float32 as the reference rounds them; the weight's and bias's gradients over the rows in row
 // order. So the results equal the reference's bit for bit.
-import { narrow2, widenHi, widenLo } from './simd';
-
-// @ts-ignore: decorator
-@inline
-function total(a: v128, b: v128): f64 {
-  return (f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1)) + (f64x2.extract_lane(b, 0) + f64x2.extract_lane(b, 1));
-}
+import { narrow2, total4, widenHi, widenLo } from './simd';
 
 /** v rounded to float32 (the reference rounds the mean and the variance, each sum and quotient, to the dtype). */
 // @ts-ignore: decorator
@@ -28,7 +22,7 @@ function rowMean(row: usize, D: i32): f64 {
     const v = v128.load(row + (<usize>j << 2));
     s0 = f64x2.add(s0, widenLo(v)); s1 = f64x2.add(s1, widenHi(v));
   }
-  let s = total(s0, s1);
+  let s = total4(s0, s1);
   for (; j < D; j++) s += <f64>load<f32>(row + (<usize>j << 2));
   return f32r(f32r(s) / <f64>D);
 }
@@ -45,7 +39,7 @@ function rowRstd(row: usize, D: i32, mean: f64, eps: f64): f64 {
     const c0 = f64x2.sub(widenLo(v), m); const c1 = f64x2.sub(widenHi(v), m);
     s0 = f64x2.add(s0, f64x2.mul(c0, c0)); s1 = f64x2.add(s1, f64x2.mul(c1, c1));
   }
-  let s = total(s0, s1);
+  let s = total4(s0, s1);
   for (; j < D; j++) { const c = <f64>load<f32>(row + (<usize>j << 2)) - mean; s += c * c; }
   return 1.0 / Math.sqrt(f32r(f32r(s) / <f64>D) + eps);
 }
@@ -96,7 +90,7 @@ export function layerNormGradRowsF32(x: usize, w: usize, g: usize, dx: usize, st
       c0 = f64x2.add(c0, f64x2.mul(gw0, f64x2.mul(f64x2.sub(widenLo(v), m), s)));
       c1 = f64x2.add(c1, f64x2.mul(gw1, f64x2.mul(f64x2.sub(widenHi(v), m), s)));
     }
-    let a = total(a0, a1), c = total(c0, c1);
+    let a = total4(a0, a1), c = total4(c0, c1);
     for (let k = j; k < D; k++) {
       const off = <usize>k << 2;
       const gw = <f64>load<f32>(gr + off) * <f64>load<f32>(w + off);

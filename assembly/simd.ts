@@ -18,6 +18,13 @@ export function widenLo(v: v128): v128 { return f64x2.promote_low_f32x4(v); }
 @inline
 export function widenHi(v: v128): v128 { return f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 2, 3)); }
 
+/** (a₀ + a₁) + (b₀ + b₁): two f64x2 accumulators (chains 0–1 and 2–3 of a four-chain sum) added up. */
+// @ts-ignore: decorator
+@inline
+export function total4(a: v128, b: v128): f64 {
+  return (f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1)) + (f64x2.extract_lane(b, 0) + f64x2.extract_lane(b, 1));
+}
+
 /** Two f64x2 rounded to f32 and joined into four lanes (a's two, then b's). */
 // @ts-ignore: decorator
 @inline

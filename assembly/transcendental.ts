@@ -84,7 +84,7 @@ function vexpm1(x: v128): v128 {
 /** log for f64 lanes holding promoted f32 values (so never subnormal). */
 // @ts-ignore: decorator
 @inline
-function vlog(x: v128): v128 {
+export function vlog(x: v128): v128 {
   const bits = x;
   let e = f64x2.convert_low_i32x4_s(i32x4.shuffle(i64x2.sub(i64x2.shr_u(bits, 52), i64x2.splat(1023)), i32x4.splat(0), 0, 2, 4, 4));
   // Mantissa in [1, 2); move it to [√½, √2) so log(m) is small and accurate.

@@ -65,7 +65,7 @@ const same = <K extends string>(...ks: K[]): Record<K, string> => Object.fromEnt
 /**
  * The public op whose edge cases reach each primitive (a new primitive is a compile error here
  * until it is given one); sliceAdd is the gradient of slice, lstmCellGrad that of lstmCell, geluGrad that of gelu,
- * layerNormGrad that of layerNorm.
+ * layerNormGrad that of layerNorm, softmaxGrad that of softmax.
  */
 export const PRIM_VIA: { [K in PrimOp]: string } = {
   ...same('neg', 'exp', 'log', 'log1p', 'expm1', 'sqrt', 'rsqrt', 'abs', 'sign', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'erf',
@@ -83,4 +83,6 @@ export const PRIM_VIA: { [K in PrimOp]: string } = {
   geluGrad: 'gelu',
   layerNorm: 'layerNorm', // the cases with weight and bias
   layerNormGrad: 'layerNorm',
+  softmax: 'softmax', // and logSoftmax, crossEntropy over the last dim
+  softmaxGrad: 'softmax',
 };

@@ -14,6 +14,7 @@ import { lstmCellVjp } from '../ops/lstm-cell.js';
 import { lstmSequenceVjp } from '../ops/lstm-sequence.js';
 import { geluVjp } from '../ops/gelu.js';
 import { layerNormVjp } from '../ops/layer-norm.js';
+import { softmaxVjp } from '../ops/softmax.js';
 import { AxonError } from '../errors.js';
 import { checkSavedReads } from './saved-tensors.js';
 import { sumToShape, zerosOf } from './sum-to-shape.js';
@@ -204,6 +205,9 @@ export const RULES: { [K in PrimOp]: VjpRule<K> } = {
   layerNorm: (g, { inputs, attrs: { eps }, needs }) => layerNormVjp(inputs, g, eps, needs),
   // layerNormVjp runs it only when no graph of the gradient is built (it composes ordinary ops otherwise).
   layerNormGrad: () => { throw new AxonError('layerNormGrad', 'the fused layer-norm gradient was recorded for a second derivative; it is only run outside gradient recording (an Axon bug: please report it)'); },
+  softmax: (g, { out, attrs: { log } }) => [softmaxVjp(out, g, log)],
+  // softmaxVjp runs it only when no graph of the gradient is built (it composes ordinary ops otherwise).
+  softmaxGrad: () => { throw new AxonError('softmaxGrad', 'the fused softmax gradient was recorded for a second derivative; it is only run outside gradient recording (an Axon bug: please report it)'); },
   matmul: (g, { inputs: [a, b], attrs: { transA, transB }, needs }) => {
     // C = op(A)·op(B); each case writes dA, dB as one more product without materialising a transpose.
     let ga: Tensor | null = null;

@@ -111,6 +111,17 @@ export type PrimAttrs = { [K in UnaryOp]: None } & { [K in BinaryOp]: None } & {
    * (x's shape) → (R·D + 2D) holding the gradients of x, weight and bias in that order (R rows).
    */
   layerNormGrad: { eps: number };
+  /**
+   * Softmax over the last dim in one pass (ops/softmax.ts): exp(x − max)/Σ exp(x − max), or with
+   * `log` (x − max) − log Σ exp(x − max), each row in float64 and rounded once; same shape and float
+   * dtype out. A row holding NaN or +∞, or only −∞, gives NaN throughout, as composed.
+   */
+  softmax: { log: boolean };
+  /**
+   * Its vector-Jacobian product from the output y and its gradient g (one shape) → dx:
+   * y·(g − Σ g·y) per row, or with `log` g − exp(y)·Σ g.
+   */
+  softmaxGrad: { log: boolean };
 };
 
 /** 'none': the exact x·Φ(x); 'tanh': 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) (GPT-2's form). */

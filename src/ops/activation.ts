@@ -1,5 +1,6 @@
 // Activation functions and softmax family, composed from primitives (no kernels, no rules of their
-// own), except gelu, re-exported from its fused primitive.
+// own), except gelu, re-exported from its fused primitive, and softmax/logSoftmax over the last
+// dim (ops/softmax.ts).
 import { ValueError } from '../errors.js';
 import { toFloat } from '../tensor/dtype.js';
 import { normalizeDim } from '../tensor/shape.js';
@@ -8,6 +9,7 @@ import { bernoulli } from '../tensor/creation.js';
 import type { Generator } from '../tensor/random.js';
 import { abs, add, cast, div, exp, expm1, gt, isFinite, le, log, log1p, logicalAnd, logicalNot, logicalOr, lt, maximum, mul, sigmoid, sub, where } from './elementwise.js';
 import { max, sum } from './reduce.js';
+import { logSoftmaxComposite, softmaxComposite, softmaxFused } from './softmax.js';
 
 /** max(0, x) + slope·min(0, x); the slope applies at 0 as in PyTorch. Default slope 0.01. */
 export function leakyRelu(x: Tensor, { negativeSlope = 0.01 }: { negativeSlope?: number } = {}): Tensor {
@@ -50,23 +52,27 @@ export function softplus(x: Tensor, { beta = 1, threshold = 20 }: { beta?: numbe
   return where(gt(bx, threshold), x, soft);
 }
 
-/** exp(x − max) / Σ exp(x − max) along `dim` (default −1). */
+/**
+ * exp(x − max) / Σ exp(x − max) along `dim` (default −1). Over the last dim it is one primitive
+ * forward and one backward (ops/softmax.ts); over another it composes.
+ */
 export function softmax(x: Tensor, { dim = -1 }: { dim?: number } = {}): Tensor {
   const d = normalizeDim('softmax', dim, Math.max(1, x.ndim));
   const xf = cast(x, toFloat(x.dtype));
-  const e = exp(sub(xf, max(xf, { dim: d, keepDim: true }).detach()));
-  return div(e, sum(e, { dim: d, keepDim: true }));
+  if (xf.ndim >= 1 && d === xf.ndim - 1) return softmaxFused(xf, false);
+  return softmaxComposite(xf, d);
 }
 
 /**
  * (x − max) − log Σ exp(x − max) along `dim` (default −1); stable for large logits. As in PyTorch,
- * a slice holding +∞ (or only −∞) gives NaN throughout.
+ * a slice holding +∞ (or only −∞) gives NaN throughout. Over the last dim it is one primitive
+ * forward and one backward (ops/softmax.ts); over another it composes.
  */
 export function logSoftmax(x: Tensor, { dim = -1 }: { dim?: number } = {}): Tensor {
   const d = normalizeDim('logSoftmax', dim, Math.max(1, x.ndim));
   const xf = cast(x, toFloat(x.dtype));
-  const shifted = sub(xf, max(xf, { dim: d, keepDim: true }).detach());
-  return sub(shifted, log(sum(exp(shifted), { dim: d, keepDim: true })));
+  if (xf.ndim >= 1 && d === xf.ndim - 1) return softmaxFused(xf, true);
+  return logSoftmaxComposite(xf, d);
 }
 
 /**

@@ -12,6 +12,7 @@ import * as ax from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
 import { layerNormComposite } from '../../src/ops/norm.js';
 import { closeEnough, TOL, type Tol } from '../tolerances.js';
+import { wasmCalls, wasmPaths } from '../wasm-calls.js';
 
 type Norm = (x: Tensor, ns: number[], w: Tensor, b: Tensor, eps: number) => Tensor;
 const fused: Norm = (x, ns, w, b, eps) => ax.layerNorm(x, ns, w, b, eps);
@@ -105,11 +106,7 @@ test('layerNorm on wasm equals the reference bit for bit, also where rows and co
   cases.forEach((c, k) => {
     assertSame(run(fused, 'wasm', 'float32', c, k + 40), run(fused, 'ts', 'float32', c, k + 40), `float32 x ${JSON.stringify(c.shape)}`);
   });
-  const wasm = ax.getBackend('wasm') as ax.Backend & { startProfile(): void; stopProfile(): { op: string; path: string; calls: number }[] };
-  wasm.startProfile();
-  run(fused, 'wasm', 'float32', { shape: [64, 32], ns: [32], eps: 1e-5 }, 3);
-  const paths = wasm.stopProfile().filter((r) => r.op.startsWith('layerNorm')).map((r) => `${r.op}:${r.path}`).sort();
-  assert.deepEqual(paths, ['layerNorm:wasm', 'layerNormGrad:wasm']);
+  assert.deepEqual(wasmPaths('layerNorm', () => { run(fused, 'wasm', 'float32', { shape: [64, 32], ns: [32], eps: 1e-5 }, 3); }), ['layerNorm:wasm', 'layerNormGrad:wasm']);
 });
 
 test('layerNorm gradients match finite differences (float64)', () => {
@@ -159,27 +156,21 @@ test('second derivatives through layerNorm (createGraph) equal the composite\'s'
 });
 
 test('nn.LayerNorm runs the fused primitives; other weights and a missing bias keep the composite', () => {
-  const wasm = ax.getBackend('wasm') as ax.Backend & { startProfile(): void; stopProfile(): { op: string; calls: number }[] };
-  const calls = (f: () => void): Record<string, number> => {
-    wasm.startProfile();
-    ax.scope(f);
-    return Object.fromEntries(wasm.stopProfile().map((r) => [r.op, r.calls]));
-  };
   ax.setBackend('wasm');
   try {
     ax.manualSeed(2);
     const ln = new ax.LayerNorm(8);
     const x = ax.randn([3, 4, 8]).requiresGrad_();
-    const c = calls(() => ax.sum(ln.forward(x)).backward());
+    const c = wasmCalls(() => ax.sum(ln.forward(x)).backward());
     assert.equal(c.layerNorm, 1);
     assert.equal(c.layerNormGrad, 1);
     assert.equal(c.rsqrt, undefined);
-    const noBias = calls(() => { ax.layerNorm(x, 8, ax.ones([8]), null); });
+    const noBias = wasmCalls(() => { ax.layerNorm(x, 8, ax.ones([8]), null); });
     assert.equal(noBias.layerNorm, undefined);
     assert.equal(noBias.rsqrt, 1);
-    const f64Weight = calls(() => { ax.layerNorm(x, 8, ax.ones([8], { dtype: 'float64' }), ax.zeros([8])); });
+    const f64Weight = wasmCalls(() => { ax.layerNorm(x, 8, ax.ones([8], { dtype: 'float64' }), ax.zeros([8])); });
     assert.equal(f64Weight.layerNorm, undefined);
-    const int = calls(() => { ax.layerNorm(ax.ones([2, 3], { dtype: 'int32' }), 3, ax.ones([3]), ax.zeros([3])); });
+    const int = wasmCalls(() => { ax.layerNorm(ax.ones([2, 3], { dtype: 'int32' }), 3, ax.ones([3]), ax.zeros([3])); });
     assert.equal(int.layerNorm, 1); // integer input is cast to float first, as composed
   } finally {
     ax.setBackend('ts');

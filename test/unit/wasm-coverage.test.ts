@@ -75,6 +75,14 @@ const EXTRA: Record<string, (b: ax.Backend) => Tensor[]> = {
     const gs = ax.gradients(ax.sum(ax.mul(y, y)), [x, w, bias]);
     return [y, ...gs.map((g) => g!)];
   },
+  softmax: (b) => {
+    // The fused softmax, log-softmax and their gradient (softmax-fused.test.ts checks them against the composite).
+    const x = ax.fromArray(Array.from({ length: 4 * 3 * 9 }, (_, i) => 3 * Math.sin(i)), [4, 3, 9], 'float32', b).requiresGrad_();
+    const y = ax.softmax(x);
+    const l = ax.logSoftmax(x);
+    const [g] = ax.gradients(ax.add(ax.sum(ax.mul(y, y)), ax.sum(ax.mul(l, y))), [x]);
+    return [y, l, g!];
+  },
 };
 
 type Result = { name: string; shape: readonly number[]; data: ArrayLike<number> };

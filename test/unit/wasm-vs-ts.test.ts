@@ -299,6 +299,26 @@ test('wasm argmax/argmin, gather and scatterAdd along a dim equal the reference 
   assert.throws(() => ax.scatterAdd(ax.ones([3]), 0, bad, ax.ones([1])), ax.ValueError);
 });
 
+test('wasm indexSelect and indexAdd along a dim equal the reference exactly (embeddings): negative and repeated indices, int32 rows, bad indices named', () => {
+  const cases: [number[], number][] = [[[7, 5], 0], [[96, 128], 0], [[3, 7], 1], [[2, 9, 13], 1], [[4, 6, 3], 2], [[5], 0]];
+  cases.forEach(([shape, dim], k) => {
+    const n = shape[dim]!;
+    const picks = [0, n - 1, -1, Math.floor(n / 2), 0, -n, n - 1, 1 % n].map((v) => Math.max(-n, Math.min(n - 1, v)));
+    const idx = ax.fromArray(picks, [picks.length], 'int32', wasm);
+    const idx0 = ax.fromArray(picks, [picks.length], 'int32', ts);
+    const [x, x0] = pair(shape, 700 + k);
+    assertEqualTensors(ax.indexSelect(x, dim, idx), ax.indexSelect(x0, dim, idx0), `indexSelect ${JSON.stringify(shape)} dim ${dim}`);
+    const xi = ax.cast(ax.mul(x, 1000), 'int32'), xi0 = ax.cast(ax.mul(x0, 1000), 'int32');
+    assertEqualTensors(ax.indexSelect(xi, dim, idx), ax.indexSelect(xi0, dim, idx0), `indexSelect int32 ${JSON.stringify(shape)}`);
+    const srcShape = shape.map((s, i) => (i === dim ? picks.length : s));
+    const [src, src0] = pair(srcShape, 750 + k);
+    assertEqualTensors(ax.indexAdd(x, dim, idx, src), ax.indexAdd(x0, dim, idx0, src0), `indexAdd ${JSON.stringify(shape)} dim ${dim} (repeated indices sum in order)`);
+  });
+  const bad = ax.fromArray([0, 3], [2], 'int32', wasm);
+  assert.throws(() => ax.indexSelect(ax.ones([3, 2]), 0, bad), (e: Error) => e instanceof ax.ValueError && /indexSelect: index 3 is out of range/.test(e.message));
+  assert.throws(() => ax.indexAdd(ax.ones([3, 2]), 0, bad, ax.ones([2, 2])), (e: Error) => e instanceof ax.ValueError && /indexAdd: index 3 is out of range/.test(e.message));
+});
+
 test('wasm GEMM with the shared operand packed once by both threads matches the reference (odd sizes, K past one 256 block, every transpose)', () => {
   // [M, K, N]: rows split with op(B) packed once (M ≥ N), columns split with op(A) packed once
   // (38 rows A·Bᵀ: dot products instead).

@@ -460,6 +460,34 @@ gtest('fused layer norm (layerNorm, layerNormGrad) matches the reference on odd 
   }
 });
 
+gtest('fused softmax and log-softmax (softmax, softmaxGrad) match the reference on odd widths, masked, NaN, +∞ and all −∞ rows', async (g) => {
+  for (const [R, D] of [[1, 1], [3, 5], [7, 33], [0, 4], [2, 0], [65, 130], [300, 17]] as const) {
+    const xs = data(R * D, R + 7 * D).map((v) => v * 8);
+    for (let r = 0; r < R; r++) {
+      if (r % 5 === 1) for (let j = 1; j < D; j += 2) xs[r * D + j] = -Infinity;
+      if (r % 5 === 2) xs[r * D] = NaN;
+      if (r % 5 === 3) xs[r * D + D - 1] = Infinity;
+      if (r % 5 === 4 && r % 2 === 0) for (let j = 0; j < D; j++) xs[r * D + j] = -Infinity;
+    }
+    const both = (vals: ArrayLike<number>): [Tensor, Tensor] => [ax.fromArray(vals, [R, D], 'float32', g), ax.fromArray(vals, [R, D], 'float32', ts)];
+    const [x, x0] = both(xs);
+    const [gr, g0] = both(data(R * D, R + 3 * D));
+    const tol = { rtol: 2e-5, atol: 1e-6 }; // float32 sums and webgpuTranscendentalF32 exp/log against float64
+    for (const log of [false, true]) {
+      const run = (bk: Backend, op: 'softmax' | 'softmaxGrad', ins: Tensor[]): Tensor => {
+        const out = ax.fromArray(new Float32Array(R * D), [R, D], 'float32', bk);
+        bk.run(op, ins.map((t) => ({ storage: t.storage, shape: t.shape, dtype: t.dtype })), { storage: out.storage, shape: [R, D], dtype: 'float32' }, { log });
+        return out;
+      };
+      const y0 = run(ts, 'softmax', [x0]);
+      expect(run(g, 'softmax', [x]), y0, `softmax log=${log} [${R}, ${D}]`, tol);
+      const y = ax.fromArray(y0.data(), [R, D], 'float32', g);
+      expect(run(g, 'softmaxGrad', [y, gr]), run(ts, 'softmaxGrad', [y0, g0]), `softmaxGrad log=${log} [${R}, ${D}]`, tol);
+    }
+    expect(ax.logSoftmax(x), ax.logSoftmax(x0), `ax.logSoftmax [${R}, ${D}]`, tol);
+  }
+});
+
 gtest('fused Adam step matches Adam composed in float64', async (g) => {
   const n = 1031;
   const [p] = pair(g, [n], 5); const [gr] = pair(g, [n], 6); const [m] = pair(g, [n], 7); const [v0] = pair(g, [n], 8);

@@ -13,6 +13,7 @@ import { geluGradKernel, geluKernel } from './gelu.js';
 import { matmulKernel } from './matmul.js';
 import { lstmSequenceGradKernel, lstmSequenceKernel } from './lstm-sequence.js';
 import { layerNormGradKernel, layerNormKernel } from './layer-norm.js';
+import { softmaxGradKernel, softmaxKernel } from './softmax.js';
 
 export interface KView {
   readonly data: TypedArray;
@@ -307,4 +308,6 @@ export const KERNELS: KernelTable = {
   geluGrad: geluGradKernel,
   layerNorm: layerNormKernel,
   layerNormGrad: layerNormGradKernel,
+  softmax: softmaxKernel,
+  softmaxGrad: softmaxGradKernel,
 };

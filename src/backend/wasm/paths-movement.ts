@@ -1,6 +1,6 @@
 // Fast paths of the movement and indexing primitives: strided copies (permute, expand, slice,
 // flip, sliceUpdate, sliceAdd, cat; any dtype), im2col/col2im (unfold/fold), max pooling's window
-// argmax, gather and scatterAdd along a dim. All exact.
+// argmax, gather and scatterAdd along a dim, indexSelect and indexAdd (row copies and adds). All exact.
 import type { TensorView } from '../backend.js';
 import { broadcastStrides, numelOf, shapesEqual, stridesOf, type Shape } from '../../tensor/shape.js';
 import { bytesPerElement } from '../../tensor/dtype.js';
@@ -145,4 +145,17 @@ const scatterAdd: FastPath<'scatterAdd'> = (e, [x, index, src], out, { dim }) =>
   return e.ex.scatterAddF32(e.ptr(out), e.ptr(index!), e.ptr(src!), outer, n, index!.shape[dim]!, inner) === 0;
 };
 
-export const MOVEMENT_PATHS = { unfold, fold, maxPoolIndex, permute, expand, slice, flip, sliceUpdate, sliceAdd, cat, gather, scatterAdd } satisfies FastPaths;
+const indexSelect: FastPath<'indexSelect'> = (e, [x, index], out, { dim }) => {
+  if (bytesPerElement(x!.dtype) !== 4 || out.dtype !== x!.dtype || index!.dtype !== 'int32') return false;
+  const [outer, n, inner] = around(x!.shape, dim);
+  return e.ex.indexSelect32(e.ptr(x!), e.ptr(index!), e.ptr(out), outer, n, numelOf(index!.shape), inner) === 0; // a bad index: the reference names it
+};
+
+const indexAdd: FastPath<'indexAdd'> = (e, [x, index, src], out, { dim }) => {
+  if (!f32(x!, src!, out) || index!.dtype !== 'int32') return false;
+  const [outer, n, inner] = around(x!.shape, dim);
+  e.copyBytes(e.ptr(out), e.ptr(x!), numelOf(x!.shape) * 4);
+  return e.ex.indexAddF32(e.ptr(out), e.ptr(index!), e.ptr(src!), outer, n, numelOf(index!.shape), inner) === 0;
+};
+
+export const MOVEMENT_PATHS = { unfold, fold, maxPoolIndex, permute, expand, slice, flip, sliceUpdate, sliceAdd, cat, gather, scatterAdd, indexSelect, indexAdd } satisfies FastPaths;

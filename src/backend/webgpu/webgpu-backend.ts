@@ -24,6 +24,7 @@ import { lstmCell, lstmCellGrad } from './recurrent.js';
 import { lstmSequence, lstmSequenceGrad } from './recurrent-sequence.js';
 import { gelu, geluGrad } from './activation.js';
 import { layerNorm, layerNormGrad } from './layer-norm.js';
+import { softmax, softmaxGrad } from './softmax.js';
 import { INDEX_OPS } from './movement.js';
 
 // GPUBufferUsage / GPUMapMode bits (the globals exist in browsers but not in Node without Dawn's).
@@ -428,6 +429,8 @@ export class WebGPUBackend implements Backend, Gpu {
       case 'geluGrad': geluGrad(this, x, y, out, (a as PrimAttrs['geluGrad']).approximate); return;
       case 'layerNorm': layerNorm(this, x, y, z, out, (a as PrimAttrs['layerNorm']).eps); return;
       case 'layerNormGrad': layerNormGrad(this, x, y, z, out, (a as PrimAttrs['layerNormGrad']).eps); return;
+      case 'softmax': softmax(this, x, out, (a as PrimAttrs['softmax']).log); return;
+      case 'softmaxGrad': softmaxGrad(this, x, y, out, (a as PrimAttrs['softmaxGrad']).log); return;
       default: mv.movement(this, op, inputs, out, a); return;
     }
   }
