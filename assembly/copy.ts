@@ -3,6 +3,7 @@
 // dst[dstOff + Σ idx·dstSt] = src[srcOff + Σ idx·srcSt]. Runs along the last dim with unit
 // strides on both sides become memory.copy. Copies are exact for every dtype. With `add` set
 // (f32 only: sliceAdd, the adjoint of slice) the source is added to the destination instead.
+import { addRowF32 } from './simd';
 
 /**
  * `meta` holds i32s: shape[nd], srcSt[nd], dstSt[nd], srcOff, dstOff (strides and offsets in
@@ -35,17 +36,7 @@ export function stridedCopy(src: usize, dst: usize, nd: i32, meta: usize, shift:
     const len = min(n - i0, e1 - e);
     if (add && ss == 1 && ds == 1) {
       // A contiguous run on both sides (a slice's gradient added into its rows): four at a time.
-      const d0 = dst + (<usize>dO << 2);
-      const s0 = src + (<usize>so << 2);
-      let j = 0;
-      for (; j + 4 <= len; j += 4) {
-        const o = <usize>j << 2;
-        v128.store(d0 + o, f32x4.add(v128.load(d0 + o), v128.load(s0 + o)));
-      }
-      for (; j < len; j++) {
-        const o = <usize>j << 2;
-        store<f32>(d0 + o, load<f32>(d0 + o) + load<f32>(s0 + o));
-      }
+      addRowF32(dst + (<usize>dO << 2), src + (<usize>so << 2), len);
     } else if (add) {
       for (let j = 0; j < len; j++) {
         const d = dst + (<usize>(dO + j * ds) << 2);

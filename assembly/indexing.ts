@@ -3,6 +3,7 @@
 // reference exactly: argmax keeps the first maximum and a NaN wins; scatterAdd adds in the
 // reference's order. gather/scatterAdd return the number of out-of-range indices (the caller
 // then lets the reference raise its error).
+import { addRowF32 } from './simd';
 
 /** out (i32) = index of the first max (min when !isMax) over n, NaN winning, for rows [o0,o1). */
 export function argF32(isMax: bool, x: usize, out: usize, n: i32, inner: i32, o0: i32, o1: i32): void {
@@ -100,27 +101,14 @@ export function scatterAddF32(out: usize, idx: usize, src: usize, outer: i32, n:
 }
 
 /**
- * out[o, j, :] = x[o, idx[j], :] (x: [outer, n, inner], idx: [m], out: [outer, m, inner]; 32-bit
- * elements), a row copy per index. Returns how many indices lie outside [−n, n) (their rows are
- * not written: the caller then runs the reference, which names the bad index).
+ * The row walk of indexSelect and indexAdd over x: [outer, n, inner] and idx: [m]: for each index
+ * j in order, each outer o, copy row (o, idx[j]) of x to row (o, j) of out, or (add) add row (o, j)
+ * of src to row (o, idx[j]) of out. Returns how many indices lie outside [−n, n) (skipped: the
+ * caller then runs the reference, which names the bad index).
  */
-export function indexSelect32(x: usize, idx: usize, out: usize, outer: i32, n: i32, m: i32, inner: i32): i32 {
-  let bad = 0;
-  const row = <usize>inner << 2;
-  for (let j = 0; j < m; j++) {
-    let k = load<i32>(idx + (<usize>j << 2));
-    k += select(n, 0, k < 0);
-    if (<u32>k >= <u32>n) { bad++; continue; }
-    for (let o = 0; o < outer; o++) memory.copy(out + <usize>(o * m + j) * row, x + <usize>(o * n + k) * row, row);
-  }
-  return bad;
-}
-
-/**
- * out (already a copy of the base) [o, idx[j], :] += src[o, j, :], the indices in order (so a row
- * indexed twice sums as the reference sums). Returns how many indices lie outside [−n, n).
- */
-export function indexAddF32(out: usize, idx: usize, src: usize, outer: i32, n: i32, m: i32, inner: i32): i32 {
+// @ts-ignore: decorator
+@inline
+function indexRows(add: bool, x: usize, idx: usize, out: usize, outer: i32, n: i32, m: i32, inner: i32): i32 {
   let bad = 0;
   const row = <usize>inner << 2;
   for (let j = 0; j < m; j++) {
@@ -128,18 +116,20 @@ export function indexAddF32(out: usize, idx: usize, src: usize, outer: i32, n: i
     k += select(n, 0, k < 0);
     if (<u32>k >= <u32>n) { bad++; continue; }
     for (let o = 0; o < outer; o++) {
-      const d = out + <usize>(o * n + k) * row;
-      const s = src + <usize>(o * m + j) * row;
-      let i = 0;
-      for (; i + 4 <= inner; i += 4) {
-        const off = <usize>i << 2;
-        v128.store(d + off, f32x4.add(v128.load(d + off), v128.load(s + off)));
-      }
-      for (; i < inner; i++) {
-        const off = <usize>i << 2;
-        store<f32>(d + off, load<f32>(d + off) + load<f32>(s + off));
-      }
+      const picked = <usize>(o * n + k) * row, listed = <usize>(o * m + j) * row;
+      if (add) addRowF32(out + picked, x + listed, inner);
+      else memory.copy(out + listed, x + picked, row);
     }
   }
   return bad;
+}
+
+/** out[o, j, :] = x[o, idx[j], :] (32-bit elements): embeddings' lookup. */
+export function indexSelect32(x: usize, idx: usize, out: usize, outer: i32, n: i32, m: i32, inner: i32): i32 {
+  return indexRows(false, x, idx, out, outer, n, m, inner);
+}
+
+/** out (already a copy of the base) [o, idx[j], :] += src[o, j, :], the indices in order (a row indexed twice sums as the reference sums). */
+export function indexAddF32(out: usize, idx: usize, src: usize, outer: i32, n: i32, m: i32, inner: i32): i32 {
+  return indexRows(true, src, idx, out, outer, n, m, inner);
 }

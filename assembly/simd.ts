@@ -73,3 +73,18 @@ export function st(p: usize, v: v128, full: bool): void {
   if (full) v128.store(p, v);
   else store<f32>(p, f32x4.extract_lane(v, 0));
 }
+
+/** d[0:len) += s[0:len) in float32, four at a time (bytes at d and s; the rows may not overlap). */
+// @ts-ignore: decorator
+@inline
+export function addRowF32(d: usize, s: usize, len: i32): void {
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const off = <usize>i << 2;
+    v128.store(d + off, f32x4.add(v128.load(d + off), v128.load(s + off)));
+  }
+  for (; i < len; i++) {
+    const off = <usize>i << 2;
+    store<f32>(d + off, load<f32>(d + off) + load<f32>(s + off));
+  }
+}
