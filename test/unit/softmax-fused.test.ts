@@ -9,12 +9,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ax from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
-import { logSoftmaxComposite, softmaxComposite } from '../../src/ops/softmax.js';
+import { logSoftmaxComposite, softmaxComposite, softmaxFused } from '../../src/ops/softmax.js';
 import { closeEnough, TOL, type Tol } from '../tolerances.js';
 import { wasmCalls, wasmPaths } from '../wasm-calls.js';
 
 type Sm = (x: Tensor, log: boolean) => Tensor;
-const fused: Sm = (x, log) => (log ? ax.logSoftmax(x) : ax.softmax(x));
+// The primitive itself (ax.logSoftmax composes a large input a gradient will flow through: tested below).
+const fused: Sm = (x, log) => softmaxFused(x, log);
 const composite: Sm = (x, log) => (log ? logSoftmaxComposite(x, x.ndim - 1) : softmaxComposite(x, x.ndim - 1));
 
 /** Deterministic values in [-amp, amp) (an LCG). */
@@ -146,7 +147,7 @@ test('second derivatives through softmax and logSoftmax (createGraph) equal the 
   }
 });
 
-test('attention weights and cross-entropy take the fused primitive; softmax over another dim composes', () => {
+test('attention weights and cross-entropy take the fused primitive; softmax over another dim, and a large log-softmax under a gradient, compose', () => {
   ax.setBackend('wasm');
   try {
     ax.manualSeed(3);
@@ -159,6 +160,14 @@ test('attention weights and cross-entropy take the fused primitive; softmax over
     const ce = wasmCalls(() => ax.crossEntropy(logits, ax.fromArray([1, 0, 9, 3, 3, 2], [6], 'int32')).backward());
     assert.equal(ce.softmax, 1);
     assert.equal(ce.softmaxGrad, 1);
+    // A large log-softmax with a gradient to come composes (its backward reuses the forward's exps);
+    // without one it stays fused.
+    const big = ax.randn([200, 100]).requiresGrad_();
+    const wide = wasmCalls(() => ax.sum(ax.logSoftmax(big)).backward());
+    assert.equal(wide.softmax, undefined);
+    assert.equal(wide.exp, 1);
+    const wideNoGrad = wasmCalls(() => { ax.noGrad(() => ax.logSoftmax(big)); });
+    assert.equal(wideNoGrad.softmax, 1);
     const other = wasmCalls(() => { ax.softmax(ax.randn([4, 3, 2]), { dim: 1 }); });
     assert.equal(other.softmax, undefined);
     assert.equal(other.exp, 1);

@@ -1,0 +1,32 @@
+// One workload's training step in a timed loop, for A/B between two builds in alternating
+// processes (run it in each checkout in turn: both sides then see the same machine, one after the
+// other): warm-up steps, then steps for `seconds`, and the median ms a step.
+// `node dist/bench/step-loop.js W1|W2|W3|W4 [seconds]`.
+import * as ax from '../src/index.js';
+import { axonW1 } from './w1-mlp.js';
+import { axonW2 } from './w2-lenet.js';
+import { axonW3 } from './w3-lstm.js';
+import { axonW4 } from './w4-gpt.js';
+
+const which = process.argv[2] ?? 'W4';
+const seconds = Number(process.argv[3] ?? 6);
+const makers: Record<string, () => () => unknown> = { W1: () => axonW1().step, W2: axonW2, W3: axonW3, W4: axonW4 };
+const make = makers[which];
+if (!make) {
+  console.error(`step-loop: unknown workload ${which}; use W1, W2, W3 or W4`);
+  process.exit(2);
+}
+const backend = ax.getBackend() as ax.Backend & { warmUp?: () => number; variant?: string };
+backend.warmUp?.();
+const step = make();
+for (let i = 0; i < 15; i++) step();
+const times: number[] = [];
+const t0 = performance.now();
+while (performance.now() - t0 < seconds * 1000) {
+  const t = performance.now();
+  step();
+  times.push(performance.now() - t);
+}
+times.sort((a, b) => a - b);
+console.log(`${which}: ${times[times.length >> 1]!.toFixed(2)} ms a step (median of ${times.length}), ${backend.name} ${backend.variant ?? ''} build`);
+process.exit(0);
