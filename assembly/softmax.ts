@@ -127,7 +127,7 @@ export function softmaxGradF32(y: usize, g: usize, out: usize, D: i32, log: i32,
     for (; j < D; j++) {
       const off = <usize>j << 2;
       const gj = <f64>load<f32>(gr + off), yj = <f64>load<f32>(yr + off);
-      const d = log != 0 ? gj - f64x2.extract_lane(vexp(f64x2.splat(yj)), 0) * t : yj * (gj - t);
+      const d = log != 0 ? gj - exp1(load<f32>(yr + off), 0) * t : yj * (gj - t);
       store<f32>(o + off, <f32>d);
     }
   }

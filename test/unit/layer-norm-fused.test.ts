@@ -13,6 +13,7 @@ import type { Tensor } from '../../src/index.js';
 import { layerNormComposite } from '../../src/ops/norm.js';
 import { closeEnough, TOL, type Tol } from '../tolerances.js';
 import { wasmCalls, wasmPaths } from '../wasm-calls.js';
+import { assertFiniteDiff } from '../finite-diff.js';
 
 type Norm = (x: Tensor, ns: number[], w: Tensor, b: Tensor, eps: number) => Tensor;
 const fused: Norm = (x, ns, w, b, eps) => ax.layerNorm(x, ns, w, b, eps);
@@ -113,24 +114,14 @@ test('layerNorm gradients match finite differences (float64)', () => {
   const shape = [3, 5];
   const params = [data(15, 1, 2), data(5, 2, 1.5), data(5, 3, 1)];
   const u = ax.fromArray(data(15, 4, 1), shape, 'float64');
-  const loss = (vals: number[][], grad: boolean): [Tensor, Tensor[]] => {
+  const loss = (vals: readonly ArrayLike<number>[], grad: boolean): [Tensor, Tensor[]] => {
     const t = vals.map((v, k) => ax.fromArray(v, k === 0 ? shape : [5], 'float64'));
     if (grad) t.forEach((p) => p.requiresGrad_());
     return [ax.sum(ax.mul(ax.layerNorm(t[0]!, 5, t[1]!, t[2]!), u)), t];
   };
   const [l, ts] = loss(params, true);
   const grads = ax.gradients(l, ts).map((g) => Float64Array.from(g!.data()));
-  const e = TOL.finiteDiffStep;
-  params.forEach((p, k) => {
-    for (let i = 0; i < p.length; i++) {
-      const plus = params.map((v) => v.slice()), minus = params.map((v) => v.slice());
-      plus[k]![i]! += e;
-      minus[k]![i]! -= e;
-      const fd = (ax.noGrad(() => loss(plus, false)[0].item()) - ax.noGrad(() => loss(minus, false)[0].item())) / (2 * e);
-      const an = grads[k]![i]!;
-      assert.ok(Math.abs(an - fd) <= TOL.finiteDiff.atol + TOL.finiteDiff.rtol * Math.abs(fd), `${['x', 'weight', 'bias'][k]}[${i}]: autodiff ${an} vs finite difference ${fd}`);
-    }
-  });
+  assertFiniteDiff(params, grads, (vals) => ax.noGrad(() => loss(vals, false)[0].item()), (k, i) => `${['x', 'weight', 'bias'][k]}[${i}]`);
 });
 
 test('second derivatives through layerNorm (createGraph) equal the composite\'s', () => {

@@ -12,6 +12,8 @@ import type { Tensor } from '../../src/index.js';
 import { lstmCell } from '../../src/ops/lstm-cell.js';
 import { lstmSequence, type LstmSequenceResult } from '../../src/ops/lstm-sequence.js';
 import { TOL } from '../tolerances.js';
+import { assertFiniteDiff } from '../finite-diff.js';
+import { wasmCalls } from '../wasm-calls.js';
 
 /** Deterministic values in [-amp, amp) (an LCG), with some large ones when `edges`. */
 function data(n: number, seed: number, amp: number, edges = false): number[] {
@@ -148,18 +150,7 @@ test('lstmSequence gradients match finite differences (float64, both directions)
       const t = vals.map((v, k) => ax.fromArray(v, params[k]!.shape, 'float64', ax.getBackend('ts')));
       return ax.noGrad(() => loss(fused(t[0]!, t[1]!, t[2]!, t[3]!, reverse), x).item());
     };
-    const base = params.map((p) => Float64Array.from(p.data()));
-    const e = TOL.finiteDiffStep;
-    params.forEach((p, k) => {
-      for (let i = 0; i < p.numel; i++) {
-        const plus = base.map((v) => v.slice()), minus = base.map((v) => v.slice());
-        plus[k]![i]! += e;
-        minus[k]![i]! -= e;
-        const fd = (f(plus) - f(minus)) / (2 * e);
-        const an = grads[k]![i]!;
-        assert.ok(Math.abs(an - fd) <= TOL.finiteDiff.atol + TOL.finiteDiff.rtol * 10 * Math.abs(fd), `${NAMES[3 + k]}[${i}]${reverse ? ' reversed' : ''}: autodiff ${an} vs finite difference ${fd}`);
-      }
-    });
+    assertFiniteDiff(params.map((p) => p.data()), grads, f, (k, i) => `${NAMES[3 + k]}[${i}]${reverse ? ' reversed' : ''}`, 10);
   }
 });
 
@@ -185,11 +176,8 @@ test('an LSTM layer without lengths runs as one lstmSequence per direction and l
   try {
     ax.manualSeed(4);
     const lstm = new ax.LSTM(3, 5, { numLayers: 2, bidirectional: true });
-    const b = ax.getBackend('wasm') as ax.Backend & { startProfile(): void; stopProfile(): { op: string; calls: number }[] };
     const x = ax.randn([6, 2, 3]);
-    b.startProfile();
-    ax.scope(() => { const [out] = lstm.forward(x); ax.sum(out).backward(); });
-    const calls = Object.fromEntries(b.stopProfile().map((r) => [r.op, r.calls]));
+    const calls = wasmCalls(() => { const [out] = lstm.forward(x); ax.sum(out).backward(); });
     assert.equal(calls.lstmSequence, 4);
     assert.equal(calls.lstmSequenceGrad, 4);
     assert.equal(calls.lstmCell, undefined);

@@ -12,6 +12,7 @@ import type { Tensor } from '../../src/index.js';
 import { logSoftmaxComposite, softmaxComposite, softmaxFused } from '../../src/ops/softmax.js';
 import { closeEnough, TOL, type Tol } from '../tolerances.js';
 import { wasmCalls, wasmPaths } from '../wasm-calls.js';
+import { assertFiniteDiff } from '../finite-diff.js';
 
 type Sm = (x: Tensor, log: boolean) => Tensor;
 // The primitive itself (ax.logSoftmax composes a large input a gradient will flow through: tested below).
@@ -116,18 +117,10 @@ test('softmax and logSoftmax gradients match finite differences (float64)', () =
   const xs = data(15, 7, 3);
   const u = ax.fromArray(data(15, 8, 1), shape, 'float64');
   for (const log of [false, true]) {
-    const loss = (v: number[]): number => ax.noGrad(() => ax.sum(ax.mul(fused(ax.fromArray(v, shape, 'float64'), log), u)).item());
+    const loss = ([v]: Float64Array[]): number => ax.noGrad(() => ax.sum(ax.mul(fused(ax.fromArray(v!, shape, 'float64'), log), u)).item());
     const x = ax.fromArray(xs, shape, 'float64').requiresGrad_();
     const [g] = ax.gradients(ax.sum(ax.mul(fused(x, log), u)), [x]);
-    const an = g!.data();
-    const e = TOL.finiteDiffStep;
-    for (let i = 0; i < xs.length; i++) {
-      const plus = xs.slice(), minus = xs.slice();
-      plus[i]! += e;
-      minus[i]! -= e;
-      const fd = (loss(plus) - loss(minus)) / (2 * e);
-      assert.ok(Math.abs(an[i]! - fd) <= TOL.finiteDiff.atol + TOL.finiteDiff.rtol * Math.abs(fd), `${log ? 'logSoftmax' : 'softmax'} x[${i}]: autodiff ${an[i]} vs finite difference ${fd}`);
-    }
+    assertFiniteDiff([xs], [g!.data()], loss, (_, i) => `${log ? 'logSoftmax' : 'softmax'} x[${i}]`);
   }
 });
 

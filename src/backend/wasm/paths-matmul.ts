@@ -10,7 +10,7 @@ import { ELEMS_PER_PART, f32, FLOPS_PER_PART, type Engine, type FastPath } from 
 /** Rows or columns a GEMM part takes at least when each part packs the shared operand itself. */
 const PACK_SPAN = 64;
 /** Panel widths of the micro-kernel (assembly/gemm.ts MR, NR). */
-const MR = 4;
+export const MR = 4;
 const NR = 8;
 /**
  * A·Bᵀ with k ≥ DOT_MIN_K runs as dot products (assembly/gemm.ts dotNT), packing nothing, with at

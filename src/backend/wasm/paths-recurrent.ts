@@ -5,10 +5,8 @@
 import { numelOf } from '../../tensor/shape.js';
 import { sequenceLayout, stepsOf } from '../lstm-sequence-layout.js';
 import { ELEMS_PER_PART, f32, FLOPS_PER_PART, TRANS_PER_PART, type Engine, type FastPath, type FastPaths } from './engine.js';
-import { gemm, packedOperand } from './paths-matmul.js';
+import { gemm, MR, packedOperand } from './paths-matmul.js'; // sequence rows split on the micro-kernel's panel height MR
 
-/** Panel height of the GEMM micro-kernel (assembly/gemm.ts MR): sequence rows split on it. */
-const MR = 4;
 /** Rows per thread at least: ~TRANS_PER_PART transcendentals (5 per element of the state). */
 const minRows = (H: number): number => Math.max(1, Math.ceil(TRANS_PER_PART / (5 * Math.max(H, 1))));
 /** Rows per thread for the gradient: products only, ~16 flops an element of the state. */
