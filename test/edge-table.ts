@@ -79,6 +79,8 @@ export const PRIM_VIA: { [K in PrimOp]: string } = {
   lstmCellGrad: 'module',
   lstmSequence: 'module', // the LSTM module cases (no lengths)
   lstmSequenceGrad: 'module',
+  gruSequence: 'module', // the GRU module cases (no lengths)
+  gruSequenceGrad: 'module',
   gelu: 'gelu',
   geluGrad: 'gelu',
   layerNorm: 'layerNorm', // the cases with weight and bias

@@ -12,6 +12,7 @@ import { bmm } from '../ops/linalg.js';
 import { fold, unfold } from '../ops/unfold.js';
 import { lstmCellVjp } from '../ops/lstm-cell.js';
 import { lstmSequenceVjp } from '../ops/lstm-sequence.js';
+import { gruSequenceVjp } from '../ops/gru-sequence.js';
 import { geluVjp } from '../ops/gelu.js';
 import { layerNormVjp } from '../ops/layer-norm.js';
 import { softmaxVjp } from '../ops/softmax.js';
@@ -89,12 +90,13 @@ function extremeShare(g: Tensor, a: Tensor, b: Tensor, loses: Tensor): Tensor {
 /**
  * Ops whose rule reads only the first k entries along dim 0 of its output's gradient (k from the
  * output's length along dim 0): lstmCell's output keeps the saved activations in rows 2–6 behind
- * h' and c', lstmSequence's behind its 2T + 2 states; nothing differentiates them.
+ * h' and c', lstmSequence's behind its 2T + 2 states, gruSequence's behind its T + 1; nothing differentiates them.
  * Its gradient may then arrive with only those k rows (backward.ts, when built from slices).
  */
 export const LEADING_GRAD: { readonly [K in PrimOp]?: (outRows: number) => number } = {
   lstmCell: () => 2,
   lstmSequence: (rows) => 2 * ((rows - 2) / 7) + 2, // (7T + 2) planes: the 2T + 2 states
+  gruSequence: (rows) => (rows - 1) / 5 + 1, // (5T + 1) planes: the T + 1 states
 };
 
 export const RULES: { [K in PrimOp]: VjpRule<K> } = {
@@ -199,6 +201,9 @@ export const RULES: { [K in PrimOp]: VjpRule<K> } = {
   lstmSequence: (g, { inputs, out, attrs: { reverse }, needs }) => lstmSequenceVjp(inputs, out, g, reverse, needs),
   // lstmSequenceVjp runs it only when no graph of the gradient is built (it composes ordinary ops otherwise).
   lstmSequenceGrad: () => { throw new AxonError('lstmSequenceGrad', 'the fused LSTM sequence gradient was recorded for a second derivative; it is only run outside gradient recording (an Axon bug: please report it)'); },
+  gruSequence: (g, { inputs, out, attrs: { reverse }, needs }) => gruSequenceVjp(inputs, out, g, reverse, needs),
+  // gruSequenceVjp runs it only when no graph of the gradient is built (it composes ordinary ops otherwise).
+  gruSequenceGrad: () => { throw new AxonError('gruSequenceGrad', 'the fused GRU sequence gradient was recorded for a second derivative; it is only run outside gradient recording (an Axon bug: please report it)'); },
   gelu: (g, { inputs: [x], attrs: { approximate } }) => [geluVjp(x!, g, approximate)],
   // geluVjp runs it only when no graph of the gradient is built (it composes ordinary ops otherwise).
   geluGrad: () => { throw new AxonError('geluGrad', 'the fused GELU gradient was recorded for a second derivative; it is only run outside gradient recording (an Axon bug: please report it)'); },

@@ -93,6 +93,25 @@ export type PrimAttrs = { [K in UnaryOp]: None } & { [K in BinaryOp]: None } & {
    */
   lstmSequenceGrad: { reverse: boolean };
   /**
+   * One direction of a GRU layer over a whole sequence (ops/gru-sequence.ts): gi (T, N, 3H), each
+   * step's x_t·W_ihᵀ + b_ih in PyTorch's gate order r, z, n, the recurrent weight whh (3H, H), its
+   * bias bhh (3H) and the initial state h0 (N, H) → (T + 1, N, H), or (5T + 1, N, H) when a
+   * gradient will be needed. Planes 0…T hold the hidden states in time order with the initial
+   * state at the end the direction starts from (plane 0 forward, plane T with `reverse`); with a
+   * gradient, plane T + 1 + 4t + k holds step t's r, z, n and gh_n (k = 0…3; gh = h·whhᵀ + bhh).
+   * Step t: r, z = σ(gi_rz + gh_rz); n = tanh(gi_n + r⊙gh_n); h' = n + z⊙(h − n)
+   * (gru-sequence-layout.ts).
+   */
+  gruSequence: { reverse: boolean };
+  /**
+   * Its vector-Jacobian product, from three inputs: gruSequence's output with the saved
+   * activations (5T + 1, N, H), whh (3H, H) and the gradient g of that output, (T + 1, N, H) or
+   * whole (only the state planes are read) → (2·T·N·3H + N·H) holding the gradients of gi
+   * (T, N, 3H), of gh = h·whhᵀ + bhh by step (T, N, 3H; the op turns them into whh's and bhh's
+   * gradients with one product and one sum) and of h0 (N, H).
+   */
+  gruSequenceGrad: { reverse: boolean };
+  /**
    * GELU in one pass (ops/gelu.ts): x·Φ(x), or its tanh approximation, with Φ's argument clamped
    * to ±GELU_FLAT as the composite clamps it; same shape and float dtype out.
    */

@@ -1,6 +1,6 @@
 // One time step of the Elman RNN, LSTM and GRU, shared by the cells (RNNCell, LSTMCell, GRUCell)
-// and the sequence layers (RNN, GRU, and LSTM with `lengths`; an LSTM without them runs each
-// direction as one lstmSequence, ops/lstm-sequence.ts). The input projection x·W_ihᵀ + b arrives
+// and the sequence layers (RNN, and LSTM and GRU with `lengths`; an LSTM or GRU without them runs
+// each direction as one lstmSequence or gruSequence, ops/lstm-sequence.ts, ops/gru-sequence.ts). The input projection x·W_ihᵀ + b arrives
 // precomputed (`gi`), so a sequence layer runs it as one GEMM for all time steps and each step
 // costs one GEMM (h·W_hhᵀ) plus the gate math: one fused pass for the LSTM (ops/lstm-cell.ts,
 // forward and backward), a few elementwise ops for the RNN and GRU. Gate order is PyTorch's:

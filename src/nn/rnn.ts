@@ -7,6 +7,7 @@ import { dropout } from '../ops/activation.js';
 import { add, where } from '../ops/elementwise.js';
 import { linear } from '../ops/linalg.js';
 import { lstmSequence } from '../ops/lstm-sequence.js';
+import { gruSequence } from '../ops/gru-sequence.js';
 import { cat, select, stack, transpose, unsqueeze, squeeze } from '../ops/movement.js';
 import { fromArray, zeros } from '../tensor/creation.js';
 import type { DType } from '../tensor/dtype.js';
@@ -177,6 +178,13 @@ export abstract class RNNBase extends Module {
           dirOuts.push(r.out);
           hN.push(r.h);
           cN.push(r.c);
+          return;
+        }
+        if (this.mode === 'GRU' && masks === null) {
+          // The whole direction as one primitive (ops/gru-sequence.ts); without biases, a zero b_hh.
+          const r = gruSequence(gi, whh, bhh ?? zeros([3 * H], { dtype: x.dtype }), state.h, { reverse: d === 1 }); // (T, N, 3H) -> (T, N, H)
+          dirOuts.push(r.out);
+          hN.push(r.h);
           return;
         }
         const outs: Tensor[] = new Array<Tensor>(T);

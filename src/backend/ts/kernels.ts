@@ -12,6 +12,7 @@ import { lstmCellGradKernel, lstmCellKernel } from './lstm-cell.js';
 import { geluGradKernel, geluKernel } from './gelu.js';
 import { matmulKernel } from './matmul.js';
 import { lstmSequenceGradKernel, lstmSequenceKernel } from './lstm-sequence.js';
+import { gruSequenceGradKernel, gruSequenceKernel } from './gru-sequence.js';
 import { layerNormGradKernel, layerNormKernel } from './layer-norm.js';
 import { softmaxGradKernel, softmaxKernel } from './softmax.js';
 
@@ -304,6 +305,8 @@ export const KERNELS: KernelTable = {
   lstmCellGrad: lstmCellGradKernel,
   lstmSequence: lstmSequenceKernel,
   lstmSequenceGrad: lstmSequenceGradKernel,
+  gruSequence: gruSequenceKernel,
+  gruSequenceGrad: gruSequenceGradKernel,
   gelu: geluKernel,
   geluGrad: geluGradKernel,
   layerNorm: layerNormKernel,

@@ -22,6 +22,7 @@ import type { Gpu, Operand } from './gpu.js';
 import { float64Error, mathFor } from './wgsl.js';
 import { lstmCell, lstmCellGrad } from './recurrent.js';
 import { lstmSequence, lstmSequenceGrad } from './recurrent-sequence.js';
+import { gruSequence, gruSequenceGrad } from './gru-sequence.js';
 import { gelu, geluGrad } from './activation.js';
 import { layerNorm, layerNormGrad } from './layer-norm.js';
 import { softmax, softmaxGrad } from './softmax.js';
@@ -425,6 +426,8 @@ export class WebGPUBackend implements Backend, Gpu {
       case 'lstmCellGrad': lstmCellGrad(this, x, y, z, out); return;
       case 'lstmSequence': lstmSequence(this, x, y, z, inputs[3]!, out, a as PrimAttrs['lstmSequence']); return;
       case 'lstmSequenceGrad': lstmSequenceGrad(this, x, y, z, out, a as PrimAttrs['lstmSequenceGrad']); return;
+      case 'gruSequence': gruSequence(this, x, y, z, inputs[3]!, out, a as PrimAttrs['gruSequence']); return;
+      case 'gruSequenceGrad': gruSequenceGrad(this, x, y, z, out, a as PrimAttrs['gruSequenceGrad']); return;
       case 'gelu': gelu(this, x, out, (a as PrimAttrs['gelu']).approximate); return;
       case 'geluGrad': geluGrad(this, x, y, out, (a as PrimAttrs['geluGrad']).approximate); return;
       case 'layerNorm': layerNorm(this, x, y, z, out, (a as PrimAttrs['layerNorm']).eps); return;
