@@ -6,17 +6,19 @@ import { GEMM_SPARE_BYTES, GEMM_SPARE_OFFSET, gemm } from './gemm';
 import { ld, st } from './simd';
 import { vsigmoid, vtanh } from './transcendental';
 
+/** σ of four f32 lanes, each in float64 and rounded once (as transcendentalF32). */
 // @ts-ignore: decorator
 @inline
-function sig4(v: v128): v128 {
+export function sig4(v: v128): v128 {
   const lo = f32x4.demote_f64x2_zero(vsigmoid(f64x2.promote_low_f32x4(v)));
   const hi = f32x4.demote_f64x2_zero(vsigmoid(f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 2, 3))));
   return i32x4.shuffle(lo, hi, 0, 1, 4, 5);
 }
 
+/** tanh of four f32 lanes, each in float64 and rounded once. */
 // @ts-ignore: decorator
 @inline
-function tanh4(v: v128): v128 {
+export function tanh4(v: v128): v128 {
   const lo = f32x4.demote_f64x2_zero(vtanh(f64x2.promote_low_f32x4(v)));
   const hi = f32x4.demote_f64x2_zero(vtanh(f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 2, 3))));
   return i32x4.shuffle(lo, hi, 0, 1, 4, 5);

@@ -1,9 +1,10 @@
-// Fast paths of the fused LSTM cell, its gradient and the sequence-level LSTM on float32
-// (assembly/lstm.ts, paths-matmul.ts's gemm): rows split across threads once a step is big enough
+// Fast paths of the fused LSTM cell, its gradient and the sequence-level LSTM and GRU on float32
+// (assembly/lstm.ts, assembly/gru.ts, paths-matmul.ts's gemm): rows split across threads once a step is big enough
 // to pay for waking one. The sequence kernels run every step for a thread's batch rows straight on
 // the output's planes (lstm-sequence-layout.ts): one job a sequence, nothing allocated per step.
 import { numelOf } from '../../tensor/shape.js';
 import { sequenceLayout, stepsOf } from '../lstm-sequence-layout.js';
+import { gruLayout, gruStepsOf } from '../gru-sequence-layout.js';
 import { ELEMS_PER_PART, f32, FLOPS_PER_PART, TRANS_PER_PART, type Engine, type FastPath, type FastPaths } from './engine.js';
 import { gemm, MR, packedOperand } from './paths-matmul.js'; // sequence rows split on the micro-kernel's panel height MR
 
@@ -83,4 +84,44 @@ const lstmSequenceGrad: FastPath<'lstmSequenceGrad'> = (e, [saved, whh, g], out,
   return true;
 };
 
-export const RECURRENT_PATHS = { lstmCell, lstmCellGrad, lstmSequence, lstmSequenceGrad } satisfies FastPaths;
+/** Batch rows a thread takes at least in the GRU kernels: T·6H² flops a row. */
+const gruRows = (e: Engine, T: number, N: number, H: number): number =>
+  Math.max(1, Math.floor(N / e.threads()), Math.ceil(FLOPS_PER_PART / Math.max(1, 6 * T * H * H)));
+
+const gruSequence: FastPath<'gruSequence'> = (e, [gi, whh, bhh, h0], out, { reverse }) => {
+  if (!f32(gi!, whh!, bhh!, h0!, out)) return false;
+  const [T, N] = gi!.shape as [number, number, number];
+  const H = whh!.shape[1]!;
+  if (12 * H > e.ex.gemmSpareBytes()) return false; // a row of a step's product (3H floats) must fit the kernel's scratch: the reference runs it
+  const nb = 4 * N * H;
+  const po = e.ptr(out);
+  e.copyBytes(po + gruLayout(T, reverse).init * nb, e.ptr(h0!), nb);
+  if (nb === 0 || T === 0) return true;
+  const w = packedOperand(e, e.ptr(whh!), 3 * H, H, true); // W_hhᵀ (H, 3H), packed once for every step
+  try {
+    e.parallel('gruSequenceF32', { total: N, align: MR, minPart: gruRows(e, T, N, H), range: ['r0', 'r1'] },
+      { gi: e.ptr(gi!), w: w.ptr, b: e.ptr(bhh!), out: po, T, N, H, reverse: reverse ? 1 : 0, save: numelOf(out.shape) === (5 * T + 1) * N * H ? 1 : 0 });
+  } finally {
+    w.release();
+  }
+  return true;
+};
+
+const gruSequenceGrad: FastPath<'gruSequenceGrad'> = (e, [saved, whh, g], out, { reverse }) => {
+  if (!f32(saved!, whh!, g!, out)) return false;
+  const [planes, N] = saved!.shape as [number, number, number];
+  const H = whh!.shape[1]!;
+  const T = gruStepsOf(planes, true);
+  if (N * H === 0) return true; // nothing to write
+  if (4 * H > e.ex.gemmSpareBytes()) return false; // a row of dgh·W_hh (H floats) must fit the kernel's scratch
+  const w = packedOperand(e, e.ptr(whh!), H, 3 * H, false); // W_hh (3H, H), packed once for every step
+  try {
+    e.parallel('gruSequenceGradF32', { total: N, align: MR, minPart: gruRows(e, T, N, H), range: ['r0', 'r1'] },
+      { saved: e.ptr(saved!), w: w.ptr, g: e.ptr(g!), out: e.ptr(out), T, N, H, reverse: reverse ? 1 : 0 });
+  } finally {
+    w.release();
+  }
+  return true;
+};
+
+export const RECURRENT_PATHS = { lstmCell, lstmCellGrad, lstmSequence, lstmSequenceGrad, gruSequence, gruSequenceGrad } satisfies FastPaths;
