@@ -11,6 +11,7 @@ import { WasmBackend } from '../../src/backend/wasm/wasm-backend.js';
 import { FAST_OPS } from '../../src/backend/wasm/fast-paths.js';
 import { lstmCell } from '../../src/ops/lstm-cell.js';
 import { lstmSequence } from '../../src/ops/lstm-sequence.js';
+import { gruSequence } from '../../src/ops/gru-sequence.js';
 import { fixtureValues, readJson, type FixtureTensor } from '../helpers.js';
 import { asList, OPS } from '../op-table.js';
 import { closeEnough, TOL } from '../tolerances.js';
@@ -65,6 +66,16 @@ const EXTRA: Record<string, (b: ax.Backend) => Tensor[]> = {
     const r = lstmSequence(gi, whh, h0, c0, { reverse: true });
     const gs = ax.gradients(ax.sum(ax.add(ax.sum(r.out, { dim: [0] }), ax.add(ax.mul(r.h, 2), r.c))), [gi, whh, h0, c0]);
     return [r.out, r.h, r.c, ...gs.map((g) => g!)];
+  },
+  gruSequence: (b) => {
+    // The sequence-level GRU and its gradient (gru-sequence.test.ts checks them against the composite).
+    const gi = ax.fromArray(Array.from({ length: 4 * 3 * 3 * 5 }, (_, i) => 2 * Math.sin(i)), [4, 3, 15], 'float32', b).requiresGrad_();
+    const whh = ax.fromArray(Array.from({ length: 15 * 5 }, (_, i) => 0.5 * Math.cos(i)), [15, 5], 'float32', b).requiresGrad_();
+    const bhh = ax.fromArray(Array.from({ length: 15 }, (_, i) => 0.1 * i - 0.7), [15], 'float32', b).requiresGrad_();
+    const h0 = ax.fromArray(Array.from({ length: 3 * 5 }, (_, i) => Math.sin(3 * i)), [3, 5], 'float32', b).requiresGrad_();
+    const r = gruSequence(gi, whh, bhh, h0, { reverse: true });
+    const gs = ax.gradients(ax.sum(ax.add(ax.sum(r.out, { dim: [0] }), ax.mul(r.h, 2))), [gi, whh, bhh, h0]);
+    return [r.out, r.h, ...gs.map((g) => g!)];
   },
   layerNorm: (b) => {
     // The fused layer norm and its gradient (layer-norm-fused.test.ts checks them against the composite).

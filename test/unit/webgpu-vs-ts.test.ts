@@ -418,6 +418,37 @@ gtest('sequence-level LSTM (lstmSequence, lstmSequenceGrad) matches the referenc
   }
 });
 
+gtest('sequence-level GRU (gruSequence, gruSequenceGrad) matches the reference on odd shapes, both directions, with large pre-activations', async (g) => {
+  for (const [T, N, H] of [[1, 1, 1], [3, 2, 5], [5, 3, 7], [0, 2, 3], [4, 1, 33]] as const) {
+    for (const reverse of [false, true]) {
+      const what = `[T=${T}, N=${N}, H=${H}]${reverse ? ' reversed' : ''}`;
+      const both = (vals: ArrayLike<number>, shape: number[]): [Tensor, Tensor] => [ax.fromArray(vals, shape, 'float32', g), ax.fromArray(vals, shape, 'float32', ts)];
+      const [gi, gi0] = both(data(T * N * 3 * H, T + 7 * N + 11 * H).map((v, i) => (i % 9 === 4 ? v * 30 : v * 2)), [T, N, 3 * H]);
+      const [w, w0] = both(data(3 * H * H, 3 * H + 1).map((v) => v * 0.6), [3 * H, H]);
+      const [b, b0] = both(data(3 * H, 5 * H + 2).map((v) => v * 0.5), [3 * H]);
+      const [h, h0] = both(data(N * H, N + 5 * H), [N, H]);
+      const tol = { rtol: 1e-4, atol: 1e-5 }; // T steps of the gates (webgpuTranscendentalF32) and of the GEMM in float32
+      const run = (be: Backend, op: 'gruSequence' | 'gruSequenceGrad', ins: Tensor[], shape: number[]): Tensor => {
+        const size = shape.reduce((a, v) => a * v, 1);
+        const out = ax.fromArray(new Float32Array(size), [size], 'float32', be);
+        be.run(op, ins.map((t) => ({ storage: t.storage, shape: t.shape, dtype: t.dtype })), { storage: out.storage, shape, dtype: 'float32' }, { reverse });
+        return ax.reshape(out, shape);
+      };
+      expect(run(g, 'gruSequence', [gi, w, b, h], [T + 1, N, H]), run(ts, 'gruSequence', [gi0, w0, b0, h0], [T + 1, N, H]), `gruSequence ${what}`, tol);
+      const saved0 = run(ts, 'gruSequence', [gi0, w0, b0, h0], [5 * T + 1, N, H]);
+      expect(run(g, 'gruSequence', [gi, w, b, h], [5 * T + 1, N, H]), saved0, `gruSequence saving activations ${what}`, tol);
+      // The gradient from the same saved output on both, given the states' planes or all of them.
+      const saved = ax.fromArray(saved0.data(), [5 * T + 1, N, H], 'float32', g);
+      const size = 2 * T * N * 3 * H + N * H;
+      const [gr, gr0] = both(data((T + 1) * N * H, T + 13 * H), [T + 1, N, H]);
+      const want = run(ts, 'gruSequenceGrad', [saved0, w0, gr0], [size]);
+      expect(run(g, 'gruSequenceGrad', [saved, w, gr], [size]), want, `gruSequenceGrad ${what}`, tol);
+      const gAll = ax.cat([gr, ax.fromArray(data(4 * T * N * H, T + 17 * H), [4 * T, N, H], 'float32', g)], 0); // the saved planes are not read
+      expect(run(g, 'gruSequenceGrad', [saved, w, gAll], [size]), want, `gruSequenceGrad given every plane ${what}`, tol);
+    }
+  }
+});
+
 gtest('fused GELU (gelu, geluGrad) matches the reference on odd sizes, both approximations, with huge and non-finite x', async (g) => {
   for (const n of [0, 1, 3, 5, 17, 127, 1031]) {
     const xs = data(n, n + 21, true).map((v, i) => (i % 11 === 5 ? v * 1e30 : i % 13 === 6 ? Math.sign(v) * 41 : v * 6));
