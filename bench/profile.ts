@@ -1,4 +1,4 @@
-// Where a training step of W1, W2, W3 or W4 spends its time on the wasm backend, per primitive and
+// Where a training step of W1, W2, W3 (W3G: its GRU variant) or W4 spends its time on the wasm backend, per primitive and
 // per path (wasm kernel or reference kernel on wasm memory), and how much of the step is outside
 // the kernels (dispatch, autograd, scopes). `node dist/bench/profile.js W3 [steps]`.
 import * as ax from '../src/index.js';
@@ -13,7 +13,7 @@ const which = process.argv[2] ?? 'W3';
 const steps = Number(process.argv[3] ?? 20);
 const b = ax.getBackend() as ax.Backend & Partial<Profiler> & { warmUp?: () => number };
 b.warmUp?.();
-const step: () => unknown = which === 'W1' ? axonW1().step : which === 'W2' ? axonW2() : which === 'W4' ? axonW4() : axonW3();
+const step: () => unknown = which === 'W1' ? axonW1().step : which === 'W2' ? axonW2() : which === 'W4' ? axonW4() : axonW3(which === 'W3G');
 for (let i = 0; i < 5; i++) step();
 const t0 = performance.now();
 for (let i = 0; i < steps; i++) step();

@@ -173,6 +173,9 @@ async function main(): Promise<void> {
     const r: Row = { unit: 'sequences/s', axon: axonW3Train(timing) };
     for (const p of PEERS) r[p] = await peerW3Train(p, timing);
     add('W3-train', r);
+    const g: Row = { unit: 'sequences/s', axon: axonW3Train(timing, true) }; // W3's GRU variant
+    for (const p of PEERS) g[p] = await peerW3Train(p, timing, true);
+    add('W3-gru-train', g);
     flush('W3');
   }
 

@@ -7,7 +7,7 @@ repetition stopped after `max_time` seconds, the median time per step) and the s
 thread count given by --threads (torch.set_num_threads, and OMP/OpenBLAS/MKL thread counts set by
 the parent in the environment). Prints progress on stderr and, last on stdout, one JSON line:
 {"torch": version, "blas": ..., "threads": n, "results": {"W0-128": GFLOP/s, "W1-train": samples/s,
-"W1-infer": us, "W2-train": samples/s, "W3-train": sequences/s, "W4-train": tokens/s}}.
+"W1-infer": us, "W2-train": samples/s, "W3-train" and "W3-gru-train": sequences/s, "W4-train": tokens/s}}.
 Usage: python3 torch_peer.py --threads 1 [--only W0,W1,W2,W3,W4] [--min-time 1]
 """
 import argparse
@@ -149,23 +149,29 @@ def w2(o):
 
 # ---- W3 ----
 class W3Model(nn.Module):
-    def __init__(self):
+    """W3's model; gru=True: W3's GRU variant (the same shapes with nn.GRU)."""
+
+    def __init__(self, gru=False):
         super().__init__()
-        self.lstm = nn.LSTM(32, 128, batch_first=True)
+        self.gru = gru
+        self.rnn = nn.GRU(32, 128, batch_first=True) if gru else nn.LSTM(32, 128, batch_first=True)
         self.head = nn.Linear(128, 10)
 
     def forward(self, x):
-        _, (h, _) = self.lstm(x)  # h (1, N, 128)
-        return self.head(h.squeeze(0))  # (N, 10)
+        _, h = self.rnn(x)  # h (1, N, 128), or (h, c) for the LSTM
+        return self.head((h if self.gru else h[0]).squeeze(0))  # (N, 10)
 
 
 def w3(o):
-    torch.manual_seed(0)
-    N, T, I = 32, 64, 32
-    model = W3Model()
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    data = synthetic(4, 1, lambda r: (uniform(r, N * T * I, -1.0, 1.0).view(N, T, I), labels(r, N, 10)))
-    return {"W3-train": N / measure(train_step(model, opt, data, F.cross_entropy), o)}
+    out = {}
+    for gru, key in ((False, "W3-train"), (True, "W3-gru-train")):
+        torch.manual_seed(0)
+        N, T, I = 32, 64, 32
+        model = W3Model(gru)
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+        data = synthetic(4, 1, lambda r: (uniform(r, N * T * I, -1.0, 1.0).view(N, T, I), labels(r, N, 10)))
+        out[key] = N / measure(train_step(model, opt, data, F.cross_entropy), o)
+    return out
 
 
 # ---- W4 ----
