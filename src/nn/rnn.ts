@@ -6,7 +6,7 @@ import { readsSync } from '../tensor/host-read.js';
 import { dropout } from '../ops/activation.js';
 import { add, where } from '../ops/elementwise.js';
 import { linear } from '../ops/linalg.js';
-import { lstmSequence } from '../ops/lstm-sequence.js';
+import { lstmSequence, type LstmSequenceResult } from '../ops/lstm-sequence.js';
 import { gruSequence } from '../ops/gru-sequence.js';
 import { cat, select, stack, transpose, unsqueeze, squeeze } from '../ops/movement.js';
 import { fromArray, zeros } from '../tensor/creation.js';
@@ -16,6 +16,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { uniform_ } from './init.js';
 import { Module, registerModule, type ModuleConfig } from './module.js';
 import { Parameter } from './parameter.js';
+import { atLastStep, lengthPlan, reverseWithinLengths } from './sequence-lengths.js';
 import { foldsHiddenBias, gateCount, maskState, recurrentStep, type RnnMode, type RnnNonlinearity, type StepState } from './recurrent-step.js';
 import { empty } from './util.js';
 
@@ -156,6 +157,7 @@ export abstract class RNNBase extends Module {
     const lengths = readLengths(layer, opts.lengths, N, T);
     // masks[t] (N, 1) is true where step t lies inside the sequence: built once, no gradient.
     const masks = lengths === null ? null : Array.from({ length: T }, (_, t) => fromArray(lengths.map((l) => (t < l ? 1 : 0)), [N, 1], 'bool', x.storage.backend));
+    const plan = lengths === null || this.mode.startsWith('RNN') ? null : lengthPlan(lengths, T, x.storage.backend); // the LSTM's and GRU's sequence primitives
     const hN: Tensor[] = [];
     const cN: Tensor[] = [];
     const isLstm = this.mode === 'LSTM';
@@ -172,19 +174,19 @@ export abstract class RNNBase extends Module {
         const folded = foldsHiddenBias(this.mode);
         const bIn = bih && bhh && folded ? add(bih, bhh) : bih; // (G·H)
         const gi = linear(x, wih, bIn); // one GEMM for every step: (T, N, I) -> (T, N, G·H)
-        if (isLstm && masks === null) {
-          // The whole direction as one primitive (ops/lstm-sequence.ts): the same steps, one call.
-          const r = lstmSequence(gi, whh, state.h, state.c!, { reverse: d === 1 }); // (T, N, 4H) -> (T, N, H)
-          dirOuts.push(r.out);
-          hN.push(r.h);
-          cN.push(r.c);
-          return;
-        }
-        if (this.mode === 'GRU' && masks === null) {
-          // The whole direction as one primitive (ops/gru-sequence.ts); without biases, a zero b_hh.
-          const r = gruSequence(gi, whh, bhh ?? zeros([3 * H], { dtype: x.dtype }), state.h, { reverse: d === 1 }); // (T, N, 3H) -> (T, N, H)
-          dirOuts.push(r.out);
-          hN.push(r.h);
+        if (isLstm || this.mode === 'GRU') {
+          // The whole direction as one primitive (ops/lstm-sequence.ts, ops/gru-sequence.ts): the
+          // same steps, one call. With lengths, see sequence-lengths.ts: a reversed direction runs
+          // forward over each sequence reversed within its length, and the final state is the one
+          // at each sequence's last real step.
+          const reverse = d === 1;
+          const flip = plan !== null && reverse;
+          const giRun = flip ? reverseWithinLengths(gi, plan) : gi; // (T, N, G·H)
+          const opts = { reverse: reverse && plan === null };
+          const r = isLstm ? lstmSequence(giRun, whh, state.h, state.c!, opts) : gruSequence(giRun, whh, bhh ?? zeros([3 * H], { dtype: x.dtype }), state.h, opts); // (T, N, G·H) -> (T, N, H)
+          dirOuts.push(flip ? reverseWithinLengths(r.out, plan) : r.out); // (T, N, H) in time order
+          hN.push(plan ? atLastStep(r.out, plan) : r.h); // (N, H)
+          if (isLstm) cN.push(plan ? atLastStep((r as LstmSequenceResult).cells, plan) : (r as LstmSequenceResult).c);
           return;
         }
         const outs: Tensor[] = new Array<Tensor>(T);

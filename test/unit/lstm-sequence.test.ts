@@ -33,13 +33,15 @@ const fused: Seq = (gi, whh, h0, c0, reverse) => lstmSequence(gi, whh, h0, c0, {
 const stepwise: Seq = (gi, whh, h0, c0, reverse) => {
   const T = gi.shape[0]!;
   let h = h0, c = c0;
-  const hs = new Array<Tensor>(T);
+  const hs = new Array<Tensor>(T), cs = new Array<Tensor>(T);
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
     ({ h, c } = lstmCell(ax.add(ax.select(gi, 0, t), ax.linear(h, whh)), c));
     hs[t] = h;
+    cs[t] = c;
   }
-  return { out: T > 0 ? ax.stack(hs, 0) : ax.slice(ax.unsqueeze(ax.mul(h0, 0), 0), [[0, 0]]), h, c }; // T = 0: (0, N, H) on h0's backend
+  const none = ax.slice(ax.unsqueeze(ax.mul(h0, 0), 0), [[0, 0]]); // T = 0: (0, N, H) on h0's backend
+  return { out: T > 0 ? ax.stack(hs, 0) : none, h, c, cells: T > 0 ? ax.stack(cs, 0) : none };
 };
 
 interface Inputs { gi: Tensor; whh: Tensor; h0: Tensor; c0: Tensor; wo: Tensor; wh: Tensor; wc: Tensor }
