@@ -14,6 +14,6 @@ export { heapBase } from './layout';
 export { simdMaddProbe, simdMaddProbeFlops } from './roofline';
 export { lstmCellF32, lstmCellGradF32, lstmSequenceF32, lstmSequenceGradF32 } from './lstm';
 export { gruSequenceF32, gruSequenceGradF32 } from './gru';
-export { geluF32, geluGradF32 } from './gelu';
+export { geluF32 } from './gelu';
 export { layerNormF32, layerNormGradRowsF32, layerNormGradColumnsF32 } from './layer-norm';
 export { softmaxF32, softmaxGradF32 } from './softmax';

@@ -1,6 +1,6 @@
 // A/B of the fused GELU in one process, interleaved so both sides see the same machine load:
 // GELU forward and backward on W4's MLP activations (batch 16 × 64 tokens × 512, float32) with
-// ax.gelu (the gelu/geluGrad primitives) against geluComposite (the ops it replaced: clamp, erf or
+// ax.gelu (the gelu primitive, with its slope for the backward pass) against geluComposite (the ops it replaced: clamp, erf or
 // tanh, adds and muls, and their tape rules). Reports CPU and wall ms per forward+backward,
 // medians of `reps` interleaved repetitions. `node dist/bench/ab-gelu.js [threads] [reps] [none|tanh]`.
 import * as ax from '../src/index.js';

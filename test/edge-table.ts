@@ -64,7 +64,7 @@ const same = <K extends string>(...ks: K[]): Record<K, string> => Object.fromEnt
 
 /**
  * The public op whose edge cases reach each primitive (a new primitive is a compile error here
- * until it is given one); sliceAdd is the gradient of slice, lstmCellGrad that of lstmCell, geluGrad that of gelu,
+ * until it is given one); sliceAdd is the gradient of slice, lstmCellGrad that of lstmCell,
  * layerNormGrad that of layerNorm, softmaxGrad that of softmax.
  */
 export const PRIM_VIA: { [K in PrimOp]: string } = {
@@ -82,7 +82,6 @@ export const PRIM_VIA: { [K in PrimOp]: string } = {
   gruSequence: 'module', // the GRU module cases (no lengths)
   gruSequenceGrad: 'module',
   gelu: 'gelu',
-  geluGrad: 'gelu',
   layerNorm: 'layerNorm', // the cases with weight and bias
   layerNormGrad: 'layerNorm',
   softmax: 'softmax', // and logSoftmax, crossEntropy over the last dim

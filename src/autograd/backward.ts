@@ -144,7 +144,7 @@ function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], createGra
     if (list === undefined) return;
     slices.delete(t);
     // The rows of t's gradient its node's rule reads (LEADING_GRAD), when it reads only leading ones.
-    const lead = t.node && !wanted.has(t) ? LEADING_GRAD[t.node.op]?.(t.shape[0] ?? 0) : undefined;
+    const lead = t.node && !wanted.has(t) ? LEADING_GRAD[t.node.op]?.(t.shape[0] ?? 0, t.ndim, t.node.inputs[0]?.ndim ?? 0) : undefined;
     const tiled = !grads.has(t) && (list.length > 1 || lead !== undefined) ? tiling(list, t.shape) : null;
     if (tiled !== null) {
       const { dim, order } = tiled;

@@ -89,14 +89,17 @@ function extremeShare(g: Tensor, a: Tensor, b: Tensor, loses: Tensor): Tensor {
 
 /**
  * Ops whose rule reads only the first k entries along dim 0 of its output's gradient (k from the
- * output's length along dim 0): lstmCell's output keeps the saved activations in rows 2–6 behind
- * h' and c', lstmSequence's behind its 2T + 2 states, gruSequence's behind its T + 1; nothing differentiates them.
+ * output's length along dim 0, or undefined when the rule reads it all; `ndim` and `inNdim` are
+ * the output's and the first input's ranks): lstmCell's output keeps the saved activations in rows
+ * 2–6 behind h' and c', lstmSequence's behind its 2T + 2 states, gruSequence's behind its T + 1,
+ * gelu's slope behind y when it has one more dim than x; nothing differentiates them.
  * Its gradient may then arrive with only those k rows (backward.ts, when built from slices).
  */
-export const LEADING_GRAD: { readonly [K in PrimOp]?: (outRows: number) => number } = {
+export const LEADING_GRAD: { readonly [K in PrimOp]?: (outRows: number, ndim: number, inNdim: number) => number | undefined } = {
   lstmCell: () => 2,
   lstmSequence: (rows) => 2 * ((rows - 2) / 7) + 2, // (7T + 2) planes: the 2T + 2 states
   gruSequence: (rows) => (rows - 1) / 5 + 1, // (5T + 1) planes: the T + 1 states
+  gelu: (_rows, ndim, inNdim) => (ndim === inNdim + 1 ? 1 : undefined), // (2, ...x's shape): y, then gelu′(x)
 };
 
 export const RULES: { [K in PrimOp]: VjpRule<K> } = {
@@ -204,9 +207,7 @@ export const RULES: { [K in PrimOp]: VjpRule<K> } = {
   gruSequence: (g, { inputs, out, attrs: { reverse }, needs }) => gruSequenceVjp(inputs, out, g, reverse, needs),
   // gruSequenceVjp runs it only when no graph of the gradient is built (it composes ordinary ops otherwise).
   gruSequenceGrad: () => { throw new AxonError('gruSequenceGrad', 'the fused GRU sequence gradient was recorded for a second derivative; it is only run outside gradient recording (an Axon bug: please report it)'); },
-  gelu: (g, { inputs: [x], attrs: { approximate } }) => [geluVjp(x!, g, approximate)],
-  // geluVjp runs it only when no graph of the gradient is built (it composes ordinary ops otherwise).
-  geluGrad: () => { throw new AxonError('geluGrad', 'the fused GELU gradient was recorded for a second derivative; it is only run outside gradient recording (an Axon bug: please report it)'); },
+  gelu: (g, { inputs: [x], out, attrs: { approximate } }) => [geluVjp(x!, out, g, approximate)],
   layerNorm: (g, { inputs, attrs: { eps }, needs }) => layerNormVjp(inputs, g, eps, needs),
   // layerNormVjp runs it only when no graph of the gradient is built (it composes ordinary ops otherwise).
   layerNormGrad: () => { throw new AxonError('layerNormGrad', 'the fused layer-norm gradient was recorded for a second derivative; it is only run outside gradient recording (an Axon bug: please report it)'); },

@@ -113,11 +113,11 @@ export type PrimAttrs = { [K in UnaryOp]: None } & { [K in BinaryOp]: None } & {
   gruSequenceGrad: { reverse: boolean };
   /**
    * GELU in one pass (ops/gelu.ts): x·Φ(x), or its tanh approximation, with Φ's argument clamped
-   * to ±GELU_FLAT as the composite clamps it; same shape and float dtype out.
+   * to ±GELU_FLAT as the composite clamps it; same shape and float dtype out, or (2, ...x's shape)
+   * when a gradient will be needed: y, then the slope gelu′(x) (in float64, rounded to the dtype;
+   * the x·Φ′ term only where |x| ≤ GELU_FLAT), so the backward pass is one product g·gelu′(x).
    */
   gelu: { approximate: GeluApproximate };
-  /** Its vector-Jacobian product in one pass: x and the gradient g of gelu(x), one shape → dx. */
-  geluGrad: { approximate: GeluApproximate };
   /**
    * Layer normalization with its affine transform in one pass (ops/norm.ts): x (..., *ns), weight
    * and bias (*ns), D = their size → y (x's shape), each row of D features

@@ -1,15 +1,17 @@
-// GELU as one primitive (`gelu`) and its gradient as one more (`geluGrad`): the composite below
-// is ~8 elementwise ops forward (cast, clamp's two compares and wheres, erf or tanh, adds, muls)
-// and ~15 backward, each one pass over the (batch, tokens, 4·width) MLP activations of every GPT
-// block. Both kernels compute the composite's formula in one pass; the rule falls back to the
-// gradient written with ordinary ops when a graph of the gradient is being built (createGraph),
-// so higher-order gradients still work.
+// GELU as one primitive (`gelu`): the composite below is ~8 elementwise ops forward (cast, clamp's
+// two compares and wheres, erf or tanh, adds, muls) and ~15 backward, each one pass over the
+// (batch, tokens, 4·width) MLP activations of every GPT block. The kernel computes the composite's
+// formula in one pass; when a gradient will be needed it also writes the slope gelu′(x) (Φ is
+// computed once for both), so the backward pass is the one product g·gelu′(x). The rule falls back
+// to the gradient written with ordinary ops when a graph of the gradient is being built
+// (createGraph), so higher-order gradients still work.
 import { ValueError } from '../errors.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import type { GeluApproximate } from '../backend/prims.js';
 import { toFloat } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { execute } from './dispatch.js';
+import { select } from './movement.js';
 import * as E from './elementwise.js';
 
 const SQRT1_2 = Math.SQRT1_2;
@@ -32,13 +34,25 @@ export const GELU_FLAT = 40;
 export function gelu(x: Tensor, { approximate = 'none' }: { approximate?: GeluApproximate } = {}): Tensor {
   if (approximate !== 'none' && approximate !== 'tanh') throw new ValueError('gelu', `approximate must be 'none' or 'tanh', got ${JSON.stringify(approximate)}`);
   const xf = E.cast(x, toFloat(x.dtype));
+  if (isGradEnabled() && xf.requiresGrad) {
+    // Recorded for a gradient: keep the slope gelu′(x) too (one Φ for both), so the backward pass
+    // is one product instead of erf and exp again.
+    const out = execute('gelu', [xf], { approximate }, [2, ...xf.shape], xf.dtype); // (2, ...x's shape)
+    return select(out, 0, 0);
+  }
   return execute('gelu', [xf], { approximate }, xf.shape, xf.dtype); // same shape
 }
 
-/** The gradient of gelu: what its tape rule returns for x, given g (x's shape). */
-export function geluVjp(x: Tensor, g: Tensor, approximate: GeluApproximate): Tensor {
-  if (isGradEnabled()) return composite(x, g, approximate); // building a graph of the gradient: differentiable ops
-  return execute('geluGrad', [x, g], { approximate }, x.shape, x.dtype); // same shape
+/**
+ * The gradient of gelu: what its tape rule returns for x, given its output `out` (x's shape, or
+ * (2, ...x's shape) with the slope) and the gradient g of out (with the slope: its leading row or both).
+ */
+export function geluVjp(x: Tensor, out: Tensor, g: Tensor, approximate: GeluApproximate): Tensor {
+  const saved = out.ndim === x.ndim + 1;
+  const gy = saved ? select(g, 0, 0) : g; // (...x's shape)
+  // Building a graph of the gradient (or an output recorded without its slope): differentiable ops.
+  if (isGradEnabled() || !saved) return composite(x, gy, approximate);
+  return E.mul(gy, select(out, 0, 1)); // g·gelu′(x): one product
 }
 
 /** g·gelu′(x) from ordinary (differentiable) ops; the x·Φ′ term only where |x| ≤ GELU_FLAT (clamp′ = 1). */

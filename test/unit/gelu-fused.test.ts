@@ -1,9 +1,10 @@
-// The fused GELU (ops/gelu.ts: primitives gelu and geluGrad, the reference kernels in
+// The fused GELU (ops/gelu.ts: primitive gelu, with the slope gelu′(x) when a gradient will be needed; the reference kernels in
 // backend/ts/gelu.ts and the wasm ones in assembly/gelu.ts) against the composite it replaced
 // (geluComposite: cast, clamp, erf or tanh, adds and muls) on the same backend: values and
 // gradients for both approximations, in float32 and float64, on sizes 1–33 (SIMD tails) and a
 // large odd one, with ±∞, NaN, ±0, huge |x| and the clamp bound; size-0 and integer inputs;
-// second derivatives (createGraph) through the composite rule; nn.GELU running the primitive.
+// second derivatives (createGraph) through the composite rule; nn.GELU running the primitive, its
+// backward pass one product by the saved slope; the wasm slope against the reference's.
 // float32: the fused kernel computes in float64 and rounds once, so it is held to the float64
 // composite rounded to float32 (TOL.fusedGeluF32; on wasm TOL.fusedGeluWasmF32, for its erf), and
 // to the float32 composite within what that composite's per-op roundings cost
@@ -142,7 +143,7 @@ test('second derivatives through gelu (createGraph) equal the composite\'s and c
   }
 });
 
-test('nn.GELU and Tensor.gelu run the fused primitives (forward and backward) on wasm', () => {
+test('nn.GELU and Tensor.gelu run the fused primitive on wasm, and their backward pass is one product by the saved slope', () => {
   const wasm = ax.getBackend('wasm');
   assert.ok(wasm instanceof WasmBackend);
   const x = ax.fromArray(data(3 * 17, 9, 4), [3, 17], 'float32', wasm).requiresGrad_();
@@ -150,8 +151,34 @@ test('nn.GELU and Tensor.gelu run the fused primitives (forward and backward) on
   ax.sum(new ax.GELU({ approximate: 'tanh' }).forward(x)).backward();
   ax.sum(x.gelu()).backward();
   const ran = wasm.stopProfile().filter((r) => r.path === 'wasm').map((r) => r.op);
-  for (const op of ['gelu', 'geluGrad']) assert.ok(ran.includes(op), `${op} ran on the wasm path (ran: ${[...new Set(ran)].join(', ')})`);
-  assert.ok(!ran.includes('erf') && !ran.includes('tanh'), 'no composite erf/tanh ran');
+  assert.ok(ran.includes('gelu'), `gelu ran on the wasm path (ran: ${[...new Set(ran)].join(', ')})`);
+  assert.ok(!ran.includes('erf') && !ran.includes('tanh') && !ran.includes('exp'), 'no composite erf/tanh/exp ran');
+  // Without a gradient, y alone (x's shape); with one, y and the slope.
+  const shapes: number[][] = [];
+  const spy = wasm.run.bind(wasm);
+  wasm.run = (op, ins, out, attrs) => { if (op === 'gelu') shapes.push([...out.shape]); spy(op, ins, out, attrs); };
+  try {
+    ax.noGrad(() => x.gelu());
+    x.gelu();
+  } finally {
+    wasm.run = spy;
+  }
+  assert.deepEqual(shapes, [[3, 17], [2, 3, 17]]);
+});
+
+test('the wasm slope (gelu with a gradient) equals the reference\'s (TOL.fusedGeluWasmF32), at sizes 1–33 and 20,011, edges included', () => {
+  for (const approximate of APPROX) {
+    for (const n of SIZES) {
+      const xs = data(n, n + 5, 9, true).map(Math.fround);
+      const both = (backend: string): Float64Array => {
+        const b = ax.getBackend(backend);
+        const out = ax.fromArray(new Float32Array(2 * n), [2, n], 'float32', b);
+        b.run('gelu', [{ storage: ax.fromArray(xs, [n], 'float32', b).storage, shape: [n], dtype: 'float32' }], { storage: out.storage, shape: [2, n], dtype: 'float32' }, { approximate });
+        return Float64Array.from(out.data());
+      };
+      assertClose(both('wasm'), both('ts'), TOL.fusedGeluWasmF32, `'${approximate}' n=${n}, y then slope`, [...xs, ...xs]);
+    }
+  }
 });
 
 test('gelu rejects an unknown approximation by name', () => {

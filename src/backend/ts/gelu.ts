@@ -39,14 +39,9 @@ export function geluSlope64(x: number, approximate: GeluApproximate): number {
   return 0.5 * (erf(xc * SQRT1_2) + 1) + (inside ? x * Math.exp(-0.5 * xc * xc) * INV_SQRT_2PI : 0);
 }
 
-/** x → out = gelu(x), any shape. */
+/** x → out = gelu(x), any shape; or out (2, ...x's shape): gelu(x), then gelu′(x) for the gradient. */
 export function geluKernel([x]: readonly KView[], out: KView, { approximate }: { approximate: GeluApproximate }): void {
-  const xd = x!.data, o = out.data;
-  for (let i = 0; i < o.length; i++) o[i] = gelu64(xd[i]!, approximate);
-}
-
-/** x, g (one shape) → out = g·gelu′(x). */
-export function geluGradKernel([x, g]: readonly KView[], out: KView, { approximate }: { approximate: GeluApproximate }): void {
-  const xd = x!.data, gd = g!.data, o = out.data;
-  for (let i = 0; i < o.length; i++) o[i] = gd[i]! * geluSlope64(xd[i]!, approximate);
+  const xd = x!.data, o = out.data, n = xd.length;
+  for (let i = 0; i < n; i++) o[i] = gelu64(xd[i]!, approximate);
+  if (o.length === 2 * n && n > 0) for (let i = 0; i < n; i++) o[n + i] = geluSlope64(xd[i]!, approximate);
 }

@@ -9,7 +9,7 @@ import { map2, map3, stridedCopy, walk1 } from './strided.js';
 import { foldKernel, unfoldKernel } from './im2col.js';
 import { maxPoolIndexKernel } from './max-pool.js';
 import { lstmCellGradKernel, lstmCellKernel } from './lstm-cell.js';
-import { geluGradKernel, geluKernel } from './gelu.js';
+import { geluKernel } from './gelu.js';
 import { matmulKernel } from './matmul.js';
 import { lstmSequenceGradKernel, lstmSequenceKernel } from './lstm-sequence.js';
 import { gruSequenceGradKernel, gruSequenceKernel } from './gru-sequence.js';
@@ -308,7 +308,6 @@ export const KERNELS: KernelTable = {
   gruSequence: gruSequenceKernel,
   gruSequenceGrad: gruSequenceGradKernel,
   gelu: geluKernel,
-  geluGrad: geluGradKernel,
   layerNorm: layerNormKernel,
   layerNormGrad: layerNormGradKernel,
   softmax: softmaxKernel,

@@ -1,5 +1,5 @@
-// Fast paths of the fused GELU and its gradient on float32 (assembly/gelu.ts): one pass over the
-// elements, split across threads like the other transcendental maps; and of the fused softmax over
+// Fast paths of the fused GELU (with its slope when a gradient will be needed) on float32
+// (assembly/gelu.ts): one pass over the elements, split across threads like the other transcendental maps; and of the fused softmax over
 // the last dim and its gradient (assembly/softmax.ts), rows split across threads.
 import { numelOf } from '../../tensor/shape.js';
 import { f32, TRANS_PER_PART, type FastPath, type FastPaths } from './engine.js';
@@ -7,13 +7,10 @@ import { ERF_TAIL } from './erf-table.js';
 
 const gelu: FastPath<'gelu'> = (e, [x], out, { approximate }) => {
   if (!f32(x!, out)) return false;
-  e.parallel('geluF32', { total: numelOf(out.shape), align: 16, minPart: TRANS_PER_PART, range: ['e0', 'e1'] }, { x: e.ptr(x!), out: e.ptr(out), tanhForm: approximate === 'tanh' ? 1 : 0, table: e.constant(ERF_TAIL) });
-  return true;
-};
-
-const geluGrad: FastPath<'geluGrad'> = (e, [x, g], out, { approximate }) => {
-  if (!f32(x!, g!, out)) return false;
-  e.parallel('geluGradF32', { total: numelOf(out.shape), align: 16, minPart: TRANS_PER_PART, range: ['e0', 'e1'] }, { x: e.ptr(x!), g: e.ptr(g!), out: e.ptr(out), tanhForm: approximate === 'tanh' ? 1 : 0, table: e.constant(ERF_TAIL) });
+  const n = numelOf(x!.shape);
+  const po = e.ptr(out);
+  const slope = numelOf(out.shape) === 2 * n && n > 0 ? po + 4 * n : 0; // (2, ...): the slope too, for the gradient
+  e.parallel('geluF32', { total: n, align: 16, minPart: TRANS_PER_PART, range: ['e0', 'e1'] }, { x: e.ptr(x!), out: po, slope, tanhForm: approximate === 'tanh' ? 1 : 0, table: e.constant(ERF_TAIL) });
   return true;
 };
 
@@ -39,4 +36,4 @@ const softmaxGrad: FastPath<'softmaxGrad'> = (e, [y, g], out, { log }) => {
   return true;
 };
 
-export const ACTIVATION_PATHS = { gelu, geluGrad, softmax, softmaxGrad } satisfies FastPaths;
+export const ACTIVATION_PATHS = { gelu, softmax, softmaxGrad } satisfies FastPaths;

@@ -18,28 +18,24 @@ const head = (approximate: GeluApproximate): string => `  let x = X[i];
   let xc = select(select(x, -40.0f, x < -40.0f), 40.0f, x > 40.0f);
   let s = ${approximate === 'tanh' ? 'ax_tanh((xc + xc * xc * xc * 0.044715f) * 0.797884561f)' : 'ax_erf(xc * 0.707106781f)'};`;
 
-/** x → out = gelu(x). */
-export function gelu(gpu: Gpu, x: TensorView, out: TensorView, approximate: GeluApproximate): void {
-  assertF32('gelu', [x, out]);
-  const n = out.storage.size;
-  if (n === 0) return;
-  const code = () => `${bindings([['X', 'array<f32>', false], ['O', 'array<f32>', true]])}
-${main1d(`${head(approximate)}
-  O[i] = (x * 0.5f) * (s + 1.0f);`)}`;
-  gpu.dispatch(`gelu:${approximate}`, code, [x], [out], [n], grid1d(n));
-}
-
-/** x, g → out = g·gelu′(x); the x·Φ′ term only where |x| ≤ 40 (false for NaN), as the composite's clamp′. */
-export function geluGrad(gpu: Gpu, x: TensorView, g: TensorView, out: TensorView, approximate: GeluApproximate): void {
-  assertF32('geluGrad', [x, g, out]);
-  const n = out.storage.size;
-  if (n === 0) return;
+/** gelu′(x) from head()'s values; the x·Φ′ term only where |x| ≤ 40 (false for NaN), as the composite's clamp′. */
+const slope = (approximate: GeluApproximate): string => {
   const tail = approximate === 'tanh'
     ? '((0.5f * x) * (1.0f - s * s)) * ((1.0f + 0.134145f * xc * xc) * 0.797884561f)'
     : '(x * ax_exp(-0.5f * xc * xc)) * 0.398942280f';
-  const code = () => `${bindings([['X', 'array<f32>', false], ['G', 'array<f32>', false], ['O', 'array<f32>', true]])}
+  return `  let slope = 0.5f * (s + 1.0f) + select(0.0f, ${tail}, abs(x) <= 40.0f);`;
+};
+
+/** x → out = gelu(x); or out (2, ...x's shape): gelu(x), then gelu′(x) for the gradient. */
+export function gelu(gpu: Gpu, x: TensorView, out: TensorView, approximate: GeluApproximate): void {
+  assertF32('gelu', [x, out]);
+  const n = x.shape.reduce((a, d) => a * d, 1);
+  if (n === 0) return;
+  const save = out.shape.reduce((a, d) => a * d, 1) === 2 * n;
+  const code = () => `${bindings([['X', 'array<f32>', false], ['O', 'array<f32>', true]])}
 ${main1d(`${head(approximate)}
-  let slope = 0.5f * (s + 1.0f) + select(0.0f, ${tail}, abs(x) <= 40.0f);
-  O[i] = G[i] * slope;`)}`;
-  gpu.dispatch(`geluGrad:${approximate}`, code, [x, g], [out], [n], grid1d(n));
+  O[i] = (x * 0.5f) * (s + 1.0f);${save ? `
+${slope(approximate)}
+  O[u32(P[0]) + i] = slope;` : ''}`)}`;
+  gpu.dispatch(`gelu:${approximate}${save ? ':slope' : ''}`, code, [x], [out], [n], grid1d(n));
 }

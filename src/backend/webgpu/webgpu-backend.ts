@@ -23,7 +23,7 @@ import { float64Error, mathFor } from './wgsl.js';
 import { lstmCell, lstmCellGrad } from './recurrent.js';
 import { lstmSequence, lstmSequenceGrad } from './recurrent-sequence.js';
 import { gruSequence, gruSequenceGrad } from './gru-sequence.js';
-import { gelu, geluGrad } from './activation.js';
+import { gelu } from './activation.js';
 import { layerNorm, layerNormGrad } from './layer-norm.js';
 import { softmax, softmaxGrad } from './softmax.js';
 import { INDEX_OPS } from './movement.js';
@@ -429,7 +429,6 @@ export class WebGPUBackend implements Backend, Gpu {
       case 'gruSequence': gruSequence(this, x, y, z, inputs[3]!, out, a as PrimAttrs['gruSequence']); return;
       case 'gruSequenceGrad': gruSequenceGrad(this, x, y, z, out, a as PrimAttrs['gruSequenceGrad']); return;
       case 'gelu': gelu(this, x, out, (a as PrimAttrs['gelu']).approximate); return;
-      case 'geluGrad': geluGrad(this, x, y, out, (a as PrimAttrs['geluGrad']).approximate); return;
       case 'layerNorm': layerNorm(this, x, y, z, out, (a as PrimAttrs['layerNorm']).eps); return;
       case 'layerNormGrad': layerNormGrad(this, x, y, z, out, (a as PrimAttrs['layerNormGrad']).eps); return;
       case 'softmax': softmax(this, x, out, (a as PrimAttrs['softmax']).log); return;
