@@ -1,4 +1,4 @@
-// The sequence-level GRU and its gradient (src/ops/gru-sequence.ts; reference:
+// The sequence-level GRU and its gradient, and the Elman RNN's (at the end) (src/ops/gru-sequence.ts; reference:
 // src/backend/ts/gru-sequence.ts; planes as src/backend/gru-sequence-layout.ts), as lstm.ts runs
 // the LSTM: batch rows [r0, r1) per thread (the recurrence never mixes rows), every step for a block
 // of rows that fits gemm's spare scratch. Four columns at a time: σ and tanh in float64 lanes
@@ -132,4 +132,70 @@ export function gruSequenceGradF32(saved: usize, w: usize, g: usize, out: usize,
     // The initial state's own gradient (its plane of g) plus what the first step sends back.
     addRowF32(dh, g + <usize>init * nb + ro, <i32>m);
   }
+}
+
+// ---- The Elman RNN (src/ops/rnn-sequence.ts; reference: src/backend/ts/rnn-sequence.ts) ----
+
+/** h' = act(gi + hw) for `m` elements: tanh in float64 lanes rounded once, or relu (NaN kept). */
+function rnnStep(gi: usize, hw: usize, hOut: usize, relu: bool, m: i32): void {
+  for (let k = 0; k < m; ) {
+    const full = k + 4 <= m;
+    const off = <usize>k << 2;
+    const pre = f32x4.add(ld(gi + off, full), ld(hw + off, full));
+    st(hOut + off, relu ? v128.bitselect(pre, f32x4.pmax(f32x4.splat(0), pre), f32x4.ne(pre, pre)) : tanh4(pre), full);
+    k += full ? 4 : 1;
+  }
+}
+
+/**
+ * rnnSequence for batch rows [r0, r1): per step, the block's rows of h_prev times W_hhᵀ (w packed
+ * once by the caller) into gemm's spare scratch, then the add and the activation. out (T + 1 planes
+ * of N·H) already holds h0 at its plane.
+ */
+export function rnnSequenceF32(gi: usize, w: usize, out: usize, T: i32, N: i32, H: i32, reverse: i32, relu: i32, r0: i32, r1: i32, scratch: usize): void {
+  const hb = <usize>H << 2;
+  const nb = <usize>N * hb;
+  const states = reverse ? 0 : 1, previous = reverse ? 1 : 0;
+  const hw = scratch + GEMM_SPARE_OFFSET;
+  const rb = rowBlock(H);
+  for (let b0 = r0; b0 < r1; b0 += rb) {
+    const rows = min(rb, r1 - b0);
+    const ro = <usize>b0 * hb;
+    for (let s = 0; s < T; s++) {
+      const t = reverse ? T - 1 - s : s;
+      gemm(out + <usize>(previous + t) * nb + ro, 0, hw, rows, H, H, false, false, 0, rows, 0, H, scratch, 0, w); // (rows, H)·(H, H)
+      if (relu) rnnStep(gi + <usize>t * nb + ro, hw, out + <usize>(states + t) * nb + ro, true, rows * H);
+      else rnnStep(gi + <usize>t * nb + ro, hw, out + <usize>(states + t) * nb + ro, false, rows * H);
+    }
+  }
+}
+
+/**
+ * Its gradient for batch rows [r0, r1): saved (T + 1 planes), g (T + 1 planes) → out's dgi (all T
+ * steps) and dh0 for these rows. dh0 holds the running gradient of h while the steps run backward.
+ */
+export function rnnSequenceGradF32(saved: usize, w: usize, g: usize, out: usize, T: i32, N: i32, H: i32, reverse: i32, relu: i32, r0: i32, r1: i32, scratch: usize): void {
+  const hb = <usize>H << 2;
+  const nb = <usize>N * hb;
+  const init = reverse ? T : 0, states = reverse ? 0 : 1;
+  const ro = <usize>r0 * hb;
+  const m = (r1 - r0) * H;
+  const dh = out + <usize>T * nb + ro;
+  const one = f32x4.splat(1);
+  memory.fill(dh, 0, <usize>m << 2);
+  for (let s = T - 1; s >= 0; s--) {
+    const t = reverse ? T - 1 - s : s;
+    const y = saved + <usize>(states + t) * nb + ro, gt = g + <usize>(states + t) * nb + ro;
+    const dpre = out + <usize>t * nb + ro;
+    for (let k = 0; k < m; ) {
+      const full = k + 4 <= m;
+      const off = <usize>k << 2;
+      const dht = f32x4.add(ld(gt + off, full), ld(dh + off, full));
+      const v = ld(y + off, full);
+      st(dpre + off, relu ? v128.andnot(dht, f32x4.le(v, f32x4.splat(0))) : f32x4.mul(dht, f32x4.sub(one, f32x4.mul(v, v))), full);
+      k += full ? 4 : 1;
+    }
+    gemm(dpre, 0, dh, r1 - r0, H, H, false, false, 0, r1 - r0, 0, H, scratch, 0, w); // (rows, H)·(H, H)
+  }
+  addRowF32(dh, g + <usize>init * nb + ro, m);
 }

@@ -13,7 +13,7 @@ export { attentionF32 } from './attention';
 export { heapBase } from './layout';
 export { simdMaddProbe, simdMaddProbeFlops } from './roofline';
 export { lstmCellF32, lstmCellGradF32, lstmSequenceF32, lstmSequenceGradF32 } from './lstm';
-export { gruSequenceF32, gruSequenceGradF32 } from './gru';
+export { gruSequenceF32, gruSequenceGradF32, rnnSequenceF32, rnnSequenceGradF32 } from './gru';
 export { geluF32 } from './gelu';
 export { layerNormF32, layerNormGradRowsF32, layerNormGradColumnsF32 } from './layer-norm';
 export { softmaxF32, softmaxGradF32 } from './softmax';

@@ -81,6 +81,8 @@ export const PRIM_VIA: { [K in PrimOp]: string } = {
   lstmSequenceGrad: 'module',
   gruSequence: 'module', // the GRU module cases (no lengths)
   gruSequenceGrad: 'module',
+  rnnSequence: 'module', // the RNN module cases
+  rnnSequenceGrad: 'module',
   gelu: 'gelu',
   layerNorm: 'layerNorm', // the cases with weight and bias
   layerNormGrad: 'layerNorm',

@@ -13,6 +13,7 @@ import { fold, unfold } from '../ops/unfold.js';
 import { lstmCellVjp } from '../ops/lstm-cell.js';
 import { lstmSequenceVjp } from '../ops/lstm-sequence.js';
 import { gruSequenceVjp } from '../ops/gru-sequence.js';
+import { rnnSequenceVjp } from '../ops/rnn-sequence.js';
 import { geluVjp } from '../ops/gelu.js';
 import { layerNormVjp } from '../ops/layer-norm.js';
 import { softmaxVjp } from '../ops/softmax.js';
@@ -207,6 +208,9 @@ export const RULES: { [K in PrimOp]: VjpRule<K> } = {
   gruSequence: (g, { inputs, out, attrs: { reverse }, needs }) => gruSequenceVjp(inputs, out, g, reverse, needs),
   // gruSequenceVjp runs it only when no graph of the gradient is built (it composes ordinary ops otherwise).
   gruSequenceGrad: () => { throw new AxonError('gruSequenceGrad', 'the fused GRU sequence gradient was recorded for a second derivative; it is only run outside gradient recording (an Axon bug: please report it)'); },
+  rnnSequence: (g, { inputs, out, attrs, needs }) => rnnSequenceVjp(inputs, out, g, attrs, needs),
+  // rnnSequenceVjp runs it only when no graph of the gradient is built (it composes ordinary ops otherwise).
+  rnnSequenceGrad: () => { throw new AxonError('rnnSequenceGrad', 'the fused RNN sequence gradient was recorded for a second derivative; it is only run outside gradient recording (an Axon bug: please report it)'); },
   gelu: (g, { inputs: [x], out, attrs: { approximate } }) => [geluVjp(x!, out, g, approximate)],
   layerNorm: (g, { inputs, attrs: { eps }, needs }) => layerNormVjp(inputs, g, eps, needs),
   // layerNormVjp runs it only when no graph of the gradient is built (it composes ordinary ops otherwise).

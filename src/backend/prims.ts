@@ -112,6 +112,22 @@ export type PrimAttrs = { [K in UnaryOp]: None } & { [K in BinaryOp]: None } & {
    */
   gruSequenceGrad: { reverse: boolean };
   /**
+   * One direction of an Elman RNN layer over a whole sequence (ops/rnn-sequence.ts): gi (T, N, H),
+   * each step's x_t·W_ihᵀ + b_ih + b_hh, the recurrent weight whh (H, H) and the initial state h0
+   * (N, H) → (T + 1, N, H): the hidden states in time order with the initial one at the end the
+   * direction starts from (plane 0 forward, plane T with `reverse`; gru-sequence-layout.ts's
+   * states). Step t: h' = tanh(gi_t + h·whhᵀ), or relu with `relu`. Nothing else is saved: the
+   * gradient reads the activation's slope off h'.
+   */
+  rnnSequence: { reverse: boolean; relu: boolean };
+  /**
+   * Its vector-Jacobian product, from three inputs: rnnSequence's output (T + 1, N, H), whh (H, H)
+   * and the gradient g of that output (T + 1, N, H) → (T·N·H + N·H) holding the gradients of gi
+   * (T, N, H; also those of each step's pre-activation, from which the op makes whh's with one
+   * product) and of h0 (N, H).
+   */
+  rnnSequenceGrad: { reverse: boolean; relu: boolean };
+  /**
    * GELU in one pass (ops/gelu.ts): x·Φ(x), or its tanh approximation, with Φ's argument clamped
    * to ±GELU_FLAT as the composite clamps it; same shape and float dtype out, or (2, ...x's shape)
    * when a gradient will be needed: y, then the slope gelu′(x) (in float64, rounded to the dtype;

@@ -1,12 +1,11 @@
-// One time step of the Elman RNN, LSTM and GRU, shared by the cells (RNNCell, LSTMCell, GRUCell)
-// and the sequence layers (RNN, and LSTM and GRU with `lengths`; an LSTM or GRU without them runs
-// each direction as one lstmSequence or gruSequence, ops/lstm-sequence.ts, ops/gru-sequence.ts). The input projection x·W_ihᵀ + b arrives
-// precomputed (`gi`), so a sequence layer runs it as one GEMM for all time steps and each step
-// costs one GEMM (h·W_hhᵀ) plus the gate math: one fused pass for the LSTM (ops/lstm-cell.ts,
-// forward and backward), a few elementwise ops for the RNN and GRU. Gate order is PyTorch's:
-// i, f, g, o for the LSTM and r, z, n for the GRU.
+// One time step of the Elman RNN, LSTM and GRU, for the cells (RNNCell, LSTMCell, GRUCell). The
+// sequence layers (RNN, LSTM, GRU) run each direction as one primitive instead (ops/rnn-sequence.ts,
+// lstm-sequence.ts, gru-sequence.ts), which compute these same steps; the input projection
+// x·W_ihᵀ + b arrives precomputed (`gi`), and each step costs one GEMM (h·W_hhᵀ) plus the gate
+// math: one fused pass for the LSTM (ops/lstm-cell.ts, forward and backward), a few elementwise
+// ops for the RNN and GRU. Gate order is PyTorch's: i, f, g, o for the LSTM and r, z, n for the GRU.
 import { linear } from '../ops/linalg.js';
-import { add, mul, relu, sigmoid, sub, tanh, where } from '../ops/elementwise.js';
+import { add, mul, relu, sigmoid, sub, tanh } from '../ops/elementwise.js';
 import { split } from '../ops/movement.js';
 import { lstmCell } from '../ops/lstm-cell.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -51,9 +50,4 @@ export function recurrentStep(mode: RnnMode, gi: Tensor, state: StepState, whh: 
   if (mode === 'RNN_TANH') return { h: tanh(pre) };
   if (mode === 'RNN_RELU') return { h: relu(pre) };
   return lstmCell(pre, state.c!); // one fused pass: (N, 4H), (N, H) -> h (N, H), c (N, H)
-}
-
-/** Keep the previous state where `mask` (N, 1) is false (steps past a sequence's length). */
-export function maskState(mask: Tensor, next: StepState, prev: StepState): StepState {
-  return { h: where(mask, next.h, prev.h), c: next.c && prev.c ? where(mask, next.c, prev.c) : next.c };
 }

@@ -8,6 +8,7 @@ import { add, where } from '../ops/elementwise.js';
 import { linear } from '../ops/linalg.js';
 import { lstmSequence, type LstmSequenceResult } from '../ops/lstm-sequence.js';
 import { gruSequence } from '../ops/gru-sequence.js';
+import { rnnSequence } from '../ops/rnn-sequence.js';
 import { cat, select, stack, transpose, unsqueeze, squeeze } from '../ops/movement.js';
 import { fromArray, zeros } from '../tensor/creation.js';
 import type { DType } from '../tensor/dtype.js';
@@ -17,7 +18,7 @@ import { uniform_ } from './init.js';
 import { Module, registerModule, type ModuleConfig } from './module.js';
 import { Parameter } from './parameter.js';
 import { atLastStep, lengthPlan, reverseWithinLengths } from './sequence-lengths.js';
-import { foldsHiddenBias, gateCount, maskState, recurrentStep, type RnnMode, type RnnNonlinearity, type StepState } from './recurrent-step.js';
+import { foldsHiddenBias, gateCount, type RnnMode, type RnnNonlinearity } from './recurrent-step.js';
 import { empty } from './util.js';
 
 export interface RNNBaseOptions {
@@ -155,9 +156,9 @@ export abstract class RNNBase extends Module {
     const hInit = state0(h0, 'hidden state h0');
     const cInit = state0(c0, 'cell state c0');
     const lengths = readLengths(layer, opts.lengths, N, T);
-    // masks[t] (N, 1) is true where step t lies inside the sequence: built once, no gradient.
-    const masks = lengths === null ? null : Array.from({ length: T }, (_, t) => fromArray(lengths.map((l) => (t < l ? 1 : 0)), [N, 1], 'bool', x.storage.backend));
-    const plan = lengths === null || this.mode.startsWith('RNN') ? null : lengthPlan(lengths, T, x.storage.backend); // the LSTM's and GRU's sequence primitives
+    // (T, N, 1), true where step t lies inside sequence n: the outputs past a length are zeroed.
+    const inside = lengths === null ? null : fromArray(Array.from({ length: T * N }, (_, i) => (i / N < lengths[i % N]! ? 1 : 0)), [T, N, 1], 'bool', x.storage.backend);
+    const plan = lengths === null ? null : lengthPlan(lengths, T, x.storage.backend);
     const hN: Tensor[] = [];
     const cN: Tensor[] = [];
     const isLstm = this.mode === 'LSTM';
@@ -166,7 +167,7 @@ export abstract class RNNBase extends Module {
       this.directionSuffixes().forEach((sfx, d) => {
         const idx = k * this.numDirections + d;
         const zero = (): Tensor => zeros([N, H], { dtype: x.dtype });
-        let state: StepState = { h: hInit ? select(hInit, 0, idx) : zero(), c: isLstm ? (cInit ? select(cInit, 0, idx) : zero()) : undefined };
+        const h0d = hInit ? select(hInit, 0, idx) : zero(); // (N, H)
         const wih = this.param(`weight_ih_l${k}${sfx}`)!;
         const whh = this.param(`weight_hh_l${k}${sfx}`)!;
         const bih = this.param(`bias_ih_l${k}${sfx}`);
@@ -174,37 +175,25 @@ export abstract class RNNBase extends Module {
         const folded = foldsHiddenBias(this.mode);
         const bIn = bih && bhh && folded ? add(bih, bhh) : bih; // (G·H)
         const gi = linear(x, wih, bIn); // one GEMM for every step: (T, N, I) -> (T, N, G·H)
-        if (isLstm || this.mode === 'GRU') {
-          // The whole direction as one primitive (ops/lstm-sequence.ts, ops/gru-sequence.ts): the
-          // same steps, one call. With lengths, see sequence-lengths.ts: a reversed direction runs
-          // forward over each sequence reversed within its length, and the final state is the one
-          // at each sequence's last real step.
-          const reverse = d === 1;
-          const flip = plan !== null && reverse;
-          const giRun = flip ? reverseWithinLengths(gi, plan) : gi; // (T, N, G·H)
-          const opts = { reverse: reverse && plan === null };
-          const r = isLstm ? lstmSequence(giRun, whh, state.h, state.c!, opts) : gruSequence(giRun, whh, bhh ?? zeros([3 * H], { dtype: x.dtype }), state.h, opts); // (T, N, G·H) -> (T, N, H)
-          dirOuts.push(flip ? reverseWithinLengths(r.out, plan) : r.out); // (T, N, H) in time order
-          hN.push(plan ? atLastStep(r.out, plan) : r.h); // (N, H)
-          if (isLstm) cN.push(plan ? atLastStep((r as LstmSequenceResult).cells, plan) : (r as LstmSequenceResult).c);
-          return;
-        }
-        const outs: Tensor[] = new Array<Tensor>(T);
-        for (let s = 0; s < T; s++) {
-          const t = d === 0 ? s : T - 1 - s;
-          let next = recurrentStep(this.mode, select(gi, 0, t), state, whh, folded ? null : bhh); // (N, G·H) -> (N, H)
-          if (masks) next = maskState(masks[t]!, next, state);
-          state = next;
-          outs[t] = state.h;
-        }
-        dirOuts.push(stack(outs, 0)); // T × (N, H) -> (T, N, H)
-        hN.push(state.h);
-        if (isLstm) cN.push(state.c!);
+        // The whole direction as one primitive (ops/lstm-sequence.ts, gru-sequence.ts,
+        // rnn-sequence.ts). With lengths, see sequence-lengths.ts: a reversed direction runs forward
+        // over each sequence reversed within its length, and the final state is the one at each
+        // sequence's last real step.
+        const reverse = d === 1;
+        const flip = plan !== null && reverse;
+        const giRun = flip ? reverseWithinLengths(gi, plan) : gi; // (T, N, G·H)
+        const opts = { reverse: reverse && plan === null };
+        const r = isLstm ? lstmSequence(giRun, whh, h0d, cInit ? select(cInit, 0, idx) : zero(), opts)
+          : this.mode === 'GRU' ? gruSequence(giRun, whh, bhh ?? zeros([3 * H], { dtype: x.dtype }), h0d, opts)
+            : rnnSequence(giRun, whh, h0d, { ...opts, relu: this.mode === 'RNN_RELU' }); // (T, N, G·H) -> (T, N, H)
+        dirOuts.push(flip ? reverseWithinLengths(r.out, plan) : r.out); // (T, N, H) in time order
+        hN.push(plan ? atLastStep(r.out, plan) : r.h); // (N, H)
+        if (isLstm) cN.push(plan ? atLastStep((r as LstmSequenceResult).cells, plan) : (r as LstmSequenceResult).c);
       });
       x = dirOuts.length === 1 ? dirOuts[0]! : cat(dirOuts, 2); // (T, N, D·H)
       if (k < this.numLayers - 1 && this.dropout > 0 && this.training) x = dropout(x, { p: this.dropout, training: true });
     }
-    if (masks) x = where(stack(masks, 0), x, 0); // outputs past a length are 0: (T, N, D·H)
+    if (inside) x = where(inside, x, 0); // outputs past a length are 0: (T, N, D·H)
     const out = unbatched ? squeeze(x, 1) : this.batchFirst ? transpose(x, 0, 1) : x; // -> input layout
     const fin = (s: Tensor[]): Tensor => (unbatched ? squeeze(stack(s, 0), 1) : stack(s, 0)); // (L·D, N, H)
     return { out, hN: fin(hN), cN: isLstm ? fin(cN) : null };

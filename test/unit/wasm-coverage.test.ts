@@ -12,6 +12,7 @@ import { FAST_OPS } from '../../src/backend/wasm/fast-paths.js';
 import { lstmCell } from '../../src/ops/lstm-cell.js';
 import { lstmSequence } from '../../src/ops/lstm-sequence.js';
 import { gruSequence } from '../../src/ops/gru-sequence.js';
+import { rnnSequence } from '../../src/ops/rnn-sequence.js';
 import { fixtureValues, readJson, type FixtureTensor } from '../helpers.js';
 import { asList, OPS } from '../op-table.js';
 import { closeEnough, TOL } from '../tolerances.js';
@@ -75,6 +76,15 @@ const EXTRA: Record<string, (b: ax.Backend) => Tensor[]> = {
     const h0 = ax.fromArray(Array.from({ length: 3 * 5 }, (_, i) => Math.sin(3 * i)), [3, 5], 'float32', b).requiresGrad_();
     const r = gruSequence(gi, whh, bhh, h0, { reverse: true });
     const gs = ax.gradients(ax.sum(ax.add(ax.sum(r.out, { dim: [0] }), ax.mul(r.h, 2))), [gi, whh, bhh, h0]);
+    return [r.out, r.h, ...gs.map((g) => g!)];
+  },
+  rnnSequence: (b) => {
+    // The sequence-level Elman RNN and its gradient (rnn-sequence.test.ts checks them against the composite).
+    const gi = ax.fromArray(Array.from({ length: 4 * 3 * 5 }, (_, i) => 2 * Math.sin(i)), [4, 3, 5], 'float32', b).requiresGrad_();
+    const whh = ax.fromArray(Array.from({ length: 5 * 5 }, (_, i) => 0.4 * Math.cos(i)), [5, 5], 'float32', b).requiresGrad_();
+    const h0 = ax.fromArray(Array.from({ length: 3 * 5 }, (_, i) => Math.sin(3 * i)), [3, 5], 'float32', b).requiresGrad_();
+    const r = rnnSequence(gi, whh, h0, { reverse: true, relu: true });
+    const gs = ax.gradients(ax.sum(ax.add(ax.sum(r.out, { dim: [0] }), ax.mul(r.h, 2))), [gi, whh, h0]);
     return [r.out, r.h, ...gs.map((g) => g!)];
   },
   layerNorm: (b) => {

@@ -449,6 +449,34 @@ gtest('sequence-level GRU (gruSequence, gruSequenceGrad) matches the reference o
   }
 });
 
+gtest('sequence-level Elman RNN (rnnSequence, rnnSequenceGrad) matches the reference on odd shapes, tanh and relu, both directions', async (g) => {
+  for (const [T, N, H] of [[1, 1, 1], [3, 2, 5], [5, 3, 7], [0, 2, 3], [4, 1, 33]] as const) {
+    for (const reverse of [false, true]) {
+      for (const relu of [false, true]) {
+        const what = `[T=${T}, N=${N}, H=${H}]${reverse ? ' reversed' : ''} ${relu ? 'relu' : 'tanh'}`;
+        const both = (vals: ArrayLike<number>, shape: number[]): [Tensor, Tensor] => [ax.fromArray(vals, shape, 'float32', g), ax.fromArray(vals, shape, 'float32', ts)];
+        const [gi, gi0] = both(data(T * N * H, T + 7 * N + 11 * H).map((v, i) => (i % 9 === 4 ? v * 30 : v * 2)), [T, N, H]);
+        const [w, w0] = both(data(H * H, 3 * H + 1).map((v) => v * 0.5), [H, H]);
+        const [h, h0] = both(data(N * H, N + 5 * H), [N, H]);
+        const tol = { rtol: 1e-4, atol: 1e-5 }; // T steps of tanh (webgpuTranscendentalF32) and of the GEMM in float32
+        const run = (be: Backend, op: 'rnnSequence' | 'rnnSequenceGrad', ins: Tensor[], shape: number[]): Tensor => {
+          const size = shape.reduce((a, v) => a * v, 1);
+          const out = ax.fromArray(new Float32Array(size), [size], 'float32', be);
+          be.run(op, ins.map((t) => ({ storage: t.storage, shape: t.shape, dtype: t.dtype })), { storage: out.storage, shape, dtype: 'float32' }, { reverse, relu });
+          return ax.reshape(out, shape);
+        };
+        const out0 = run(ts, 'rnnSequence', [gi0, w0, h0], [T + 1, N, H]);
+        expect(run(g, 'rnnSequence', [gi, w, h], [T + 1, N, H]), out0, `rnnSequence ${what}`, tol);
+        // The gradient from the same output on both.
+        const saved = ax.fromArray(out0.data(), [T + 1, N, H], 'float32', g);
+        const [gr, gr0] = both(data((T + 1) * N * H, T + 13 * H), [T + 1, N, H]);
+        const size = T * N * H + N * H;
+        expect(run(g, 'rnnSequenceGrad', [saved, w, gr], [size]), run(ts, 'rnnSequenceGrad', [out0, w0, gr0], [size]), `rnnSequenceGrad ${what}`, tol);
+      }
+    }
+  }
+});
+
 gtest('fused GELU (gelu, with and without its slope) matches the reference on odd sizes, both approximations, with huge and non-finite x', async (g) => {
   for (const n of [0, 1, 3, 5, 17, 127, 1031]) {
     const xs = data(n, n + 21, true).map((v, i) => (i % 11 === 5 ? v * 1e30 : i % 13 === 6 ? Math.sign(v) * 41 : v * 6));

@@ -13,6 +13,7 @@ import { geluKernel } from './gelu.js';
 import { matmulKernel } from './matmul.js';
 import { lstmSequenceGradKernel, lstmSequenceKernel } from './lstm-sequence.js';
 import { gruSequenceGradKernel, gruSequenceKernel } from './gru-sequence.js';
+import { rnnSequenceGradKernel, rnnSequenceKernel } from './rnn-sequence.js';
 import { layerNormGradKernel, layerNormKernel } from './layer-norm.js';
 import { softmaxGradKernel, softmaxKernel } from './softmax.js';
 
@@ -307,6 +308,8 @@ export const KERNELS: KernelTable = {
   lstmSequenceGrad: lstmSequenceGradKernel,
   gruSequence: gruSequenceKernel,
   gruSequenceGrad: gruSequenceGradKernel,
+  rnnSequence: rnnSequenceKernel,
+  rnnSequenceGrad: rnnSequenceGradKernel,
   gelu: geluKernel,
   layerNorm: layerNormKernel,
   layerNormGrad: layerNormGradKernel,

@@ -1,5 +1,5 @@
-// Fast paths of the fused LSTM cell, its gradient and the sequence-level LSTM and GRU on float32
-// (assembly/lstm.ts, assembly/gru.ts, paths-matmul.ts's gemm): rows split across threads once a step is big enough
+// Fast paths of the fused LSTM cell, its gradient and the sequence-level LSTM, GRU and Elman RNN on
+// float32 (assembly/lstm.ts, assembly/gru.ts, paths-matmul.ts's gemm): rows split across threads once a step is big enough
 // to pay for waking one. The sequence kernels run every step for a thread's batch rows straight on
 // the output's planes (lstm-sequence-layout.ts): one job a sequence, nothing allocated per step.
 import { numelOf } from '../../tensor/shape.js';
@@ -124,4 +124,42 @@ const gruSequenceGrad: FastPath<'gruSequenceGrad'> = (e, [saved, whh, g], out, {
   return true;
 };
 
-export const RECURRENT_PATHS = { lstmCell, lstmCellGrad, lstmSequence, lstmSequenceGrad, gruSequence, gruSequenceGrad } satisfies FastPaths;
+/** Batch rows a thread takes at least in the Elman RNN kernels: T·2H² flops a row. */
+const rnnRows = (e: Engine, T: number, N: number, H: number): number =>
+  Math.max(1, Math.floor(N / e.threads()), Math.ceil(FLOPS_PER_PART / Math.max(1, 2 * T * H * H)));
+
+const rnnSequence: FastPath<'rnnSequence'> = (e, [gi, whh, h0], out, { reverse, relu }) => {
+  if (!f32(gi!, whh!, h0!, out)) return false;
+  const [T, N] = gi!.shape as [number, number, number];
+  const H = whh!.shape[1]!;
+  if (4 * H > e.ex.gemmSpareBytes()) return false; // a row of a step's product (H floats) must fit the kernel's scratch: the reference runs it
+  const nb = 4 * N * H;
+  const po = e.ptr(out);
+  e.copyBytes(po + gruLayout(T, reverse).init * nb, e.ptr(h0!), nb);
+  if (nb === 0 || T === 0) return true;
+  const w = packedOperand(e, e.ptr(whh!), H, H, true); // W_hhᵀ (H, H), packed once for every step
+  try {
+    e.parallel('rnnSequenceF32', { total: N, align: MR, minPart: rnnRows(e, T, N, H), range: ['r0', 'r1'] },
+      { gi: e.ptr(gi!), w: w.ptr, out: po, T, N, H, reverse: reverse ? 1 : 0, relu: relu ? 1 : 0 });
+  } finally {
+    w.release();
+  }
+  return true;
+};
+
+const rnnSequenceGrad: FastPath<'rnnSequenceGrad'> = (e, [saved, whh, g], out, { reverse, relu }) => {
+  if (!f32(saved!, whh!, g!, out)) return false;
+  const [planes, N] = saved!.shape as [number, number, number];
+  const H = whh!.shape[1]!;
+  if (N * H === 0) return true; // nothing to write
+  const w = packedOperand(e, e.ptr(whh!), H, H, false); // W_hh (H, H), packed once for every step
+  try {
+    e.parallel('rnnSequenceGradF32', { total: N, align: MR, minPart: rnnRows(e, planes - 1, N, H), range: ['r0', 'r1'] },
+      { saved: e.ptr(saved!), w: w.ptr, g: e.ptr(g!), out: e.ptr(out), T: planes - 1, N, H, reverse: reverse ? 1 : 0, relu: relu ? 1 : 0 });
+  } finally {
+    w.release();
+  }
+  return true;
+};
+
+export const RECURRENT_PATHS = { lstmCell, lstmCellGrad, lstmSequence, lstmSequenceGrad, gruSequence, gruSequenceGrad, rnnSequence, rnnSequenceGrad } satisfies FastPaths;

@@ -23,6 +23,7 @@ import { float64Error, mathFor } from './wgsl.js';
 import { lstmCell, lstmCellGrad } from './recurrent.js';
 import { lstmSequence, lstmSequenceGrad } from './recurrent-sequence.js';
 import { gruSequence, gruSequenceGrad } from './gru-sequence.js';
+import { rnnSequence, rnnSequenceGrad } from './rnn-sequence.js';
 import { gelu } from './activation.js';
 import { layerNorm, layerNormGrad } from './layer-norm.js';
 import { softmax, softmaxGrad } from './softmax.js';
@@ -428,6 +429,8 @@ export class WebGPUBackend implements Backend, Gpu {
       case 'lstmSequenceGrad': lstmSequenceGrad(this, x, y, z, out, a as PrimAttrs['lstmSequenceGrad']); return;
       case 'gruSequence': gruSequence(this, x, y, z, inputs[3]!, out, a as PrimAttrs['gruSequence']); return;
       case 'gruSequenceGrad': gruSequenceGrad(this, x, y, z, out, a as PrimAttrs['gruSequenceGrad']); return;
+      case 'rnnSequence': rnnSequence(this, x, y, z, out, a as PrimAttrs['rnnSequence']); return;
+      case 'rnnSequenceGrad': rnnSequenceGrad(this, x, y, z, out, a as PrimAttrs['rnnSequenceGrad']); return;
       case 'gelu': gelu(this, x, out, (a as PrimAttrs['gelu']).approximate); return;
       case 'layerNorm': layerNorm(this, x, y, z, out, (a as PrimAttrs['layerNorm']).eps); return;
       case 'layerNormGrad': layerNormGrad(this, x, y, z, out, (a as PrimAttrs['layerNormGrad']).eps); return;

@@ -1,4 +1,4 @@
-// LSTM and GRU layers over variable-length batches (sequence-lengths.ts): the layer runs each
+// RNN, LSTM and GRU layers over variable-length batches (sequence-lengths.ts): the layer runs each
 // direction as one sequence primitive, a reversed direction over each sequence reversed within its
 // length, and takes each final state at its sequence's last real step. Checked against the layer's
 // masked step-by-step loop (recurrent-step.ts's step and maskState, every step of every row, as the
@@ -9,10 +9,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ax from '../../../src/index.js';
 import type { Tensor } from '../../../src/index.js';
-import { foldsHiddenBias, maskState, recurrentStep, type RnnMode, type StepState } from '../../../src/nn/recurrent-step.js';
+import { foldsHiddenBias, recurrentStep, type RnnMode, type StepState } from '../../../src/nn/recurrent-step.js';
 import { wasmCalls } from '../../wasm-calls.js';
 
-type Layer = ax.LSTM | ax.GRU;
+type Layer = ax.RNN | ax.LSTM | ax.GRU;
+
+/** Keep the previous state where `mask` (N, 1) is false (steps past a sequence's length). */
+function maskState(mask: Tensor, next: StepState, prev: StepState): StepState {
+  return { h: ax.where(mask, next.h, prev.h), c: next.c && prev.c ? ax.where(mask, next.c, prev.c) : next.c };
+}
 
 /** The layer's masked step-by-step loop: out (T, N, D·H) zero past each length, then hN (and cN). */
 function masked(m: Layer, mode: RnnMode, x: Tensor, lengths: number[]): Tensor[] {
@@ -63,7 +68,7 @@ function assertNear(a: Float64Array, e: Float64Array, tol: number, what: string)
 
 const LENGTHS = [7, 3, 1, 5]; // T = 7: one full, one of a single step, two in between
 
-for (const mode of ['LSTM', 'GRU'] as const) {
+for (const mode of ['RNN_TANH', 'RNN_RELU', 'LSTM', 'GRU'] as const) {
   test(`${mode} with lengths: the sequence primitives give the masked step-by-step loop's outputs, final states and gradients`, () => {
     for (const backend of ['ts', 'wasm'] as const) {
       for (const dtype of ['float64', 'float32'] as const) {
@@ -74,7 +79,7 @@ for (const mode of ['LSTM', 'GRU'] as const) {
           try {
             ax.manualSeed(11);
             const opts = { numLayers, bidirectional, dtype };
-            const m = mode === 'LSTM' ? new ax.LSTM(3, 5, opts) : new ax.GRU(3, 5, opts);
+            const m = mode === 'LSTM' ? new ax.LSTM(3, 5, opts) : mode === 'GRU' ? new ax.GRU(3, 5, opts) : new ax.RNN(3, 5, { ...opts, nonlinearity: mode === 'RNN_RELU' ? 'relu' : 'tanh' });
             const x = ax.fromArray(Array.from({ length: 7 * 4 * 3 }, (_, i) => Math.sin(1.7 * i)), [7, 4, 3], dtype, ax.getBackend(backend)).requiresGrad_();
             const [out, st] = m.forward(x, null, { lengths: LENGTHS });
             const fused = results(m, x, [out, ...(Array.isArray(st) ? st : [st])], 3);
@@ -91,18 +96,17 @@ for (const mode of ['LSTM', 'GRU'] as const) {
   });
 }
 
-test('with lengths, the LSTM and GRU layers run the sequence primitives (no per-step gates)', () => {
+test('with lengths, the RNN, LSTM and GRU layers run the sequence primitives (no per-step gates)', () => {
   ax.setBackend('wasm');
   try {
     ax.manualSeed(2);
-    for (const m of [new ax.LSTM(3, 4, { bidirectional: true }), new ax.GRU(3, 4, { bidirectional: true })]) {
+    for (const m of [new ax.LSTM(3, 4, { bidirectional: true }), new ax.GRU(3, 4, { bidirectional: true }), new ax.RNN(3, 4, { bidirectional: true })]) {
       const x = ax.randn([5, 3, 3]);
       const calls = wasmCalls(() => { const [out] = m.forward(x, null, { lengths: [5, 2, 4] }); ax.sum(out).backward(); });
-      const seq = m instanceof ax.LSTM ? 'lstmSequence' : 'gruSequence';
+      const seq = m instanceof ax.LSTM ? 'lstmSequence' : m instanceof ax.GRU ? 'gruSequence' : 'rnnSequence';
       assert.equal(calls[seq], 2, `${seq} calls`);
       assert.equal(calls[`${seq}Grad`], 2, `${seq}Grad calls`);
-      assert.equal(calls.sigmoid, undefined);
-      assert.equal(calls.lstmCell, undefined);
+      for (const op of ['sigmoid', 'tanh', 'lstmCell']) assert.equal(calls[op], undefined, op);
     }
   } finally {
     ax.setBackend('ts');
