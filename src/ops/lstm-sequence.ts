@@ -26,8 +26,8 @@ export interface LstmSequenceResult {
   /** (N, H): the last state of the direction (time T − 1 forward, time 0 with `reverse`). */
   h: Tensor;
   c: Tensor;
-  /** (T, N, H): c_t at time t. */
-  cells: Tensor;
+  /** (T, N, H): c_t at time t (sliced from the output when read). */
+  readonly cells: Tensor;
 }
 
 /**
@@ -54,7 +54,10 @@ export function lstmSequence(gi: Tensor, whh: Tensor, h0: Tensor, c0: Tensor, { 
   const all = execute('lstmSequence', [gi, whh, h0, c0], { reverse }, [(saves ? 7 : 2) * T + 2, N, H], gi.dtype); // (2T + 2 or 7T + 2, N, H)
   const last = T === 0 ? L.init : L.states + (reverse ? 0 : T - 1);
   const cs = L.states + L.cells;
-  return { out: slice(all, [[L.states, L.states + T]]), h: select(all, 0, last), c: select(all, 0, last + L.cells), cells: slice(all, [[cs, cs + T]]) }; // (T, N, H), (N, H), (N, H), (T, N, H)
+  return {
+    out: slice(all, [[L.states, L.states + T]]), h: select(all, 0, last), c: select(all, 0, last + L.cells), // (T, N, H), (N, H), (N, H)
+    get cells() { return slice(all, [[cs, cs + T]]); }, // (T, N, H), copied only when asked for
+  };
 }
 
 /**
