@@ -11,7 +11,7 @@ import type { GeluApproximate } from '../backend/prims.js';
 import { toFloat } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { execute } from './dispatch.js';
-import { select } from './movement.js';
+import { reshape, select } from './movement.js';
 import * as E from './elementwise.js';
 
 const SQRT1_2 = Math.SQRT1_2;
@@ -49,7 +49,8 @@ export function gelu(x: Tensor, { approximate = 'none' }: { approximate?: GeluAp
  */
 export function geluVjp(x: Tensor, out: Tensor, g: Tensor, approximate: GeluApproximate): Tensor {
   const saved = out.ndim === x.ndim + 1;
-  const gy = saved ? select(g, 0, 0) : g; // (...x's shape)
+  // y's row of g: g arrives as that row alone (LEADING_GRAD) unless the slope was used too.
+  const gy = !saved ? g : g.shape[0] === 1 ? reshape(g, x.shape) : select(g, 0, 0); // (...x's shape)
   // Building a graph of the gradient (or an output recorded without its slope): differentiable ops.
   if (isGradEnabled() || !saved) return composite(x, gy, approximate);
   return E.mul(gy, select(out, 0, 1)); // g·gelu′(x): one product
