@@ -7,6 +7,7 @@ import { axonW1 } from './w1-mlp.js';
 import { axonW2 } from './w2-lenet.js';
 import { axonW3 } from './w3-lstm.js';
 import { axonW4 } from './w4-gpt.js';
+import { loopTimes, median } from './timing.js';
 
 const which = process.argv[2] ?? 'W4';
 const seconds = Number(process.argv[3] ?? 6);
@@ -18,15 +19,6 @@ if (!make) {
 }
 const backend = ax.getBackend() as ax.Backend & { warmUp?: () => number; variant?: string };
 backend.warmUp?.();
-const step = make();
-for (let i = 0; i < 15; i++) step();
-const times: number[] = [];
-const t0 = performance.now();
-while (performance.now() - t0 < seconds * 1000) {
-  const t = performance.now();
-  step();
-  times.push(performance.now() - t);
-}
-times.sort((a, b) => a - b);
-console.log(`${which}: ${times[times.length >> 1]!.toFixed(2)} ms a step (median of ${times.length}), ${backend.name} ${backend.variant ?? ''} build`);
+const times = loopTimes(make(), seconds, 15);
+console.log(`${which}: ${median(times).toFixed(2)} ms a step (median of ${times.length}), ${backend.name} ${backend.variant ?? ''} build`);
 process.exit(0);

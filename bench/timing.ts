@@ -49,6 +49,31 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+/** Wall ms of each call of f for `seconds` (after `warmup` calls): the samples of a timed loop. */
+export function loopTimes(f: () => unknown, seconds: number, warmup: number): number[] {
+  for (let i = 0; i < warmup; i++) f();
+  const times: number[] = [];
+  const t0 = performance.now();
+  while (performance.now() - t0 < seconds * 1000) {
+    const t = performance.now();
+    f();
+    times.push(performance.now() - t);
+  }
+  return times;
+}
+
+/** Median wall ms of `calls` calls of f, after `warmup` calls. */
+export function medianCall(f: () => unknown, calls: number, warmup: number): number {
+  for (let i = 0; i < warmup; i++) f();
+  const ts: number[] = [];
+  for (let r = 0; r < calls; r++) {
+    const t0 = performance.now();
+    f();
+    ts.push(performance.now() - t0);
+  }
+  return median(ts);
+}
+
 /** Median CPU ms (process-wide, every thread) and wall ms per run of one side of an A/B. */
 export interface ABSide { cpuMs: number; wallMs: number }
 

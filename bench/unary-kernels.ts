@@ -6,6 +6,7 @@
 // `node dist/bench/unary-kernels.js [threads] [calls]`.
 import * as ax from '../src/index.js';
 import type { TensorView } from '../src/backend/backend.js';
+import { medianCall } from './timing.js';
 
 const threads = Number(process.argv[2] ?? 1);
 const calls = Number(process.argv[3] ?? 31);
@@ -14,17 +15,8 @@ b.warmUp?.();
 ax.setNumThreads(threads);
 ax.manualSeed(0);
 
-/** Median wall time of `calls` calls of f, in ms, after a few warm-up calls. */
-function median(f: () => void): number {
-  for (let i = 0; i < 30; i++) f(); // past the wasm tier-up
-  const ts: number[] = [];
-  for (let r = 0; r < calls; r++) {
-    const t0 = performance.now();
-    f();
-    ts.push(performance.now() - t0);
-  }
-  return ts.sort((p, q) => p - q)[ts.length >> 1]!;
-}
+/** Median wall time of `calls` calls of f, in ms, past the wasm tier-up. */
+const median = (f: () => void): number => medianCall(f, calls, 30);
 
 const n = 262_144;
 const out = ax.keep(ax.zeros([n]));
