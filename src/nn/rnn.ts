@@ -157,7 +157,7 @@ export abstract class RNNBase extends Module {
     const cInit = state0(c0, 'cell state c0');
     const lengths = readLengths(layer, opts.lengths, N, T);
     // (T, N, 1), true where step t lies inside sequence n: the outputs past a length are zeroed.
-    const inside = lengths === null ? null : fromArray(Array.from({ length: T * N }, (_, i) => (i / N < lengths[i % N]! ? 1 : 0)), [T, N, 1], 'bool', x.storage.backend);
+    const inside = lengths === null ? null : fromArray(Array.from({ length: T * N }, (_, i) => (Math.floor(i / N) < lengths[i % N]! ? 1 : 0)), [T, N, 1], 'bool', x.storage.backend); // element t·N + n
     const plan = lengths === null ? null : lengthPlan(lengths, T, x.storage.backend);
     const hN: Tensor[] = [];
     const cN: Tensor[] = [];
