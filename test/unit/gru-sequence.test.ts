@@ -13,16 +13,7 @@ import { gruSequence, type GruSequenceResult } from '../../src/ops/gru-sequence.
 import { recurrentStep } from '../../src/nn/recurrent-step.js';
 import { assertFiniteDiff } from '../finite-diff.js';
 import { wasmCalls, wasmPaths } from '../wasm-calls.js';
-
-/** Deterministic values in [-amp, amp) (an LCG), with some large ones when `edges`. */
-function data(n: number, seed: number, amp: number, edges = false): number[] {
-  let s = (seed * 2654435761) % 4294967296;
-  const special = [0, -0, 30, -30, 1e-8, 12, -12];
-  return Array.from({ length: n }, (_, k) => {
-    s = (s * 1664525 + 1013904223) % 4294967296;
-    return edges && k % 7 === 3 ? special[(k / 7 | 0) % special.length]! : ((s / 4294967296) * 2 - 1) * amp;
-  });
-}
+import { assertNear, seqData } from '../sequence-data.js';
 
 type Seq = (gi: Tensor, whh: Tensor, bhh: Tensor, h0: Tensor, reverse: boolean) => GruSequenceResult;
 
@@ -45,7 +36,7 @@ interface Inputs { gi: Tensor; whh: Tensor; bhh: Tensor; h0: Tensor; wo: Tensor;
 
 function inputs(backend: string, dtype: 'float32' | 'float64', T: number, N: number, H: number, edges: boolean): Inputs {
   const b = ax.getBackend(backend);
-  const t = (n: number, shape: number[], seed: number, amp: number, e = false): Tensor => ax.fromArray(data(n, seed, amp, e), shape, dtype, b);
+  const t = (n: number, shape: number[], seed: number, amp: number, e = false): Tensor => ax.fromArray(seqData(n, seed, amp, e), shape, dtype, b);
   return {
     gi: t(T * N * 3 * H, [T, N, 3 * H], 1, 2, edges).requiresGrad_(),
     whh: t(3 * H * H, [3 * H, H], 2, 0.6).requiresGrad_(),
@@ -71,15 +62,6 @@ function run(seq: Seq, x: Inputs, reverse: boolean, use = 'oh'): Float64Array[] 
 }
 
 const NAMES = ['out', 'h', 'grad gi', 'grad whh', 'grad bhh', 'grad h0'];
-
-/** Equal element for element (NaN equal to NaN), or within rtol/atol. */
-function assertNear(a: Float64Array, e: Float64Array, rtol: number, atol: number, what: string): void {
-  assert.equal(a.length, e.length, what);
-  for (let i = 0; i < a.length; i++) {
-    const ok = Number.isNaN(e[i]!) ? Number.isNaN(a[i]!) : a[i] === e[i] || Math.abs(a[i]! - e[i]!) <= atol + rtol * Math.abs(e[i]!);
-    if (!ok) assert.fail(`${what}: element ${i} is ${a[i]}, expected ${e[i]}`);
-  }
-}
 
 // (T, N, H): one of each, SIMD tails (H = 5, 7, 9, 33), no steps, one row.
 const SHAPES: [number, number, number][] = [[1, 1, 1], [3, 2, 5], [5, 3, 7], [4, 5, 9], [0, 2, 3], [6, 1, 33], [2, 8, 4]];

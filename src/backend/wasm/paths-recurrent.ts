@@ -37,11 +37,12 @@ const lstmCellGrad: FastPath<'lstmCellGrad'> = (e, [a, c, g], out) => {
 
 /**
  * Batch rows a thread takes at least in the sequence kernels: the whole sequence's products for a
- * row are T·8H² flops; the rows split at most `threads` ways (the recurrence never mixes rows, so a
- * thread runs every step for its rows with no barrier between steps).
+ * row are T·2G·H² flops (G gate blocks: 4 LSTM, 3 GRU, 1 RNN); the rows split at most `threads`
+ * ways (the recurrence never mixes rows, so a thread runs every step for its rows with no barrier
+ * between steps).
  */
-const seqRows = (e: Engine, T: number, N: number, H: number): number =>
-  Math.max(1, Math.floor(N / e.threads()), Math.ceil(FLOPS_PER_PART / Math.max(1, 8 * T * H * H)));
+const seqRows = (e: Engine, T: number, N: number, H: number, G: number): number =>
+  Math.max(1, Math.floor(N / e.threads()), Math.ceil(FLOPS_PER_PART / Math.max(1, 2 * G * T * H * H)));
 
 const lstmSequence: FastPath<'lstmSequence'> = (e, [gi, whh, h0, c0], out, { reverse }) => {
   if (!f32(gi!, whh!, h0!, c0!, out)) return false;
@@ -56,7 +57,7 @@ const lstmSequence: FastPath<'lstmSequence'> = (e, [gi, whh, h0, c0], out, { rev
   if (nb === 0 || T === 0) return true;
   const w = packedOperand(e, e.ptr(whh!), 4 * H, H, true); // W_hhᵀ (H, 4H), packed once for every step
   try {
-    e.parallel('lstmSequenceF32', { total: N, align: MR, minPart: seqRows(e, T, N, H), range: ['r0', 'r1'] },
+    e.parallel('lstmSequenceF32', { total: N, align: MR, minPart: seqRows(e, T, N, H, 4), range: ['r0', 'r1'] },
       { gi: e.ptr(gi!), w: w.ptr, out: po, T, N, H, reverse: reverse ? 1 : 0, save: numelOf(out.shape) === (7 * T + 2) * N * H ? 1 : 0 });
   } finally {
     w.release();
@@ -75,7 +76,7 @@ const lstmSequenceGrad: FastPath<'lstmSequenceGrad'> = (e, [saved, whh, g], out,
   const ps = e.ptr(saved!), po = e.ptr(out);
   const w = packedOperand(e, e.ptr(whh!), H, 4 * H, false); // W_hh (4H, H), packed once for every step
   try {
-    e.parallel('lstmSequenceGradF32', { total: N, align: MR, minPart: seqRows(e, T, N, H), range: ['r0', 'r1'] },
+    e.parallel('lstmSequenceGradF32', { total: N, align: MR, minPart: seqRows(e, T, N, H, 4), range: ['r0', 'r1'] },
       { saved: ps, w: w.ptr, g: e.ptr(g!), out: po, T, N, H, reverse: reverse ? 1 : 0 });
   } finally {
     w.release();
@@ -83,10 +84,6 @@ const lstmSequenceGrad: FastPath<'lstmSequenceGrad'> = (e, [saved, whh, g], out,
   gemm(e, po, ps + L.previous * nb, po + T * 4 * nb, 1, 4 * H, H, T * N, true, false); // dW_hh: (T·N, 4H)ᵀ·(T·N, H) -> (4H, H)
   return true;
 };
-
-/** Batch rows a thread takes at least in the GRU kernels: T·6H² flops a row. */
-const gruRows = (e: Engine, T: number, N: number, H: number): number =>
-  Math.max(1, Math.floor(N / e.threads()), Math.ceil(FLOPS_PER_PART / Math.max(1, 6 * T * H * H)));
 
 const gruSequence: FastPath<'gruSequence'> = (e, [gi, whh, bhh, h0], out, { reverse }) => {
   if (!f32(gi!, whh!, bhh!, h0!, out)) return false;
@@ -99,7 +96,7 @@ const gruSequence: FastPath<'gruSequence'> = (e, [gi, whh, bhh, h0], out, { reve
   if (nb === 0 || T === 0) return true;
   const w = packedOperand(e, e.ptr(whh!), 3 * H, H, true); // W_hhᵀ (H, 3H), packed once for every step
   try {
-    e.parallel('gruSequenceF32', { total: N, align: MR, minPart: gruRows(e, T, N, H), range: ['r0', 'r1'] },
+    e.parallel('gruSequenceF32', { total: N, align: MR, minPart: seqRows(e, T, N, H, 3), range: ['r0', 'r1'] },
       { gi: e.ptr(gi!), w: w.ptr, b: e.ptr(bhh!), out: po, T, N, H, reverse: reverse ? 1 : 0, save: numelOf(out.shape) === (5 * T + 1) * N * H ? 1 : 0 });
   } finally {
     w.release();
@@ -116,17 +113,13 @@ const gruSequenceGrad: FastPath<'gruSequenceGrad'> = (e, [saved, whh, g], out, {
   if (4 * H > e.ex.gemmSpareBytes()) return false; // a row of dgh·W_hh (H floats) must fit the kernel's scratch
   const w = packedOperand(e, e.ptr(whh!), H, 3 * H, false); // W_hh (3H, H), packed once for every step
   try {
-    e.parallel('gruSequenceGradF32', { total: N, align: MR, minPart: gruRows(e, T, N, H), range: ['r0', 'r1'] },
+    e.parallel('gruSequenceGradF32', { total: N, align: MR, minPart: seqRows(e, T, N, H, 3), range: ['r0', 'r1'] },
       { saved: e.ptr(saved!), w: w.ptr, g: e.ptr(g!), out: e.ptr(out), T, N, H, reverse: reverse ? 1 : 0 });
   } finally {
     w.release();
   }
   return true;
 };
-
-/** Batch rows a thread takes at least in the Elman RNN kernels: T·2H² flops a row. */
-const rnnRows = (e: Engine, T: number, N: number, H: number): number =>
-  Math.max(1, Math.floor(N / e.threads()), Math.ceil(FLOPS_PER_PART / Math.max(1, 2 * T * H * H)));
 
 const rnnSequence: FastPath<'rnnSequence'> = (e, [gi, whh, h0], out, { reverse, relu }) => {
   if (!f32(gi!, whh!, h0!, out)) return false;
@@ -139,7 +132,7 @@ const rnnSequence: FastPath<'rnnSequence'> = (e, [gi, whh, h0], out, { reverse, 
   if (nb === 0 || T === 0) return true;
   const w = packedOperand(e, e.ptr(whh!), H, H, true); // W_hhᵀ (H, H), packed once for every step
   try {
-    e.parallel('rnnSequenceF32', { total: N, align: MR, minPart: rnnRows(e, T, N, H), range: ['r0', 'r1'] },
+    e.parallel('rnnSequenceF32', { total: N, align: MR, minPart: seqRows(e, T, N, H, 1), range: ['r0', 'r1'] },
       { gi: e.ptr(gi!), w: w.ptr, out: po, T, N, H, reverse: reverse ? 1 : 0, relu: relu ? 1 : 0 });
   } finally {
     w.release();
@@ -154,7 +147,7 @@ const rnnSequenceGrad: FastPath<'rnnSequenceGrad'> = (e, [saved, whh, g], out, {
   if (N * H === 0) return true; // nothing to write
   const w = packedOperand(e, e.ptr(whh!), H, H, false); // W_hh (H, H), packed once for every step
   try {
-    e.parallel('rnnSequenceGradF32', { total: N, align: MR, minPart: rnnRows(e, planes - 1, N, H), range: ['r0', 'r1'] },
+    e.parallel('rnnSequenceGradF32', { total: N, align: MR, minPart: seqRows(e, planes - 1, N, H, 1), range: ['r0', 'r1'] },
       { saved: e.ptr(saved!), w: w.ptr, g: e.ptr(g!), out: e.ptr(out), T: planes - 1, N, H, reverse: reverse ? 1 : 0, relu: relu ? 1 : 0 });
   } finally {
     w.release();

@@ -90,8 +90,8 @@ ${main1d(`  let n = u32(P[0]);
 const GRAD_ADD = () => `${bindings([['OWN', 'array<f32>', false], ['BACK', 'array<f32>', false], ['DH', 'array<f32>', true]])}
 ${main1d(`  DH[i] = OWN[i] + BACK[i];`)}`;
 
-// P: n, h0 gradient plane, where dh0 goes in O, no step ran (T = 0).
-const GRAD_INIT = () => `${bindings([['G', 'array<f32>', false], ['DH', 'array<f32>', false], ['O', 'array<f32>', true]])}
+// P: n, h0 gradient plane, where dh0 goes in O, no step ran (T = 0). Also the Elman RNN's (rnn-sequence.ts).
+export const GRAD_INIT_H = () => `${bindings([['G', 'array<f32>', false], ['DH', 'array<f32>', false], ['O', 'array<f32>', true]])}
 ${main1d(`  let o = u32(P[2]) + i;
   if (P[3] == 1) {
     O[o] = G[u32(P[1]) + i];
@@ -118,6 +118,6 @@ export function gruSequenceGrad(gpu: Gpu, saved: TensorView, whh: TensorView, g:
     matmul(gpu, shaped(dgh, [1, N, 3 * H]), shaped(whh, [1, 3 * H, H]), shaped(back, [1, N, H]), { transA: false, transB: false }); // (N, 3H)·(3H, H) -> (N, H)
     gpu.dispatch('gruSequenceGradAdd', GRAD_ADD, [own, back], [dh], [n], grid1d(n));
   }
-  gpu.dispatch('gruSequenceGradInit', GRAD_INIT, [g, dh], [out], [n, L.init * n, 2 * T * 3 * n, T === 0 ? 1 : 0], grid1d(n));
+  gpu.dispatch('sequenceGradInitH', GRAD_INIT_H, [g, dh], [out], [n, L.init * n, 2 * T * 3 * n, T === 0 ? 1 : 0], grid1d(n));
   for (const v of [dh, own, back, dgi, dgh]) gpu.releaseTemp(v);
 }

@@ -8,6 +8,7 @@ import { gruLayout } from '../gru-sequence-layout.js';
 import { stepTime } from '../lstm-sequence-layout.js';
 import type { PrimAttrs } from '../prims.js';
 import type { Gpu } from './gpu.js';
+import { GRAD_INIT_H } from './gru-sequence.js';
 import { matmul } from './matmul.js';
 import { assertF32 } from './recurrent.js';
 import { bindings, grid1d, main1d } from './wgsl.js';
@@ -49,15 +50,6 @@ ${main1d(`  var dht = G[u32(P[2]) + i];
   let y = S[u32(P[1]) + i];
   DP[i] = ${relu ? 'select(dht, 0.0f, y <= 0.0f)' : 'dht * (1.0f - y * y)'};`)}`;
 
-// P: n, h0 gradient plane, where dh0 goes in O, no step ran (T = 0).
-const GRAD_INIT = () => `${bindings([['G', 'array<f32>', false], ['DH', 'array<f32>', false], ['O', 'array<f32>', true]])}
-${main1d(`  let o = u32(P[2]) + i;
-  if (P[3] == 1) {
-    O[o] = G[u32(P[1]) + i];
-  } else {
-    O[o] = G[u32(P[1]) + i] + DH[i];
-  }`)}`;
-
 /** out (T + 1, N, H), whh (H, H), g (T + 1, N, H) → the gradients of gi (T, N, H) and h0 (N, H). */
 export function rnnSequenceGrad(gpu: Gpu, saved: TensorView, whh: TensorView, g: TensorView, out: TensorView, { reverse, relu }: PrimAttrs['rnnSequenceGrad']): void {
   assertF32('rnnSequenceGrad', [saved, whh, g, out]);
@@ -74,7 +66,7 @@ export function rnnSequenceGrad(gpu: Gpu, saved: TensorView, whh: TensorView, g:
     gpu.copy(dpre, out, n, 0, t * n);
     matmul(gpu, shaped(dpre, [1, N, H]), shaped(whh, [1, H, H]), shaped(dh, [1, N, H]), { transA: false, transB: false }); // (N, H)·(H, H) -> (N, H)
   }
-  gpu.dispatch('rnnSequenceGradInit', GRAD_INIT, [g, dh], [out], [n, L.init * n, T * n, T === 0 ? 1 : 0], grid1d(n));
+  gpu.dispatch('sequenceGradInitH', GRAD_INIT_H, [g, dh], [out], [n, L.init * n, T * n, T === 0 ? 1 : 0], grid1d(n));
   gpu.releaseTemp(dh);
   gpu.releaseTemp(dpre);
 }
